@@ -1,0 +1,105 @@
+//! Command-line interface.
+
+use crate::diagnostic::Severity;
+use crate::policy::PolicyKind;
+use crate::render::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cmek-lint",
+    version,
+    about = "Audit the AWS IAM trust, permissions and KMS key policies of a Pinecone CMEK setup",
+    long_about = "cmek-lint statically audits the IAM role trust policy, permissions policy and KMS key \
+                  policy a customer writes so that Pinecone can use a customer-managed encryption key \
+                  (CMEK), and reports every problem at its exact line and column.\n\n\
+                  Running `cmek-lint [PATHS]` is the same as `cmek-lint check [PATHS]`.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check policy files and directories (the default command).
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Show a rule's full record: what it checks, why, how to fix, examples.
+    Explain {
+        /// Rule code (`CMK201`) or name (`trust-principal-wildcard`).
+        rule: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct CheckArgs {
+    /// Files or directories to check; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Use this configuration file instead of looking for cmek-lint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Enable only these rules (codes, code prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Disable these rules (codes, code prefixes or names; comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Exit with 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+    /// Exit 0 even when findings remain (errors reading files still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Pinecone's AWS account id (12 digits), shown in the Pinecone console under Manage > CMEK.
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub pinecone_account: Option<String>,
+    /// AWS regions your Pinecone indexes run in (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Vec<String>,
+    /// Treat every policy as this kind instead of classifying it from its content.
+    #[arg(long, value_enum)]
+    pub kind: Option<PolicyKind>,
+    /// Name to show for standard input.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Follow symbolic links while walking directories.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Disable colours (also honoured: the NO_COLOR environment variable).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print only diagnostics, no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

@@ -1,0 +1,331 @@
+//! `cmek-lint.toml`: discovery, parsing with positioned errors, and the resolved [`Settings`].
+
+use crate::diagnostic::Severity;
+use crate::policy::PolicyKind;
+use crate::rules::Registry;
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const CONFIG_FILE: &str = "cmek-lint.toml";
+
+/// AWS regions where Pinecone serverless runs (Pinecone API docs, 2026-04).
+pub const PINECONE_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-1",
+];
+/// The regions whose `pinecone_cmek_access_<region>` roles the CMEK guide names.
+pub const DOCUMENTED_CMEK_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1"];
+/// What the CMEK guide says the role needs on the key.
+pub const DEFAULT_KEY_ACTIONS: &[&str] = &["kms:Encrypt", "kms:Decrypt"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub pinecone: PineconeSection,
+    #[serde(default)]
+    pub customer: CustomerSection,
+    #[serde(default)]
+    pub rules: RulesSection,
+    #[serde(default)]
+    pub limits: LimitsSection,
+    #[serde(default, rename = "per-file")]
+    pub per_file: Vec<PerFileSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PineconeSection {
+    pub account_id: Option<Spanned<String>>,
+    pub regions: Option<Vec<Spanned<String>>>,
+    /// KMS actions the customer role must be granted on the key.
+    pub key_actions: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerSection {
+    pub role_arn: Option<String>,
+    pub key_arn: Option<String>,
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSection {
+    #[serde(default)]
+    pub select: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+    /// Severity overrides: `CMK101 = "error"`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSection {
+    /// Non-whitespace characters allowed in a role trust policy (IAM default quota 2,048).
+    pub trust_policy_size: Option<usize>,
+    /// Files larger than this many bytes are skipped with a diagnostic.
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerFileSection {
+    pub path: Spanned<String>,
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+    pub kind: Option<Spanned<String>>,
+}
+
+/// A configuration error, positioned in the config file.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: invalid configuration: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// Customer-side values of the setup (`[customer]`).
+pub type Customer = CustomerSection;
+
+/// Per-path settings.
+pub struct PerFile {
+    pub matcher: GlobMatcher,
+    pub ignore: Vec<usize>,
+    pub kind: Option<PolicyKind>,
+}
+
+/// Everything a run needs to know, resolved from defaults, the config file and the command line.
+pub struct Settings {
+    pub pinecone_account: Option<String>,
+    pub regions: Vec<String>,
+    pub key_actions: Vec<String>,
+    pub customer: Customer,
+    pub trust_policy_size: usize,
+    pub max_file_size: u64,
+    /// Enabled flag per registry index.
+    pub enabled: Vec<bool>,
+    /// Severity override per registry index.
+    pub severity: Vec<Option<Severity>>,
+    pub per_file: Vec<PerFile>,
+    pub forced_kind: Option<PolicyKind>,
+    /// Directory that per-file globs are relative to.
+    pub root: PathBuf,
+}
+
+impl Settings {
+    pub fn defaults(registry: &Registry) -> Self {
+        Settings {
+            pinecone_account: None,
+            regions: PINECONE_REGIONS.iter().map(|s| s.to_string()).collect(),
+            key_actions: DEFAULT_KEY_ACTIONS.iter().map(|s| s.to_string()).collect(),
+            customer: Customer::default(),
+            trust_policy_size: 2048,
+            max_file_size: 10 * 1024 * 1024,
+            enabled: vec![true; registry.rules.len()],
+            severity: vec![None; registry.rules.len()],
+            per_file: Vec::new(),
+            forced_kind: None,
+            root: PathBuf::from("."),
+        }
+    }
+
+    /// The kind forced for `path` by `--kind` or a `[[per-file]]` entry.
+    pub fn kind_for(&self, path: &Path) -> Option<PolicyKind> {
+        self.forced_kind.or_else(|| {
+            let rel = path.strip_prefix(&self.root).unwrap_or(path);
+            self.per_file
+                .iter()
+                .rev()
+                .find(|p| p.matcher.is_match(rel) || p.matcher.is_match(path))
+                .and_then(|p| p.kind)
+        })
+    }
+
+    /// Whether rule `index` is ignored for `path` by a `[[per-file]]` entry.
+    pub fn ignored_for(&self, path: &Path, index: usize) -> bool {
+        if self.per_file.is_empty() {
+            return false;
+        }
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        self.per_file.iter().any(|p| {
+            (p.matcher.is_match(rel) || p.matcher.is_match(path)) && p.ignore.contains(&index)
+        })
+    }
+}
+
+/// Find `cmek-lint.toml` in `start` or its ancestors.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+}
+
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let idx = crate::source::LineIndex::new(text);
+    let lc = idx.line_col(offset);
+    (lc.line as usize, lc.column as usize)
+}
+
+/// Parse a config text and apply it onto `settings`.
+pub fn apply(
+    path: &Path,
+    text: &str,
+    registry: &Registry,
+    settings: &mut Settings,
+) -> Result<(), ConfigError> {
+    let err_at = |offset: usize, message: String| {
+        let (line, column) = position(text, offset);
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
+    let file: ConfigFile = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        err_at(offset, e.message().to_string())
+    })?;
+
+    if let Some(acct) = &file.pinecone.account_id {
+        if !crate::policy::arn::is_account_id(acct.get_ref()) {
+            return Err(err_at(
+                acct.span().start,
+                format!("`account_id` must be 12 digits, found `{}`", acct.get_ref()),
+            ));
+        }
+        settings.pinecone_account = Some(acct.get_ref().clone());
+    }
+    if let Some(regions) = &file.pinecone.regions {
+        let re = regex::Regex::new(r"^[a-z]{2}(-[a-z]+)+-\d$").expect("valid regex");
+        for r in regions {
+            if !re.is_match(r.get_ref()) {
+                return Err(err_at(
+                    r.span().start,
+                    format!("`{}` is not an AWS region name", r.get_ref()),
+                ));
+            }
+        }
+        settings.regions = regions.iter().map(|r| r.get_ref().clone()).collect();
+    }
+    if let Some(actions) = &file.pinecone.key_actions {
+        for a in actions {
+            if !a.get_ref().to_ascii_lowercase().starts_with("kms:") {
+                return Err(err_at(
+                    a.span().start,
+                    format!("`{}` is not a KMS action (`kms:...`)", a.get_ref()),
+                ));
+            }
+        }
+        settings.key_actions = actions.iter().map(|a| a.get_ref().clone()).collect();
+    }
+    settings.customer = file.customer.clone();
+    if let Some(n) = file.limits.trust_policy_size {
+        settings.trust_policy_size = n;
+    }
+    if let Some(n) = file.limits.max_file_size {
+        settings.max_file_size = n;
+    }
+
+    let resolve = |sel: &Spanned<String>| -> Result<Vec<usize>, ConfigError> {
+        let hits = registry.select(sel.get_ref());
+        if hits.is_empty() {
+            Err(err_at(
+                sel.span().start,
+                format!(
+                    "`{}` names no rule (use a code, a code prefix or a rule name)",
+                    sel.get_ref()
+                ),
+            ))
+        } else {
+            Ok(hits)
+        }
+    };
+    if !file.rules.select.is_empty() {
+        settings.enabled.iter_mut().for_each(|e| *e = false);
+        for sel in &file.rules.select {
+            for i in resolve(sel)? {
+                settings.enabled[i] = true;
+            }
+        }
+    }
+    for sel in &file.rules.ignore {
+        for i in resolve(sel)? {
+            settings.enabled[i] = false;
+        }
+    }
+    for (code, sev) in &file.rules.severity {
+        let Some(severity) = Severity::parse(sev.get_ref()) else {
+            return Err(err_at(
+                sev.span().start,
+                format!(
+                    "unknown severity `{}` (expected critical, error, warning or info)",
+                    sev.get_ref()
+                ),
+            ));
+        };
+        let hits = registry.select(code);
+        if hits.is_empty() {
+            let offset = text.find(code.as_str()).unwrap_or(sev.span().start);
+            return Err(err_at(offset, format!("`{code}` names no rule")));
+        }
+        for i in hits {
+            settings.severity[i] = Some(severity);
+        }
+    }
+    for pf in &file.per_file {
+        let matcher = Glob::new(pf.path.get_ref())
+            .map_err(|e| err_at(pf.path.span().start, format!("invalid glob: {e}")))?
+            .compile_matcher();
+        let mut ignore = Vec::new();
+        for sel in &pf.ignore {
+            ignore.extend(resolve(sel)?);
+        }
+        let kind = match &pf.kind {
+            Some(k) => Some(PolicyKind::parse(k.get_ref()).ok_or_else(|| {
+                err_at(
+                    k.span().start,
+                    format!(
+                        "unknown kind `{}` (expected trust, key, identity or resource)",
+                        k.get_ref()
+                    ),
+                )
+            })?),
+            None => None,
+        };
+        settings.per_file.push(PerFile {
+            matcher,
+            ignore,
+            kind,
+        });
+    }
+    if let Some(dir) = path.parent() {
+        settings.root = dir.to_path_buf();
+    }
+    Ok(())
+}

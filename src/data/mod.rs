@@ -1,0 +1,4 @@
+//! Embedded reference data: action names, principal prefixes, placeholder patterns.
+
+pub mod actions;
+pub mod placeholders;

@@ -1,0 +1,73 @@
+//! Recognising values that were never filled in.
+
+/// Account ids AWS uses in its documentation; a real policy never names them.
+pub const DOC_ACCOUNTS: &[&str] = &[
+    "123456789012",
+    "111122223333",
+    "444455556666",
+    "777788889999",
+    "210987654321",
+    "123412341234",
+];
+
+/// Whether a token (an ARN field, an id, a whole value) is a placeholder: runs of `X`/`Y`/`Z`
+/// (`XXXXXXXXXXXX`, `YYYYYY`), `<...>` markers, `ACCOUNT_ID`-style words, or a documentation
+/// account id. Returns a description of what was recognised.
+pub fn placeholder_kind(token: &str) -> Option<&'static str> {
+    if token.is_empty() {
+        return None;
+    }
+    if DOC_ACCOUNTS.contains(&token) {
+        return Some("an AWS documentation example account");
+    }
+    if token.starts_with('<') && token.ends_with('>') && token.len() > 2 {
+        return Some("a `<...>` placeholder");
+    }
+    let letters: Vec<u8> = token.bytes().filter(|b| *b != b'-' && *b != b'_').collect();
+    if letters.len() >= 4 && letters.iter().all(|b| matches!(b, b'X' | b'x')) {
+        return Some("an `XXXX` placeholder");
+    }
+    if letters.len() >= 4
+        && (letters.iter().all(|b| *b == b'Y') || letters.iter().all(|b| *b == b'Z'))
+    {
+        return Some("a `YYYY` placeholder");
+    }
+    let upper = token.to_ascii_uppercase();
+    if matches!(
+        upper.as_str(),
+        "ACCOUNT_ID"
+            | "ACCOUNT-ID"
+            | "ACCOUNTID"
+            | "AWS_ACCOUNT_ID"
+            | "YOUR_ACCOUNT_ID"
+            | "YOUR-ACCOUNT-ID"
+            | "ACCOUNT_NUMBER"
+            | "REGION"
+            | "KEY_ID"
+            | "KEY-ID"
+            | "ROLE_NAME"
+            | "ROLE-NAME"
+            | "EXTERNAL_ID"
+            | "EXTERNAL-ID"
+    ) {
+        return Some("a placeholder word");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_placeholders() {
+        assert!(placeholder_kind("XXXXXXXXXXXX").is_some());
+        assert!(placeholder_kind("XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX").is_some());
+        assert!(placeholder_kind("YYYYYY").is_some());
+        assert!(placeholder_kind("<account_id>").is_some());
+        assert!(placeholder_kind("123456789012").is_some());
+        assert!(placeholder_kind("713131977538").is_none());
+        assert!(placeholder_kind("Xylophone").is_none());
+        assert!(placeholder_kind("xxx").is_none());
+    }
+}

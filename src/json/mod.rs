@@ -1,0 +1,9 @@
+//! The span-preserving JSON layer: a lenient parser that accepts what users paste (comments,
+//! trailing commas, smart quotes, invisible spaces, a byte-order mark) and *records* each
+//! deviation from strict JSON with its exact span, so rules can report it.
+
+mod node;
+mod parse;
+
+pub use node::{Member, Node, Value};
+pub use parse::{Lenience, LenienceKind, ParseError, Parsed, parse};

@@ -1,0 +1,216 @@
+//! The spanned value tree every input format lowers to.
+
+use crate::source::Span;
+
+/// A value with the byte span of its source text (for strings: including the quotes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// The number as written.
+    Number(Box<str>),
+    String(Box<str>),
+    /// A string whose parts are only known at deploy time (CloudFormation `!Sub`, Terraform
+    /// interpolations). Unknown parts are written `${...}`; rules must treat them as unknowns,
+    /// never as placeholders or malformed values.
+    Template(Box<str>),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` entry of an object, in source order (duplicates are kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: Box<str>,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(span: Span, value: Value) -> Self {
+        Self { span, value }
+    }
+
+    /// The string value of a plain string (not of a template).
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a string or a template, with `true` when it is a template.
+    pub fn as_text(&self) -> Option<(&str, bool)> {
+        match &self.value {
+            Value::String(s) => Some((s, false)),
+            Value::Template(s) => Some((s, true)),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The member named `key` (the last one when the key is duplicated, as AWS's parser and
+    /// serde_json keep the last).
+    pub fn get(&self, key: &str) -> Option<&Member> {
+        self.as_object()?.iter().rev().find(|m| &*m.key == key)
+    }
+
+    /// A one-or-many view: the elements of an array, or the node itself.
+    pub fn one_or_many(&self) -> &[Node] {
+        match &self.value {
+            Value::Array(a) => a,
+            _ => std::slice::from_ref(self),
+        }
+    }
+
+    /// A short description of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) | Value::Template(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// RFC 6901 JSON pointer of the node or member key whose span is `target` (or the deepest
+    /// node containing it).
+    pub fn pointer_to(&self, target: Span) -> String {
+        let mut out = String::new();
+        let mut node = self;
+        'descend: loop {
+            match &node.value {
+                Value::Object(members) => {
+                    for m in members.iter().rev() {
+                        if m.key_span == target || m.value.span.contains(target) {
+                            out.push('/');
+                            push_escaped(&mut out, &m.key);
+                            if m.key_span == target {
+                                return out;
+                            }
+                            node = &m.value;
+                            continue 'descend;
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if item.span.contains(target) {
+                            out.push('/');
+                            out.push_str(&i.to_string());
+                            node = item;
+                            continue 'descend;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return out;
+        }
+    }
+
+    /// Resolve an RFC 9535 normalized path (`$['Statement'][0]['Sid']`) to the node it names.
+    pub fn at_normalized_path(&self, path: &str) -> Option<&Node> {
+        let mut rest = path.strip_prefix('$')?;
+        let mut node = self;
+        while !rest.is_empty() {
+            rest = rest.strip_prefix('[')?;
+            if let Some(after) = rest.strip_prefix('\'') {
+                let (name, consumed) = unescape_normalized_name(after)?;
+                rest = after[consumed..].strip_prefix(']')?;
+                node = &node.get(&name)?.value;
+            } else {
+                let end = rest.find(']')?;
+                let index: usize = rest[..end].parse().ok()?;
+                rest = &rest[end + 1..];
+                node = node.as_array()?.get(index)?;
+            }
+        }
+        Some(node)
+    }
+
+    /// Convert to a `serde_json::Value` (templates become strings; the last duplicate key
+    /// wins, matching [`Node::get`]).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => {
+                serde_json::from_str(n).unwrap_or_else(|_| J::String(n.to_string()))
+            }
+            Value::String(s) | Value::Template(s) => J::String(s.to_string()),
+            Value::Array(a) => J::Array(a.iter().map(Node::to_json).collect()),
+            Value::Object(m) => {
+                let mut map = serde_json::Map::with_capacity(m.len());
+                for member in m {
+                    map.shift_remove(&*member.key);
+                    map.insert(member.key.to_string(), member.value.to_json());
+                }
+                J::Object(map)
+            }
+        }
+    }
+}
+
+fn push_escaped(out: &mut String, key: &str) {
+    for c in key.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Parse the body of a `'...'` normalized-path name (after the opening quote); returns the
+/// name and the bytes consumed including the closing quote.
+fn unescape_normalized_name(s: &str) -> Option<(String, usize)> {
+    let mut name = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\'' => return Some((name, i + 1)),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                match e {
+                    'b' => name.push('\u{8}'),
+                    'f' => name.push('\u{c}'),
+                    'n' => name.push('\n'),
+                    'r' => name.push('\r'),
+                    't' => name.push('\t'),
+                    'u' => {
+                        let hex: String = (0..4)
+                            .filter_map(|_| chars.next().map(|(_, h)| h))
+                            .collect();
+                        name.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                    }
+                    other => name.push(other),
+                }
+            }
+            c => name.push(c),
+        }
+    }
+    None
+}

@@ -1,0 +1,722 @@
+//! A lenient, span-preserving JSON parser.
+//!
+//! Strict JSON is what IAM and KMS accept, but people paste documentation snippets with `//`
+//! comments, trailing commas, word-processor quotes and non-breaking spaces. The parser accepts
+//! each of these, records it as a [`Lenience`] with its exact span, and goes on, so one run
+//! reports every such problem. Anything else that is not JSON stops the parse with one
+//! [`ParseError`] at the failing position.
+
+use super::node::{Member, Node, Value};
+use crate::source::Span;
+
+/// Nesting deeper than this is rejected (IAM policies nest about 6 levels).
+pub const MAX_DEPTH: usize = 128;
+
+/// A deviation from strict JSON that the parser accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lenience {
+    pub kind: LenienceKind,
+    pub span: Span,
+    /// For duplicate keys: the span of the first occurrence.
+    pub related: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LenienceKind {
+    LineComment,
+    BlockComment,
+    TrailingComma,
+    /// A duplicate object key (the span is the later occurrence; `related` the first).
+    DuplicateKey(Box<str>),
+    ByteOrderMark,
+    /// A typographic quote used as a string delimiter.
+    SmartQuote(char),
+    /// A non-breaking, zero-width or other non-ASCII space used as whitespace.
+    InvisibleSpace(char),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Parsed {
+    /// `None` when the text is not JSON (then `error` is set).
+    pub root: Option<Node>,
+    pub lenience: Vec<Lenience>,
+    pub error: Option<ParseError>,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        lenience: Vec::new(),
+    };
+    let result = p.document();
+    let (root, error) = match result {
+        Ok(node) => (Some(node), None),
+        Err(e) => (None, Some(e)),
+    };
+    Parsed {
+        root,
+        lenience: p.lenience,
+        error,
+    }
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    lenience: Vec<Lenience>,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+const LEFT_DOUBLE: char = '\u{201C}';
+const RIGHT_DOUBLE: char = '\u{201D}';
+
+fn is_invisible_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200B}' | '\u{202F}' | '\u{205F}' | '\u{2060}' | '\u{3000}' | '\u{FEFF}'
+    )
+}
+
+impl<'t> Parser<'t> {
+    fn err<T>(&self, span: Span, message: impl Into<String>) -> PResult<T> {
+        Err(ParseError {
+            message: message.into(),
+            span,
+        })
+    }
+
+    fn note(&mut self, kind: LenienceKind, span: Span) {
+        self.lenience.push(Lenience {
+            kind,
+            span,
+            related: None,
+        });
+    }
+
+    fn peek_char(&self) -> Option<char> {
+        self.text[self.pos..].chars().next()
+    }
+
+    /// Span of the character (or end of input) at the current position.
+    fn here(&self) -> Span {
+        let len = self.peek_char().map_or(0, char::len_utf8);
+        Span::new(self.pos, self.pos + len)
+    }
+
+    fn describe_here(&self) -> String {
+        match self.peek_char() {
+            None => "end of input".to_string(),
+            Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
+            Some(c) => format!("`{c}`"),
+        }
+    }
+
+    fn document(&mut self) -> PResult<Node> {
+        if self.text.starts_with('\u{FEFF}') {
+            self.note(LenienceKind::ByteOrderMark, Span::new(0, 3));
+            self.pos = 3;
+        }
+        self.skip_trivia()?;
+        if self.pos >= self.bytes.len() {
+            return self.err(
+                self.here(),
+                "expected a JSON value, found end of input (the file is empty)",
+            );
+        }
+        let node = self.value(0)?;
+        self.skip_trivia()?;
+        if self.pos < self.bytes.len() {
+            let end = self.text[self.pos..]
+                .find('\n')
+                .map_or(self.bytes.len(), |i| self.pos + i);
+            return self.err(
+                Span::new(self.pos, end.max(self.pos + 1).min(self.bytes.len())),
+                format!(
+                    "unexpected {} after the end of the JSON document",
+                    self.describe_here()
+                ),
+            );
+        }
+        Ok(node)
+    }
+
+    /// Skip whitespace and comments, recording comments and unusual spaces.
+    fn skip_trivia(&mut self) -> PResult<()> {
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Ok(());
+            };
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
+                    let start = self.pos;
+                    let end = self.text[start..]
+                        .find('\n')
+                        .map_or(self.bytes.len(), |i| start + i);
+                    let end = if end > start && self.bytes[end - 1] == b'\r' {
+                        end - 1
+                    } else {
+                        end
+                    };
+                    self.note(LenienceKind::LineComment, Span::new(start, end));
+                    self.pos = end;
+                }
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'*') => {
+                    let start = self.pos;
+                    match self.text[start + 2..].find("*/") {
+                        Some(i) => {
+                            let end = start + 2 + i + 2;
+                            self.note(LenienceKind::BlockComment, Span::new(start, end));
+                            self.pos = end;
+                        }
+                        None => {
+                            return self
+                                .err(Span::new(start, start + 2), "unterminated `/* */` comment");
+                        }
+                    }
+                }
+                b if b >= 0x80 => {
+                    let c = self.peek_char().unwrap_or('\0');
+                    if is_invisible_space(c) {
+                        let span = self.here();
+                        self.note(LenienceKind::InvisibleSpace(c), span);
+                        self.pos += c.len_utf8();
+                    } else {
+                        return Ok(());
+                    }
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> PResult<Node> {
+        if depth >= MAX_DEPTH {
+            return self.err(
+                self.here(),
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            );
+        }
+        let start = self.pos;
+        match self.bytes.get(self.pos) {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => {
+                let s = self.string()?;
+                Ok(Node::new(
+                    Span::new(start, self.pos),
+                    Value::String(s.into()),
+                ))
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(_)
+                if self.peek_char() == Some(LEFT_DOUBLE)
+                    || self.peek_char() == Some(RIGHT_DOUBLE) =>
+            {
+                let s = self.string()?;
+                Ok(Node::new(
+                    Span::new(start, self.pos),
+                    Value::String(s.into()),
+                ))
+            }
+            Some(b'\'') => self.err(
+                self.here(),
+                "strings must use double quotes `\"`, not single quotes",
+            ),
+            Some(b']' | b'}') => self.err(
+                self.here(),
+                format!("expected a value, found {}", self.describe_here()),
+            ),
+            _ => self.err(
+                self.bareword_span(),
+                format!("expected a JSON value, found {}", self.describe_bareword()),
+            ),
+        }
+    }
+
+    fn bareword_span(&self) -> Span {
+        let rest = &self.text[self.pos..];
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                !(c.is_alphanumeric() || matches!(c, '_' | '$' | '#' | '{' | '.' | ':' | '-'))
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let len = if len == 0 {
+            self.peek_char().map_or(0, char::len_utf8)
+        } else {
+            len
+        };
+        Span::new(self.pos, self.pos + len)
+    }
+
+    fn describe_bareword(&self) -> String {
+        let span = self.bareword_span();
+        if span.is_empty() {
+            return "end of input".into();
+        }
+        let word = &self.text[span.range()];
+        if word.chars().count() == 1 {
+            self.describe_here()
+        } else {
+            format!("`{word}` (strings must be quoted)")
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> PResult<Node> {
+        let start = self.pos;
+        if self.text[start..].starts_with(word) {
+            let end = start + word.len();
+            let next = self.bytes.get(end);
+            if !next.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                self.pos = end;
+                return Ok(Node::new(Span::new(start, end), value));
+            }
+        }
+        self.err(
+            self.bareword_span(),
+            format!("expected a JSON value, found {}", self.describe_bareword()),
+        )
+    }
+
+    fn number(&mut self) -> PResult<Node> {
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = start;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let int_start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == int_start {
+            return self.err(Span::new(start, i.max(start + 1)), "invalid number");
+        }
+        if b[int_start] == b'0' && i - int_start > 1 {
+            return self.err(Span::new(start, i), "numbers must not have leading zeros");
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let f = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == f {
+                return self.err(
+                    Span::new(start, i),
+                    "invalid number: expected digits after `.`",
+                );
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let e = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == e {
+                return self.err(
+                    Span::new(start, i),
+                    "invalid number: expected digits in the exponent",
+                );
+            }
+        }
+        self.pos = i;
+        Ok(Node::new(
+            Span::new(start, i),
+            Value::Number(self.text[start..i].into()),
+        ))
+    }
+
+    /// Parse a string starting at `"` or a typographic quote; returns the decoded text.
+    fn string(&mut self) -> PResult<String> {
+        let start = self.pos;
+        let open = self.peek_char().unwrap_or('"');
+        if open != '"' {
+            self.note(
+                LenienceKind::SmartQuote(open),
+                Span::new(start, start + open.len_utf8()),
+            );
+        }
+        self.pos += open.len_utf8();
+        let mut out = String::new();
+        loop {
+            // Fast path: copy a run of ordinary ASCII bytes.
+            let run_start = self.pos;
+            while let Some(&b) = self.bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run_start..self.pos]);
+            let Some(c) = self.peek_char() else {
+                return self.err(Span::new(start, self.pos), "unterminated string");
+            };
+            match c {
+                '"' => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                RIGHT_DOUBLE | LEFT_DOUBLE if open != '"' => {
+                    self.note(
+                        LenienceKind::SmartQuote(c),
+                        Span::new(self.pos, self.pos + c.len_utf8()),
+                    );
+                    self.pos += c.len_utf8();
+                    return Ok(out);
+                }
+                '\\' => {
+                    let esc_start = self.pos;
+                    self.pos += 1;
+                    let Some(e) = self.peek_char() else {
+                        return self.err(Span::new(start, self.pos), "unterminated string");
+                    };
+                    self.pos += e.len_utf8();
+                    match e {
+                        '"' => out.push('"'),
+                        '\\' => out.push('\\'),
+                        '/' => out.push('/'),
+                        'b' => out.push('\u{8}'),
+                        'f' => out.push('\u{c}'),
+                        'n' => out.push('\n'),
+                        'r' => out.push('\r'),
+                        't' => out.push('\t'),
+                        'u' => {
+                            let hi = self.hex4(esc_start)?;
+                            if (0xD800..0xDC00).contains(&hi)
+                                && self.text[self.pos..].starts_with("\\u")
+                            {
+                                let save = self.pos;
+                                self.pos += 2;
+                                let lo = self.hex4(esc_start)?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                                    out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                                } else {
+                                    out.push('\u{FFFD}');
+                                    self.pos = save;
+                                }
+                            } else {
+                                out.push(char::from_u32(hi).unwrap_or('\u{FFFD}'));
+                            }
+                        }
+                        other => {
+                            return self.err(
+                                Span::new(esc_start, self.pos),
+                                format!("invalid escape `\\{other}` in string"),
+                            );
+                        }
+                    }
+                }
+                '\n' | '\r' => {
+                    return self.err(
+                        Span::new(start, self.pos),
+                        "unterminated string: a line break inside a string must be written `\\n`",
+                    );
+                }
+                c if (c as u32) < 0x20 => {
+                    return self.err(
+                        self.here(),
+                        format!(
+                            "control character U+{:04X} inside a string must be escaped",
+                            c as u32
+                        ),
+                    );
+                }
+                c => {
+                    out.push(c);
+                    self.pos += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self, esc_start: usize) -> PResult<u32> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+        match digits {
+            Some(d) => {
+                self.pos += 4;
+                Ok(u32::from_str_radix(d, 16).unwrap_or(0xFFFD))
+            }
+            None => self.err(
+                Span::new(esc_start, self.pos),
+                "invalid `\\u` escape: expected 4 hex digits",
+            ),
+        }
+    }
+
+    fn at_string_start(&self) -> bool {
+        matches!(self.peek_char(), Some('"' | LEFT_DOUBLE | RIGHT_DOUBLE))
+    }
+
+    fn object(&mut self, depth: usize) -> PResult<Node> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut members: Vec<Member> = Vec::new();
+        self.skip_trivia()?;
+        if self.bytes.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Node::new(
+                Span::new(start, self.pos),
+                Value::Object(members),
+            ));
+        }
+        loop {
+            if !self.at_string_start() {
+                let what = self.describe_bareword();
+                return self.err(
+                    self.bareword_span(),
+                    format!("expected a quoted property name, found {what}"),
+                );
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos);
+            self.skip_trivia()?;
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return self.err(
+                    self.here(),
+                    format!(
+                        "expected `:` after property name, found {}",
+                        self.describe_here()
+                    ),
+                );
+            }
+            self.pos += 1;
+            self.skip_trivia()?;
+            let value = self.value(depth + 1)?;
+            members.push(Member {
+                key: key.into(),
+                key_span,
+                value,
+            });
+            self.skip_trivia()?;
+            match self.bytes.get(self.pos) {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_trivia()?;
+                    if self.bytes.get(self.pos) == Some(&b'}') {
+                        self.note(LenienceKind::TrailingComma, Span::new(comma, comma + 1));
+                        self.pos += 1;
+                        break;
+                    }
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ if self.at_string_start() => {
+                    return self.err(Span::empty(self.pos), "expected `,` between object members");
+                }
+                _ => {
+                    return self.err(
+                        self.here(),
+                        format!("expected `,` or `}}`, found {}", self.describe_here()),
+                    );
+                }
+            }
+        }
+        self.record_duplicates(&members);
+        Ok(Node::new(
+            Span::new(start, self.pos),
+            Value::Object(members),
+        ))
+    }
+
+    fn record_duplicates(&mut self, members: &[Member]) {
+        if members.len() < 2 {
+            return;
+        }
+        if members.len() <= 16 {
+            for (i, m) in members.iter().enumerate() {
+                if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
+                    self.lenience.push(Lenience {
+                        kind: LenienceKind::DuplicateKey(m.key.clone()),
+                        span: m.key_span,
+                        related: Some(first.key_span),
+                    });
+                }
+            }
+        } else {
+            let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+            for m in members {
+                if let Some(&first) = seen.get(&*m.key) {
+                    self.lenience.push(Lenience {
+                        kind: LenienceKind::DuplicateKey(m.key.clone()),
+                        span: m.key_span,
+                        related: Some(first),
+                    });
+                } else {
+                    seen.insert(&m.key, m.key_span);
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> PResult<Node> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_trivia()?;
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Node::new(Span::new(start, self.pos), Value::Array(items)));
+        }
+        loop {
+            items.push(self.value(depth + 1)?);
+            self.skip_trivia()?;
+            match self.bytes.get(self.pos) {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_trivia()?;
+                    if self.bytes.get(self.pos) == Some(&b']') {
+                        self.note(LenienceKind::TrailingComma, Span::new(comma, comma + 1));
+                        self.pos += 1;
+                        break;
+                    }
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                None => {
+                    return self.err(
+                        self.here(),
+                        "unterminated array: expected `,` or `]`, found end of input",
+                    );
+                }
+                _ => {
+                    return self.err(
+                        Span::empty(self.pos),
+                        format!(
+                            "expected `,` or `]` between array elements, found {}",
+                            self.describe_here()
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(Node::new(Span::new(start, self.pos), Value::Array(items)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<LenienceKind> {
+        parse(text).lenience.into_iter().map(|l| l.kind).collect()
+    }
+
+    #[test]
+    fn strict_json_parses_with_spans() {
+        let text = r#"{"a": [1, "x\u00e9", true, null], "b": {"c": -1.5e3}}"#;
+        let p = parse(text);
+        assert!(p.error.is_none() && p.lenience.is_empty());
+        let root = p.root.unwrap();
+        let a = root.get("a").unwrap();
+        assert_eq!(&text[a.key_span.range()], "\"a\"");
+        assert_eq!(a.value.as_array().unwrap()[1].as_str(), Some("xé"));
+        assert_eq!(
+            root.to_json(),
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
+    }
+
+    #[test]
+    fn lenient_constructs_are_recorded_with_spans() {
+        let text = "\u{FEFF}{\n  // c\n  \"a\": [1, 2,],\u{00A0}/* b */\n  \"a\": 3,\n}";
+        let p = parse(text);
+        assert!(p.error.is_none());
+        let ks: Vec<_> = p
+            .lenience
+            .iter()
+            .map(|l| (&l.kind, &text[l.span.range()]))
+            .collect();
+        assert!(ks.contains(&(&LenienceKind::ByteOrderMark, "\u{FEFF}")));
+        assert!(ks.contains(&(&LenienceKind::LineComment, "// c")));
+        assert!(ks.contains(&(&LenienceKind::BlockComment, "/* b */")));
+        assert!(ks.contains(&(&LenienceKind::InvisibleSpace('\u{00A0}'), "\u{00A0}")));
+        assert_eq!(
+            ks.iter()
+                .filter(|k| *k.0 == LenienceKind::TrailingComma)
+                .count(),
+            2
+        );
+        let dup = p
+            .lenience
+            .iter()
+            .find(|l| matches!(l.kind, LenienceKind::DuplicateKey(_)))
+            .unwrap();
+        assert_eq!(&text[dup.span.range()], "\"a\"");
+        assert!(dup.related.unwrap().start < dup.span.start);
+        // the last duplicate wins
+        assert_eq!(
+            p.root.unwrap().get("a").unwrap().value.value,
+            Value::Number("3".into())
+        );
+    }
+
+    #[test]
+    fn smart_quotes_are_accepted_and_reported() {
+        let text = "{\u{201C}Effect\u{201D}: \u{201C}Allow\u{201D}}";
+        let p = parse(text);
+        assert!(p.error.is_none());
+        assert_eq!(
+            p.root.unwrap().get("Effect").unwrap().value.as_str(),
+            Some("Allow")
+        );
+        assert_eq!(kinds(text).len(), 4);
+    }
+
+    #[test]
+    fn errors_point_at_the_failing_position() {
+        let cases = [
+            ("{\"a\": 1 \"b\": 2}", 8, "expected `,`"),
+            ("{\"a\": }", 6, "expected a value"),
+            ("{\"a\": 1}\tdefault", 9, "after the end"),
+            ("", 0, "empty"),
+            ("{\"a\": XXXX}", 6, "strings must be quoted"),
+            ("[1, 2", 5, "unterminated array"),
+            ("{\"a\": \"x\ny\"}", 6, "line break"),
+        ];
+        for (text, at, msg) in cases {
+            let e = parse(text)
+                .error
+                .unwrap_or_else(|| panic!("no error for {text:?}"));
+            assert_eq!(e.span.start as usize, at, "{text:?}: {e:?}");
+            assert!(e.message.contains(msg), "{text:?}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "[".repeat(1_000_000);
+        let e = parse(&text).error.unwrap();
+        assert!(e.message.contains("nesting"));
+    }
+}

@@ -1,0 +1,24 @@
+//! cmek-lint: a static auditor for the AWS IAM and KMS policies behind a Pinecone
+//! customer-managed encryption key (CMEK).
+//!
+//! Pipeline, one direction: [`discover`] files → read → [`extract`] policy documents →
+//! span-preserving [`json`] parse → [`policy`] model → [`rules`] → [`diagnostic`]s →
+//! [`render`]. A rule never renders; a renderer never decides.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod explain;
+pub mod extract;
+pub mod json;
+pub mod policy;
+pub mod render;
+pub mod rules;
+pub mod source;
+
+mod data;
+mod run;
+
+pub use run::{ExitStatus, run};

@@ -1,0 +1,13 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cmek_lint::cli::Cli::parse();
+    match cmek_lint::run(cli) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(message) => {
+            eprintln!("cmek-lint: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The versioned JSON output (`--format json`). The schema is documented in the README; bump
+//! [`SCHEMA_VERSION`] on any incompatible change.
+
+use super::Summary;
+use crate::diagnostic::FileReport;
+use serde::Serialize;
+use std::io::{self, Write};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    diagnostics: Vec<Entry<'a>>,
+    errors: Vec<&'a str>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    offset: u32,
+    length: u32,
+    pointer: &'a str,
+    kind: Option<&'a str>,
+    origin: Option<&'a str>,
+    labels: Vec<LabelOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct LabelOut<'a> {
+    message: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    offset: u32,
+    length: u32,
+}
+
+pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let mut diagnostics = Vec::new();
+    for r in reports {
+        for d in &r.diagnostics {
+            let g = &d.diagnostic;
+            diagnostics.push(Entry {
+                code: g.code,
+                name: g.name,
+                severity: g.severity.as_str(),
+                message: &g.message,
+                help: g.help.as_deref(),
+                file: &r.path,
+                line: d.start.line,
+                column: d.start.column,
+                end_line: d.end.line,
+                end_column: d.end.column,
+                offset: g.span.start,
+                length: g.span.end - g.span.start,
+                pointer: &g.pointer,
+                kind: g.kind.map(|k| k.as_str()),
+                origin: g.origin.as_deref(),
+                labels: g
+                    .labels
+                    .iter()
+                    .zip(&d.labels)
+                    .map(|(l, rl)| LabelOut {
+                        message: &l.message,
+                        line: rl.start.line,
+                        column: rl.start.column,
+                        end_line: rl.end.line,
+                        end_column: rl.end.column,
+                        offset: l.span.start,
+                        length: l.span.end - l.span.start,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let errors = reports
+        .iter()
+        .flat_map(|r| r.errors.iter().map(String::as_str))
+        .collect();
+    let output = Output {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "cmek-lint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        diagnostics,
+        errors,
+        summary,
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}

@@ -1,0 +1,92 @@
+//! What a check sees ([`Ctx`]) and how it reports ([`Reporter`]).
+
+use crate::config::Settings;
+use crate::diagnostic::{Label, Severity};
+use crate::json::{Lenience, Node, ParseError};
+use crate::policy::{Policy, PolicyKind};
+use crate::source::Span;
+
+/// The context of one check: one parsed text (file scope) or one policy document (policy scope).
+pub struct Ctx<'a> {
+    /// The text spans refer to.
+    pub text: &'a str,
+    /// Lenient-parse findings of the text (file scope).
+    pub lenience: &'a [Lenience],
+    /// The parse error, if the text is not JSON (file scope).
+    pub error: Option<&'a ParseError>,
+    /// The policy document (policy scope; `None` in file scope).
+    pub root: Option<&'a Node>,
+    pub policy: Option<&'a Policy<'a>>,
+    pub kind: PolicyKind,
+    /// Whether the kind was given by context (CloudFormation property, `--kind`, config)
+    /// rather than guessed from the content.
+    pub kind_forced: bool,
+    pub settings: &'a Settings,
+}
+
+impl<'a> Ctx<'a> {
+    /// The policy of a policy-scope check. The engine runs policy-scope checks only with a
+    /// policy, so this never fails there.
+    pub fn policy(&self) -> &'a Policy<'a> {
+        self.policy
+            .expect("policy-scope check run without a policy")
+    }
+}
+
+/// One finding as a check reports it; the engine adds the rule's code, name and severity.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub labels: Vec<Label>,
+    /// Overrides the rule's default severity for this finding (e.g. a missing external ID is a
+    /// warning, but an error when the principal is `*`).
+    pub severity: Option<Severity>,
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// Collects the findings of one rule.
+#[derive(Default)]
+pub struct Reporter {
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Reporter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Report a finding at `span`; chain `.help(...)`, `.label(...)` on the result.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+            severity: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    pub fn take(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.findings)
+    }
+}

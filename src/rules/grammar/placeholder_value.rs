@@ -1,0 +1,53 @@
+//! CMK115 placeholder-value: documentation placeholders left in (`XXXXXXXXXXXX`, `<account_id>`,
+//! `YYYYYY`, AWS example accounts such as 123456789012).
+
+use crate::data::placeholders::placeholder_kind;
+use crate::rules::util::{for_each_string, sub_span};
+use crate::rules::{Ctx, Reporter};
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    let policy = ctx.policy();
+    let Some(statement) = policy.statement else {
+        return;
+    };
+    for_each_string(&statement.value, &mut |node, text| {
+        if text == "*" {
+            return;
+        }
+        if let Some(kind) = placeholder_kind(text) {
+            out.report(
+                node.span,
+                format!("`{text}` is {kind}, left in from an example"),
+            )
+            .help(help_for(text));
+            return;
+        }
+        // Tokens of an ARN or path: report the first placeholder field.
+        let mut start = 0;
+        for token in text.split([':', '/']) {
+            if let Some(kind) = placeholder_kind(token) {
+                out.report(
+                    sub_span(node, start, start + token.len()),
+                    format!("`{token}` in `{text}` is {kind}, left in from an example"),
+                )
+                .help(help_for(token));
+                return;
+            }
+            start += token.len() + 1;
+        }
+    });
+}
+
+fn help_for(token: &str) -> &'static str {
+    if token.len() == 12
+        && token
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x')
+    {
+        "replace it with the real 12-digit account id (Pinecone's account is shown in the Pinecone console under Manage > CMEK > Add CMEK)"
+    } else if token.contains('-') && token.len() == 36 {
+        "replace it with a freshly generated UUID v4 (e.g. from `uuidgen`), and enter the same value in the Pinecone console"
+    } else {
+        "replace it with the real value"
+    }
+}

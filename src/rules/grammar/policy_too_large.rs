@@ -1,0 +1,84 @@
+//! CMK120 policy-too-large: the document exceeds the size quota IAM or KMS enforces.
+
+use crate::json::{Node, Value};
+use crate::policy::PolicyKind;
+use crate::rules::{Ctx, Reporter};
+use crate::source::Span;
+
+/// Characters of the compact JSON serialisation that are not whitespace (how IAM counts).
+fn non_whitespace_len(node: &Node) -> usize {
+    match &node.value {
+        Value::Null => 4,
+        Value::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        Value::Number(n) => n.len(),
+        Value::String(s) | Value::Template(s) => {
+            json_string_len(s) - s.chars().filter(|c| c.is_whitespace()).count()
+        }
+        Value::Array(items) => {
+            2 + items.len().saturating_sub(1) + items.iter().map(non_whitespace_len).sum::<usize>()
+        }
+        Value::Object(ms) => {
+            2 + ms.len().saturating_sub(1)
+                + ms.iter()
+                    .map(|m| json_string_len(&m.key) + 1 + non_whitespace_len(&m.value))
+                    .sum::<usize>()
+        }
+    }
+}
+
+fn json_string_len(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>()
+}
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    let root = ctx.policy().root;
+    let head = Span::new(root.span.start as usize, root.span.start as usize + 1);
+    match ctx.kind {
+        PolicyKind::Trust => {
+            let size = non_whitespace_len(root);
+            let limit = ctx.settings.trust_policy_size;
+            if size > limit {
+                out.report(head, format!("trust policy is {size} characters (without whitespace), over the {limit}-character quota: IAM rejects it (\"Cannot exceed quota for ACLSizePerRole\")"))
+                    .help("shorten it (one statement listing all principals), or raise the role trust policy quota in Service Quotas and set `[limits] trust_policy_size`");
+            }
+        }
+        PolicyKind::Key => {
+            let size = non_whitespace_len(root);
+            if size > 32_768 {
+                out.report(head, format!("key policy is at least {size} bytes, over KMS's 32,768-byte limit: KMS rejects it"));
+            }
+        }
+        PolicyKind::Identity => {
+            let size = non_whitespace_len(root);
+            if size > 10_240 {
+                out.report(head, format!("permissions policy is {size} characters (without whitespace), over IAM's 10,240-character limit for a role's inline policies"));
+            }
+        }
+        PolicyKind::Resource => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_like_compact_json() {
+        let text = "{ \"Version\" : \"2012-10-17\",\n \"Statement\": [ {\"Sid\": \"a b\"} ] }";
+        let root = crate::json::parse(text).root.unwrap();
+        let compact = serde_json::to_string(&root.to_json()).unwrap();
+        let expected = compact.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(super::non_whitespace_len(&root), expected);
+    }
+}

@@ -1,0 +1,54 @@
+//! CMK114 wildcard-without-like: `*` or `?` in a value of an operator that compares literally.
+
+use crate::diagnostic::Severity;
+use crate::policy::PolicyKind;
+use crate::rules::{Ctx, Reporter};
+
+/// Keys whose literal mismatch locks Pinecone out of a trust policy.
+const TRUST_KEYS: &[&str] = &[
+    "aws:PrincipalArn",
+    "sts:ExternalId",
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+];
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    for s in &ctx.policy().statements {
+        for block in &s.conditions {
+            let op = &block.operator;
+            let literal = matches!(
+                op.base,
+                "StringEquals"
+                    | "StringNotEquals"
+                    | "StringEqualsIgnoreCase"
+                    | "StringNotEqualsIgnoreCase"
+                    | "ArnEquals"
+                    | "ArnNotEquals"
+            );
+            if !literal {
+                continue;
+            }
+            for e in &block.entries {
+                for v in &e.values {
+                    let Some(text) = v.as_str() else { continue };
+                    if !text.contains(['*', '?']) || text.contains("${") {
+                        continue;
+                    }
+                    let like = op.base.replace("Equals", "Like").replace("IgnoreCase", "");
+                    let f = out.report(
+                        v.span,
+                        format!("`{text}` contains a wildcard, but `{}` compares literally: the condition matches only the exact text with `*`", op.text),
+                    );
+                    f.label(block.member.key_span, "literal operator")
+                        .help(format!("use `{like}` to match a pattern"));
+                    if ctx.kind == PolicyKind::Trust
+                        && TRUST_KEYS.iter().any(|k| k.eq_ignore_ascii_case(e.key))
+                        && !op.is_negated()
+                    {
+                        f.severity(Severity::Error);
+                    }
+                }
+            }
+        }
+    }
+}

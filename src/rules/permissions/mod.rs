@@ -1,0 +1,5 @@
+//! placeholder family
+
+use super::CheckFn;
+
+pub(crate) const CHECKS: &[(&str, CheckFn)] = &[];

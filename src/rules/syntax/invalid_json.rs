@@ -1,0 +1,17 @@
+//! CMK001 invalid-json: the text cannot be parsed as JSON.
+
+use crate::rules::{Ctx, Reporter};
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    if let Some(e) = ctx.error {
+        let hint = if e.message.contains("after the end") {
+            "delete everything after the policy's closing `}` (text pasted from `aws ... --output text` or a shell prompt often ends up there)"
+        } else if e.message.contains("quoted") {
+            "IAM accepts strict JSON only: quote every string and property name with `\"`"
+        } else {
+            "IAM rejects the whole document (`MalformedPolicyDocument`); fix the syntax at this position"
+        };
+        out.report(e.span, format!("invalid JSON: {}", e.message))
+            .help(hint);
+    }
+}

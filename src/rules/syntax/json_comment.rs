@@ -1,0 +1,19 @@
+//! CMK002 json-comment: `//` or `/* */` comments, which IAM and KMS reject.
+
+use crate::json::LenienceKind;
+use crate::rules::{Ctx, Reporter};
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    for l in ctx.lenience {
+        let what = match l.kind {
+            LenienceKind::LineComment => "`//` comment",
+            LenienceKind::BlockComment => "`/* */` comment",
+            _ => continue,
+        };
+        out.report(
+            l.span,
+            format!("{what} in policy JSON: IAM and KMS reject documents with comments"),
+        )
+        .help("delete the comment; keep notes in the `Sid` or next to the file instead");
+    }
+}

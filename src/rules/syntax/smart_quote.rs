@@ -1,0 +1,14 @@
+//! CMK006 smart-quote: typographic quotes used as string delimiters.
+
+use crate::json::LenienceKind;
+use crate::rules::{Ctx, Reporter};
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    for l in ctx.lenience {
+        let LenienceKind::SmartQuote(c) = l.kind else {
+            continue;
+        };
+        out.report(l.span, format!("typographic quote `{c}` used as a string delimiter: IAM accepts only `\"`"))
+            .help("replace it with a straight double quote `\"` (word processors and some chat tools convert quotes)");
+    }
+}

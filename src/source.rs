@@ -1,0 +1,133 @@
+//! Byte spans and the mapping from byte offsets to 1-based line and column.
+//!
+//! Everything inside cmek-lint works in byte offsets; lines and columns (in characters, i.e.
+//! Unicode scalar values) are computed only when a diagnostic is resolved for output.
+
+use std::fmt;
+
+/// A half-open byte range `start..end` into a source text.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub const fn empty(at: usize) -> Self {
+        Self::new(at, at)
+    }
+    pub const fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    pub const fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// Precomputed line starts of a text, for offset → (line, column) lookups.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<u32>,
+}
+
+/// A resolved position: 1-based line, 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i as u32 + 1);
+            }
+        }
+        Self { text, starts }
+    }
+
+    /// Line (0-based) containing `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Resolve a byte offset to line and character column (both 1-based). Offsets inside a
+    /// multi-byte character or past the end are clamped to the nearest valid position.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line] as usize;
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
+    }
+
+    /// The text of 1-based `line` without its line terminator.
+    pub fn line_text(&self, line: u32) -> &'a str {
+        let i = (line as usize).saturating_sub(1).min(self.starts.len() - 1);
+        let start = self.starts[i] as usize;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.text.len(), |&e| e as usize);
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// The largest char boundary `<= offset`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "{\n  \"é\": \"x\"\n}";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.line_col(x), LineCol { line: 2, column: 9 });
+        assert_eq!(idx.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_text(2), "  \"é\": \"x\"");
+        // offset past the end clamps
+        assert_eq!(idx.line_col(10_000).line, 3);
+    }
+}
