@@ -57,9 +57,8 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     entries.sort();
-    let mut out = String::from(
-        "/// Every built-in rule record, sorted by code.\npub static RECORDS: &[RuleRecord] = &[\n",
-    );
+    let mut out =
+        String::from("/// Every built-in rule record, sorted by code.\npub static RECORDS: &[RuleRecord] = &[\n");
     let mut seen = std::collections::BTreeSet::new();
     for path in entries {
         println!("cargo:rerun-if-changed={}", path.display());
@@ -67,16 +66,8 @@ fn main() {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
         let r: Record = toml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-        assert_eq!(
-            stem,
-            format!("{}-{}", r.code, r.name),
-            "{file}: file name must be <code>-<name>.toml"
-        );
-        assert!(
-            seen.insert(r.code.clone()),
-            "{file}: duplicate code {}",
-            r.code
-        );
+        assert_eq!(stem, format!("{}-{}", r.code, r.name), "{file}: file name must be <code>-<name>.toml");
+        assert!(seen.insert(r.code.clone()), "{file}: duplicate code {}", r.code);
         let severity = match r.severity.as_str() {
             "info" => "Info",
             "warning" => "Warning",
@@ -90,10 +81,7 @@ fn main() {
             s => panic!("{file}: unknown scope `{s}`"),
         };
         let kinds: Vec<String> = r.kinds.iter().map(|k| kind(k, &file)).collect();
-        let opt = |o: &Option<String>| {
-            o.as_ref()
-                .map_or("None".to_string(), |s| format!("Some({s:?})"))
-        };
+        let opt = |o: &Option<String>| o.as_ref().map_or("None".to_string(), |s| format!("Some({s:?})"));
         let check = r.check.as_ref().map_or("None".to_string(), |c| {
             format!(
                 "Some(DeclarativeSpec {{ select: {:?}, matches: {}, not_matches: {}, message: {:?} }})",
@@ -103,10 +91,7 @@ fn main() {
                 c.message
             )
         });
-        let example_kind = r
-            .example_kind
-            .as_ref()
-            .map_or("None".to_string(), |k| format!("Some({})", kind(k, &file)));
+        let example_kind = r.example_kind.as_ref().map_or("None".to_string(), |k| format!("Some({})", kind(k, &file)));
         writeln!(
             out,
             "    RuleRecord {{ code: {:?}, name: {:?}, severity: Severity::{severity}, kinds: &[{}], scope: Scope::{scope}, summary: {:?}, why: {:?}, fix: {:?}, bad: {:?}, good: {:?}, example_kind: {example_kind}, example_config: {}, check: {check} }},",

@@ -12,13 +12,7 @@ use toml::Spanned;
 pub const CONFIG_FILE: &str = "cmek-lint.toml";
 
 /// AWS regions where Pinecone serverless runs (Pinecone API docs, 2026-04).
-pub const PINECONE_REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-central-1",
-    "ap-southeast-1",
-];
+pub const PINECONE_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"];
 /// The regions whose `pinecone_cmek_access_<region>` roles the CMEK guide names.
 pub const DOCUMENTED_CMEK_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1"];
 /// What the CMEK guide says the role needs on the key.
@@ -97,14 +91,7 @@ pub struct ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: invalid configuration: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.message
-        )
+        write!(f, "{}:{}:{}: invalid configuration: {}", self.path.display(), self.line, self.column, self.message)
     }
 }
 
@@ -171,18 +158,13 @@ impl Settings {
             return false;
         }
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        self.per_file.iter().any(|p| {
-            (p.matcher.is_match(rel) || p.matcher.is_match(path)) && p.ignore.contains(&index)
-        })
+        self.per_file.iter().any(|p| (p.matcher.is_match(rel) || p.matcher.is_match(path)) && p.ignore.contains(&index))
     }
 }
 
 /// Find `cmek-lint.toml` in `start` or its ancestors.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|d| d.join(CONFIG_FILE))
-        .find(|p| p.is_file())
+    start.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file())
 }
 
 fn position(text: &str, offset: usize) -> (usize, usize) {
@@ -192,20 +174,10 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Parse a config text and apply it onto `settings`.
-pub fn apply(
-    path: &Path,
-    text: &str,
-    registry: &Registry,
-    settings: &mut Settings,
-) -> Result<(), ConfigError> {
+pub fn apply(path: &Path, text: &str, registry: &Registry, settings: &mut Settings) -> Result<(), ConfigError> {
     let err_at = |offset: usize, message: String| {
         let (line, column) = position(text, offset);
-        ConfigError {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message,
-        }
+        ConfigError { path: path.to_path_buf(), line, column, message }
     };
     let file: ConfigFile = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
@@ -225,10 +197,7 @@ pub fn apply(
         let re = regex::Regex::new(r"^[a-z]{2}(-[a-z]+)+-\d$").expect("valid regex");
         for r in regions {
             if !re.is_match(r.get_ref()) {
-                return Err(err_at(
-                    r.span().start,
-                    format!("`{}` is not an AWS region name", r.get_ref()),
-                ));
+                return Err(err_at(r.span().start, format!("`{}` is not an AWS region name", r.get_ref())));
             }
         }
         settings.regions = regions.iter().map(|r| r.get_ref().clone()).collect();
@@ -236,10 +205,7 @@ pub fn apply(
     if let Some(actions) = &file.pinecone.key_actions {
         for a in actions {
             if !a.get_ref().to_ascii_lowercase().starts_with("kms:") {
-                return Err(err_at(
-                    a.span().start,
-                    format!("`{}` is not a KMS action (`kms:...`)", a.get_ref()),
-                ));
+                return Err(err_at(a.span().start, format!("`{}` is not a KMS action (`kms:...`)", a.get_ref())));
             }
         }
         settings.key_actions = actions.iter().map(|a| a.get_ref().clone()).collect();
@@ -257,10 +223,7 @@ pub fn apply(
         if hits.is_empty() {
             Err(err_at(
                 sel.span().start,
-                format!(
-                    "`{}` names no rule (use a code, a code prefix or a rule name)",
-                    sel.get_ref()
-                ),
+                format!("`{}` names no rule (use a code, a code prefix or a rule name)", sel.get_ref()),
             ))
         } else {
             Ok(hits)
@@ -283,10 +246,7 @@ pub fn apply(
         let Some(severity) = Severity::parse(sev.get_ref()) else {
             return Err(err_at(
                 sev.span().start,
-                format!(
-                    "unknown severity `{}` (expected critical, error, warning or info)",
-                    sev.get_ref()
-                ),
+                format!("unknown severity `{}` (expected critical, error, warning or info)", sev.get_ref()),
             ));
         };
         let hits = registry.select(code);
@@ -310,19 +270,12 @@ pub fn apply(
             Some(k) => Some(PolicyKind::parse(k.get_ref()).ok_or_else(|| {
                 err_at(
                     k.span().start,
-                    format!(
-                        "unknown kind `{}` (expected trust, key, identity or resource)",
-                        k.get_ref()
-                    ),
+                    format!("unknown kind `{}` (expected trust, key, identity or resource)", k.get_ref()),
                 )
             })?),
             None => None,
         };
-        settings.per_file.push(PerFile {
-            matcher,
-            ignore,
-            kind,
-        });
+        settings.per_file.push(PerFile { matcher, ignore, kind });
     }
     if let Some(dir) = path.parent() {
         settings.root = dir.to_path_buf();

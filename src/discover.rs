@@ -28,26 +28,17 @@ pub fn is_candidate_name(path: &Path) -> bool {
 
 /// Walk `paths` (files and directories) and return the sorted, de-duplicated candidates plus
 /// the errors met on the way (unreadable directories, broken paths).
-pub fn discover(
-    paths: &[PathBuf],
-    opts: &Options,
-) -> Result<(Vec<Candidate>, Vec<String>), String> {
+pub fn discover(paths: &[PathBuf], opts: &Options) -> Result<(Vec<Candidate>, Vec<String>), String> {
     let exclude = build_globset(&opts.exclude)?;
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     for root in paths {
         if !root.is_dir() {
             if !root.exists() && root.as_os_str() != "-" {
-                errors
-                    .lock()
-                    .unwrap()
-                    .push(format!("{}: no such file or directory", root.display()));
+                errors.lock().unwrap().push(format!("{}: no such file or directory", root.display()));
                 continue;
             }
-            found.lock().unwrap().push(Candidate {
-                path: root.clone(),
-                explicit: true,
-            });
+            found.lock().unwrap().push(Candidate { path: root.clone(), explicit: true });
             continue;
         }
         let mut builder = ignore::WalkBuilder::new(root);
@@ -63,8 +54,7 @@ pub fn discover(
             .threads(opts.threads)
             .filter_entry(|e| {
                 let name = e.file_name().to_str().unwrap_or("");
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && matches!(name, ".git" | ".terraform" | "node_modules"))
+                !(e.file_type().is_some_and(|t| t.is_dir()) && matches!(name, ".git" | ".terraform" | "node_modules"))
             });
         builder.build_parallel().run(|| {
             let found = &found;
@@ -83,10 +73,7 @@ pub fn discover(
                             };
                         }
                         if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(p) {
-                            found.lock().unwrap().push(Candidate {
-                                path: p.to_path_buf(),
-                                explicit: false,
-                            });
+                            found.lock().unwrap().push(Candidate { path: p.to_path_buf(), explicit: false });
                         }
                     }
                     Err(err) => errors.lock().unwrap().push(err.to_string()),
@@ -115,10 +102,7 @@ fn build_globset(globs: &[String]) -> Result<GlobSet, String> {
     for g in globs {
         b.add(Glob::new(g).map_err(|e| format!("invalid --exclude glob `{g}`: {e}"))?);
         if !g.contains('/') {
-            b.add(
-                Glob::new(&format!("**/{g}"))
-                    .map_err(|e| format!("invalid --exclude glob `{g}`: {e}"))?,
-            );
+            b.add(Glob::new(&format!("**/{g}")).map_err(|e| format!("invalid --exclude glob `{g}`: {e}"))?);
         }
     }
     b.build().map_err(|e| e.to_string())

@@ -18,23 +18,10 @@ pub enum Input<'a> {
 }
 
 /// Check many files in parallel. Output order is the input order, whatever the thread count.
-pub fn check_files(
-    paths: &[(std::path::PathBuf, bool)],
-    registry: &Registry,
-    settings: &Settings,
-) -> Vec<FileReport> {
+pub fn check_files(paths: &[(std::path::PathBuf, bool)], registry: &Registry, settings: &Settings) -> Vec<FileReport> {
     paths
         .par_iter()
-        .map(|(p, explicit)| {
-            check_guarded(
-                Input::File {
-                    path: p,
-                    explicit: *explicit,
-                },
-                registry,
-                settings,
-            )
-        })
+        .map(|(p, explicit)| check_guarded(Input::File { path: p, explicit: *explicit }, registry, settings))
         .collect()
 }
 
@@ -44,9 +31,7 @@ pub fn check_guarded(input: Input<'_>, registry: &Registry, settings: &Settings)
         Input::File { path, .. } => path.display().to_string(),
         Input::Text { name, .. } => (*name).to_string(),
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check(input, registry, settings)
-    })) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(input, registry, settings))) {
         Ok(report) => report,
         Err(payload) => {
             let what = payload
@@ -56,9 +41,7 @@ pub fn check_guarded(input: Input<'_>, registry: &Registry, settings: &Settings)
                 .unwrap_or_else(|| "unknown panic".into());
             FileReport {
                 path: name.clone(),
-                errors: vec![format!(
-                    "{name}: internal error: {what} (please report this)"
-                )],
+                errors: vec![format!("{name}: internal error: {what} (please report this)")],
                 ..Default::default()
             }
         }
@@ -72,16 +55,7 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
             match std::fs::metadata(path) {
                 Ok(m) if m.len() > settings.max_file_size => {
                     let mut run = FileRun::new(&display, path, "", registry, settings);
-                    run.engine_finding(
-                        "file-too-large",
-                        Span::empty(0),
-                        format!(
-                            "file is {:.1} MB, larger than the {:.1} MB limit; it was not checked",
-                            m.len() as f64 / 1_048_576.0,
-                            settings.max_file_size as f64 / 1_048_576.0
-                        ),
-                        Some("raise `[limits] max_file_size` in cmek-lint.toml if this file really holds policies".into()),
-                    );
+                    run.too_large(m.len());
                     return run.finish("");
                 }
                 Ok(_) => {}
@@ -92,33 +66,26 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
                 Err(e) => return io_failure(&display, &e),
             }
         }
-        Input::Text { name, text } => (
-            name.to_string(),
-            std::path::PathBuf::from(name),
-            true,
-            text.into_bytes(),
-        ),
+        Input::Text { name, text } => (name.to_string(), std::path::PathBuf::from(name), true, text.into_bytes()),
     };
     let path = path_for_settings.as_path();
+    if bytes.len() as u64 > settings.max_file_size {
+        let mut run = FileRun::new(&display, path, "", registry, settings);
+        run.too_large(bytes.len() as u64);
+        return run.finish("");
+    }
 
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
             let lossy = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
             if !explicit && !extract::may_hold_policy(&lossy) {
-                return FileReport {
-                    path: display,
-                    skipped: true,
-                    ..Default::default()
-                };
+                return FileReport { path: display, skipped: true, ..Default::default() };
             }
             let at = e.valid_up_to();
             let mut run = FileRun::new(&display, path, &lossy, registry, settings);
             let error = ParseError {
-                message: format!(
-                    "the file is not valid UTF-8 (byte 0x{:02X}); policies must be UTF-8 text",
-                    bytes[at]
-                ),
+                message: format!("the file is not valid UTF-8 (byte 0x{:02X}); policies must be UTF-8 text", bytes[at]),
                 span: Span::empty(at),
             };
             run.file_rules(&[], Some(&error));
@@ -127,31 +94,30 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
     };
 
     if !explicit && !extract::may_hold_policy(text) {
-        return FileReport {
-            path: display,
-            skipped: true,
-            ..Default::default()
-        };
+        return FileReport { path: display, skipped: true, ..Default::default() };
     }
 
     let parsed = json::parse(text);
     let mut run = FileRun::new(&display, path, text, registry, settings);
-    let documents = parsed
-        .root
-        .as_ref()
-        .map(extract::documents)
-        .unwrap_or_default();
+    let documents = parsed.root.as_ref().map(extract::documents).unwrap_or_default();
     if parsed.error.is_none() && documents.is_empty() {
-        if !explicit {
-            return FileReport {
-                path: display,
-                skipped: true,
-                ..Default::default()
-            };
+        if let Some(root) = parsed.root.as_ref().filter(|r| extract::is_statement_fragment(r)) {
+            run.file_rules(&parsed.lenience, None);
+            run.engine_finding(
+                "statement-without-policy",
+                Span::new(root.span.start as usize, root.span.start as usize + 1),
+                "this file holds policy statements without the policy around them: IAM and KMS reject it".into(),
+                Some("wrap it: `{\"Version\": \"2012-10-17\", \"Statement\": [ ...this statement... ]}`".into()),
+            );
+            return run.finish(text);
         }
-        let span = parsed.root.as_ref().map_or(Span::empty(0), |r| {
-            Span::new(r.span.start as usize, r.span.start as usize + 1)
-        });
+        if !explicit {
+            return FileReport { path: display, skipped: true, ..Default::default() };
+        }
+        let span = parsed
+            .root
+            .as_ref()
+            .map_or(Span::empty(0), |r| Span::new(r.span.start as usize, r.span.start as usize + 1));
         run.engine_finding(
             "no-policy-found",
             span,
@@ -168,11 +134,7 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
 }
 
 fn io_failure(display: &str, e: &std::io::Error) -> FileReport {
-    FileReport {
-        path: display.to_string(),
-        errors: vec![format!("{display}: {e}")],
-        ..Default::default()
-    }
+    FileReport { path: display.to_string(), errors: vec![format!("{display}: {e}")], ..Default::default() }
 }
 
 /// The state of checking one file.
@@ -187,49 +149,38 @@ struct FileRun<'a> {
 }
 
 impl<'a> FileRun<'a> {
-    fn new(
-        display: &'a str,
-        path: &'a Path,
-        text: &'a str,
-        registry: &'a Registry,
-        settings: &'a Settings,
-    ) -> Self {
-        Self {
-            display,
-            path,
-            text,
-            registry,
-            settings,
-            diagnostics: Vec::new(),
-            policies: 0,
-        }
+    fn new(display: &'a str, path: &'a Path, text: &'a str, registry: &'a Registry, settings: &'a Settings) -> Self {
+        Self { display, path, text, registry, settings, diagnostics: Vec::new(), policies: 0 }
     }
 
     fn enabled(&self, index: usize) -> bool {
         self.settings.enabled[index] && !self.settings.ignored_for(self.path, index)
     }
 
+    fn too_large(&mut self, len: u64) {
+        let mb = |n: u64| n as f64 / 1_048_576.0;
+        self.engine_finding(
+            "file-too-large",
+            Span::empty(0),
+            format!(
+                "file is {:.1} MB, larger than the {:.1} MB limit; it was not checked",
+                mb(len),
+                mb(self.settings.max_file_size)
+            ),
+            Some("raise `[limits] max_file_size` in cmek-lint.toml if this file really holds policies".into()),
+        );
+    }
+
     /// Report a finding of a rule the engine itself detects (file too large, no policy).
     fn engine_finding(&mut self, name: &str, span: Span, message: String, help: Option<String>) {
-        let Some(index) = self
-            .registry
-            .rules
-            .iter()
-            .position(|r| r.record.name == name)
-        else {
+        let Some(index) = self.registry.rules.iter().position(|r| r.record.name == name) else {
             return;
         };
         if !self.enabled(index) {
             return;
         }
-        let finding = Finding {
-            span,
-            message,
-            help,
-            labels: Vec::new(),
-            severity: None,
-        };
-        self.push(index, finding, None, None, &SpanMap::Identity, None, None);
+        let finding = Finding { span, message, help, labels: Vec::new(), severity: None };
+        self.push(index, finding, None, None, &SpanMap::Identity, None);
     }
 
     fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>) {
@@ -252,7 +203,7 @@ impl<'a> FileRun<'a> {
                 f(&ctx, &mut out);
             }
             for finding in out.take() {
-                self.push(index, finding, None, None, &SpanMap::Identity, None, None);
+                self.push(index, finding, None, None, &SpanMap::Identity, None);
             }
         }
     }
@@ -275,10 +226,7 @@ impl<'a> FileRun<'a> {
         let mut json_value: Option<serde_json::Value> = None;
         let mut out = Reporter::new();
         for (index, rule) in self.registry.rules.iter().enumerate() {
-            if rule.record.scope != Scope::Policy
-                || !rule.record.applies_to(kind)
-                || !self.enabled(index)
-            {
+            if rule.record.scope != Scope::Policy || !rule.record.applies_to(kind) || !self.enabled(index) {
                 continue;
             }
             match &rule.imp {
@@ -289,20 +237,11 @@ impl<'a> FileRun<'a> {
                 }
             }
             for finding in out.take() {
-                self.push(
-                    index,
-                    finding,
-                    Some(kind),
-                    Some(doc.root),
-                    &doc.map,
-                    doc.origin.clone(),
-                    None,
-                );
+                self.push(index, finding, Some(kind), Some(doc.root), &doc.map, doc.origin.clone());
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         index: usize,
@@ -311,12 +250,9 @@ impl<'a> FileRun<'a> {
         root: Option<&Node>,
         map: &SpanMap,
         origin: Option<String>,
-        _unused: Option<()>,
     ) {
         let record = self.registry.rules[index].record;
-        let severity = self.settings.severity[index]
-            .or(finding.severity)
-            .unwrap_or(record.severity);
+        let severity = self.settings.severity[index].or(finding.severity).unwrap_or(record.severity);
         let pointer = root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
         self.diagnostics.push(Diagnostic {
             code: record.code,
@@ -324,14 +260,7 @@ impl<'a> FileRun<'a> {
             severity,
             message: finding.message,
             span: map.map(finding.span),
-            labels: finding
-                .labels
-                .into_iter()
-                .map(|l| Label {
-                    span: map.map(l.span),
-                    message: l.message,
-                })
-                .collect(),
+            labels: finding.labels.into_iter().map(|l| Label { span: map.map(l.span), message: l.message }).collect(),
             help: finding.help,
             kind,
             pointer,
@@ -340,24 +269,11 @@ impl<'a> FileRun<'a> {
     }
 
     fn finish(mut self, text: &str) -> FileReport {
-        self.diagnostics.sort_by(|a, b| {
-            (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
-        });
-        self.diagnostics
-            .dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+        self.diagnostics.sort_by(|a, b| (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end)));
+        self.diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         let index = LineIndex::new(text);
-        let diagnostics = self
-            .diagnostics
-            .into_iter()
-            .map(|d| resolve(d, &index))
-            .collect();
-        let _ = self.display;
-        FileReport {
-            path: self.display.to_string(),
-            diagnostics,
-            policies: self.policies,
-            ..Default::default()
-        }
+        let diagnostics = self.diagnostics.into_iter().map(|d| resolve(d, &index)).collect();
+        FileReport { path: self.display.to_string(), diagnostics, policies: self.policies, ..Default::default() }
     }
 }
 
@@ -381,23 +297,11 @@ pub fn resolve(diagnostic: Diagnostic, index: &LineIndex<'_>) -> Resolved {
     wanted.extend(labels.iter().map(|l| l.start.line));
     wanted.sort_unstable();
     wanted.dedup();
-    let lines = wanted
-        .into_iter()
-        .map(|l| (l, index.line_text(l).to_string()))
-        .collect();
-    Resolved {
-        diagnostic,
-        start,
-        end,
-        labels,
-        lines,
-    }
+    let lines = wanted.into_iter().map(|l| (l, index.line_text(l).to_string())).collect();
+    Resolved { diagnostic, start, end, labels, lines }
 }
 
 /// Highest severity in a set of reports, if any.
 pub fn max_severity(reports: &[FileReport]) -> Option<Severity> {
-    reports
-        .iter()
-        .flat_map(|r| r.diagnostics.iter().map(|d| d.diagnostic.severity))
-        .max()
+    reports.iter().flat_map(|r| r.diagnostics.iter().map(|d| d.diagnostic.severity)).max()
 }

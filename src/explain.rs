@@ -26,11 +26,7 @@ fn out(r: &RuleRecord) -> RecordOut<'_> {
         name: r.name,
         family: r.family(),
         severity: r.severity.as_str(),
-        kinds: if r.kinds.is_empty() {
-            vec!["all"]
-        } else {
-            r.kinds.iter().map(|k| k.as_str()).collect()
-        },
+        kinds: if r.kinds.is_empty() { vec!["all"] } else { r.kinds.iter().map(|k| k.as_str()).collect() },
         summary: r.summary,
         why: r.why,
         fix: r.fix,
@@ -41,31 +37,17 @@ fn out(r: &RuleRecord) -> RecordOut<'_> {
 }
 
 fn kinds_label(r: &RuleRecord) -> String {
-    if r.kinds.is_empty() {
-        "all".into()
-    } else {
-        r.kinds
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+    if r.kinds.is_empty() { "all".into() } else { r.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ") }
 }
 
 pub fn rules(registry: &Registry, format: RulesFormat) -> Result<ExitStatus, String> {
     match format {
         RulesFormat::Json => {
             let all: Vec<_> = registry.rules.iter().map(|r| out(r.record)).collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?
-            );
+            println!("{}", serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?);
         }
         RulesFormat::Table => {
-            println!(
-                "{:<8} {:<40} {:<9} {:<22} summary",
-                "code", "name", "severity", "kinds"
-            );
+            println!("{:<8} {:<40} {:<9} {:<22} summary", "code", "name", "severity", "kinds");
             for r in &registry.rules {
                 let r = r.record;
                 println!(
@@ -84,23 +66,15 @@ pub fn rules(registry: &Registry, format: RulesFormat) -> Result<ExitStatus, Str
 
 pub fn explain(registry: &Registry, rule: &str, format: RulesFormat) -> Result<ExitStatus, String> {
     let Some(r) = registry.find(rule) else {
-        let names = registry
-            .rules
-            .iter()
-            .flat_map(|r| [r.record.code, r.record.name]);
+        let names = registry.rules.iter().flat_map(|r| [r.record.code, r.record.name]);
         let hint = crate::rules::util::did_you_mean(rule, names)
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        return Err(format!(
-            "no rule named `{rule}`{hint}; `cmek-lint rules` lists them"
-        ));
+        return Err(format!("no rule named `{rule}`{hint}; `cmek-lint rules` lists them"));
     };
     let r = r.record;
     match format {
-        RulesFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&out(r)).map_err(|e| e.to_string())?
-        ),
+        RulesFormat::Json => println!("{}", serde_json::to_string_pretty(&out(r)).map_err(|e| e.to_string())?),
         RulesFormat::Table => print!("{}", markdown(r)),
     }
     Ok(ExitStatus::Success)
@@ -125,8 +99,7 @@ pub fn markdown(r: &RuleRecord) -> String {
 
 /// The README's rule table (between the `rules-table` markers), generated from the records.
 pub fn readme_table(registry: &Registry) -> String {
-    let mut s =
-        String::from("| code | name | severity | applies to | summary |\n|---|---|---|---|---|\n");
+    let mut s = String::from("| code | name | severity | applies to | summary |\n|---|---|---|---|---|\n");
     for r in &registry.rules {
         let r = r.record;
         s.push_str(&format!(

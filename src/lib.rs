@@ -13,12 +13,13 @@ pub mod engine;
 pub mod explain;
 pub mod extract;
 pub mod json;
+pub mod pinecone;
 pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod source;
 
-mod data;
+pub mod data;
 mod run;
 
 pub use run::{ExitStatus, run};

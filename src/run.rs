@@ -26,9 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, String> {
     let registry = Registry::builtin();
     match cli.command {
         Some(Command::Rules { format }) => crate::explain::rules(&registry, format),
-        Some(Command::Explain { rule, format }) => {
-            crate::explain::explain(&registry, &rule, format)
-        }
+        Some(Command::Explain { rule, format }) => crate::explain::explain(&registry, &rule, format),
         Some(Command::Check(args)) => check(args, &registry),
         None => check(cli.check, &registry),
     }
@@ -42,13 +40,10 @@ pub fn settings_for(args: &CheckArgs, registry: &Registry) -> Result<Settings, S
     } else if let Some(p) = &args.config {
         Some(p.clone())
     } else {
-        std::env::current_dir()
-            .ok()
-            .and_then(|d| config::discover(&d))
+        std::env::current_dir().ok().and_then(|d| config::discover(&d))
     };
     if let Some(path) = config_path {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         config::apply(&path, &text, registry, &mut settings).map_err(|e| e.to_string())?;
     }
     if !args.select.is_empty() {
@@ -70,9 +65,7 @@ pub fn settings_for(args: &CheckArgs, registry: &Registry) -> Result<Settings, S
     }
     if let Some(acct) = &args.pinecone_account {
         if !crate::policy::arn::is_account_id(acct) {
-            return Err(format!(
-                "--pinecone-account must be 12 digits, found `{acct}`"
-            ));
+            return Err(format!("--pinecone-account must be 12 digits, found `{acct}`"));
         }
         settings.pinecone_account = Some(acct.clone());
     }
@@ -89,76 +82,39 @@ fn check(args: CheckArgs, registry: &Registry) -> Result<ExitStatus, String> {
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
         // A second initialisation (in tests) keeps the first pool; that is fine.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     }
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
 
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
-    let file_paths: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .cloned()
-        .collect();
+    let file_paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
     let opts = crate::discover::Options {
         exclude: args.exclude.clone(),
         follow_symlinks: args.follow_symlinks,
-        threads: if threads == 0 {
-            std::thread::available_parallelism().map_or(2, |n| n.get())
-        } else {
-            threads
-        },
+        threads: if threads == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { threads },
     };
     let (candidates, walk_errors) = crate::discover::discover(&file_paths, &opts)?;
     if stdin_used {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("reading standard input: {e}"))?;
-        let name = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| "<stdin>".into());
-        reports.push(engine::check_guarded(
-            Input::Text { name: &name, text },
-            registry,
-            &settings,
-        ));
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
+        let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
+        reports.push(engine::check_guarded(Input::Text { name: &name, text }, registry, &settings));
     }
-    let list: Vec<(PathBuf, bool)> = candidates
-        .into_iter()
-        .map(|c| (c.path, c.explicit))
-        .collect();
+    let list: Vec<(PathBuf, bool)> = candidates.into_iter().map(|c| (c.path, c.explicit)).collect();
     reports.extend(engine::check_files(&list, registry, &settings));
     if !walk_errors.is_empty() {
-        reports.push(FileReport {
-            path: String::new(),
-            errors: walk_errors,
-            ..Default::default()
-        });
+        reports.push(FileReport { path: String::new(), errors: walk_errors, ..Default::default() });
     }
 
     let summary = Summary::new(&reports, started.elapsed().as_millis());
     let format = args.format.unwrap_or(Format::Human);
-    let color = !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stdout().is_terminal();
+    let color =
+        !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = render::render(
-        format,
-        &reports,
-        &summary,
-        &RenderOptions { color },
-        &mut out,
-    )
-    .and_then(|()| out.flush());
+    let written =
+        render::render(format, &reports, &summary, &RenderOptions { color }, &mut out).and_then(|()| out.flush());
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(format!("writing output: {e}"));
@@ -177,9 +133,5 @@ fn check(args: CheckArgs, registry: &Registry) -> Result<ExitStatus, String> {
     }
     let fail_on = args.fail_on.unwrap_or(Severity::Error);
     let failing = engine::max_severity(&reports).is_some_and(|s| s >= fail_on);
-    Ok(if failing && !args.exit_zero {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(if failing && !args.exit_zero { ExitStatus::Failure } else { ExitStatus::Success })
 }

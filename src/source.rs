@@ -14,10 +14,7 @@ pub struct Span {
 
 impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
-        Self {
-            start: start as u32,
-            end: end as u32,
-        }
+        Self { start: start as u32, end: end as u32 }
     }
     pub const fn empty(at: usize) -> Self {
         Self::new(at, at)
@@ -36,10 +33,7 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 }
 
@@ -89,20 +83,14 @@ impl<'a> LineIndex<'a> {
         let line = self.line_of(offset);
         let start = self.starts[line] as usize;
         let column = self.text[start..offset].chars().count() + 1;
-        LineCol {
-            line: line as u32 + 1,
-            column: column as u32,
-        }
+        LineCol { line: line as u32 + 1, column: column as u32 }
     }
 
     /// The text of 1-based `line` without its line terminator.
     pub fn line_text(&self, line: u32) -> &'a str {
         let i = (line as usize).saturating_sub(1).min(self.starts.len() - 1);
         let start = self.starts[i] as usize;
-        let end = self
-            .starts
-            .get(i + 1)
-            .map_or(self.text.len(), |&e| e as usize);
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 }

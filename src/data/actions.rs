@@ -82,14 +82,8 @@ pub const STS_ACTIONS: &[&str] = &[
 ];
 
 /// Actions allowed in a role trust policy (the STS assume-role family).
-pub const TRUST_ACTIONS: &[&str] = &[
-    "AssumeRole",
-    "AssumeRoleWithSAML",
-    "AssumeRoleWithWebIdentity",
-    "TagSession",
-    "SetSourceIdentity",
-    "SetContext",
-];
+pub const TRUST_ACTIONS: &[&str] =
+    &["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "TagSession", "SetSourceIdentity", "SetContext"];
 
 /// The action list of a service prefix cmek-lint validates, if any.
 pub fn known_actions(service: &str) -> Option<&'static [&'static str]> {

@@ -1,14 +1,8 @@
 //! Recognising values that were never filled in.
 
 /// Account ids AWS uses in its documentation; a real policy never names them.
-pub const DOC_ACCOUNTS: &[&str] = &[
-    "123456789012",
-    "111122223333",
-    "444455556666",
-    "777788889999",
-    "210987654321",
-    "123412341234",
-];
+pub const DOC_ACCOUNTS: &[&str] =
+    &["123456789012", "111122223333", "444455556666", "777788889999", "210987654321", "123412341234"];
 
 /// Whether a token (an ARN field, an id, a whole value) is a placeholder: runs of `X`/`Y`/`Z`
 /// (`XXXXXXXXXXXX`, `YYYYYY`), `<...>` markers, `ACCOUNT_ID`-style words, or a documentation
@@ -20,6 +14,9 @@ pub fn placeholder_kind(token: &str) -> Option<&'static str> {
     if DOC_ACCOUNTS.contains(&token) {
         return Some("an AWS documentation example account");
     }
+    if token.starts_with("{{") && token.ends_with("}}") {
+        return Some("a `{{...}}` template placeholder");
+    }
     if token.starts_with('<') && token.ends_with('>') && token.len() > 2 {
         return Some("a `<...>` placeholder");
     }
@@ -27,9 +24,7 @@ pub fn placeholder_kind(token: &str) -> Option<&'static str> {
     if letters.len() >= 4 && letters.iter().all(|b| matches!(b, b'X' | b'x')) {
         return Some("an `XXXX` placeholder");
     }
-    if letters.len() >= 4
-        && (letters.iter().all(|b| *b == b'Y') || letters.iter().all(|b| *b == b'Z'))
-    {
+    if letters.len() >= 4 && (letters.iter().all(|b| *b == b'Y') || letters.iter().all(|b| *b == b'Z')) {
         return Some("a `YYYY` placeholder");
     }
     let upper = token.to_ascii_uppercase();
@@ -55,6 +50,13 @@ pub fn placeholder_kind(token: &str) -> Option<&'static str> {
     None
 }
 
+/// Whether a string holds a deploy-time expression (`${...}` from CloudFormation, Terraform or
+/// IAM policy variables, `#{...}` from the Serverless framework): its value is unknown, and
+/// fields around it must not be judged.
+pub fn has_expression(s: &str) -> bool {
+    s.contains("${") || s.contains("#{")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +67,7 @@ mod tests {
         assert!(placeholder_kind("XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX").is_some());
         assert!(placeholder_kind("YYYYYY").is_some());
         assert!(placeholder_kind("<account_id>").is_some());
+        assert!(placeholder_kind("{{account-id}}").is_some());
         assert!(placeholder_kind("123456789012").is_some());
         assert!(placeholder_kind("713131977538").is_none());
         assert!(placeholder_kind("Xylophone").is_none());

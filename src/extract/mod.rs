@@ -23,10 +23,7 @@ impl SpanMap {
     pub fn map(&self, span: Span) -> Span {
         match self {
             SpanMap::Identity => span,
-            SpanMap::Table(t) => Span {
-                start: map_offset(t, span.start),
-                end: map_offset(t, span.end),
-            },
+            SpanMap::Table(t) => Span { start: map_offset(t, span.start), end: map_offset(t, span.end) },
         }
     }
 }
@@ -60,12 +57,7 @@ pub fn is_policy(node: &Node) -> bool {
 /// Find the policy documents of a parsed JSON file.
 pub fn documents(root: &Node) -> Vec<Document<'_>> {
     if is_policy(root) {
-        return vec![Document {
-            root,
-            kind: None,
-            origin: None,
-            map: SpanMap::Identity,
-        }];
+        return vec![Document { root, kind: None, origin: None, map: SpanMap::Identity }];
     }
     Vec::new()
 }
@@ -73,7 +65,17 @@ pub fn documents(root: &Node) -> Vec<Document<'_>> {
 /// Cheap test on raw text: could this file hold a policy? Used to skip unrelated JSON found
 /// while walking a directory without parsing it.
 pub fn may_hold_policy(text: &str) -> bool {
-    memfind(text.as_bytes(), b"Statement")
+    memfind(text.as_bytes(), b"Statement") || memfind(text.as_bytes(), b"\"Effect\"")
+}
+
+/// Whether a node is a lone statement (or an array of statements) rather than a policy: an
+/// object with `Effect` and `Action`/`NotAction` but no `Statement`.
+pub fn is_statement_fragment(node: &Node) -> bool {
+    let one = |n: &Node| n.get("Effect").is_some() && (n.get("Action").is_some() || n.get("NotAction").is_some());
+    match node.as_array() {
+        Some(items) => !items.is_empty() && items.iter().all(one),
+        None => one(node) && node.get("Statement").is_none(),
+    }
 }
 
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {

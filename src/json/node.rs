@@ -157,9 +157,7 @@ impl Node {
         match &self.value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
-            Value::Number(n) => {
-                serde_json::from_str(n).unwrap_or_else(|_| J::String(n.to_string()))
-            }
+            Value::Number(n) => serde_json::from_str(n).unwrap_or_else(|_| J::String(n.to_string())),
             Value::String(s) | Value::Template(s) => J::String(s.to_string()),
             Value::Array(a) => J::Array(a.iter().map(Node::to_json).collect()),
             Value::Object(m) => {
@@ -201,9 +199,7 @@ fn unescape_normalized_name(s: &str) -> Option<(String, usize)> {
                     'r' => name.push('\r'),
                     't' => name.push('\t'),
                     'u' => {
-                        let hex: String = (0..4)
-                            .filter_map(|_| chars.next().map(|(_, h)| h))
-                            .collect();
+                        let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
                         name.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
                     }
                     other => name.push(other),

@@ -50,22 +50,13 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &str) -> Parsed {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        lenience: Vec::new(),
-    };
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, lenience: Vec::new() };
     let result = p.document();
     let (root, error) = match result {
         Ok(node) => (Some(node), None),
         Err(e) => (None, Some(e)),
     };
-    Parsed {
-        root,
-        lenience: p.lenience,
-        error,
-    }
+    Parsed { root, lenience: p.lenience, error }
 }
 
 struct Parser<'t> {
@@ -90,18 +81,11 @@ fn is_invisible_space(c: char) -> bool {
 
 impl<'t> Parser<'t> {
     fn err<T>(&self, span: Span, message: impl Into<String>) -> PResult<T> {
-        Err(ParseError {
-            message: message.into(),
-            span,
-        })
+        Err(ParseError { message: message.into(), span })
     }
 
     fn note(&mut self, kind: LenienceKind, span: Span) {
-        self.lenience.push(Lenience {
-            kind,
-            span,
-            related: None,
-        });
+        self.lenience.push(Lenience { kind, span, related: None });
     }
 
     fn peek_char(&self) -> Option<char> {
@@ -129,23 +113,15 @@ impl<'t> Parser<'t> {
         }
         self.skip_trivia()?;
         if self.pos >= self.bytes.len() {
-            return self.err(
-                self.here(),
-                "expected a JSON value, found end of input (the file is empty)",
-            );
+            return self.err(self.here(), "expected a JSON value, found end of input (the file is empty)");
         }
         let node = self.value(0)?;
         self.skip_trivia()?;
         if self.pos < self.bytes.len() {
-            let end = self.text[self.pos..]
-                .find('\n')
-                .map_or(self.bytes.len(), |i| self.pos + i);
+            let end = self.text[self.pos..].find('\n').map_or(self.bytes.len(), |i| self.pos + i);
             return self.err(
                 Span::new(self.pos, end.max(self.pos + 1).min(self.bytes.len())),
-                format!(
-                    "unexpected {} after the end of the JSON document",
-                    self.describe_here()
-                ),
+                format!("unexpected {} after the end of the JSON document", self.describe_here()),
             );
         }
         Ok(node)
@@ -161,14 +137,8 @@ impl<'t> Parser<'t> {
                 b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
                 b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
                     let start = self.pos;
-                    let end = self.text[start..]
-                        .find('\n')
-                        .map_or(self.bytes.len(), |i| start + i);
-                    let end = if end > start && self.bytes[end - 1] == b'\r' {
-                        end - 1
-                    } else {
-                        end
-                    };
+                    let end = self.text[start..].find('\n').map_or(self.bytes.len(), |i| start + i);
+                    let end = if end > start && self.bytes[end - 1] == b'\r' { end - 1 } else { end };
                     self.note(LenienceKind::LineComment, Span::new(start, end));
                     self.pos = end;
                 }
@@ -181,8 +151,7 @@ impl<'t> Parser<'t> {
                             self.pos = end;
                         }
                         None => {
-                            return self
-                                .err(Span::new(start, start + 2), "unterminated `/* */` comment");
+                            return self.err(Span::new(start, start + 2), "unterminated `/* */` comment");
                         }
                     }
                 }
@@ -203,10 +172,7 @@ impl<'t> Parser<'t> {
 
     fn value(&mut self, depth: usize) -> PResult<Node> {
         if depth >= MAX_DEPTH {
-            return self.err(
-                self.here(),
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-            );
+            return self.err(self.here(), format!("nesting deeper than {MAX_DEPTH} levels"));
         }
         let start = self.pos;
         match self.bytes.get(self.pos) {
@@ -214,37 +180,19 @@ impl<'t> Parser<'t> {
             Some(b'[') => self.array(depth),
             Some(b'"') => {
                 let s = self.string()?;
-                Ok(Node::new(
-                    Span::new(start, self.pos),
-                    Value::String(s.into()),
-                ))
+                Ok(Node::new(Span::new(start, self.pos), Value::String(s.into())))
             }
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
-            Some(_)
-                if self.peek_char() == Some(LEFT_DOUBLE)
-                    || self.peek_char() == Some(RIGHT_DOUBLE) =>
-            {
+            Some(_) if self.peek_char() == Some(LEFT_DOUBLE) || self.peek_char() == Some(RIGHT_DOUBLE) => {
                 let s = self.string()?;
-                Ok(Node::new(
-                    Span::new(start, self.pos),
-                    Value::String(s.into()),
-                ))
+                Ok(Node::new(Span::new(start, self.pos), Value::String(s.into())))
             }
-            Some(b'\'') => self.err(
-                self.here(),
-                "strings must use double quotes `\"`, not single quotes",
-            ),
-            Some(b']' | b'}') => self.err(
-                self.here(),
-                format!("expected a value, found {}", self.describe_here()),
-            ),
-            _ => self.err(
-                self.bareword_span(),
-                format!("expected a JSON value, found {}", self.describe_bareword()),
-            ),
+            Some(b'\'') => self.err(self.here(), "strings must use double quotes `\"`, not single quotes"),
+            Some(b']' | b'}') => self.err(self.here(), format!("expected a value, found {}", self.describe_here())),
+            _ => self.err(self.bareword_span(), format!("expected a JSON value, found {}", self.describe_bareword())),
         }
     }
 
@@ -252,15 +200,9 @@ impl<'t> Parser<'t> {
         let rest = &self.text[self.pos..];
         let len = rest
             .char_indices()
-            .find(|&(_, c)| {
-                !(c.is_alphanumeric() || matches!(c, '_' | '$' | '#' | '{' | '.' | ':' | '-'))
-            })
+            .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '#' | '{' | '.' | ':' | '-')))
             .map_or(rest.len(), |(i, _)| i);
-        let len = if len == 0 {
-            self.peek_char().map_or(0, char::len_utf8)
-        } else {
-            len
-        };
+        let len = if len == 0 { self.peek_char().map_or(0, char::len_utf8) } else { len };
         Span::new(self.pos, self.pos + len)
     }
 
@@ -270,11 +212,7 @@ impl<'t> Parser<'t> {
             return "end of input".into();
         }
         let word = &self.text[span.range()];
-        if word.chars().count() == 1 {
-            self.describe_here()
-        } else {
-            format!("`{word}` (strings must be quoted)")
-        }
+        if word.chars().count() == 1 { self.describe_here() } else { format!("`{word}` (strings must be quoted)") }
     }
 
     fn literal(&mut self, word: &str, value: Value) -> PResult<Node> {
@@ -287,10 +225,7 @@ impl<'t> Parser<'t> {
                 return Ok(Node::new(Span::new(start, end), value));
             }
         }
-        self.err(
-            self.bareword_span(),
-            format!("expected a JSON value, found {}", self.describe_bareword()),
-        )
+        self.err(self.bareword_span(), format!("expected a JSON value, found {}", self.describe_bareword()))
     }
 
     fn number(&mut self) -> PResult<Node> {
@@ -317,10 +252,7 @@ impl<'t> Parser<'t> {
                 i += 1;
             }
             if i == f {
-                return self.err(
-                    Span::new(start, i),
-                    "invalid number: expected digits after `.`",
-                );
+                return self.err(Span::new(start, i), "invalid number: expected digits after `.`");
             }
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
@@ -333,17 +265,11 @@ impl<'t> Parser<'t> {
                 i += 1;
             }
             if i == e {
-                return self.err(
-                    Span::new(start, i),
-                    "invalid number: expected digits in the exponent",
-                );
+                return self.err(Span::new(start, i), "invalid number: expected digits in the exponent");
             }
         }
         self.pos = i;
-        Ok(Node::new(
-            Span::new(start, i),
-            Value::Number(self.text[start..i].into()),
-        ))
+        Ok(Node::new(Span::new(start, i), Value::Number(self.text[start..i].into())))
     }
 
     /// Parse a string starting at `"` or a typographic quote; returns the decoded text.
@@ -351,10 +277,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         let open = self.peek_char().unwrap_or('"');
         if open != '"' {
-            self.note(
-                LenienceKind::SmartQuote(open),
-                Span::new(start, start + open.len_utf8()),
-            );
+            self.note(LenienceKind::SmartQuote(open), Span::new(start, start + open.len_utf8()));
         }
         self.pos += open.len_utf8();
         let mut out = String::new();
@@ -377,10 +300,7 @@ impl<'t> Parser<'t> {
                     return Ok(out);
                 }
                 RIGHT_DOUBLE | LEFT_DOUBLE if open != '"' => {
-                    self.note(
-                        LenienceKind::SmartQuote(c),
-                        Span::new(self.pos, self.pos + c.len_utf8()),
-                    );
+                    self.note(LenienceKind::SmartQuote(c), Span::new(self.pos, self.pos + c.len_utf8()));
                     self.pos += c.len_utf8();
                     return Ok(out);
                 }
@@ -402,9 +322,7 @@ impl<'t> Parser<'t> {
                         't' => out.push('\t'),
                         'u' => {
                             let hi = self.hex4(esc_start)?;
-                            if (0xD800..0xDC00).contains(&hi)
-                                && self.text[self.pos..].starts_with("\\u")
-                            {
+                            if (0xD800..0xDC00).contains(&hi) && self.text[self.pos..].starts_with("\\u") {
                                 let save = self.pos;
                                 self.pos += 2;
                                 let lo = self.hex4(esc_start)?;
@@ -420,10 +338,8 @@ impl<'t> Parser<'t> {
                             }
                         }
                         other => {
-                            return self.err(
-                                Span::new(esc_start, self.pos),
-                                format!("invalid escape `\\{other}` in string"),
-                            );
+                            return self
+                                .err(Span::new(esc_start, self.pos), format!("invalid escape `\\{other}` in string"));
                         }
                     }
                 }
@@ -436,10 +352,7 @@ impl<'t> Parser<'t> {
                 c if (c as u32) < 0x20 => {
                     return self.err(
                         self.here(),
-                        format!(
-                            "control character U+{:04X} inside a string must be escaped",
-                            c as u32
-                        ),
+                        format!("control character U+{:04X} inside a string must be escaped", c as u32),
                     );
                 }
                 c => {
@@ -451,19 +364,13 @@ impl<'t> Parser<'t> {
     }
 
     fn hex4(&mut self, esc_start: usize) -> PResult<u32> {
-        let digits = self
-            .text
-            .get(self.pos..self.pos + 4)
-            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+        let digits = self.text.get(self.pos..self.pos + 4).filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
         match digits {
             Some(d) => {
                 self.pos += 4;
                 Ok(u32::from_str_radix(d, 16).unwrap_or(0xFFFD))
             }
-            None => self.err(
-                Span::new(esc_start, self.pos),
-                "invalid `\\u` escape: expected 4 hex digits",
-            ),
+            None => self.err(Span::new(esc_start, self.pos), "invalid `\\u` escape: expected 4 hex digits"),
         }
     }
 
@@ -478,40 +385,25 @@ impl<'t> Parser<'t> {
         self.skip_trivia()?;
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Node::new(
-                Span::new(start, self.pos),
-                Value::Object(members),
-            ));
+            return Ok(Node::new(Span::new(start, self.pos), Value::Object(members)));
         }
         loop {
             if !self.at_string_start() {
                 let what = self.describe_bareword();
-                return self.err(
-                    self.bareword_span(),
-                    format!("expected a quoted property name, found {what}"),
-                );
+                return self.err(self.bareword_span(), format!("expected a quoted property name, found {what}"));
             }
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = Span::new(key_start, self.pos);
             self.skip_trivia()?;
             if self.bytes.get(self.pos) != Some(&b':') {
-                return self.err(
-                    self.here(),
-                    format!(
-                        "expected `:` after property name, found {}",
-                        self.describe_here()
-                    ),
-                );
+                return self
+                    .err(self.here(), format!("expected `:` after property name, found {}", self.describe_here()));
             }
             self.pos += 1;
             self.skip_trivia()?;
             let value = self.value(depth + 1)?;
-            members.push(Member {
-                key: key.into(),
-                key_span,
-                value,
-            });
+            members.push(Member { key: key.into(), key_span, value });
             self.skip_trivia()?;
             match self.bytes.get(self.pos) {
                 Some(b',') => {
@@ -532,18 +424,12 @@ impl<'t> Parser<'t> {
                     return self.err(Span::empty(self.pos), "expected `,` between object members");
                 }
                 _ => {
-                    return self.err(
-                        self.here(),
-                        format!("expected `,` or `}}`, found {}", self.describe_here()),
-                    );
+                    return self.err(self.here(), format!("expected `,` or `}}`, found {}", self.describe_here()));
                 }
             }
         }
         self.record_duplicates(&members);
-        Ok(Node::new(
-            Span::new(start, self.pos),
-            Value::Object(members),
-        ))
+        Ok(Node::new(Span::new(start, self.pos), Value::Object(members)))
     }
 
     fn record_duplicates(&mut self, members: &[Member]) {
@@ -604,18 +490,12 @@ impl<'t> Parser<'t> {
                     break;
                 }
                 None => {
-                    return self.err(
-                        self.here(),
-                        "unterminated array: expected `,` or `]`, found end of input",
-                    );
+                    return self.err(self.here(), "unterminated array: expected `,` or `]`, found end of input");
                 }
                 _ => {
                     return self.err(
                         Span::empty(self.pos),
-                        format!(
-                            "expected `,` or `]` between array elements, found {}",
-                            self.describe_here()
-                        ),
+                        format!("expected `,` or `]` between array elements, found {}", self.describe_here()),
                     );
                 }
             }
@@ -641,10 +521,7 @@ mod tests {
         let a = root.get("a").unwrap();
         assert_eq!(&text[a.key_span.range()], "\"a\"");
         assert_eq!(a.value.as_array().unwrap()[1].as_str(), Some("xé"));
-        assert_eq!(
-            root.to_json(),
-            serde_json::from_str::<serde_json::Value>(text).unwrap()
-        );
+        assert_eq!(root.to_json(), serde_json::from_str::<serde_json::Value>(text).unwrap());
     }
 
     #[test]
@@ -652,33 +529,17 @@ mod tests {
         let text = "\u{FEFF}{\n  // c\n  \"a\": [1, 2,],\u{00A0}/* b */\n  \"a\": 3,\n}";
         let p = parse(text);
         assert!(p.error.is_none());
-        let ks: Vec<_> = p
-            .lenience
-            .iter()
-            .map(|l| (&l.kind, &text[l.span.range()]))
-            .collect();
+        let ks: Vec<_> = p.lenience.iter().map(|l| (&l.kind, &text[l.span.range()])).collect();
         assert!(ks.contains(&(&LenienceKind::ByteOrderMark, "\u{FEFF}")));
         assert!(ks.contains(&(&LenienceKind::LineComment, "// c")));
         assert!(ks.contains(&(&LenienceKind::BlockComment, "/* b */")));
         assert!(ks.contains(&(&LenienceKind::InvisibleSpace('\u{00A0}'), "\u{00A0}")));
-        assert_eq!(
-            ks.iter()
-                .filter(|k| *k.0 == LenienceKind::TrailingComma)
-                .count(),
-            2
-        );
-        let dup = p
-            .lenience
-            .iter()
-            .find(|l| matches!(l.kind, LenienceKind::DuplicateKey(_)))
-            .unwrap();
+        assert_eq!(ks.iter().filter(|k| *k.0 == LenienceKind::TrailingComma).count(), 2);
+        let dup = p.lenience.iter().find(|l| matches!(l.kind, LenienceKind::DuplicateKey(_))).unwrap();
         assert_eq!(&text[dup.span.range()], "\"a\"");
         assert!(dup.related.unwrap().start < dup.span.start);
         // the last duplicate wins
-        assert_eq!(
-            p.root.unwrap().get("a").unwrap().value.value,
-            Value::Number("3".into())
-        );
+        assert_eq!(p.root.unwrap().get("a").unwrap().value.value, Value::Number("3".into()));
     }
 
     #[test]
@@ -686,10 +547,7 @@ mod tests {
         let text = "{\u{201C}Effect\u{201D}: \u{201C}Allow\u{201D}}";
         let p = parse(text);
         assert!(p.error.is_none());
-        assert_eq!(
-            p.root.unwrap().get("Effect").unwrap().value.as_str(),
-            Some("Allow")
-        );
+        assert_eq!(p.root.unwrap().get("Effect").unwrap().value.as_str(), Some("Allow"));
         assert_eq!(kinds(text).len(), 4);
     }
 
@@ -705,9 +563,7 @@ mod tests {
             ("{\"a\": \"x\ny\"}", 6, "line break"),
         ];
         for (text, at, msg) in cases {
-            let e = parse(text)
-                .error
-                .unwrap_or_else(|| panic!("no error for {text:?}"));
+            let e = parse(text).error.unwrap_or_else(|| panic!("no error for {text:?}"));
             assert_eq!(e.span.start as usize, at, "{text:?}: {e:?}");
             assert!(e.message.contains(msg), "{text:?}: {}", e.message);
         }

@@ -1,16 +1,8 @@
 //! ARN parsing: `arn:partition:service:region:account-id:resource`.
 
 /// Partitions AWS documents.
-pub const PARTITIONS: &[&str] = &[
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
+pub const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 /// A parsed ARN, borrowing from the input. Fields may hold wildcards or `${...}` unknowns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,10 +59,7 @@ impl<'a> Arn<'a> {
 
     /// The last path segment of the resource name (`name` in `role/path/name`).
     pub fn name(&self) -> &'a str {
-        self.resource_name
-            .rsplit('/')
-            .next()
-            .unwrap_or(self.resource_name)
+        self.resource_name.rsplit('/').next().unwrap_or(self.resource_name)
     }
 }
 
@@ -85,25 +74,12 @@ mod tests {
 
     #[test]
     fn parses_role_and_key_arns() {
-        let a = Arn::parse("arn:aws:iam::123456789012:role/path/pinecone_cmek_access_us-east-1")
-            .unwrap();
-        assert_eq!(
-            (a.partition, a.service, a.region, a.account),
-            ("aws", "iam", "", "123456789012")
-        );
-        assert_eq!(
-            (a.resource_type, a.name()),
-            ("role", "pinecone_cmek_access_us-east-1")
-        );
-        let k = Arn::parse(
-            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        )
-        .unwrap();
+        let a = Arn::parse("arn:aws:iam::123456789012:role/path/pinecone_cmek_access_us-east-1").unwrap();
+        assert_eq!((a.partition, a.service, a.region, a.account), ("aws", "iam", "", "123456789012"));
+        assert_eq!((a.resource_type, a.name()), ("role", "pinecone_cmek_access_us-east-1"));
+        let k = Arn::parse("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab").unwrap();
         assert_eq!((k.region, k.resource_type), ("us-east-1", "key"));
-        assert_eq!(
-            &"arn:aws:kms:us-east-1:123456789012:key/x"[k.offsets[3]..k.offsets[3] + 12],
-            "123456789012"
-        );
+        assert_eq!(&"arn:aws:kms:us-east-1:123456789012:key/x"[k.offsets[3]..k.offsets[3] + 12], "123456789012");
         assert!(Arn::parse("arn:aws:iam::1").is_none());
         assert!(Arn::parse("*").is_none());
         let star = Arn::parse("arn:aws:s3:::bucket/*").unwrap();

@@ -4,19 +4,7 @@ use super::Policy;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of policy cmek-lint distinguishes.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyKind {
     /// A role trust policy (`AssumeRolePolicyDocument`).
@@ -74,10 +62,7 @@ pub fn classify(policy: &Policy<'_>) -> PolicyKind {
         for list in [&s.action, &s.not_action].into_iter().flatten() {
             for (a, _) in list.strings() {
                 let a = a.to_ascii_lowercase();
-                if a.starts_with("sts:assume")
-                    || a == "sts:*"
-                    || a == "sts:tagsession"
-                    || a == "sts:setsourceidentity"
+                if a.starts_with("sts:assume") || a == "sts:*" || a == "sts:tagsession" || a == "sts:setsourceidentity"
                 {
                     sts = true;
                 } else if a.starts_with("kms:") {
@@ -86,10 +71,7 @@ pub fn classify(policy: &Policy<'_>) -> PolicyKind {
             }
         }
     }
-    let kms_id = policy
-        .id
-        .and_then(|m| m.value.as_str())
-        .is_some_and(|id| id.starts_with("key-"));
+    let kms_id = policy.id.and_then(|m| m.value.as_str()).is_some_and(|id| id.starts_with("key-"));
     if sts && !kms {
         PolicyKind::Trust
     } else if kms || kms_id {
@@ -113,15 +95,11 @@ mod tests {
     #[test]
     fn classifies_by_content() {
         assert_eq!(
-            kind(
-                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
-            ),
+            kind(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#),
             PolicyKind::Trust
         );
         assert_eq!(
-            kind(
-                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}"#
-            ),
+            kind(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}"#),
             PolicyKind::Key
         );
         assert_eq!(
@@ -129,9 +107,7 @@ mod tests {
             PolicyKind::Identity
         );
         assert_eq!(
-            kind(
-                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#
-            ),
+            kind(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#),
             PolicyKind::Resource
         );
     }

@@ -76,12 +76,7 @@ impl<'a> Operator<'a> {
             Some(b) if !b.is_empty() => (b, true),
             _ => (rest, false),
         };
-        Operator {
-            text,
-            qualifier,
-            base,
-            if_exists,
-        }
+        Operator { text, qualifier, base, if_exists }
     }
 
     /// Whether the base operator is one IAM knows (and `IfExists` is not on `Null`).
@@ -91,10 +86,7 @@ impl<'a> Operator<'a> {
 
     /// `StringLike`, `StringNotLike`, `ArnLike`, `ArnNotLike`: the operators that honour `*`/`?`.
     pub fn honours_wildcards(&self) -> bool {
-        matches!(
-            self.base,
-            "StringLike" | "StringNotLike" | "ArnLike" | "ArnNotLike"
-        )
+        matches!(self.base, "StringLike" | "StringNotLike" | "ArnLike" | "ArnNotLike")
     }
 
     /// Negated operators (true when the key is absent from the request).
@@ -104,10 +96,7 @@ impl<'a> Operator<'a> {
 
     /// Positive string/ARN comparisons that can pin a value.
     pub fn is_positive_match(&self) -> bool {
-        matches!(
-            self.base,
-            "StringEquals" | "StringLike" | "ArnEquals" | "ArnLike" | "StringEqualsIgnoreCase"
-        )
+        matches!(self.base, "StringEquals" | "StringLike" | "ArnEquals" | "ArnLike" | "StringEqualsIgnoreCase")
     }
 }
 
@@ -143,10 +132,7 @@ mod tests {
     #[test]
     fn operator_parts() {
         let o = Operator::parse("ForAllValues:StringLikeIfExists");
-        assert_eq!(
-            (o.qualifier, o.base, o.if_exists),
-            (Some(SetQualifier::ForAllValues), "StringLike", true)
-        );
+        assert_eq!((o.qualifier, o.base, o.if_exists), (Some(SetQualifier::ForAllValues), "StringLike", true));
         assert!(o.is_known() && o.honours_wildcards());
         assert!(!Operator::parse("NullIfExists").is_known());
         assert!(!Operator::parse("StringEqual").is_known());

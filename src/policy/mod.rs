@@ -63,17 +63,12 @@ pub struct ValueList<'a> {
 
 impl<'a> ValueList<'a> {
     fn new(member: &'a Member) -> Self {
-        Self {
-            member,
-            values: member.value.one_or_many().iter().collect(),
-        }
+        Self { member, values: member.value.one_or_many().iter().collect() }
     }
 
     /// The string (or template) values with their nodes.
     pub fn strings(&self) -> impl Iterator<Item = (&'a str, &'a Node)> + '_ {
-        self.values
-            .iter()
-            .filter_map(|n| n.as_text().map(|(s, _)| (s, *n)))
+        self.values.iter().filter_map(|n| n.as_text().map(|(s, _)| (s, *n)))
     }
 }
 
@@ -85,26 +80,16 @@ impl<'a> Principal<'a> {
             .as_object()
             .map(|ms| {
                 ms.iter()
-                    .map(|m| PrincipalEntry {
-                        member: m,
-                        values: m.value.one_or_many().iter().collect(),
-                    })
+                    .map(|m| PrincipalEntry { member: m, values: m.value.one_or_many().iter().collect() })
                     .collect()
             })
             .unwrap_or_default();
-        Self {
-            member,
-            star,
-            entries,
-        }
+        Self { member, star, entries }
     }
 
     /// Values of the entries named `kind` (`AWS`, `Service`, ...).
     pub fn values_of<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'a Node> + 's {
-        self.entries
-            .iter()
-            .filter(move |e| &*e.member.key == kind)
-            .flat_map(|e| e.values.iter().copied())
+        self.entries.iter().filter(move |e| &*e.member.key == kind).flat_map(|e| e.values.iter().copied())
     }
 
     /// Whether this principal means "everyone": `"*"` or `{"AWS": "*"}`.
@@ -117,9 +102,7 @@ impl<'a> Principal<'a> {
         if self.star {
             return self.member.value.span;
         }
-        self.values_of("AWS")
-            .find(|n| n.as_str() == Some("*"))
-            .map_or(self.member.value.span, |n| n.span)
+        self.values_of("AWS").find(|n| n.as_str() == Some("*")).map_or(self.member.value.span, |n| n.span)
     }
 }
 
@@ -145,10 +128,7 @@ impl<'a> Statement<'a> {
     pub fn head_span(&self) -> Span {
         match self.sid {
             Some(m) => m.value.span,
-            None => Span::new(
-                self.node.span.start as usize,
-                self.node.span.start as usize + 1,
-            ),
+            None => Span::new(self.node.span.start as usize, self.node.span.start as usize + 1),
         }
     }
     /// Whether the statement grants (or denies) an action matching `action` (case-insensitive,
@@ -156,14 +136,10 @@ impl<'a> Statement<'a> {
     /// matching every action it does not list.
     pub fn covers_action(&self, action: &str) -> bool {
         if let Some(list) = &self.action {
-            return list
-                .strings()
-                .any(|(pattern, _)| wildcard_match_ci(pattern, action));
+            return list.strings().any(|(pattern, _)| wildcard_match_ci(pattern, action));
         }
         if let Some(list) = &self.not_action {
-            return !list
-                .strings()
-                .any(|(pattern, _)| wildcard_match_ci(pattern, action));
+            return !list.strings().any(|(pattern, _)| wildcard_match_ci(pattern, action));
         }
         false
     }
@@ -198,13 +174,7 @@ impl<'a> Policy<'a> {
                 _ => Vec::new(),
             })
             .unwrap_or_default();
-        Self {
-            root,
-            version,
-            id,
-            statement,
-            statements,
-        }
+        Self { root, version, id, statement, statements }
     }
 
     pub fn version_str(&self) -> Option<&'a str> {
@@ -213,9 +183,7 @@ impl<'a> Policy<'a> {
 
     /// Whether any statement has a `Principal` or `NotPrincipal` element.
     pub fn has_principal(&self) -> bool {
-        self.statements
-            .iter()
-            .any(|s| s.principal.is_some() || s.not_principal.is_some())
+        self.statements.iter().any(|s| s.principal.is_some() || s.not_principal.is_some())
     }
 }
 
@@ -242,10 +210,7 @@ impl<'a> Statement<'a> {
 
 /// IAM-style wildcard match (`*` any run, `?` one character), ASCII case-insensitive.
 pub fn wildcard_match_ci(pattern: &str, text: &str) -> bool {
-    wildcard_match(
-        pattern.to_ascii_lowercase().as_bytes(),
-        text.to_ascii_lowercase().as_bytes(),
-    )
+    wildcard_match(pattern.to_ascii_lowercase().as_bytes(), text.to_ascii_lowercase().as_bytes())
 }
 
 /// IAM-style wildcard match, case-sensitive (as `StringLike` compares).

@@ -6,12 +6,7 @@ use std::io::{self, Write};
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for r in reports {
         for d in &r.diagnostics {
-            let origin = d
-                .diagnostic
-                .origin
-                .as_deref()
-                .map(|o| format!(" ({o})"))
-                .unwrap_or_default();
+            let origin = d.diagnostic.origin.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}{origin}",

@@ -10,11 +10,7 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
     }
     fn severity(&self, s: Severity) -> String {
         let code = match s {
@@ -35,11 +31,7 @@ impl Style {
     }
 }
 
-pub fn render(
-    reports: &[FileReport],
-    opts: &super::RenderOptions,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn render(reports: &[FileReport], opts: &super::RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let st = Style { on: opts.color };
     for r in reports {
         for d in &r.diagnostics {
@@ -58,75 +50,27 @@ fn one(st: &Style, path: &str, d: &Resolved, out: &mut dyn Write) -> io::Result<
         st.paint("1", &format!("[{}]:", g.code)),
         st.paint("1", &g.message)
     )?;
-    let width = d
-        .lines
-        .iter()
-        .map(|(n, _)| n.to_string().len())
-        .max()
-        .unwrap_or(1);
+    let width = d.lines.iter().map(|(n, _)| n.to_string().len()).max().unwrap_or(1);
     let pad = " ".repeat(width);
     let blue = |s: &str| st.paint("1;34", s);
-    let origin = g
-        .origin
-        .as_deref()
-        .map(|o| format!(" ({o})"))
-        .unwrap_or_default();
-    writeln!(
-        out,
-        "{pad}{} {path}:{}:{}{origin}",
-        blue("-->"),
-        d.start.line,
-        d.start.column
-    )?;
+    let origin = g.origin.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+    writeln!(out, "{pad}{} {path}:{}:{}{origin}", blue("-->"), d.start.line, d.start.column)?;
     writeln!(out, "{pad} {}", blue("|"))?;
     for (line_no, text) in &d.lines {
         let shown = text.replace('\t', "    ");
-        writeln!(
-            out,
-            "{} {} {}",
-            blue(&format!("{line_no:>width$}")),
-            blue("|"),
-            shown
-        )?;
+        writeln!(out, "{} {} {}", blue(&format!("{line_no:>width$}")), blue("|"), shown)?;
         // primary span on this line
         if *line_no == d.start.line {
-            let (from, to) = columns(
-                text,
-                d.start.column,
-                if d.end.line == d.start.line {
-                    Some(d.end.column)
-                } else {
-                    None
-                },
-            );
+            let (from, to) =
+                columns(text, d.start.column, if d.end.line == d.start.line { Some(d.end.column) } else { None });
             let marks = "^".repeat((to - from).max(1));
-            writeln!(
-                out,
-                "{pad} {} {}{}",
-                blue("|"),
-                " ".repeat(from),
-                st.paint(st.accent(g.severity), &marks)
-            )?;
+            writeln!(out, "{pad} {} {}{}", blue("|"), " ".repeat(from), st.paint(st.accent(g.severity), &marks))?;
         }
         for l in d.labels.iter().filter(|l| l.start.line == *line_no) {
-            let (from, to) = columns(
-                text,
-                l.start.column,
-                if l.end.line == l.start.line {
-                    Some(l.end.column)
-                } else {
-                    None
-                },
-            );
+            let (from, to) =
+                columns(text, l.start.column, if l.end.line == l.start.line { Some(l.end.column) } else { None });
             let marks = "-".repeat((to - from).max(1));
-            writeln!(
-                out,
-                "{pad} {} {}{} {}",
-                blue("|"),
-                " ".repeat(from),
-                blue(&marks),
-                blue(&l.message)
-            )?;
+            writeln!(out, "{pad} {} {}{} {}", blue("|"), " ".repeat(from), blue(&marks), blue(&l.message))?;
         }
     }
     writeln!(out, "{pad} {}", blue("|"))?;

@@ -92,16 +92,10 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
             });
         }
     }
-    let errors = reports
-        .iter()
-        .flat_map(|r| r.errors.iter().map(String::as_str))
-        .collect();
+    let errors = reports.iter().flat_map(|r| r.errors.iter().map(String::as_str)).collect();
     let output = Output {
         version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "cmek-lint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool { name: "cmek-lint", version: env!("CARGO_PKG_VERSION") },
         diagnostics,
         errors,
         summary,

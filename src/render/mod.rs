@@ -33,10 +33,7 @@ pub struct Summary {
 
 impl Summary {
     pub fn new(reports: &[FileReport], elapsed_ms: u128) -> Self {
-        let mut s = Summary {
-            elapsed_ms,
-            ..Default::default()
-        };
+        let mut s = Summary { elapsed_ms, ..Default::default() };
         for r in reports {
             if r.skipped {
                 s.files_skipped += 1;
@@ -82,37 +79,18 @@ pub fn render(
 
 /// The one-line summary printed on stderr after human and concise output.
 pub fn summary_line(summary: &Summary) -> String {
-    let files = if summary.files_checked == 1 {
-        "file"
-    } else {
-        "files"
-    };
-    let policies = if summary.policies == 1 {
-        "policy"
-    } else {
-        "policies"
-    };
+    let files = if summary.files_checked == 1 { "file" } else { "files" };
+    let policies = if summary.policies == 1 { "policy" } else { "policies" };
     let mut parts = Vec::new();
-    for (n, word) in [
-        (summary.critical, "critical"),
-        (summary.error, "error"),
-        (summary.warning, "warning"),
-        (summary.info, "info"),
-    ] {
+    for (n, word) in
+        [(summary.critical, "critical"), (summary.error, "error"), (summary.warning, "warning"), (summary.info, "info")]
+    {
         if n > 0 {
-            let plural = if n == 1 || word == "info" || word == "critical" {
-                ""
-            } else {
-                "s"
-            };
+            let plural = if n == 1 || word == "info" || word == "critical" { "" } else { "s" };
             parts.push(format!("{n} {word}{plural}"));
         }
     }
-    let found = if parts.is_empty() {
-        "no problems found".to_string()
-    } else {
-        parts.join(", ")
-    };
+    let found = if parts.is_empty() { "no problems found".to_string() } else { parts.join(", ") };
     let skipped = if summary.files_skipped > 0 {
         format!(", {} without policies skipped", summary.files_skipped)
     } else {

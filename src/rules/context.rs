@@ -28,8 +28,7 @@ impl<'a> Ctx<'a> {
     /// The policy of a policy-scope check. The engine runs policy-scope checks only with a
     /// policy, so this never fails there.
     pub fn policy(&self) -> &'a Policy<'a> {
-        self.policy
-            .expect("policy-scope check run without a policy")
+        self.policy.expect("policy-scope check run without a policy")
     }
 }
 
@@ -51,10 +50,7 @@ impl Finding {
         self
     }
     pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
-        self.labels.push(Label {
-            span,
-            message: message.into(),
-        });
+        self.labels.push(Label { span, message: message.into() });
         self
     }
     pub fn severity(&mut self, severity: Severity) -> &mut Self {
@@ -76,13 +72,7 @@ impl Reporter {
 
     /// Report a finding at `span`; chain `.help(...)`, `.label(...)` on the result.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
-        self.findings.push(Finding {
-            span,
-            message: message.into(),
-            help: None,
-            labels: Vec::new(),
-            severity: None,
-        });
+        self.findings.push(Finding { span, message: message.into(), help: None, labels: Vec::new(), severity: None });
         self.findings.last_mut().expect("just pushed")
     }
 

@@ -18,19 +18,9 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn new(spec: &DeclarativeSpec) -> Result<Self, String> {
-        let query = parse_json_path(spec.select)
-            .map_err(|e| format!("invalid JSONPath `{}`: {e}", spec.select))?;
-        let re = |p: Option<&str>| {
-            p.map(Regex::new)
-                .transpose()
-                .map_err(|e| format!("invalid regex: {e}"))
-        };
-        Ok(Self {
-            query,
-            matches: re(spec.matches)?,
-            not_matches: re(spec.not_matches)?,
-            message: spec.message,
-        })
+        let query = parse_json_path(spec.select).map_err(|e| format!("invalid JSONPath `{}`: {e}", spec.select))?;
+        let re = |p: Option<&str>| p.map(Regex::new).transpose().map_err(|e| format!("invalid regex: {e}"));
+        Ok(Self { query, matches: re(spec.matches)?, not_matches: re(spec.not_matches)?, message: spec.message })
     }
 
     pub fn run(&self, ctx: &Ctx<'_>, json: &serde_json::Value, out: &mut Reporter) {

@@ -12,6 +12,7 @@ mod declarative;
 pub mod record;
 
 mod grammar;
+mod key_metadata;
 mod key_policy;
 mod permissions;
 mod syntax;
@@ -42,6 +43,7 @@ fn native_checks() -> impl Iterator<Item = &'static (&'static str, CheckFn)> {
         .chain(grammar::CHECKS)
         .chain(trust::CHECKS)
         .chain(key_policy::CHECKS)
+        .chain(key_metadata::CHECKS)
         .chain(permissions::CHECKS)
 }
 
@@ -58,18 +60,13 @@ impl Registry {
             .iter()
             .map(|record| {
                 let imp = match &record.check {
-                    Some(spec) => Impl::Declarative(
-                        Compiled::new(spec).unwrap_or_else(|e| panic!("rule {}: {e}", record.code)),
-                    ),
+                    Some(spec) => {
+                        Impl::Declarative(Compiled::new(spec).unwrap_or_else(|e| panic!("rule {}: {e}", record.code)))
+                    }
                     None => Impl::Native(
                         native_checks()
                             .find(|(name, _)| *name == record.name)
-                            .unwrap_or_else(|| {
-                                panic!(
-                                    "rule {} ({}) has no implementation",
-                                    record.code, record.name
-                                )
-                            })
+                            .unwrap_or_else(|| panic!("rule {} ({}) has no implementation", record.code, record.name))
                             .1,
                     ),
                 };
@@ -81,9 +78,7 @@ impl Registry {
 
     /// The rule with this code or name (case-insensitive for codes).
     pub fn find(&self, code_or_name: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| {
-            r.record.code.eq_ignore_ascii_case(code_or_name) || r.record.name == code_or_name
-        })
+        self.rules.iter().find(|r| r.record.code.eq_ignore_ascii_case(code_or_name) || r.record.name == code_or_name)
     }
 
     /// Indices of the rules a selector names: `ALL`, a code, a code prefix, or a name.
@@ -92,9 +87,7 @@ impl Registry {
         self.rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| {
-                upper == "ALL" || r.record.code.starts_with(&upper) || r.record.name == selector
-            })
+            .filter(|(_, r)| upper == "ALL" || r.record.code.starts_with(&upper) || r.record.name == selector)
             .map(|(i, _)| i)
             .collect()
     }
@@ -158,10 +151,7 @@ pub mod util {
 
     /// The closest candidate within a distance proportional to the word's length
     /// (case-insensitive).
-    pub fn did_you_mean<'c>(
-        word: &str,
-        candidates: impl IntoIterator<Item = &'c str>,
-    ) -> Option<&'c str> {
+    pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
         let lower = word.to_ascii_lowercase();
         let max = (word.chars().count() / 3).clamp(1, 4);
         candidates

@@ -7,13 +7,8 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         match (&s.action, &s.not_action) {
             (None, None) => {
-                out.report(
-                    s.head_span(),
-                    "statement has neither `Action` nor `NotAction`: IAM rejects the policy",
-                )
-                .help(
-                    "add the actions the statement allows, e.g. `\"Action\": \"sts:AssumeRole\"`",
-                );
+                out.report(s.head_span(), "statement has neither `Action` nor `NotAction`: IAM rejects the policy")
+                    .help("add the actions the statement allows, e.g. `\"Action\": \"sts:AssumeRole\"`");
             }
             (Some(a), Some(n)) => {
                 out.report(
@@ -27,18 +22,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                 if list.values.is_empty() {
                     out.report(
                         list.member.value.span,
-                        format!(
-                            "`{}` is empty: the statement matches no action",
-                            list.member.key
-                        ),
+                        format!("`{}` is empty: the statement matches no action", list.member.key),
                     );
                 }
                 for v in &list.values {
                     if v.as_text().is_none() {
-                        out.report(
-                            v.span,
-                            format!("an action must be a string, found {}", v.type_name()),
-                        );
+                        out.report(v.span, format!("an action must be a string, found {}", v.type_name()));
                     }
                 }
             }

@@ -6,11 +6,8 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         match s.effect {
             None => {
-                out.report(
-                    s.head_span(),
-                    "statement has no `Effect`: IAM rejects the policy",
-                )
-                .help("add `\"Effect\": \"Allow\"` (or `\"Deny\"`)");
+                out.report(s.head_span(), "statement has no `Effect`: IAM rejects the policy")
+                    .help("add `\"Effect\": \"Allow\"` (or `\"Deny\"`)");
             }
             Some(m) => match m.value.as_text() {
                 Some(("Allow" | "Deny", _)) | Some((_, true)) => {}
@@ -31,10 +28,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                 None => {
                     out.report(
                         m.value.span,
-                        format!(
-                            "`Effect` must be the string `Allow` or `Deny`, found {}",
-                            m.value.type_name()
-                        ),
+                        format!("`Effect` must be the string `Allow` or `Deny`, found {}", m.value.type_name()),
                     );
                 }
             },

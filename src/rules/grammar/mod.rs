@@ -31,31 +31,16 @@ pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
     ("effect-invalid", effect_invalid::check),
     ("action-element-invalid", action_element::check),
     ("resource-element-invalid", resource_element::check),
-    (
-        "principal-element-conflict",
-        principal_element_conflict::check,
-    ),
+    ("principal-element-conflict", principal_element_conflict::check),
     ("unknown-element", unknown_element::check),
     ("unknown-action", unknown_action::check),
     ("malformed-arn", malformed_arn::check),
-    (
-        "unknown-condition-operator",
-        unknown_condition_operator::check,
-    ),
+    ("unknown-condition-operator", unknown_condition_operator::check),
     ("wildcard-without-like", wildcard_without_like::check),
     ("placeholder-value", placeholder_value::check),
     ("trust-policy-resource", trust_policy_resource::check),
-    (
-        "trust-policy-missing-principal",
-        trust_policy_missing_principal::check,
-    ),
-    (
-        "trust-policy-not-principal",
-        trust_policy_not_principal::check,
-    ),
-    (
-        "identity-policy-principal",
-        identity_policy_principal::check,
-    ),
+    ("trust-policy-missing-principal", trust_policy_missing_principal::check),
+    ("trust-policy-not-principal", trust_policy_not_principal::check),
+    ("identity-policy-principal", identity_policy_principal::check),
     ("policy-too-large", policy_too_large::check),
 ];

@@ -15,11 +15,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             return;
         }
         if let Some(kind) = placeholder_kind(text) {
-            out.report(
-                node.span,
-                format!("`{text}` is {kind}, left in from an example"),
-            )
-            .help(help_for(text));
+            out.report(node.span, format!("`{text}` is {kind}, left in from an example")).help(help_for(text));
             return;
         }
         // Tokens of an ARN or path: report the first placeholder field.
@@ -39,11 +35,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
 }
 
 fn help_for(token: &str) -> &'static str {
-    if token.len() == 12
-        && token
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x')
-    {
+    if token.len() == 12 && token.chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x') {
         "replace it with the real 12-digit account id (Pinecone's account is shown in the Pinecone console under Manage > CMEK > Add CMEK)"
     } else if token.contains('-') && token.len() == 36 {
         "replace it with a freshly generated UUID v4 (e.g. from `uuidgen`), and enter the same value in the Pinecone console"

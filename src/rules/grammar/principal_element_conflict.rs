@@ -13,8 +13,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             .label(p.member.key_span, "`Principal` is here")
             .help("keep only `Principal`");
         } else if let (Some(n), true) = (&s.not_principal, s.is_allow()) {
-            out.report(n.member.key_span, "`Allow` with `NotPrincipal` grants access to every principal not listed, including anonymous users")
-                .help("list the principals to allow in `Principal` instead");
+            out.report(
+                n.member.key_span,
+                "`Allow` with `NotPrincipal` grants access to every principal not listed, including anonymous users",
+            )
+            .help("list the principals to allow in `Principal` instead");
         }
     }
 }

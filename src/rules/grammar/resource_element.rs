@@ -15,10 +15,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                 };
                 out.report(
                     s.head_span(),
-                    format!(
-                        "statement has neither `Resource` nor `NotResource`: a {} needs one",
-                        ctx.kind.noun()
-                    ),
+                    format!("statement has neither `Resource` nor `NotResource`: a {} needs one", ctx.kind.noun()),
                 )
                 .help(help);
             }
@@ -32,10 +29,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             (Some(list), None) | (None, Some(list)) => {
                 for v in &list.values {
                     if v.as_text().is_none() {
-                        out.report(
-                            v.span,
-                            format!("a resource must be a string, found {}", v.type_name()),
-                        );
+                        out.report(v.span, format!("a resource must be a string, found {}", v.type_name()));
                     }
                 }
             }

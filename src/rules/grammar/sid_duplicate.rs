@@ -15,8 +15,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                 s.sid.expect("has sid").value.span,
                 format!("duplicate `Sid` \"{sid}\": statement ids must be unique within a policy"),
             );
-            f.label(first.sid.expect("has sid").value.span, "first used here")
-                .help("give each statement its own Sid");
+            f.label(first.sid.expect("has sid").value.span, "first used here").help("give each statement its own Sid");
             if ctx.kind == PolicyKind::Key {
                 // KMS accepts duplicate Sids; they only make the policy harder to read.
                 f.severity(Severity::Info);

@@ -7,20 +7,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         let Some(m) = s.sid else { continue };
         let Some((sid, false)) = m.value.as_text() else {
             if m.value.as_text().is_none() {
-                out.report(
-                    m.value.span,
-                    format!("`Sid` must be a string, found {}", m.value.type_name()),
-                );
+                out.report(m.value.span, format!("`Sid` must be a string, found {}", m.value.type_name()));
             }
             continue;
         };
         if let Some(bad) = sid.chars().find(|c| !c.is_ascii_alphanumeric()) {
             let fixed: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
-            let shown = if bad == ' ' {
-                "space".to_string()
-            } else {
-                format!("`{bad}`")
-            };
+            let shown = if bad == ' ' { "space".to_string() } else { format!("`{bad}`") };
             out.report(m.value.span, format!("`Sid` contains a {shown}: IAM accepts only letters A-Z, a-z and digits 0-9 here ({} policies allow more)", "KMS key"))
                 .help(format!("rename it, e.g. `\"Sid\": \"{fixed}\"`"));
         }

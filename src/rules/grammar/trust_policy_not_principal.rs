@@ -5,8 +5,9 @@ use crate::rules::{Ctx, Reporter};
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         if let Some(n) = &s.not_principal {
-            out.report(n.member.key_span, "role trust policies do not support `NotPrincipal`")
-                .help("use `Principal` with the principals to trust (and an `aws:PrincipalArn` condition to narrow it)");
+            out.report(n.member.key_span, "role trust policies do not support `NotPrincipal`").help(
+                "use `Principal` with the principals to trust (and an `aws:PrincipalArn` condition to narrow it)",
+            );
         }
     }
 }

@@ -9,7 +9,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     let looks_like_permissions = !policy.has_principal();
     for s in &policy.statements {
         for list in [&s.resource, &s.not_resource].into_iter().flatten() {
-            let f = out.report(list.member.key_span, format!("`{}` is not allowed in a trust policy: IAM rejects it (\"Has prohibited field Resource\")", list.member.key));
+            let f = out.report(
+                list.member.key_span,
+                format!(
+                    "`{}` is not allowed in a trust policy: IAM rejects it (\"Has prohibited field Resource\")",
+                    list.member.key
+                ),
+            );
             if looks_like_permissions {
                 f.help("this is a permissions (identity) policy, not a trust policy: attach it to the role as a permissions policy, and use one of Pinecone's trust policies (Principal `pinecone_cmek_access_<region>` roles, Action `sts:AssumeRole`) as the role's trust policy");
             } else {

@@ -13,7 +13,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                     continue;
                 }
                 let Some((service, name)) = action.split_once(':') else {
-                    out.report(node.span, format!("`{action}` is not an action: write `service:Action`, e.g. `sts:AssumeRole`"));
+                    out.report(
+                        node.span,
+                        format!("`{action}` is not an action: write `service:Action`, e.g. `sts:AssumeRole`"),
+                    );
                     continue;
                 };
                 let Some(known) = known_actions(service) else {
@@ -30,17 +33,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                     continue;
                 }
                 let span = sub_span(node, service.len() + 1, action.len());
-                let f = out.report(
-                    span,
-                    format!("unknown action `{action}`: {prefix} has no action `{name}`"),
-                );
+                let f = out.report(span, format!("unknown action `{action}`: {prefix} has no action `{name}`"));
                 if prefix == "kms"
                     && matches!(
                         name.to_ascii_lowercase().as_str(),
-                        "viaservice"
-                            | "calleraccount"
-                            | "encryptioncontext"
-                            | "grantisforawsresource"
+                        "viaservice" | "calleraccount" | "encryptioncontext" | "grantisforawsresource"
                     )
                 {
                     f.help(format!("`kms:{name}` is a condition key, not an action: move it into a `Condition` block"));

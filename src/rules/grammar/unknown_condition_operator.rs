@@ -10,10 +10,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             if c.value.as_object().is_none() {
                 out.report(
                     c.value.span,
-                    format!(
-                        "`Condition` must be an object of operators, found {}",
-                        c.value.type_name()
-                    ),
+                    format!("`Condition` must be an object of operators, found {}", c.value.type_name()),
                 );
                 continue;
             }
@@ -41,21 +38,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             } else {
                 out.report(
                     block.member.key_span,
-                    format!(
-                        "unknown condition operator `{}`: IAM rejects the policy",
-                        op.text
-                    ),
+                    format!("unknown condition operator `{}`: IAM rejects the policy", op.text),
                 )
             };
             if let Some(s) = did_you_mean(op.base, BASE_OPERATORS.iter().copied()) {
                 let q = block.member.key.strip_suffix(op.base).unwrap_or("");
                 let q = if op.if_exists {
-                    block
-                        .member
-                        .key
-                        .trim_end_matches("IfExists")
-                        .strip_suffix(op.base)
-                        .unwrap_or(q)
+                    block.member.key.trim_end_matches("IfExists").strip_suffix(op.base).unwrap_or(q)
                 } else {
                     q
                 };

@@ -5,31 +5,17 @@ use crate::rules::util::did_you_mean;
 use crate::rules::{Ctx, Reporter};
 
 const TOP: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT: &[&str] = &[
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+const STATEMENT: &[&str] =
+    &["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 const PRINCIPAL: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 
 fn report(out: &mut Reporter, m: &Member, allowed: &[&str], what: &str) {
     if allowed.contains(&&*m.key) {
         return;
     }
-    let f = out.report(
-        m.key_span,
-        format!("unknown {what} `{}`: IAM rejects the policy", m.key),
-    );
+    let f = out.report(m.key_span, format!("unknown {what} `{}`: IAM rejects the policy", m.key));
     match did_you_mean(&m.key, allowed.iter().copied()) {
-        Some(s) => f.help(format!(
-            "did you mean `{s}`? (element names are case-sensitive)"
-        )),
+        Some(s) => f.help(format!("did you mean `{s}`? (element names are case-sensitive)")),
         None => f.help(format!("allowed here: {}", allowed.join(", "))),
     };
 }
@@ -52,8 +38,14 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                     Some(s) => format!("the string `{s}`"),
                     None => p.member.value.type_name().to_string(),
                 };
-                out.report(p.member.value.span, format!("`{}` must be `\"*\"` or an object such as `{{\"AWS\": \"arn:...\"}}`, found {found}", p.member.key))
-                    .help("wrap the value: `{\"AWS\": \"arn:aws:iam::123456789012:role/name\"}`");
+                out.report(
+                    p.member.value.span,
+                    format!(
+                        "`{}` must be `\"*\"` or an object such as `{{\"AWS\": \"arn:...\"}}`, found {found}",
+                        p.member.key
+                    ),
+                )
+                .help("wrap the value: `{\"AWS\": \"arn:aws:iam::123456789012:role/name\"}`");
             }
         }
     }

@@ -29,10 +29,7 @@ pub(crate) fn invalid(ctx: &Ctx<'_>, out: &mut Reporter) {
         None => {
             out.report(
                 v.value.span,
-                format!(
-                    "`Version` must be the string \"2012-10-17\", found {}",
-                    v.value.type_name()
-                ),
+                format!("`Version` must be the string \"2012-10-17\", found {}", v.value.type_name()),
             )
             .help("quote the date: in YAML an unquoted 2012-10-17 is read as a date");
         }

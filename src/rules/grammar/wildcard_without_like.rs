@@ -5,26 +5,16 @@ use crate::policy::PolicyKind;
 use crate::rules::{Ctx, Reporter};
 
 /// Keys whose literal mismatch locks Pinecone out of a trust policy.
-const TRUST_KEYS: &[&str] = &[
-    "aws:PrincipalArn",
-    "sts:ExternalId",
-    "aws:PrincipalAccount",
-    "aws:PrincipalOrgID",
-];
+const TRUST_KEYS: &[&str] = &["aws:PrincipalArn", "sts:ExternalId", "aws:PrincipalAccount", "aws:PrincipalOrgID"];
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         for block in &s.conditions {
             let op = &block.operator;
-            let literal = matches!(
-                op.base,
-                "StringEquals"
-                    | "StringNotEquals"
-                    | "StringEqualsIgnoreCase"
-                    | "StringNotEqualsIgnoreCase"
-                    | "ArnEquals"
-                    | "ArnNotEquals"
-            );
+            // `ArnEquals`/`ArnNotEquals` honour wildcards in each ARN field just like `ArnLike`
+            // (IAM User Guide, ARN condition operators); only the String operators are literal.
+            let literal =
+                matches!(op.base, "StringEquals" | "StringNotEquals" | "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase");
             if !literal {
                 continue;
             }
@@ -34,13 +24,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                     if !text.contains(['*', '?']) || text.contains("${") {
                         continue;
                     }
-                    let like = op.base.replace("Equals", "Like").replace("IgnoreCase", "");
+                    let like = if op.base.contains("Not") { "StringNotLike" } else { "StringLike" };
                     let f = out.report(
                         v.span,
                         format!("`{text}` contains a wildcard, but `{}` compares literally: the condition matches only the exact text with `*`", op.text),
                     );
-                    f.label(block.member.key_span, "literal operator")
-                        .help(format!("use `{like}` to match a pattern"));
+                    f.label(block.member.key_span, "literal operator").help(format!("use `{like}` to match a pattern"));
                     if ctx.kind == PolicyKind::Trust
                         && TRUST_KEYS.iter().any(|k| k.eq_ignore_ascii_case(e.key))
                         && !op.is_negated()

@@ -1,4 +1,4 @@
-//! placeholder family
+//! `CMK3xx`: the KMS key policy of the key Pinecone uses.
 
 use super::CheckFn;
 

@@ -1,4 +1,4 @@
-//! placeholder family
+//! `CMK4xx`: the role's permissions policy (keys in other accounts).
 
 use super::CheckFn;
 

@@ -4,11 +4,7 @@ use crate::json::LenienceKind;
 use crate::rules::{Ctx, Reporter};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
-    for l in ctx
-        .lenience
-        .iter()
-        .filter(|l| l.kind == LenienceKind::ByteOrderMark)
-    {
+    for l in ctx.lenience.iter().filter(|l| l.kind == LenienceKind::ByteOrderMark) {
         out.report(l.span, "the file starts with a UTF-8 byte-order mark, which JSON forbids and which tools that pass the file through verbatim (`file://`) may send on to IAM")
             .help("save the file as UTF-8 without BOM");
     }

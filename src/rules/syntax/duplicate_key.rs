@@ -8,7 +8,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         let LenienceKind::DuplicateKey(key) = &l.kind else {
             continue;
         };
-        let f = out.report(l.span, format!("duplicate key `{key}`: only one of them takes effect, the other is silently dropped"));
+        let f = out.report(
+            l.span,
+            format!("duplicate key `{key}`: only one of them takes effect, the other is silently dropped"),
+        );
         if let Some(first) = l.related {
             f.label(first, "first defined here");
         }

@@ -11,7 +11,6 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         } else {
             "IAM rejects the whole document (`MalformedPolicyDocument`); fix the syntax at this position"
         };
-        out.report(e.span, format!("invalid JSON: {}", e.message))
-            .help(hint);
+        out.report(e.span, format!("invalid JSON: {}", e.message)).help(hint);
     }
 }

@@ -17,7 +17,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             '\u{202F}' => "narrow no-break space",
             _ => "Unicode space",
         };
-        out.report(l.span, format!("invisible character: {name} (U+{:04X}) where JSON allows only spaces, tabs and line breaks", c as u32))
-            .help("replace it with a plain space; it usually comes from copying the policy out of a web page or chat");
+        out.report(
+            l.span,
+            format!(
+                "invisible character: {name} (U+{:04X}) where JSON allows only spaces, tabs and line breaks",
+                c as u32
+            ),
+        )
+        .help("replace it with a plain space; it usually comes from copying the policy out of a web page or chat");
     }
 }

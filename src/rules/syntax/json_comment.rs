@@ -10,10 +10,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             LenienceKind::BlockComment => "`/* */` comment",
             _ => continue,
         };
-        out.report(
-            l.span,
-            format!("{what} in policy JSON: IAM and KMS reject documents with comments"),
-        )
-        .help("delete the comment; keep notes in the `Sid` or next to the file instead");
+        out.report(l.span, format!("{what} in policy JSON: IAM and KMS reject documents with comments"))
+            .help("delete the comment; keep notes in the `Sid` or next to the file instead");
     }
 }

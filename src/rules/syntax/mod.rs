@@ -23,4 +23,5 @@ pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
     ("byte-order-mark", byte_order_mark::check),
     ("file-too-large", engine_reported),
     ("no-policy-found", engine_reported),
+    ("statement-without-policy", engine_reported),
 ];

@@ -4,15 +4,7 @@ use crate::json::LenienceKind;
 use crate::rules::{Ctx, Reporter};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
-    for l in ctx
-        .lenience
-        .iter()
-        .filter(|l| l.kind == LenienceKind::TrailingComma)
-    {
-        out.report(
-            l.span,
-            "trailing comma: IAM and KMS reject it as invalid JSON",
-        )
-        .help("delete this comma");
+    for l in ctx.lenience.iter().filter(|l| l.kind == LenienceKind::TrailingComma) {
+        out.report(l.span, "trailing comma: IAM and KMS reject it as invalid JSON").help("delete this comma");
     }
 }

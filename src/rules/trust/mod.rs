@@ -1,4 +1,4 @@
-//! placeholder family
+//! `CMK2xx`: the role trust policy Pinecone assumes.
 
 use super::CheckFn;
 

@@ -1,0 +1,5 @@
+//! `CMK5xx`: KMS key metadata (describe-key, CloudFormation, Terraform).
+
+use super::CheckFn;
+
+pub(crate) const CHECKS: &[(&str, CheckFn)] = &[];

@@ -1,0 +1,234 @@
+//! The real binary: exit codes, formats, stdin, configuration errors, directory walks.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const GOOD: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AllowPinecone",
+      "Effect": "Allow",
+      "Principal": {"AWS": ["arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"]},
+      "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}
+    }
+  ]
+}
+"#;
+
+const BAD: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      // a comment
+      "Principal": {"AWS": "arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1"},
+      "Action": "sts:AssumeRole"
+    }
+  ]
+}
+"#;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cmek-lint"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "good.json", GOOD);
+    write(t.path(), "bad.json", BAD);
+    assert_eq!(run_in(t.path(), &["good.json"]).status.code(), Some(0));
+    assert_eq!(run_in(t.path(), &["bad.json"]).status.code(), Some(1));
+    assert_eq!(run_in(t.path(), &["bad.json", "--fail-on", "critical"]).status.code(), Some(0));
+    assert_eq!(run_in(t.path(), &["bad.json", "--exit-zero"]).status.code(), Some(0));
+    assert_eq!(run_in(t.path(), &["missing.json"]).status.code(), Some(2));
+    assert_eq!(run_in(t.path(), &["--no-such-flag"]).status.code(), Some(2));
+}
+
+#[test]
+fn concise_output_points_at_exact_positions() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "bad.json", BAD);
+    let o = run_in(t.path(), &["check", "bad.json", "--format", "concise"]);
+    let out = stdout(&o);
+    assert!(out.contains("bad.json:6:7: error[CMK002]"), "{out}");
+    assert!(out.contains("bad.json:7:42: error[CMK115]"), "{out}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("Checked 1 file (1 policy)"), "{stderr}");
+}
+
+#[test]
+fn json_output_has_the_documented_schema() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "bad.json", BAD);
+    let o = run_in(t.path(), &["bad.json", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "cmek-lint");
+    let d = &v["diagnostics"][0];
+    for key in ["code", "name", "severity", "message", "help", "file", "line", "column", "end_line", "end_column", "offset", "length", "pointer", "kind"] {
+        assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    assert_eq!(d["code"], "CMK002");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(6), Some(7)));
+    let placeholder = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK115").unwrap();
+    assert_eq!(placeholder["pointer"], "/Statement/0/Principal/AWS");
+    assert_eq!(placeholder["kind"], "trust");
+    assert_eq!(v["summary"]["error"], 2);
+}
+
+#[test]
+fn stdin_is_read_and_named() {
+    let mut child = bin()
+        .args(["check", "-", "--stdin-filename", "trust.json", "--format", "concise"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(BAD.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("trust.json:6:7: error[CMK002]"), "{}", stdout(&o));
+}
+
+#[test]
+fn config_errors_exit_2_and_point_at_the_line() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "good.json", GOOD);
+    write(t.path(), "cmek-lint.toml", "[pinecone]\naccount_id = \"12345\"\n");
+    let o = run_in(t.path(), &["good.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cmek-lint.toml:2:14: invalid configuration: `account_id` must be 12 digits"), "{err}");
+
+    write(t.path(), "cmek-lint.toml", "[rules]\nignore = [\"CMK999\"]\n");
+    let err = String::from_utf8_lossy(&run_in(t.path(), &["good.json"]).stderr).into_owned();
+    assert!(err.contains("cmek-lint.toml:2:11") && err.contains("names no rule"), "{err}");
+
+    write(t.path(), "cmek-lint.toml", "[rulez]\n");
+    let o = run_in(t.path(), &["good.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cmek-lint.toml:1:"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn config_selects_ignores_and_overrides_severity() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "bad.json", BAD);
+    write(t.path(), "cmek-lint.toml", "[rules]\nignore = [\"json-comment\"]\nseverity = { CMK115 = \"warning\" }\n");
+    let o = run_in(t.path(), &["bad.json", "--format", "concise"]);
+    let out = stdout(&o);
+    assert!(!out.contains("CMK002"), "{out}");
+    assert!(out.contains("warning[CMK115]"), "{out}");
+    assert_eq!(o.status.code(), Some(0));
+    // command-line selection narrows further
+    let out = stdout(&run_in(t.path(), &["bad.json", "--format", "concise", "--isolated", "--select", "CMK0"]));
+    assert!(out.contains("CMK002") && !out.contains("CMK115"), "{out}");
+}
+
+#[test]
+fn per_file_config_forces_kind_and_ignores() {
+    let t = tempfile::tempdir().unwrap();
+    let permissions = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "KeyAccess", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "arn:aws:kms:us-east-1:222233334444:key/1234abcd-12ab-34cd-56ef-1234567890ab"}]}"#;
+    write(t.path(), "roles/trust.json", permissions);
+    write(t.path(), "cmek-lint.toml", "[[per-file]]\npath = \"roles/trust*.json\"\nkind = \"trust\"\n");
+    let out = stdout(&run_in(t.path(), &["roles", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK116").expect("CMK116 reported");
+    assert!(d["help"].as_str().unwrap().contains("this is a permissions (identity) policy, not a trust policy"), "{d}");
+    assert_eq!(d["kind"], "trust");
+}
+
+#[test]
+fn directory_walk_skips_unrelated_and_ignored_files() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "infra/trust.json", BAD);
+    write(t.path(), "infra/package.json", "{\"name\": \"x\", // not a policy\n}");
+    write(t.path(), "node_modules/dep/policy.json", BAD);
+    write(t.path(), "ignored/policy.json", BAD);
+    write(t.path(), ".gitignore", "ignored/\n");
+    write(t.path(), "notes.txt", BAD);
+    let o = run_in(t.path(), &["--format", "concise"]);
+    let out = stdout(&o);
+    assert!(out.contains("infra/trust.json"), "{out}");
+    assert!(!out.contains("package.json") && !out.contains("node_modules") && !out.contains("ignored/") && !out.contains("notes.txt"), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("Checked 1 file (1 policy)") && err.contains("1 without policies skipped"), "{err}");
+    // --exclude
+    let out = stdout(&run_in(t.path(), &["--format", "concise", "--exclude", "infra"]));
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn explicit_non_policy_file_gets_an_info_diagnostic() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "package.json", "{\"name\": \"x\"}");
+    let o = run_in(t.path(), &["package.json", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("package.json:1:1: info[CMK009]"), "{}", stdout(&o));
+}
+
+#[test]
+fn bad_input_is_positioned_and_the_run_continues() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "a-truncated.json", "{\"Version\": \"2012-10-17\", \"Statement\": [");
+    std::fs::write(t.path().join("b-binary.json"), b"{\"Statement\": \"\xff\xfe\"}").unwrap();
+    write(t.path(), "c-empty.json", "");
+    write(t.path(), "d-good.json", GOOD);
+    write(t.path(), "e-deep.json", &format!("{{\"Statement\": {}", "[".repeat(100_000)));
+    let o = run_in(t.path(), &["a-truncated.json", "b-binary.json", "c-empty.json", "d-good.json", "e-deep.json", "--format", "concise"]);
+    let out = stdout(&o);
+    assert!(out.contains("a-truncated.json:1:41: error[CMK001]"), "{out}");
+    assert!(out.contains("b-binary.json:1:16: error[CMK001]") && out.contains("not valid UTF-8"), "{out}");
+    assert!(out.contains("c-empty.json:1:1: error[CMK001]"), "{out}");
+    assert!(out.contains("e-deep.json:1:") && out.contains("nesting"), "{out}");
+    assert!(!out.contains("d-good.json"), "{out}");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = bin().args(["rules", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.as_array().unwrap().len() >= 30);
+    let o = bin().args(["explain", "json-comment"]).output().unwrap();
+    let text = stdout(&o);
+    assert!(text.starts_with("# CMK002 json-comment") && text.contains("## Why it matters") && text.contains("Use instead:"), "{text}");
+    let o = bin().args(["explain", "CMK9999"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = bin().args(["explain", "json-coment"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `json-comment`"));
+}
+
+#[test]
+fn output_is_identical_across_job_counts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let one = bin().current_dir(root).args(["corpus", "--isolated", "--format", "json", "--jobs", "1"]).output().unwrap();
+    let two = bin().current_dir(root).args(["corpus", "--isolated", "--format", "json", "--jobs", "2"]).output().unwrap();
+    let strip = |o: &Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["summary"]["elapsed_ms"] = 0.into();
+        v
+    };
+    assert_eq!(strip(&one), strip(&two));
+}

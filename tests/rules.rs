@@ -1,0 +1,89 @@
+//! Every rule record is complete, its bad example fires the rule and its good example does not.
+
+use cmek_lint::config::{self, Settings};
+use cmek_lint::engine::{Input, check_guarded};
+use cmek_lint::rules::{RECORDS, Registry};
+use std::path::Path;
+
+fn codes_for(registry: &Registry, code: &str, text: &str) -> Vec<String> {
+    let rule = registry.find(code).unwrap();
+    let mut settings = Settings::defaults(registry);
+    if let Some(cfg) = rule.record.example_config {
+        config::apply(Path::new("example.toml"), cfg, registry, &mut settings).expect("example_config is valid");
+    }
+    settings.forced_kind = rule.record.example_kind;
+    let report = check_guarded(Input::Text { name: "example.json", text: text.to_string() }, registry, &settings);
+    assert!(report.errors.is_empty(), "{code}: {:?}", report.errors);
+    report.diagnostics.iter().map(|d| d.diagnostic.code.to_string()).collect()
+}
+
+#[test]
+fn bad_examples_fire_and_good_examples_do_not() {
+    let registry = Registry::builtin();
+    let mut failures = Vec::new();
+    for rule in &registry.rules {
+        let r = rule.record;
+        let bad = codes_for(&registry, r.code, r.bad);
+        if !bad.iter().any(|c| c == r.code) {
+            failures.push(format!("{} {}: bad example does not fire (got {bad:?})", r.code, r.name));
+        }
+        let good = codes_for(&registry, r.code, r.good);
+        if good.iter().any(|c| c == r.code) {
+            failures.push(format!("{} {}: good example fires", r.code, r.name));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn good_examples_are_strict_json() {
+    for r in RECORDS {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(r.good) {
+            panic!("{}: good example is not strict JSON: {e}", r.code);
+        }
+    }
+}
+
+#[test]
+fn records_are_complete_sorted_and_well_named() {
+    let name_re = regex::Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").unwrap();
+    let code_re = regex::Regex::new(r"^CMK[0-9]{3}$").unwrap();
+    let mut prev = "";
+    for r in RECORDS {
+        assert!(code_re.is_match(r.code), "{}: code must be CMK + 3 digits", r.code);
+        assert!(r.code > prev, "{}: records must be sorted and unique", r.code);
+        prev = r.code;
+        assert!(name_re.is_match(r.name), "{}: name `{}` must be kebab-case", r.code, r.name);
+        for (field, value) in [("summary", r.summary), ("why", r.why), ("fix", r.fix), ("bad", r.bad), ("good", r.good)]
+        {
+            assert!(value.trim().len() > 10, "{}: `{field}` is missing or too short", r.code);
+        }
+        assert!(r.summary.ends_with('.'), "{}: summary must be a sentence", r.code);
+    }
+    let names: std::collections::HashSet<_> = RECORDS.iter().map(|r| r.name).collect();
+    assert_eq!(names.len(), RECORDS.len(), "rule names must be unique");
+}
+
+#[test]
+fn every_native_check_has_a_record() {
+    let _ = Registry::builtin(); // panics if a record has no implementation
+    assert!(Registry::orphan_checks().is_empty(), "checks without record: {:?}", Registry::orphan_checks());
+}
+
+#[test]
+fn readme_rule_table_is_current() {
+    let registry = Registry::builtin();
+    let table = cmek_lint::explain::readme_table(&registry);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- rules-table:start -->\n", "<!-- rules-table:end -->");
+    let a = readme.find(start).expect("README has the rules-table start marker") + start.len();
+    let b = readme.find(end).expect("README has the rules-table end marker");
+    if readme[a..b] != table {
+        if std::env::var_os("UPDATE_README").is_some() {
+            std::fs::write(&path, format!("{}{}{}", &readme[..a], table, &readme[b..])).unwrap();
+        } else {
+            panic!("README rule table is stale: run `UPDATE_README=1 cargo test --test rules readme`");
+        }
+    }
+}
