@@ -21,7 +21,7 @@ pub struct Options {
 
 /// Extensions of files that may hold policies.
 pub fn is_candidate_name(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".json") || lower.ends_with(".json.tpl")
 }

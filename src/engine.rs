@@ -58,6 +58,11 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
                     run.too_large(m.len());
                     return run.finish("");
                 }
+                Ok(m) if !m.is_file() => {
+                    // A FIFO, socket or device would block or never end; never read one.
+                    let e = std::io::Error::other("not a regular file; not read");
+                    return io_failure(&display, &e);
+                }
                 Ok(_) => {}
                 Err(e) => return io_failure(&display, &e),
             }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmark the real cmek-lint binary on real policies, side by side with its baselines:
+#   - `cat` over the same files (the I/O floor),
+#   - parliament (PyPI, in a virtualenv) on a subset it can finish in reasonable time,
+# plus pre-commit latency (one small file, whole process), peak RSS and scaling 1x/10x/50x.
+#
+# Usage: scripts/bench.sh [CORPUS_DIR]   (default: ../shared/corpus/aws-managed)
+# Env:   RUNS (default 5) timed runs per measurement, median reported;
+#        PARLIAMENT_FILES (default 200) files for the parliament comparison; SKIP_PARLIAMENT=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPUS=${1:-../shared/corpus/aws-managed}
+RUNS=${RUNS:-5}
+PARLIAMENT_FILES=${PARLIAMENT_FILES:-200}
+[ -d "$CORPUS" ] || { echo "corpus folder $CORPUS not found" >&2; exit 2; }
+
+cargo build --release --quiet
+BIN=$PWD/target/release/cmek-lint
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# Replicas: 1x, 10x, 50x copies of the corpus in separate folders.
+make_replica() { # n
+  local dir=$WORK/x$1
+  mkdir -p "$dir"
+  for i in $(seq 1 "$1"); do mkdir -p "$dir/r$i"; cp "$CORPUS"/*.json "$dir/r$i/"; done
+  echo "$dir"
+}
+X1=$(make_replica 1); X10=$(make_replica 10); X50=$(make_replica 50)
+files() { find "$1" -name '*.json' | wc -l; }
+mb() { du -sm "$1" | cut -f1; }
+
+# median wall time in seconds of a command, run RUNS times (after one warm-up run)
+median() {
+  "$@" >/dev/null 2>&1 || true
+  local times=()
+  for _ in $(seq 1 "$RUNS"); do
+    local s e
+    s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
+    times+=("$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f", e - s}')")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]}'
+}
+catall() { find "$1" -name '*.json' -print0 | xargs -0 cat; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+per_mb() { awk -v t="$1" -v m="$2" 'BEGIN {printf "%.1f", 1000 * t / m}'; }
+peak_rss_mb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {printf "%.1f", $2/1024}'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "cmek-lint $($BIN --version | cut -d' ' -f2), corpus: $CORPUS ($(files "$X1") files, $(mb "$X1") MB), median of $RUNS runs"
+echo
+printf '| measurement | files | MB | cmek-lint s | baseline s | ratio |\n|---|---|---|---|---|---|\n'
+for x in 1 10 50; do
+  dir=$WORK/x$x
+  t=$(median "$BIN" --isolated -q "$dir")
+  c=$(median catall "$dir")
+  printf '| %sx vs `cat` | %s | %s | %s | %s | %s× |\n' "$x" "$(files "$dir")" "$(mb "$dir")" "$t" "$c" "$(ratio "$t" "$c")"
+  eval "T$x=$t"
+done
+j1=$(median "$BIN" --isolated -q --jobs 1 "$X10")
+j2=$(median "$BIN" --isolated -q --jobs 2 "$X10")
+printf '| 10x `--jobs 1` vs `--jobs 2` | %s | %s | %s | %s | %s× speed-up |\n' "$(files "$X10")" "$(mb "$X10")" "$j2" "$j1" "$(ratio "$j1" "$j2")"
+
+# scaling: seconds per MB
+printf '| scaling (ms per MB) 1x / 10x / 50x | | | %s / %s / %s | | |\n' \
+  "$(per_mb "$T1" "$(mb "$X1")")" "$(per_mb "$T10" "$(mb "$X10")")" "$(per_mb "$T50" "$(mb "$X50")")"
+
+# pre-commit latency: one small policy, whole process
+small=corpus/seed/trust-explicit-regions.json
+lat=$(RUNS=$((RUNS * 10)) median "$BIN" --isolated -q "$small")
+printf '| pre-commit latency (1 small file) | 1 | | %s | | |\n' "$lat"
+
+printf '| peak RSS 10x / 50x (MB) | | | %s / %s | | |\n' "$(peak_rss_mb "$BIN" --isolated -q "$X10")" "$(peak_rss_mb "$BIN" --isolated -q "$X50")"
+
+if [ -z "${SKIP_PARLIAMENT:-}" ]; then
+  VENV=${PARLIAMENT_VENV:-$HOME/.cache/cmek-lint-bench/parliament-venv}
+  if [ ! -x "$VENV/bin/parliament" ]; then
+    python3 -m venv "$VENV" && "$VENV/bin/pip" install --quiet 'parliament==1.6.4' >/dev/null
+  fi
+  sub=$WORK/parliament-subset
+  mkdir -p "$sub"
+  find "$X1" -name '*.json' | sort | head -n "$PARLIAMENT_FILES" | xargs -I{} cp {} "$sub/"
+  p=$(RUNS=1 median "$VENV/bin/parliament" --directory "$sub")
+  t=$(median "$BIN" --isolated -q "$sub")
+  printf '| vs parliament 1.6.4 (same %s files) | %s | %s | %s | %s | %s× faster |\n' "$PARLIAMENT_FILES" "$(files "$sub")" "$(mb "$sub")" "$t" "$p" "$(ratio "$p" "$t")"
+fi
