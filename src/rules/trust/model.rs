@@ -8,7 +8,7 @@
 //! generic security rules (an unbound `Principal: *`, optional or vacuous conditions) run on
 //! every trust policy.
 
-use crate::config::{DOCUMENTED_CMEK_REGIONS, PINECONE_REGIONS, Settings};
+use crate::config::{PINECONE_REGIONS, Settings};
 use crate::data::placeholders::{has_expression, placeholder_kind};
 use crate::json::{Node, Value};
 use crate::pinecone::ROLE_PREFIX;
@@ -84,16 +84,6 @@ pub(crate) fn served_regions(settings: &Settings) -> Vec<&str> {
 pub(crate) fn regions_configured(settings: &Settings) -> bool {
     settings.regions.len() != PINECONE_REGIONS.len()
         || settings.regions.iter().any(|r| !PINECONE_REGIONS.contains(&r.as_str()))
-}
-
-/// The regions a Pinecone trust is expected to cover, and whether they were configured.
-/// Without configuration these are the regions Pinecone's guide names roles for.
-pub(crate) fn expected_regions(settings: &Settings) -> (Vec<&str>, bool) {
-    if regions_configured(settings) {
-        (settings.regions.iter().map(String::as_str).collect(), true)
-    } else {
-        (DOCUMENTED_CMEK_REGIONS.to_vec(), false)
-    }
 }
 
 /// An IAM/STS ARN found where a trust policy names its principal: a `Principal` `AWS` value or

@@ -1,21 +1,23 @@
 //! CMK206 pinecone-region-missing: an explicit list of Pinecone roles that leaves out a region
-//! Pinecone may need to assume the role from.
+//! configured in `[pinecone] regions` (or `--regions`).
 //!
-//! With `[pinecone] regions` configured, every configured region must be covered (warning).
-//! Without it, the expected regions are the three whose roles Pinecone's guide names
-//! (us-east-1, us-west-2, eu-west-1), and a gap is only an info: a project whose indexes live
-//! in one region may rightly trust only that region's role. eu-central-1 and ap-southeast-1
-//! host Pinecone serverless indexes too, but the guide documents no CMEK role for them, so
-//! they are expected only when configured.
+//! Without configuration the rule is silent: a trust that names only the roles of the regions a
+//! project uses is correct, and cmek-lint cannot know which those are. (`Settings` does not
+//! record whether the region list came from the user, so a list equal to the built-in default,
+//! all five Pinecone regions, also counts as "not configured".) eu-central-1 and ap-southeast-1
+//! host Pinecone serverless indexes, but Pinecone's guide documents no CMEK role for them; when
+//! configured they are expected, with a hint to confirm the role with Pinecone.
 
-use super::model::{NameVerdict, PRINCIPAL_ARN, Pinecone, expected_regions, is_unknown, judge_name};
+use super::model::{NameVerdict, PRINCIPAL_ARN, Pinecone, is_unknown, judge_name, regions_configured};
 use crate::config::DOCUMENTED_CMEK_REGIONS;
-use crate::diagnostic::Severity;
 use crate::pinecone::ROLE_PREFIX;
 use crate::rules::{Ctx, Reporter};
 use std::collections::BTreeSet;
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    if !regions_configured(ctx.settings) {
+        return;
+    }
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     if !pc.is_pinecone_trust() {
@@ -56,18 +58,17 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         anchor.get_or_insert(r.node.span);
     }
     let Some(anchor) = anchor else { return };
-    let (expected, configured) = expected_regions(ctx.settings);
-    let missing: Vec<&str> = expected.iter().copied().filter(|r| !covered.contains(*r)).collect();
+    let missing: Vec<&str> =
+        ctx.settings.regions.iter().map(String::as_str).filter(|r| !covered.contains(*r)).collect();
     if missing.is_empty() {
         return;
     }
     let list = |v: &[&str]| v.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
     let covered: Vec<&str> = covered.iter().map(String::as_str).collect();
-    let why =
-        if configured { "listed in `[pinecone] regions` of cmek-lint.toml" } else { "named by Pinecone's CMEK guide" };
+    let covered = if covered.is_empty() { "no region".to_string() } else { list(&covered) };
     let account = super::account_hint(&pc);
     let mut help = format!(
-        "if this project's indexes are (or will be) there, add `arn:aws:iam::{account}:role/{ROLE_PREFIX}<region>` for each, or use the all-regions form (`\"Principal\": {{\"AWS\": \"*\"}}` with `\"ArnLike\": {{\"aws:PrincipalArn\": \"arn:aws:iam::{account}:role/{ROLE_PREFIX}*\"}}`); otherwise set `[pinecone] regions` in cmek-lint.toml to the regions you use"
+        "add `arn:aws:iam::{account}:role/{ROLE_PREFIX}<region>` for each, or use the all-regions form (`\"Principal\": {{\"AWS\": \"*\"}}` with `\"ArnLike\": {{\"aws:PrincipalArn\": \"arn:aws:iam::{account}:role/{ROLE_PREFIX}*\"}}`); if the project has no indexes there, remove the region from `[pinecone] regions` (or `--regions`)"
     );
     let undocumented: Vec<&str> = missing.iter().copied().filter(|r| !DOCUMENTED_CMEK_REGIONS.contains(r)).collect();
     if !undocumented.is_empty() {
@@ -77,16 +78,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             list(&undocumented)
         ));
     }
-    let f = out.report(
+    out.report(
         anchor,
         format!(
-            "Pinecone can assume this role only from {}: the trust names no Pinecone role for {} ({why})",
-            list(&covered),
+            "Pinecone can assume this role only from {covered}: the trust names no Pinecone role for {}, which the configuration lists as a region of this project's indexes",
             list(&missing)
         ),
-    );
-    f.help(help);
-    if !configured {
-        f.severity(Severity::Info);
-    }
+    )
+    .help(help);
 }

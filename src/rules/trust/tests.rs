@@ -212,8 +212,8 @@ fn role_names() {
             r#"{{"StringEquals": {{"sts:ExternalId": "{EID}", "aws:PrincipalArn": "arn:aws:iam::{ACCT}:role/pinecone_cmek_access_us-east-1"}}}}"#
         ),
     ));
-    // A literal role ARN in a condition is a valid pin; it covers one region only (info).
-    assert_eq!(in_condition, vec![("CMK206".into(), Severity::Info, format!(r#""{}""#, role("us-east-1")))]);
+    // A literal role ARN in a condition is a valid (single-region) pin.
+    assert_eq!(in_condition, vec![]);
     // A near-miss of the name is still recognised as meant for Pinecone.
     let typo = one(&format!("arn:aws:iam::{ACCT}:role/pincone_cmek_access_eu-west-1"));
     assert_eq!(typo[0].2, "pincone_cmek_access_eu-west-1");
@@ -229,18 +229,19 @@ fn role_names() {
 }
 
 #[test]
-fn region_coverage_default_and_configured() {
+fn region_coverage_only_when_configured() {
     let two = format!(r#"{{"AWS": ["{}", "{}"]}}"#, role("us-east-1"), role("eu-west-1"));
     let text = policy(&two, r#""sts:AssumeRole""#, &ext());
-    assert_eq!(run(&text)[0].1, Severity::Info);
+    assert_eq!(run(&text), vec![], "a trust of the regions a project uses is correct");
     let regions = |r: &[&str]| -> Vec<String> { r.iter().map(|s| s.to_string()).collect() };
     assert_eq!(run_with(&text, |s| s.regions = regions(&["us-east-1", "eu-west-1"])), vec![]);
     let found = run_with(&text, |s| s.regions = regions(&["us-east-1", "eu-central-1"]));
-    assert_eq!(found[0].1, Severity::Warning);
-    // The three-region guide snippet with all five regions configured explicitly reads as the
-    // default (documented limitation): no finding.
-    let a = policy(&three_roles(), r#""sts:AssumeRole""#, &ext());
-    assert_eq!(run(&a), vec![]);
+    assert_eq!(found, vec![("CMK206".into(), Severity::Warning, format!(r#""{}""#, role("us-east-1")))]);
+    // A typo is CMK205's, not also a missing region.
+    let typo = format!(r#"{{"AWS": ["{}", "{}"]}}"#, role("us-east-1"), role("eu-west1"));
+    let found =
+        run_with(&policy(&typo, r#""sts:AssumeRole""#, &ext()), |s| s.regions = regions(&["us-east-1", "eu-west-1"]));
+    assert_eq!(codes(&found), ["CMK205"]);
     // The all-regions form covers everything.
     assert_eq!(run_with(&snippet_c(ACCT, EID), |s| s.regions = regions(&["ap-southeast-1"])), vec![]);
 }
