@@ -2,12 +2,10 @@
 //! (error), different from `[customer] external_id` in cmek-lint.toml (error), or not the UUID
 //! v4 Pinecone asks for (warning; info for a UUID of another version).
 //!
-//! Placeholders such as `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` are CMK115's and patterns
-//! CMK209's; values known only at deploy time are skipped.
+//! Placeholders such as `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` are CMK115's, patterns CMK209's
+//! and wildcards under `StringEquals` CMK114's; values known only at deploy time are skipped.
 
-use super::model::{
-    EXTERNAL_ID, Pinecone, external_id_syntax_ok, has_wildcard, is_unknown, matches_patterns, uuid_version, value_text,
-};
+use super::model::{EXTERNAL_ID, Pinecone, external_id_syntax_ok, has_wildcard, is_unknown, uuid_version, value_text};
 use crate::data::placeholders::placeholder_kind;
 use crate::diagnostic::Severity;
 use crate::rules::util::sub_span;
@@ -29,8 +27,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             let texts: Vec<&str> = e.values.iter().filter_map(|v| value_text(v)).collect();
             for v in &e.values {
                 let Some(text) = value_text(v) else { continue };
-                if is_unknown(text) || (matches_patterns(op) && has_wildcard(text)) || placeholder_kind(text).is_some()
-                {
+                if is_unknown(text) || has_wildcard(text) || placeholder_kind(text).is_some() {
                     continue;
                 }
                 if !external_id_syntax_ok(text) {

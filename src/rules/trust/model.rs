@@ -103,10 +103,11 @@ impl<'a> ArnRef<'a> {
     pub fn is_pattern(&self) -> bool {
         self.op.is_some_and(|op| matches_patterns(&op)) && has_wildcard(self.text)
     }
-    /// A literal comparison with a wildcard character in it: CMK114 reports it, and the value
-    /// matches nothing, so the trust rules leave it alone.
+    /// A wildcard character where it does not act as one: in a literal comparison (CMK114) or
+    /// in `Principal`, which takes no partial wildcards (CMK112). Those rules report it, and
+    /// the trust rules leave the value alone.
     pub fn literal_wildcard(&self) -> bool {
-        self.op.is_some_and(|op| !matches_patterns(&op)) && has_wildcard(self.text)
+        !self.op.is_some_and(|op| matches_patterns(&op)) && has_wildcard(self.text)
     }
     /// Byte offset of the role name (last path segment) inside the text.
     pub fn name_offset(&self) -> usize {
@@ -128,16 +129,28 @@ impl<'a> ArnRef<'a> {
     }
 }
 
-/// Whether a role name is, or is clearly meant to be, one of Pinecone's CMEK roles: it has the
-/// prefix, mentions `pinecone`, or its start is a near miss of `pinecone_cmek_access`.
+/// Whether a role name (or name pattern) is, or is clearly meant to be, one of Pinecone's CMEK
+/// roles: ignoring case and separators it starts with `pinecone_cmek_access` or a near miss of
+/// it (`pinecone-cmek-access-...`, `pinecone_cmek_acess_...`, `pincone_cmek_access_...`), or it
+/// is a pattern whose literal start is a prefix of that (`pinecone_cmek_*`, `pinecone*`). A
+/// name that merely mentions Pinecone (a customer's own `pinecone-cmek` or `pinecone-ingest`
+/// role) is not Pinecone's.
 pub(crate) fn name_looks_pinecone(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.contains("pinecone") || lower.contains("cmek_access") || lower.contains("cmek-access") {
+    const STEM: &str = "pineconecmekaccess";
+    let (literal, pattern) = match name.find(['*', '?']) {
+        Some(i) => (&name[..i], true),
+        None => (name, false),
+    };
+    let squashed: String =
+        literal.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    if pattern && squashed.len() >= 4 && STEM.starts_with(&squashed) {
         return true;
     }
-    let stem = ROLE_PREFIX.trim_end_matches('_');
-    let head: String = lower.chars().take(stem.len()).map(|c| if c == '-' { '_' } else { c }).collect();
-    head.len() >= stem.len() - 2 && edit_distance(&head, stem) <= 3
+    (STEM.len() - 1..=STEM.len() + 1)
+        .filter(|n| squashed.len() >= *n)
+        .map(|n| edit_distance(&squashed[..n], STEM))
+        .min()
+        .is_some_and(|d| d <= 3)
 }
 
 /// What a role name (or name pattern) says about Pinecone's roles.
@@ -574,7 +587,15 @@ mod tests {
     fn recognises_pinecone_names() {
         assert!(name_looks_pinecone("pinecone_cmek_access_us-east-1"));
         assert!(name_looks_pinecone("pincone_cmek_access_us-east-1"));
-        assert!(name_looks_pinecone("Pinecone-CMEK"));
+        assert!(name_looks_pinecone("Pinecone_CMEK_Access_us-east-1"));
+        assert!(name_looks_pinecone("pinecone-cmek-access-us-east-1"));
+        assert!(name_looks_pinecone("pinecone_cmek_acess_us-west-2"));
+        assert!(name_looks_pinecone("PineconeCmekAccessUsEast1"));
+        assert!(name_looks_pinecone("pinecone_cmek_access_*"));
+        assert!(name_looks_pinecone("pinecone*"));
+        assert!(!name_looks_pinecone("pinecone-cmek"), "the customer's own CMEK role");
+        assert!(!name_looks_pinecone("pinecone-ingest-lambda"));
+        assert!(!name_looks_pinecone("*"));
         assert!(!name_looks_pinecone("ecsTaskExecutionRole"));
         assert!(!name_looks_pinecone("CrossAccountS3Role"));
         assert!(!name_looks_pinecone("admin"));

@@ -381,3 +381,10 @@ fn hardening_denies_pin_and_require_the_external_id() {
     );
     assert_eq!(run(&text), vec![]);
 }
+
+#[test]
+fn roles_that_merely_mention_pinecone_are_not_pinecone_s() {
+    // A customer's own role chain: its roles are named after the project, not Pinecone's roles.
+    let text = policy(r#"{"AWS": "arn:aws:iam::513826297540:role/pinecone-ingest-lambda"}"#, r#""sts:AssumeRole""#, "");
+    assert_eq!(run(&text), vec![]);
+}
