@@ -2,7 +2,7 @@
 //! one agreed value: negated (`StringNotEquals`), `Null`, a `StringLike` pattern, a
 //! case-insensitive comparison, or several accepted values in a Pinecone trust.
 
-use super::model::{EXTERNAL_ID, Pinecone, has_wildcard, is_unknown, value_text};
+use super::model::{EXTERNAL_ID, Pinecone, grants_trust_action, has_wildcard, is_unknown, value_text};
 use crate::diagnostic::Severity;
 use crate::json::Value;
 use crate::rules::{Ctx, Reporter};
@@ -12,7 +12,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     let pc = Pinecone::new(policy, ctx.settings);
     for (i, s) in policy.statements.iter().enumerate() {
         // In a Deny, `StringNotEquals` on the external ID is the right way round.
-        if !s.is_allow() {
+        if !s.is_allow() || !grants_trust_action(s) {
             continue;
         }
         let positive =

@@ -5,7 +5,10 @@
 //! Placeholders such as `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` are CMK115's, patterns CMK209's
 //! and wildcards under `StringEquals` CMK114's; values known only at deploy time are skipped.
 
-use super::model::{EXTERNAL_ID, Pinecone, external_id_syntax_ok, has_wildcard, is_unknown, uuid_version, value_text};
+use super::model::{
+    EXTERNAL_ID, Pinecone, external_id_syntax_ok, grants_trust_action, has_wildcard, is_unknown, uuid_version,
+    value_text,
+};
 use crate::data::placeholders::placeholder_kind;
 use crate::diagnostic::Severity;
 use crate::rules::util::sub_span;
@@ -16,7 +19,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     let pc = Pinecone::new(policy, ctx.settings);
     let configured = ctx.settings.customer.external_id.as_deref();
     for (i, s) in policy.statements.iter().enumerate() {
-        if !s.is_allow() {
+        if !s.is_allow() || !grants_trust_action(s) {
             continue;
         }
         for (block, e) in s.condition_entries(EXTERNAL_ID) {

@@ -350,6 +350,12 @@ pub(crate) fn everyone_binding<'a>(s: &'a Statement<'a>) -> EveryoneBinding<'a> 
     b
 }
 
+/// Whether a statement allows (or denies) one of the STS trust actions. A statement of another
+/// service (a KMS statement in a policy forced to `--kind trust`) grants no trust.
+pub(crate) fn grants_trust_action(s: &Statement<'_>) -> bool {
+    crate::data::actions::TRUST_ACTIONS.iter().any(|a| s.covers_action(&format!("sts:{a}")))
+}
+
 /// Whether a `Deny` of `sts:AssumeRole` to everyone pins the caller: "deny unless
 /// `aws:PrincipalArn` is like `arn:aws:iam::<acct>:role/...`" (`ArnNotLike`/`StringNotEquals`
 /// and friends). Every entry must be such a negated principal condition whose values all pin:

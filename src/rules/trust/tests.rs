@@ -388,3 +388,14 @@ fn roles_that_merely_mention_pinecone_are_not_pinecone_s() {
     let text = policy(r#"{"AWS": "arn:aws:iam::513826297540:role/pinecone-ingest-lambda"}"#, r#""sts:AssumeRole""#, "");
     assert_eq!(run(&text), vec![]);
 }
+
+#[test]
+fn statements_of_other_services_grant_no_trust() {
+    // A key-policy statement checked as a trust policy (`--kind trust`): `kms:CallerAccount`
+    // binds it, and it lets nobody assume anything.
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},
+        "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+        "Condition": {"StringEquals": {"kms:CallerAccount": "513826297540", "kms:ViaService": "ec2.us-west-2.amazonaws.com"}}}]}"#;
+    let found = run_with(text, |s| s.forced_kind = Some(crate::policy::PolicyKind::Trust));
+    assert_eq!(found, vec![]);
+}

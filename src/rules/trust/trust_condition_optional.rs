@@ -2,13 +2,13 @@
 //! keys that bind a trust policy to its caller (`sts:ExternalId`, `aws:PrincipalArn`,
 //! `aws:PrincipalAccount`, `aws:PrincipalOrgID`).
 
-use super::model::{EXTERNAL_ID, PRINCIPAL_ORG_ID, always_present, key_is};
+use super::model::{EXTERNAL_ID, PRINCIPAL_ORG_ID, always_present, grants_trust_action, key_is};
 use crate::diagnostic::Severity;
 use crate::policy::SetQualifier;
 use crate::rules::{Ctx, Reporter};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
-    for s in ctx.policy().statements.iter().filter(|s| s.is_allow()) {
+    for s in ctx.policy().statements.iter().filter(|s| s.is_allow() && grants_trust_action(s)) {
         for block in &s.conditions {
             let op = &block.operator;
             // Negated operators are judged by CMK201 (principal keys) and CMK209 (external ID).

@@ -1,7 +1,7 @@
 //! CMK201 trust-principal-everyone: an Allow with `Principal: *` (or `{"AWS": "*"}`) whose
 //! conditions do not pin the caller to an account: anyone can assume the role.
 
-use super::model::{EXTERNAL_ID, Pinecone, deny_pins_caller, everyone_binding, is_principal_key};
+use super::model::{EXTERNAL_ID, Pinecone, deny_pins_caller, everyone_binding, grants_trust_action, is_principal_key};
 use crate::rules::{Ctx, Reporter};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
@@ -19,6 +19,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         let Some(p) = s.principal.as_ref().filter(|p| s.is_allow() && p.is_everyone()) else {
             continue;
         };
+        // Only a grant of an STS trust action lets the caller in (a KMS statement in a policy
+        // forced to `--kind trust` is no trust grant).
+        if !grants_trust_action(s) {
+            continue;
+        }
         let b = everyone_binding(s);
         if b.pinned {
             continue;

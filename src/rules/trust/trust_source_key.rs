@@ -2,7 +2,7 @@
 //! keys) used to restrict an IAM-role principal. AWS sets them only when a service acts on
 //! behalf of a resource, never when a role such as Pinecone's calls `AssumeRole`.
 
-use super::model::key_is;
+use super::model::{grants_trust_action, key_is};
 use crate::diagnostic::Severity;
 use crate::policy::SetQualifier;
 use crate::rules::{Ctx, Reporter};
@@ -10,7 +10,7 @@ use crate::rules::{Ctx, Reporter};
 const SOURCE_KEYS: &[&str] = &["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths"];
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
-    for s in ctx.policy().statements.iter().filter(|s| s.is_allow()) {
+    for s in ctx.policy().statements.iter().filter(|s| s.is_allow() && grants_trust_action(s)) {
         let Some(p) = &s.principal else { continue };
         // Only statements whose principals are all IAM principals named explicitly: with a
         // service principal (or `*`, which includes services) the source keys can apply.
