@@ -78,6 +78,11 @@ pub fn classify(policy: &Policy<'_>) -> PolicyKind {
         PolicyKind::Key
     } else if sts {
         PolicyKind::Trust
+    } else if policy.statements.iter().all(|s| s.resource.is_none() && s.not_resource.is_none()) {
+        // Principals but no `Resource` anywhere: only a trust policy has that shape (resource
+        // policies name their resource). Catches trust policies whose action is misspelled
+        // (`sts:AsumeRole`), so the trust rules still see them.
+        PolicyKind::Trust
     } else {
         PolicyKind::Resource
     }
@@ -109,6 +114,12 @@ mod tests {
         assert_eq!(
             kind(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#),
             PolicyKind::Resource
+        );
+        assert_eq!(
+            kind(
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"},"Action":"sts:AsumeRole"}]}"#
+            ),
+            PolicyKind::Trust
         );
     }
 }

@@ -1,0 +1,61 @@
+//! CMK207 pinecone-principal-too-broad: a Pinecone trust that admits more of Pinecone's account
+//! than its `pinecone_cmek_access_*` roles: an `aws:PrincipalArn` pattern such as `role/*` or
+//! `*`, the account itself as principal, or `Principal: *` pinned only by `aws:PrincipalAccount`.
+
+use super::model::{PRINCIPAL_ACCOUNT, PRINCIPAL_ARN, Pinecone, account_principal, value_text};
+use crate::pinecone::ROLE_PREFIX;
+use crate::rules::util::sub_span;
+use crate::rules::{Ctx, Reporter};
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    let pc = Pinecone::new(ctx.policy(), ctx.settings);
+    if !pc.is_pinecone_trust() {
+        return;
+    }
+    let want = format!("role/{ROLE_PREFIX}");
+    let account = super::account_hint(&pc);
+    let narrow = format!("arn:aws:iam::{account}:role/{ROLE_PREFIX}*");
+    for (i, s) in pc.allow_statements() {
+        for r in pc.refs.iter().filter(|r| r.stmt == i && r.op.is_some() && r.is_pattern()) {
+            let Some(a) = r.real_account().filter(|a| pc.accounts.contains(a)) else { continue };
+            let resource = r.arn.resource;
+            let literal = &resource[..resource.find(['*', '?']).unwrap_or(resource.len())];
+            if want.starts_with(literal) && literal.len() < want.len() {
+                let what =
+                    if literal.starts_with("role/") { "role" } else { "principal (roles, users and role sessions)" };
+                out.report(
+                    sub_span(r.node, r.arn.offsets[4], r.arn.offsets[4] + resource.len()),
+                    format!(
+                        "`{}` admits every {what} in Pinecone's account `{a}`, not only its `{ROLE_PREFIX}*` roles",
+                        r.text
+                    ),
+                )
+                .help(format!("narrow it to `arn:aws:iam::{a}:role/{ROLE_PREFIX}*`"));
+            }
+        }
+        let Some(p) = &s.principal else { continue };
+        for node in p.values_of("AWS") {
+            let Some(text) = node.as_str() else { continue };
+            if let Some(a) = account_principal(text).filter(|a| pc.accounts.contains(a)) {
+                out.report(
+                    node.span,
+                    format!("`{text}` trusts all of Pinecone's account `{a}`: any principal there that Pinecone's own IAM policies allow could assume this role, not only its CMEK roles"),
+                )
+                .help(format!("list Pinecone's roles instead: `arn:aws:iam::{a}:role/{ROLE_PREFIX}<region>`"));
+            }
+        }
+        if p.is_everyone() && s.condition_entries(PRINCIPAL_ARN).next().is_none() {
+            for (_, e) in s.condition_entries(PRINCIPAL_ACCOUNT) {
+                for v in &e.values {
+                    if let Some(a) = value_text(v).filter(|a| pc.accounts.contains(a)) {
+                        out.report(
+                            v.span,
+                            format!("`Principal: *` pinned only by `aws:PrincipalAccount` = `{a}` admits every principal in Pinecone's account, not only its `{ROLE_PREFIX}*` roles"),
+                        )
+                        .help(format!("add `\"ArnLike\": {{\"aws:PrincipalArn\": \"{narrow}\"}}`"));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! CMK201 trust-principal-everyone: an Allow with `Principal: *` (or `{"AWS": "*"}`) whose
+//! conditions do not pin the caller to an account: anyone can assume the role.
+
+use super::model::{EXTERNAL_ID, Pinecone, deny_pins_caller, everyone_binding, grants_trust_action, is_principal_key};
+use crate::rules::{Ctx, Reporter};
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+    let policy = ctx.policy();
+    let pc = Pinecone::new(policy, ctx.settings);
+    let help = format!(
+        "pin the caller's account: for Pinecone, `\"ArnLike\": {{\"aws:PrincipalArn\": \"arn:aws:iam::{}:role/pinecone_cmek_access_*\"}}` next to the `sts:ExternalId` condition, or list Pinecone's `pinecone_cmek_access_<region>` roles in `Principal` instead of `*`",
+        super::account_hint(&pc)
+    );
+    // "Allow `*`, deny everyone whose ARN is not Pinecone's": the Deny does the pinning.
+    if deny_pins_caller(policy) {
+        return;
+    }
+    for s in &policy.statements {
+        let Some(p) = s.principal.as_ref().filter(|p| s.is_allow() && p.is_everyone()) else {
+            continue;
+        };
+        // Only a grant of an STS trust action lets the caller in (a KMS statement in a policy
+        // forced to `--kind trust` is no trust grant).
+        if !grants_trust_action(s) {
+            continue;
+        }
+        let b = everyone_binding(s);
+        if b.pinned {
+            continue;
+        }
+        if let Some((span, text, key, why)) = b.open {
+            out.report(
+                span,
+                format!("`{key}` value `{text}` does not pin the caller: {why}. With `Principal: *`, anyone who creates a matching role in their own AWS account can assume this role"),
+            )
+            .label(p.everyone_span(), "trusts every AWS principal")
+            .help(help.clone());
+            continue;
+        }
+        let external_id = s.condition_entries(EXTERNAL_ID).next();
+        let others = s
+            .conditions
+            .iter()
+            .flat_map(|b| b.entries.iter())
+            .any(|e| !e.key.eq_ignore_ascii_case(EXTERNAL_ID) && !is_principal_key(e.key));
+        let message = if s.conditions.iter().all(|b| b.entries.is_empty()) {
+            "`Principal: *` with no condition: any AWS principal in any account can assume this role".to_string()
+        } else if external_id.is_some() && !others && b.negated.is_empty() && b.optional.is_empty() {
+            "`Principal: *` is restricted only by `sts:ExternalId`, which is not a secret (anyone who can read this role's trust policy sees it): any AWS account can assume this role by passing it".to_string()
+        } else {
+            "`Principal: *` and no condition pins the caller to an account (a positive `aws:PrincipalArn`, `aws:PrincipalAccount` or `aws:PrincipalOrgID` condition): any AWS principal can assume this role".to_string()
+        };
+        let f = out.report(p.everyone_span(), message);
+        if let Some((_, e)) = external_id
+            && (others || !b.negated.is_empty() || !b.optional.is_empty())
+        {
+            f.label(e.member.key_span, "the external ID is not a secret");
+        }
+        for span in &b.negated {
+            f.label(*span, "a negated operator only excludes: every other account passes");
+        }
+        for span in &b.optional {
+            f.label(*span, "true when the key is absent (principals outside any organization)");
+        }
+        f.help(help.clone());
+    }
+}
