@@ -128,7 +128,8 @@ pub fn principal_value_hit(text: &str, caller: &Caller<'_>) -> ValueHit {
         }
         // A whole value that is only known at deploy time (`${RoleArnParameter}`) may be the
         // caller; an ARN whose literal parts differ is not.
-        if Arn::parse(text).is_none() || Arn::parse(caller.arn).is_none() {
+        if Arn::parse(&collapse_expressions(text)).is_none() || Arn::parse(&collapse_expressions(caller.arn)).is_none()
+        {
             return ValueHit::Maybe;
         }
         return ValueHit::No;
@@ -161,12 +162,14 @@ pub fn account_principal(text: &str) -> Option<AccountRef<'_>> {
     if super::arn::is_account_id(text) {
         return Some(AccountRef::Literal(text));
     }
-    let arn = Arn::parse(text)?;
+    let collapsed = collapse_expressions(text);
+    let arn = Arn::parse(&collapsed)?;
     if arn.service != "iam" || arn.resource != "root" {
         return None;
     }
     if super::arn::is_account_id(arn.account) {
-        Some(AccountRef::Literal(arn.account))
+        // The same digits, borrowed from the original text.
+        text.find(arn.account).map(|i| AccountRef::Literal(&text[i..i + 12]))
     } else if has_expression(arn.account) {
         Some(AccountRef::Expression)
     } else {
@@ -176,6 +179,21 @@ pub fn account_principal(text: &str) -> Option<AccountRef<'_>> {
 
 /// `${...}` and `#{...}` expressions replaced by `*`.
 pub fn expression_as_wildcard(text: &str) -> String {
+    replace_expressions(text, "*")
+}
+
+/// The text with every `${...}` / `#{...}` expression collapsed to `${}`, so that [`Arn::parse`]
+/// sees the right fields (`${AWS::AccountId}` holds colons) and [`has_expression`] still
+/// recognises the unknown parts.
+pub fn collapse_expressions(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_expression(text) {
+        std::borrow::Cow::Owned(replace_expressions(text, "${}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+fn replace_expressions(text: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['$', '#']) {
@@ -184,7 +202,7 @@ pub fn expression_as_wildcard(text: &str) -> String {
         if after[1..].starts_with('{')
             && let Some(end) = after.find('}')
         {
-            out.push('*');
+            out.push_str(with);
             rest = &after[end + 1..];
             continue;
         }
@@ -469,5 +487,13 @@ mod tests {
         assert_eq!(expression_as_wildcard("arn:aws:iam::${AWS::AccountId}:root"), "arn:aws:iam::*:root");
         assert_eq!(expression_as_wildcard("arn:aws:iam::#{AWS::AccountId}:role/${x}"), "arn:aws:iam::*:role/*");
         assert_eq!(expression_as_wildcard("a$b#c"), "a$b#c");
+        assert_eq!(collapse_expressions("arn:aws:iam::${AWS::AccountId}:root"), "arn:aws:iam::${}:root");
+        let c = collapse_expressions("arn:${AWS::Partition}:iam::123456789012:root");
+        assert_eq!(Arn::parse(&c).unwrap().account, "123456789012");
+        assert_eq!(
+            account_principal("arn:${AWS::Partition}:iam::123456789012:root"),
+            Some(AccountRef::Literal("123456789012"))
+        );
+        assert_eq!(account_principal("arn:aws:iam::#{AWS::AccountId}:root"), Some(AccountRef::Expression));
     }
 }

@@ -7,30 +7,48 @@
 //! assumes the customer's role and calls KMS directly, from its own network.
 
 use super::role::cmek_roles;
-use super::{Relation, applies_to_key, deny_relation, list_code, pinecone_facts, relation};
+use super::{Relation, applies_to_key, deny_relation, list_code, pinecone_facts, relation, role_mentioned};
 use crate::data::kms::{PineconeKey, pinecone_key};
 use crate::policy::Statement;
 use crate::policy::access::{Tri, eval_conditions};
 use crate::rules::{Ctx, Reporter};
 use crate::source::Span;
 
+/// A blocking condition entry: (entry key span, statement head, key, reason, whether it
+/// certainly blocks, the actions it blocks).
+type Blocking<'a> = (Span, Span, &'a str, &'static str, bool, Vec<&'a str>);
+
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let needed: Vec<&str> = ctx.settings.key_actions.iter().map(String::as_str).collect();
     for role in cmek_roles(policy, ctx.settings) {
+        if !role_mentioned(policy, &role.caller) {
+            continue;
+        }
         let facts = pinecone_facts(&role.caller);
-        // Blocking entries of `Allow` statements: (entry key span, statement head, reason,
-        // whether it certainly blocks, actions).
-        let mut blocking: Vec<(Span, Span, &str, &'static str, bool, Vec<&str>)> = Vec::new();
+        // Blocking entries of `Allow` statements.
+        let mut blocking: Vec<Blocking<'_>> = Vec::new();
         for &action in &needed {
-            let grants: Vec<&Statement<'_>> = policy
+            let related: Vec<(&Statement<'_>, Relation)> = policy
                 .statements
                 .iter()
                 .filter(|s| s.is_allow() && s.covers_action(action) && applies_to_key(s))
-                .filter(|s| {
-                    matches!(relation(s, &role.caller).0, Relation::Direct | Relation::Maybe | Relation::Everyone)
-                })
+                .map(|s| (s, relation(s, &role.caller).0))
                 .collect();
+            // The statements meant for the role; `*` statements only when nothing names the role
+            // or its account (with an account statement, the role may be served by IAM policies).
+            let named: Vec<&Statement<'_>> = related
+                .iter()
+                .filter(|(_, r)| matches!(r, Relation::Direct | Relation::Maybe))
+                .map(|(s, _)| *s)
+                .collect();
+            let grants: Vec<&Statement<'_>> = if !named.is_empty() {
+                named
+            } else if related.iter().any(|(_, r)| *r == Relation::Account) {
+                Vec::new()
+            } else {
+                related.iter().filter(|(_, r)| *r == Relation::Everyone).map(|(s, _)| *s).collect()
+            };
             let mut found: Vec<(Span, Span, &str, &'static str, bool)> = Vec::new();
             let mut clean = false;
             for s in &grants {
@@ -72,11 +90,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             out.report(
                 span,
                 format!(
-                    "`{key}` on the statement that gives {who} {} {verb}: {reason}",
+                    "`{key}` {verb}: {reason}, and this condition is on the only statement giving {who} {}",
                     list_code(&actions)
                 ),
             )
-            .label(head, "the only statement granting the role these actions")
+            .label(head, "the statement with the condition")
             .help(format!(
                 "remove this condition from the CMEK role's statement (or grant the role these actions in a statement without it){}",
                 role.guess_note()

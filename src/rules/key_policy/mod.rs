@@ -98,6 +98,48 @@ pub(crate) fn relation(s: &Statement<'_>, role: &Caller<'_>) -> (Relation, Tri) 
     (rel, identity)
 }
 
+/// Whether the policy visibly concerns the role: it names the role (in a principal or a literal
+/// `aws:PrincipalArn` condition), names the role's account (as a principal, a principal of that
+/// account, or in
+/// `kms:CallerAccount` / `aws:PrincipalAccount`), or its `Id` or a `Sid` mentions Pinecone or
+/// CMEK. A configured role checked against an unrelated key policy (a repository holds many
+/// keys) is none of these, and findings about it are then only informational.
+pub(crate) fn role_mentioned(policy: &crate::policy::Policy<'_>, role: &Caller<'_>) -> bool {
+    use access::ValueHit;
+    let mentions = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.contains("pinecone") || t.contains("cmek")
+    };
+    if policy.id.and_then(|m| m.value.as_str()).is_some_and(mentions)
+        || policy.statements.iter().filter_map(|s| s.sid_str()).any(mentions)
+    {
+        return true;
+    }
+    // The account as a principal, or any IAM principal of that account.
+    let account_named = |t: &str| {
+        matches!(access::account_principal(t), Some(access::AccountRef::Literal(a)) if Some(a) == role.account)
+            || Arn::parse(&access::collapse_expressions(t))
+                .is_some_and(|a| (a.service == "iam" || a.service == "sts") && Some(a.account) == role.account)
+    };
+    policy.statements.iter().any(|s| {
+        let in_principal = [&s.principal, &s.not_principal].into_iter().flatten().any(|p| {
+            p.values_of("AWS").any(|n| {
+                n.as_text()
+                    .is_some_and(|(t, _)| access::principal_value_hit(t, role) == ValueHit::Direct || account_named(t))
+            })
+        });
+        let in_condition = s.conditions.iter().flat_map(|b| &b.entries).any(|e| {
+            let key = e.key.to_ascii_lowercase();
+            e.values.iter().filter_map(|v| v.as_str()).any(|v| match key.as_str() {
+                "aws:principalarn" => v.eq_ignore_ascii_case(role.arn),
+                "kms:calleraccount" | "aws:principalaccount" => Some(v.trim()) == role.account,
+                _ => false,
+            })
+        });
+        in_principal || in_condition
+    })
+}
+
 /// Like [`relation`], but also honouring `NotPrincipal` (meaningful only with `Deny`: the
 /// statement applies to everyone not listed).
 pub(crate) fn deny_relation(s: &Statement<'_>, role: &Caller<'_>) -> (Relation, Tri) {
@@ -139,3 +181,6 @@ pub(crate) fn list_code(items: &[impl AsRef<str>]) -> String {
         n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
 }
+
+#[cfg(test)]
+mod tests;

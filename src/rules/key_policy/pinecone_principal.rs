@@ -59,7 +59,8 @@ fn pinecone_principal(text: &str, pinecone_account: Option<&str>) -> Option<Stri
     if let Some(AccountRef::Literal(acct)) = account_principal(text) {
         return (pinecone_account == Some(acct)).then(|| format!("Pinecone's account `{acct}`"));
     }
-    let arn = Arn::parse(text)?;
+    let collapsed = crate::policy::access::collapse_expressions(text);
+    let arn = Arn::parse(&collapsed)?;
     if arn.service != "iam" && arn.service != "sts" {
         return None;
     }

@@ -94,7 +94,7 @@ fn pins(block: &ConditionBlock<'_>, entry: &ConditionEntry<'_>) -> bool {
                 Pin::Account | Pin::Org => !text.is_empty() && !wild(text),
                 Pin::Arn => Arn::parse(text).is_some_and(|a| !a.account.is_empty() && !wild(a.account)),
                 Pin::OrgPath => text.split('/').next().is_some_and(|o| o.starts_with("o-") && !wild(o)),
-                Pin::UserId => !text.is_empty() && !(wildcards && text.starts_with(['*', '?'])),
+                Pin::UserId => !(text.is_empty() || wildcards && text.starts_with(['*', '?'])),
             }
         })
 }

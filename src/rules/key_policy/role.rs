@@ -119,7 +119,7 @@ pub(crate) fn looks_like_cmek_role(text: &str, pinecone_account: Option<&str>) -
         return false;
     }
     let mentions = |s: &str| s.contains("pinecone") || s.contains("cmek");
-    match Arn::parse(text) {
+    match Arn::parse(&crate::policy::access::collapse_expressions(text)) {
         Some(arn) => {
             arn.service == "iam"
                 && arn.resource_type == "role"
@@ -155,6 +155,8 @@ mod tests {
         assert!(looks_like_cmek_role("arn:aws:iam::222233334444:role/PineconeCMEK", None));
         assert!(looks_like_cmek_role("arn:aws:iam::222233334444:role/team/cmek-access", None));
         assert!(looks_like_cmek_role("${PineconeCmekRole.Arn}", None));
+        assert!(looks_like_cmek_role("arn:aws:iam::${AWS::AccountId}:role/pinecone-cmek", None));
+        assert!(!looks_like_cmek_role("arn:aws:iam::${AWS::AccountId}:role/app", None));
         assert!(!looks_like_cmek_role("arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1", None));
         assert!(!looks_like_cmek_role("arn:aws:iam::905418236187:role/pinecone-ops", Some("905418236187")));
         assert!(!looks_like_cmek_role("arn:aws:iam::222233334444:role/app", None));

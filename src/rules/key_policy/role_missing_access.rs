@@ -7,9 +7,9 @@
 //! to the role removes the action whatever grants it.
 
 use super::role::{CmekRole, cmek_roles};
-use super::{Relation, applies_to_key, deny_relation, list_code, relation};
+use super::{Relation, applies_to_key, deny_relation, list_code, pinecone_facts, relation, role_mentioned};
 use crate::diagnostic::Severity;
-use crate::policy::access::{AccountRef, Tri, ValueHit, account_principal, principal_value_hit};
+use crate::policy::access::{AccountRef, Tri, ValueHit, account_principal, conditions_hold, principal_value_hit};
 use crate::policy::{Policy, Statement};
 use crate::rules::{Ctx, Reporter};
 use crate::source::Span;
@@ -37,7 +37,18 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                 .filter(relevant)
                 .map(|s| (s, relation(s, &role.caller).0))
                 .collect();
-            if allows.iter().any(|(_, r)| matches!(r, Relation::Direct | Relation::Maybe | Relation::Everyone)) {
+            // `*` narrowed by conditions Pinecone's requests never meet (the usual
+            // `kms:ViaService` statements of AWS-managed-style keys) grants the role nothing
+            // when an account statement offers the IAM path; without one, CMK306 reports the
+            // blocking condition.
+            let facts = pinecone_facts(&role.caller);
+            let account_path = allows.iter().any(|(_, r)| *r == Relation::Account);
+            let grants = |(s, r): &&(&Statement<'_>, Relation)| match r {
+                Relation::Direct | Relation::Maybe => true,
+                Relation::Everyone => !account_path || !conditions_hold(s, &facts).is_false(),
+                _ => false,
+            };
+            if allows.iter().any(|a| grants(&a)) {
                 continue;
             }
             match allows.iter().find(|(_, r)| *r == Relation::Account) {
@@ -46,6 +57,26 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             }
         }
         let anchor = role_anchor(policy, &role);
+        if !role_mentioned(policy, &role.caller) {
+            // Most likely another key of the repository: say so once, as information.
+            if !missing.is_empty() || !denied.is_empty() {
+                let span = policy
+                    .statement
+                    .map(|m| m.key_span)
+                    .unwrap_or_else(|| Span::new(policy.root.span.start as usize, policy.root.span.start as usize + 1));
+                out.report(
+                    span,
+                    format!(
+                        "this key policy does not mention {} (nor its account): if this is the key Pinecone uses, the role cannot use it for {}",
+                        role.describe(),
+                        list_code(&needed)
+                    ),
+                )
+                .severity(Severity::Info)
+                .help("for the key you enter in the Pinecone console, select the CMEK role under \"Key users\" (or add a statement naming it with `kms:Encrypt` and `kms:Decrypt`); ignore this for other keys");
+            }
+            continue;
+        }
         let mut by_statement: Vec<(&Statement<'_>, Vec<&str>)> = Vec::new();
         for (action, deny) in &denied {
             match by_statement.iter_mut().find(|(s, _)| s.index == deny.index) {
@@ -131,7 +162,7 @@ fn report_missing(
                 .map(|m| m.key_span)
                 .unwrap_or_else(|| Span::new(policy.root.span.start as usize, policy.root.span.start as usize + 1)),
             format!(
-                "this key policy gives {} no access to the key: no statement names the role or its account for {}",
+                "this key policy gives {} no access to the key: no statement names the role (or its account's root) for {}",
                 role.describe(),
                 list_code(missing)
             ),

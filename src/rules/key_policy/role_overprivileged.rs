@@ -85,7 +85,16 @@ fn check_statement(ctx: &Ctx<'_>, out: &mut Reporter, s: &Statement<'_>, role: &
     };
     let (span, message) = if offending.len() == 1 {
         let (span, what, _) = &offending[0];
-        let message = if full {
+        let single = admin.len() == 1 && what.trim_matches('`').eq_ignore_ascii_case(&format!("kms:{}", admin[0].0));
+        let message = if single && admin[0].0 == "CreateGrant" {
+            format!(
+                "{what} without the condition `kms:GrantIsForAWSResource` = true lets {who} create grants that hand the key to any principal; Pinecone needs only {needed}"
+            )
+        } else if single {
+            format!(
+                "{what} is an administrative action on the key, and {who} should not have it; Pinecone needs only {needed}"
+            )
+        } else if full {
             format!(
                 "{what} gives {who} full control of the key, including `kms:PutKeyPolicy` and `kms:ScheduleKeyDeletion`: Pinecone, or anyone who can assume the role, could lock you out of the key or delete it; Pinecone needs only {needed}"
             )

@@ -31,14 +31,17 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                     .map(|a| format!("kms:{a}"))
                     .collect();
                 if !admin.is_empty() {
-                    out.report(
-                        node.span,
+                    let message = if admin.len() == 1 && admin[0].eq_ignore_ascii_case(p) {
+                        format!(
+                            "`{p}` is an administrative KMS action, and the CMEK role should not have it; Pinecone needs only {needed}"
+                        )
+                    } else {
                         format!(
                             "`{p}` gives the CMEK role administrative KMS actions ({}); Pinecone needs only {needed}",
                             list_code(&admin)
-                        ),
-                    )
-                    .help(help.clone());
+                        )
+                    };
+                    out.report(node.span, message).help(help.clone());
                 }
             }
         }
