@@ -44,7 +44,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                             ),
                             Severity::Error,
                         ),
-                        _ => (
+                        Some(_) => (
+                            format!(
+                                "`Resource` in a key policy should be `\"*\"` (\"this key\"); `{v}` is the key in `[customer] key_arn`, so the statement works, but only as long as the policy stays on that key"
+                            ),
+                            Severity::Warning,
+                        ),
+                        None => (
                             format!(
                                 "`Resource` in a key policy should be `\"*\"` (\"this key\"); the ARN `{v}` works only if it is this key's own ARN"
                             ),
