@@ -9,6 +9,8 @@
 use crate::data::placeholders::has_expression;
 use crate::diagnostic::Severity;
 use crate::policy::Arn;
+use crate::policy::access::collapse_expressions;
+use crate::rules::permissions::relevance::resource_covers_key;
 use crate::rules::{Ctx, Reporter};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
@@ -20,39 +22,45 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                 if v == "*" {
                     continue;
                 }
-                let arn = Arn::parse(v);
+                let collapsed = collapse_expressions(v);
+                let arn = Arn::parse(&collapsed);
                 let key_like = arn.is_some_and(|a| a.service == "kms" && a.resource_type == "key");
-                let (message, severity) = if has_expression(v) {
-                    (
-                        format!(
-                            "`Resource` in a key policy should be `\"*\"` (\"this key\"); `{v}` works only if it resolves to this key's own ARN"
-                        ),
-                        Severity::Warning,
-                    )
-                } else if key_like && v.contains(['*', '?']) {
-                    (
-                        format!(
-                            "`Resource` in a key policy should be `\"*\"` (\"this key\"); the pattern `{v}` works only while it matches this key's ARN"
-                        ),
-                        Severity::Warning,
-                    )
-                } else if key_like {
-                    match key_arn {
-                        Some(k) if !k.eq_ignore_ascii_case(v) => (
+                let all_keys = arn.is_some_and(|a| a.service == "kms" && (a.resource == "key/*" || a.resource == "*"));
+                let template = has_expression(v);
+                let (message, severity) = if all_keys {
+                    // `arn:aws:kms:<region>:<account>:key/*` matches this key when the key lives
+                    // there (always, with CloudFormation's `${AWS::Region}`/`${AWS::AccountId}`).
+                    match key_arn.filter(|k| !template && !resource_covers_key(v, k)) {
+                        Some(k) => (
                             format!(
-                                "`{v}` is not the key in `[customer] key_arn` (`{k}`): in a key policy this statement then never applies to the key"
-                            ),
-                            Severity::Error,
-                        ),
-                        Some(_) => (
-                            format!(
-                                "`Resource` in a key policy should be `\"*\"` (\"this key\"); `{v}` is the key in `[customer] key_arn`, so the statement works, but only as long as the policy stays on that key"
+                                "`{v}` does not match the key in `[customer] key_arn` (`{k}`): if this policy is that key's, this statement never applies to it"
                             ),
                             Severity::Warning,
                         ),
                         None => (
                             format!(
-                                "`Resource` in a key policy should be `\"*\"` (\"this key\"); the ARN `{v}` works only if it is this key's own ARN"
+                                "`Resource` in a key policy is documented as `\"*\"` (\"this key\"); the pattern `{v}` also matches this key when the key is in that account and region"
+                            ),
+                            Severity::Info,
+                        ),
+                    }
+                } else if key_like || (template && arn.is_none()) {
+                    match key_arn {
+                        Some(k) if !template && !k.eq_ignore_ascii_case(v) && !resource_covers_key(v, k) => (
+                            format!(
+                                "`{v}` is not the key in `[customer] key_arn` (`{k}`): if this policy is that key's, this statement never applies to it"
+                            ),
+                            Severity::Warning,
+                        ),
+                        Some(k) if k.eq_ignore_ascii_case(v) => (
+                            format!(
+                                "`Resource` in a key policy should be `\"*\"` (\"this key\"); `{v}` is the key in `[customer] key_arn`, so the statement works, but only as long as the policy stays on that key"
+                            ),
+                            Severity::Warning,
+                        ),
+                        _ => (
+                            format!(
+                                "`Resource` in a key policy should be `\"*\"` (\"this key\"); `{v}` works only if it is this key's own ARN"
                             ),
                             Severity::Warning,
                         ),

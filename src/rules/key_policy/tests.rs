@@ -161,3 +161,23 @@ fn permissions_deny_and_templates() {
         {"Sid": "NoEncryptAnywhere", "Effect": "Deny", "Action": "kms:Encrypt", "Resource": "*"}]}"#;
     assert_eq!(findings(text, None), vec![("CMK401", Severity::Error)]);
 }
+
+#[test]
+fn resource_patterns_in_key_policies() {
+    let with = |resource: &str| {
+        key_policy(&format!(
+            r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::222233334444:root"}}, "Action": "kms:*", "Resource": "{resource}"}}"#
+        ))
+    };
+    // CloudFormation's "every key of this stack's account and region": works, documented form is `*`.
+    assert_eq!(findings(&with("arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/*"), None), vec![("CMK307", Severity::Info)]);
+    assert_eq!(
+        findings(&with("arn:aws:kms:us-east-1:222233334444:key/0f3c2b7e-5a91-4d2e-8c6b-9e1f4a7d3b25"), None),
+        vec![("CMK307", Severity::Warning)]
+    );
+    // An S3 ARN never matches the key: the account statement is inert, so nobody can manage it.
+    assert_eq!(
+        findings(&with("arn:aws:s3:::my-bucket"), None),
+        vec![("CMK305", Severity::Warning), ("CMK307", Severity::Error)]
+    );
+}
