@@ -7,15 +7,16 @@
 //!    another file). [`identify`] takes them as a list, so a cross-file pass only has to feed
 //!    it more entries. When any is known, the heuristic below is not used.
 //! 2. otherwise, a heuristic over this policy: every IAM role named in a `Principal` (or pinned
-//!    by a literal `aws:PrincipalArn` condition) whose name mentions `pinecone` or `cmek`,
-//!    except Pinecone's own `pinecone_cmek_access_<region>` roles and roles in Pinecone's
-//!    account. Deploy-time expressions such as `${PineconeCmekRole.Arn}` count when their text
+//!    by a literal `aws:PrincipalArn` condition) of an `Allow` statement that grants a KMS
+//!    cryptographic action, whose name mentions `pinecone` or `cmek` but not `admin`, except
+//!    Pinecone's own `pinecone_cmek_access_<region>` roles and roles in Pinecone's account. Deploy-time expressions such as `${PineconeCmekRole.Arn}` count when their text
 //!    mentions either word.
 //!
 //! When neither finds a role, the role-based rules stay silent: guessing would turn every
 //! unrelated key policy into a finding.
 
 use crate::config::Settings;
+use crate::data::kms::CRYPTO_ACTIONS;
 use crate::data::placeholders::has_expression;
 use crate::pinecone::ROLE_PREFIX;
 use crate::policy::access::Caller;
@@ -83,8 +84,13 @@ pub(crate) fn identify<'a>(
     if !out.is_empty() {
         return out;
     }
-    for s in &policy.statements {
-        for p in [&s.principal, &s.not_principal].into_iter().flatten() {
+    // Only statements that let a principal use the key: a role seen only in an administrator
+    // or a `Deny` statement is not taken for the key user Pinecone acts as.
+    let uses_key = |s: &crate::policy::Statement<'_>| {
+        s.is_allow() && CRYPTO_ACTIONS.iter().any(|a| s.covers_action(&format!("kms:{a}")))
+    };
+    for s in policy.statements.iter().filter(|s| uses_key(s)) {
+        if let Some(p) = &s.principal {
             for node in p.values_of("AWS") {
                 if let Some((text, _)) = node.as_text()
                     && looks_like_cmek_role(text, pinecone_account)
@@ -93,7 +99,7 @@ pub(crate) fn identify<'a>(
                 }
             }
         }
-        if s.is_allow() {
+        {
             for (block, entry) in s.condition_entries("aws:PrincipalArn") {
                 if !block.operator.is_positive_match() {
                     continue;
@@ -118,7 +124,8 @@ pub(crate) fn looks_like_cmek_role(text: &str, pinecone_account: Option<&str>) -
     if lower.contains(ROLE_PREFIX) || text.contains(['*', '?']) {
         return false;
     }
-    let mentions = |s: &str| s.contains("pinecone") || s.contains("cmek");
+    // "cmek-key-admin" names an administrator, not the role Pinecone assumes.
+    let mentions = |s: &str| (s.contains("pinecone") || s.contains("cmek")) && !s.contains("admin");
     match Arn::parse(&crate::policy::access::collapse_expressions(text)) {
         Some(arn) => {
             arn.service == "iam"
@@ -144,6 +151,15 @@ mod tests {
     }
 
     #[test]
+    fn only_key_users_are_candidates() {
+        let text = r#"{"Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222233334444:role/cmek-operator"},"Action":["kms:Describe*","kms:Put*"],"Resource":"*"},
+            {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::222233334444:role/pinecone-old"},"Action":"kms:*","Resource":"*"},
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222233334444:role/pinecone-cmek"},"Action":"kms:*","Resource":"*"}]}"#;
+        assert_eq!(roles(text, None), vec!["arn:aws:iam::222233334444:role/pinecone-cmek"]);
+    }
+
+    #[test]
     fn config_wins_over_names() {
         let text = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222233334444:role/pinecone-cmek"},"Action":"kms:Decrypt","Resource":"*"}]}"#;
         assert_eq!(roles(text, Some("arn:aws:iam::222233334444:role/x")), vec!["arn:aws:iam::222233334444:role/x"]);
@@ -162,6 +178,7 @@ mod tests {
         assert!(!looks_like_cmek_role("arn:aws:iam::222233334444:role/app", None));
         assert!(!looks_like_cmek_role("arn:aws:iam::222233334444:user/pinecone", None));
         assert!(!looks_like_cmek_role("arn:aws:iam::222233334444:role/pinecone-*", None));
+        assert!(!looks_like_cmek_role("arn:aws:iam::222233334444:role/CmekKeyAdmin", None));
     }
 
     #[test]
