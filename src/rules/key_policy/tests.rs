@@ -170,7 +170,10 @@ fn resource_patterns_in_key_policies() {
         ))
     };
     // CloudFormation's "every key of this stack's account and region": works, documented form is `*`.
-    assert_eq!(findings(&with("arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/*"), None), vec![("CMK307", Severity::Info)]);
+    assert_eq!(
+        findings(&with("arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/*"), None),
+        vec![("CMK307", Severity::Info)]
+    );
     assert_eq!(
         findings(&with("arn:aws:kms:us-east-1:222233334444:key/0f3c2b7e-5a91-4d2e-8c6b-9e1f4a7d3b25"), None),
         vec![("CMK307", Severity::Warning)]
