@@ -1,7 +1,8 @@
 //! Snapshot of cmek-lint's human output on every folder of `corpus/`.
 //!
 //! Each `corpus/<folder>/` is checked as a whole; an optional `corpus/<folder>/args` file holds
-//! extra command-line arguments (one per line). Review changes with `cargo insta review`.
+//! extra command-line arguments (one per line), e.g. `--config` and a `cmek-lint.toml` of the
+//! folder (paths relative to the repository root). Review changes with `cargo insta review`.
 
 use std::path::Path;
 use std::process::Command;
@@ -9,11 +10,18 @@ use std::process::Command;
 fn run(dir: &str) -> (String, i32) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cmek-lint"));
-    cmd.current_dir(root).args(["check", "--isolated", "--no-color", "--format", "human"]);
+    cmd.current_dir(root).args(["check", "--no-color", "--format", "human"]);
     let args = root.join("corpus").join(dir).join("args");
-    if let Ok(text) = std::fs::read_to_string(&args) {
-        cmd.args(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')));
+    let extra: Vec<String> = std::fs::read_to_string(&args)
+        .map(|text| {
+            text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect()
+        })
+        .unwrap_or_default();
+    // No configuration file unless the folder names one (`--config` and `--isolated` conflict).
+    if !extra.iter().any(|a| a == "--config") {
+        cmd.arg("--isolated");
     }
+    cmd.args(&extra);
     cmd.arg(format!("corpus/{dir}"));
     let out = cmd.output().expect("run cmek-lint");
     (String::from_utf8(out.stdout).unwrap(), out.status.code().unwrap_or(-1))

@@ -4,6 +4,7 @@
 //! one-or-many normal form rules want. Elements of an unexpected type are kept as raw nodes so
 //! grammar rules can report them.
 
+pub mod access;
 pub mod arn;
 mod classify;
 pub mod condition;
