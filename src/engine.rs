@@ -223,6 +223,7 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings, context: Op
         return skip();
     }
     let mut run = FileRun::new(&display, path, text, registry, settings);
+    run.origin = context.map(|c| c.origin.clone());
     match syntax {
         Syntax::Json => {}
         Syntax::Yaml => {
@@ -324,11 +325,13 @@ struct FileRun<'a> {
     settings: &'a Settings,
     diagnostics: Vec<Diagnostic>,
     policies: usize,
+    /// Origin of file-level findings (a referred-to file: the resource that refers to it).
+    origin: Option<String>,
 }
 
 impl<'a> FileRun<'a> {
     fn new(display: &'a str, path: &'a Path, text: &'a str, registry: &'a Registry, settings: &'a Settings) -> Self {
-        Self { display, path, text, registry, settings, diagnostics: Vec::new(), policies: 0 }
+        Self { display, path, text, registry, settings, diagnostics: Vec::new(), policies: 0, origin: None }
     }
 
     fn enabled(&self, index: usize) -> bool {
@@ -376,7 +379,9 @@ impl<'a> FileRun<'a> {
     /// Check everything an extraction found.
     fn extraction(&mut self, found: &Extraction<'_>) {
         for e in &found.embedded {
+            let saved = std::mem::replace(&mut self.origin, e.origin.clone());
             self.file_rules(&e.lenience, e.error.as_ref(), &e.map);
+            self.origin = saved;
         }
         for n in &found.notes {
             self.engine_finding(n.rule, n.span, n.message.clone(), n.help.clone(), n.origin.clone());
@@ -435,7 +440,7 @@ impl<'a> FileRun<'a> {
                 f(&ctx, &mut out);
             }
             for finding in out.take() {
-                self.push(index, finding, None, None, map, None);
+                self.push(index, finding, None, None, map, self.origin.clone());
             }
         }
     }

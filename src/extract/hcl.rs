@@ -249,7 +249,8 @@ impl Tf<'_> {
             return;
         }
         if !parsed.lenience.is_empty() || parsed.error.is_some() {
-            self.out.embedded.push(Embedded { lenience: parsed.lenience, error: parsed.error, map: map.clone() });
+            let origin = Some(address.to_string());
+            self.out.embedded.push(Embedded { lenience: parsed.lenience, error: parsed.error, map: map.clone(), origin });
         }
         if let Some(mut root) = parsed.root {
             if templated {

@@ -120,6 +120,7 @@ pub struct Embedded {
     pub lenience: Vec<Lenience>,
     pub error: Option<ParseError>,
     pub map: SpanMap,
+    pub origin: Option<String>,
 }
 
 /// A finding the extraction itself makes (e.g. a policy unknown at plan time).
@@ -166,7 +167,8 @@ impl<'a> Extraction<'a> {
         let parsed = crate::json::parse(&decoded.text);
         let map = decoded.map;
         if !parsed.lenience.is_empty() || parsed.error.is_some() {
-            self.embedded.push(Embedded { lenience: parsed.lenience, error: parsed.error, map: map.clone() });
+            let origin = Some(origin.clone());
+            self.embedded.push(Embedded { lenience: parsed.lenience, error: parsed.error, map: map.clone(), origin });
         }
         if let Some(root) = parsed.root {
             if is_policy(&root) || root.as_object().is_some() {
