@@ -152,7 +152,9 @@ pub fn detect_syntax(name: &str, text: &str) -> Syntax {
     match first {
         None | Some(b'{' | b'[' | b'/' | b'"') => Syntax::Json,
         _ if looks_like_terraform(text) => Syntax::Hcl,
-        _ if text.contains("AWSTemplateFormatVersion") || text.lines().any(|l| l.starts_with("Resources:")) => Syntax::Yaml,
+        _ if text.contains("AWSTemplateFormatVersion") || text.lines().any(|l| l.starts_with("Resources:")) => {
+            Syntax::Yaml
+        }
         _ => Syntax::Json,
     }
 }
@@ -166,7 +168,12 @@ fn looks_like_terraform(text: &str) -> bool {
     })
 }
 
-fn check(input: Input<'_>, registry: &Registry, settings: &Settings, context: Option<&Context>) -> (FileReport, Vec<Followed>) {
+fn check(
+    input: Input<'_>,
+    registry: &Registry,
+    settings: &Settings,
+    context: Option<&Context>,
+) -> (FileReport, Vec<Followed>) {
     let (display, path_for_settings, explicit, bytes) = match input {
         Input::File { path, explicit } => {
             let display = path.display().to_string();
@@ -248,7 +255,10 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings, context: Op
                 if !explicit {
                     return skip();
                 }
-                run.no_policy(root.as_ref().map_or(0, |r| r.span.start as usize), "cmek-lint reads the AWS::IAM::* and AWS::KMS::Key resources of CloudFormation templates");
+                run.no_policy(
+                    root.as_ref().map_or(0, |r| r.span.start as usize),
+                    "cmek-lint reads the AWS::IAM::* and AWS::KMS::Key resources of CloudFormation templates",
+                );
                 return (run.finish(text), Vec::new());
             }
             run.extraction(&found);
@@ -272,7 +282,10 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings, context: Op
                 if !explicit {
                     return skip();
                 }
-                run.no_policy(0, "cmek-lint reads aws_iam_* and aws_kms_* resources and aws_iam_policy_document data sources");
+                run.no_policy(
+                    0,
+                    "cmek-lint reads aws_iam_* and aws_kms_* resources and aws_iam_policy_document data sources",
+                );
                 return (run.finish(text), Vec::new());
             }
             run.extraction(&found);
@@ -304,7 +317,10 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings, context: Op
         if !explicit {
             return skip();
         }
-        run.no_policy(parsed.root.as_ref().map_or(0, |r| r.span.start as usize), "a policy is a JSON object with a `Statement` element");
+        run.no_policy(
+            parsed.root.as_ref().map_or(0, |r| r.span.start as usize),
+            "a policy is a JSON object with a `Statement` element",
+        );
         return (run.finish(text), Vec::new());
     }
     run.file_rules(&parsed.lenience, parsed.error.as_ref(), &SpanMap::Identity);
@@ -354,7 +370,14 @@ impl<'a> FileRun<'a> {
     }
 
     /// Report a finding of a rule the engine itself detects (file too large, no policy).
-    fn engine_finding(&mut self, name: &str, span: Span, message: String, help: Option<String>, origin: Option<String>) {
+    fn engine_finding(
+        &mut self,
+        name: &str,
+        span: Span,
+        message: String,
+        help: Option<String>,
+        origin: Option<String>,
+    ) {
         let Some(index) = self.registry.rules.iter().position(|r| r.record.name == name) else {
             return;
         };

@@ -7,7 +7,8 @@ use cmek_lint::engine::{Input, check_guarded};
 use cmek_lint::rules::Registry;
 use std::path::Path;
 
-const FIXTURE_DIRS: &[&str] = &["corpus/cli-exports", "corpus/cloudformation", "corpus/terraform", "corpus/terraform-plan"];
+const FIXTURE_DIRS: &[&str] =
+    &["corpus/cli-exports", "corpus/cloudformation", "corpus/terraform", "corpus/terraform-plan"];
 
 fn fixtures() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

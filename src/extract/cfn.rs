@@ -23,7 +23,10 @@ pub fn is_template(root: &Node) -> bool {
     }
     root.get("Resources").and_then(|m| m.value.as_object()).is_some_and(|rs| {
         rs.iter().any(|r| {
-            r.value.get("Type").and_then(|t| t.value.as_str()).is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
+            r.value
+                .get("Type")
+                .and_then(|t| t.value.as_str())
+                .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
         })
     })
 }
@@ -54,12 +57,18 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
                 if let Some(list) = props.get("Policies").and_then(|m| m.value.as_array()) {
                     for (i, p) in list.iter().enumerate() {
                         let Some(doc) = p.get("PolicyDocument") else { continue };
-                        let name = p.get("PolicyName").and_then(|m| m.value.as_str()).map_or_else(|| i.to_string(), str::to_string);
+                        let name = p
+                            .get("PolicyName")
+                            .and_then(|m| m.value.as_str())
+                            .map_or_else(|| i.to_string(), str::to_string);
                         push(&doc.value, PolicyKind::Identity, format!("{base}.Policies[{name}].PolicyDocument"), out);
                     }
                 }
             }
-            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy"
+            "AWS::IAM::Policy"
+            | "AWS::IAM::ManagedPolicy"
+            | "AWS::IAM::RolePolicy"
+            | "AWS::IAM::UserPolicy"
             | "AWS::IAM::GroupPolicy" => {
                 if let Some(m) = props.get("PolicyDocument") {
                     push(&m.value, PolicyKind::Identity, format!("{base}.PolicyDocument"), out);
@@ -240,13 +249,18 @@ mod tests {
         let n = lowered_json(
             r#"{"a": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]}}"#,
         );
-        assert_eq!(n.get("a").unwrap().value.value, Value::Template("arn:${AWS::Partition}:iam::${AWS::AccountId}:root".into()));
+        assert_eq!(
+            n.get("a").unwrap().value.value,
+            Value::Template("arn:${AWS::Partition}:iam::${AWS::AccountId}:root".into())
+        );
         let n = lowered_json(r#"{"a": {"Fn::GetAtt": ["Role", "Arn"]}, "b": {"Ref": "AWS::NoValue"}}"#);
         assert_eq!(n.get("a").unwrap().value.value, Value::Template("${Role.Arn}".into()));
         assert!(n.get("b").is_none());
         let n = lowered_json(r#"{"a": {"Fn::Sub": ["arn:aws:iam::${A}:root", {"A": "905418236187"}]}}"#);
         assert_eq!(n.get("a").unwrap().value.as_str(), Some("arn:aws:iam::905418236187:root"));
-        let n = lowered_json(r#"{"a": [{"Fn::If": ["C", {"k": 1}, {"Ref": "AWS::NoValue"}]}, {"Fn::If": ["C", "x", "y"]}]}"#);
+        let n = lowered_json(
+            r#"{"a": [{"Fn::If": ["C", {"k": 1}, {"Ref": "AWS::NoValue"}]}, {"Fn::If": ["C", "x", "y"]}]}"#,
+        );
         let a = n.get("a").unwrap().value.as_array().unwrap();
         assert!(a[0].get("k").is_some());
         assert!(matches!(a[1].value, Value::Template(_)));

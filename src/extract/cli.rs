@@ -104,9 +104,9 @@ fn authorization_details<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a
         let attached: Vec<&str> = roles
             .iter()
             .filter(|r| {
-                r.get("AttachedManagedPolicies").and_then(|m| m.value.as_array()).is_some_and(|a| {
-                    a.iter().any(|p| arn.is_some() && str_of(p, "PolicyArn") == arn)
-                })
+                r.get("AttachedManagedPolicies")
+                    .and_then(|m| m.value.as_array())
+                    .is_some_and(|a| a.iter().any(|p| arn.is_some() && str_of(p, "PolicyArn") == arn))
             })
             .filter_map(|r| str_of(r, "RoleName"))
             .collect();
@@ -133,7 +133,13 @@ fn inline_policies<'a>(owner: &'a Node, list: &str, label: &str, text: &str, out
     for (j, p) in items.iter().enumerate() {
         if let Some(doc) = p.get("PolicyDocument") {
             let pname = str_of(p, "PolicyName").map_or_else(|| j.to_string(), str::to_string);
-            policy_value(&doc.value, Some(PolicyKind::Identity), format!("{label}.{list}[{pname}].PolicyDocument"), text, out);
+            policy_value(
+                &doc.value,
+                Some(PolicyKind::Identity),
+                format!("{label}.{list}[{pname}].PolicyDocument"),
+                text,
+                out,
+            );
         }
     }
 }

@@ -31,7 +31,12 @@ pub fn extract(text: &str, path: &Path) -> Result<Extraction<'static>, ParseErro
         let at = crate::source::floor_char_boundary(text, e.location().offset().min(text.len()));
         ParseError { message: e.message().to_string(), span: Span::empty(at) }
     })?;
-    let mut x = Tf { text, dir: path.parent().map(Path::to_path_buf).unwrap_or_default(), out: Extraction::default(), uses: BTreeMap::new() };
+    let mut x = Tf {
+        text,
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        out: Extraction::default(),
+        uses: BTreeMap::new(),
+    };
     x.out.recognised = true;
     x.run(&body);
     Ok(x.out)
@@ -79,7 +84,12 @@ impl Tf<'_> {
             if *ty == "aws_iam_role" {
                 for inline in block.body.get_blocks("inline_policy") {
                     if let Some(a) = inline.body.get_attribute("policy") {
-                        self.policy_expr(&a.value, PolicyKind::Identity, &format!("{address}.inline_policy"), &templates);
+                        self.policy_expr(
+                            &a.value,
+                            PolicyKind::Identity,
+                            &format!("{address}.inline_policy"),
+                            &templates,
+                        );
                     }
                 }
             }
@@ -119,7 +129,13 @@ impl Tf<'_> {
         self.out.documents.push(Document::key_metadata(node, address.to_string()));
     }
 
-    fn policy_expr(&mut self, expr: &Expression, kind: PolicyKind, address: &str, templates: &BTreeMap<String, &Block>) {
+    fn policy_expr(
+        &mut self,
+        expr: &Expression,
+        kind: PolicyKind,
+        address: &str,
+        templates: &BTreeMap<String, &Block>,
+    ) {
         let fallback = span_of(expr, Span::empty(0));
         match expr {
             Expression::Parenthesis(p) => self.policy_expr(p.inner(), kind, address, templates),
@@ -250,7 +266,12 @@ impl Tf<'_> {
         }
         if !parsed.lenience.is_empty() || parsed.error.is_some() {
             let origin = Some(address.to_string());
-            self.out.embedded.push(Embedded { lenience: parsed.lenience, error: parsed.error, map: map.clone(), origin });
+            self.out.embedded.push(Embedded {
+                lenience: parsed.lenience,
+                error: parsed.error,
+                map: map.clone(),
+                origin,
+            });
         }
         if let Some(mut root) = parsed.root {
             if templated {
@@ -277,7 +298,9 @@ impl Tf<'_> {
                     .map(|(k, v)| {
                         let (key, key_span): (Box<str>, Span) = match k {
                             ObjectKey::Ident(id) => (id.as_str().into(), span_of(id, span)),
-                            ObjectKey::Expression(Expression::String(s)) => (s.value().as_str().into(), span_of(s, span)),
+                            ObjectKey::Expression(Expression::String(s)) => {
+                                (s.value().as_str().into(), span_of(s, span))
+                            }
                             ObjectKey::Expression(e) => {
                                 let ks = span_of(e, span);
                                 (format!("${{{}}}", self.slice(ks).trim_matches(['(', ')'])).into(), ks)
@@ -370,10 +393,10 @@ impl Tf<'_> {
                 };
                 let test_node = self.lower(&test.value, cs);
                 let var_node = self.lower(&var.value, cs);
-                let values = c.body.get_attribute("values").map_or_else(
-                    || Node::new(cs, Value::Array(Vec::new())),
-                    |a| self.lower(&a.value, cs),
-                );
+                let values = c
+                    .body
+                    .get_attribute("values")
+                    .map_or_else(|| Node::new(cs, Value::Array(Vec::new())), |a| self.lower(&a.value, cs));
                 let (Some((t, _)), Some((v, _))) = (test_node.as_text(), var_node.as_text()) else { continue };
                 let entry = Member { key: v.into(), key_span: var_node.span, value: values };
                 match tests.iter_mut().find(|m| &*m.key == t) {
@@ -383,7 +406,9 @@ impl Tf<'_> {
                             ms.push(entry);
                         }
                     }
-                    None => tests.push(Member { key: t.into(), key_span: test_node.span, value: object(cs, vec![entry]) }),
+                    None => {
+                        tests.push(Member { key: t.into(), key_span: test_node.span, value: object(cs, vec![entry]) })
+                    }
                 }
             }
             members.push(member("Condition", cspan, object(cspan, tests)));
@@ -540,7 +565,13 @@ resource "aws_iam_policy" "f" {
         let comma = heredoc.map.map(x.embedded[0].lenience[0].span);
         assert_eq!(&TF[comma.range()], ",");
         let root = heredoc.root.node();
-        let aws = &root.get("Statement").unwrap().value.as_array().unwrap()[0].get("Principal").unwrap().value.get("AWS").unwrap().value;
+        let aws = &root.get("Statement").unwrap().value.as_array().unwrap()[0]
+            .get("Principal")
+            .unwrap()
+            .value
+            .get("AWS")
+            .unwrap()
+            .value;
         assert!(matches!(aws.value, Value::Template(_)));
         assert_eq!(&TF[heredoc.map.map(aws.span).range()], "\"arn:aws:iam::${var.a}:root\"");
         // policy document: kind from its user, principals and conditions mapped

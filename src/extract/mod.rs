@@ -188,7 +188,13 @@ pub fn is_policy(node: &Node) -> bool {
 pub fn documents<'a>(root: &'a Node, text: &str) -> Extraction<'a> {
     let mut out = Extraction::default();
     if is_policy(root) {
-        out.documents.push(Document { root: Root::Borrowed(root), subject: Subject::Policy, kind: None, origin: None, map: SpanMap::Identity });
+        out.documents.push(Document {
+            root: Root::Borrowed(root),
+            subject: Subject::Policy,
+            kind: None,
+            origin: None,
+            map: SpanMap::Identity,
+        });
         out.recognised = true;
         return out;
     }

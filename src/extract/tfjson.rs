@@ -138,10 +138,17 @@ fn resource(
         }
     }
     if ty == "aws_iam_role" {
-        for (i, p) in values.get("inline_policy").and_then(|m| m.value.as_array()).unwrap_or_default().iter().enumerate() {
+        for (i, p) in
+            values.get("inline_policy").and_then(|m| m.value.as_array()).unwrap_or_default().iter().enumerate()
+        {
             if let Some(m) = p.get("policy").filter(|m| m.value.as_str().is_some_and(|s| !s.trim().is_empty())) {
                 let name = str_of(p, "name").map_or_else(|| i.to_string(), str::to_string);
-                out.push_string_policy(text, &m.value, Some(PolicyKind::Identity), format!("{address}.inline_policy[{name}]"));
+                out.push_string_policy(
+                    text,
+                    &m.value,
+                    Some(PolicyKind::Identity),
+                    format!("{address}.inline_policy[{name}]"),
+                );
             }
         }
     }

@@ -41,8 +41,21 @@ impl Offsets {
 }
 
 enum Frame {
-    Seq { start: usize, flow: bool, items: Vec<Node>, tag: Option<Tag>, anchor: usize },
-    Map { start: usize, flow: bool, members: Vec<Member>, key: Option<(Box<str>, Span)>, tag: Option<Tag>, anchor: usize },
+    Seq {
+        start: usize,
+        flow: bool,
+        items: Vec<Node>,
+        tag: Option<Tag>,
+        anchor: usize,
+    },
+    Map {
+        start: usize,
+        flow: bool,
+        members: Vec<Member>,
+        key: Option<(Box<str>, Span)>,
+        tag: Option<Tag>,
+        anchor: usize,
+    },
 }
 
 /// Parse the first document of a YAML text.
@@ -65,7 +78,13 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(depth_error(start));
                 }
-                stack.push(Frame::Seq { start, flow: end > start, items: Vec::new(), tag: tag.map(|t| t.into_owned()), anchor });
+                stack.push(Frame::Seq {
+                    start,
+                    flow: end > start,
+                    items: Vec::new(),
+                    tag: tag.map(|t| t.into_owned()),
+                    anchor,
+                });
                 None
             }
             Event::MappingStart(anchor, tag) => {

@@ -9,8 +9,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         let what = match state {
             "Enabled" | "Creating" | "Updating" => return,
             "Disabled" => "the key is disabled: every Pinecone request to encrypt or decrypt fails",
-            "PendingDeletion" => "the key is scheduled for deletion: once deleted, data encrypted with it is lost for good",
-            "PendingReplicaDeletion" => "the key is scheduled for deletion with its replicas: once deleted, data encrypted with it is lost for good",
+            "PendingDeletion" => {
+                "the key is scheduled for deletion: once deleted, data encrypted with it is lost for good"
+            }
+            "PendingReplicaDeletion" => {
+                "the key is scheduled for deletion with its replicas: once deleted, data encrypted with it is lost for good"
+            }
             "PendingImport" => "the key has no key material yet (pending import): it cannot encrypt anything",
             "Unavailable" => "the key is unavailable (its custom key store is disconnected): Pinecone cannot use it",
             _ => "the key is not in the `Enabled` state",
@@ -27,7 +31,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         return;
     }
     if let Some((false, node)) = key.flag("Enabled") {
-        out.report(node.span, format!("`{}` is false: a disabled key cannot encrypt or decrypt, so Pinecone cannot use it", key.property("Enabled")))
-            .help("enable the key (remove the setting or set it to true)");
+        out.report(
+            node.span,
+            format!(
+                "`{}` is false: a disabled key cannot encrypt or decrypt, so Pinecone cannot use it",
+                key.property("Enabled")
+            ),
+        )
+        .help("enable the key (remove the setting or set it to true)");
     }
 }

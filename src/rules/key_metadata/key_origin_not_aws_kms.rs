@@ -10,7 +10,9 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         "AWS_KMS" => return,
         "EXTERNAL" => "imported key material: if it expires or is deleted, Pinecone can no longer decrypt your data",
         "AWS_CLOUDHSM" => "a CloudHSM key store: when the cluster is unavailable, Pinecone cannot decrypt your data",
-        "EXTERNAL_KEY_STORE" => "an external key store: when your proxy or HSM is unreachable, Pinecone cannot decrypt your data",
+        "EXTERNAL_KEY_STORE" => {
+            "an external key store: when your proxy or HSM is unreachable, Pinecone cannot decrypt your data"
+        }
         _ => "an unexpected origin; Pinecone's guide assumes `AWS_KMS`",
     };
     out.report(node.span, format!("the key origin is `{origin}`, {why}"))

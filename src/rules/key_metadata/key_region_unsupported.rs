@@ -15,6 +15,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         return;
     }
     let span = sub_span(node, arn.offsets[2], arn.offsets[2] + region.len());
-    out.report(span, format!("the key is in `{region}`, where Pinecone serverless does not run ({})", ctx.settings.regions.join(", ")))
-        .help("create the key in the AWS region of your Pinecone project (KMS keys cannot be moved between regions)");
+    out.report(
+        span,
+        format!(
+            "the key is in `{region}`, where Pinecone serverless does not run ({})",
+            ctx.settings.regions.join(", ")
+        ),
+    )
+    .help("create the key in the AWS region of your Pinecone project (KMS keys cannot be moved between regions)");
 }

@@ -11,8 +11,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             out.report(node.span, "automatic key rotation is off").help(help);
         }
         None if key.absent_means_default() && key.get("EnableKeyRotation").is_none() => {
-            out.report(key.anchor, format!("automatic key rotation is off (`{}` defaults to false)", key.property("EnableKeyRotation")))
-                .help(help);
+            out.report(
+                key.anchor,
+                format!("automatic key rotation is off (`{}` defaults to false)", key.property("EnableKeyRotation")),
+            )
+            .help(help);
         }
         _ => {}
     }

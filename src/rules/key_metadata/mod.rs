@@ -79,10 +79,7 @@ impl<'a> KeyView<'a> {
     /// The property's name as the user wrote it (`customer_master_key_spec` in Terraform).
     pub fn property(&self, name: &str) -> &'static str {
         let terraform = self.format.starts_with("terraform");
-        KEY_NAMES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("property", |(n, tf)| if terraform { tf } else { n })
+        KEY_NAMES.iter().find(|(n, _)| *n == name).map_or("property", |(n, tf)| if terraform { tf } else { n })
     }
 }
 
