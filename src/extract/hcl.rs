@@ -175,8 +175,8 @@ impl Tf<'_> {
             Expression::String(s) => {
                 let node = Node::new(span_of(s, fallback), Value::String(s.value().as_str().into()));
                 if s.value().trim_start().starts_with('{') {
-                    let text = self.text.to_string();
-                    self.out.push_string_policy(&text, &node, Some(kind), address.to_string());
+                    let text = self.text;
+                    self.out.push_string_policy(text, &node, Some(kind), address.to_string());
                 }
             }
             Expression::Traversal(t) => {
@@ -249,19 +249,25 @@ impl Tf<'_> {
     }
 
     fn heredoc(&mut self, span: Span, kind: PolicyKind, address: &str) {
-        let raw = self.slice(span);
+        let text = self.text;
+        let raw = text.get(span.range()).unwrap_or("");
         let (Some(first), Some(last)) = (raw.find('\n'), raw.trim_end().rfind('\n')) else { return };
         if last <= first {
             return;
         }
         let body = &raw[first + 1..last + 1];
         let base = span.start as usize + first + 1;
-        let parsed = crate::json::parse(body);
         let templated = body.contains("${") || body.contains("%{");
+        // Interpolations outside JSON strings (`"Resource": ${jsonencode(var.arns)}`) are
+        // masked as strings of the same length, so the JSON around them parses.
+        let masked = if body.contains("${") { mask_interpolations(body) } else { None };
+        let (parsed, masks) = match &masked {
+            Some((text, masks)) => (crate::json::parse(text), masks.as_slice()),
+            None => (crate::json::parse(body), &[][..]),
+        };
         let map = SpanMap::shift(base);
         if parsed.error.is_some() && templated {
-            // JSON produced by template directives or interpolations outside strings: its
-            // shape is only known after rendering.
+            // JSON shaped by template directives (`%{ for }`): only known after rendering.
             return;
         }
         if !parsed.lenience.is_empty() || parsed.error.is_some() {
@@ -275,7 +281,7 @@ impl Tf<'_> {
         }
         if let Some(mut root) = parsed.root {
             if templated {
-                mark_templates(&mut root);
+                mark_templates(&mut root, body, masks);
             }
             if root.as_object().is_some() {
                 self.out.documents.push(Document::policy(Root::Owned(Box::new(root)), Some(kind), address, map));
@@ -478,13 +484,75 @@ fn traversal_names(t: &hcl_edit::expr::Traversal) -> Vec<&str> {
 }
 
 /// Strings of a heredoc policy that hold interpolations are unknown until apply.
-fn mark_templates(node: &mut Node) {
+/// Masked interpolations become templates of their source text.
+fn mark_templates(node: &mut Node, body: &str, masks: &[Span]) {
+    if masks.contains(&node.span) {
+        node.value = Value::Template(body[node.span.range()].into());
+        return;
+    }
     match &mut node.value {
         Value::String(s) if s.contains("${") => node.value = Value::Template(std::mem::take(s)),
-        Value::Array(items) => items.iter_mut().for_each(mark_templates),
-        Value::Object(ms) => ms.iter_mut().for_each(|m| mark_templates(&mut m.value)),
+        Value::Array(items) => items.iter_mut().for_each(|n| mark_templates(n, body, masks)),
+        Value::Object(ms) => ms.iter_mut().for_each(|m| mark_templates(&mut m.value, body, masks)),
         _ => {}
     }
+}
+
+/// Replace each `${...}` that stands outside a JSON string by a JSON string of the same length
+/// (`"{...}"` with quotes and backslashes inside blanked). Returns the text and the masked
+/// spans, or `None` when there is nothing to mask or an interpolation is not closed.
+fn mask_interpolations(body: &str) -> Option<(String, Vec<Span>)> {
+    let b = body.as_bytes();
+    let mut out = b.to_vec();
+    let mut masks = Vec::new();
+    let (mut i, mut in_string) = (0, false);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'$' if !in_string && b.get(i + 1) == Some(&b'{') => {
+                let end = closing_brace(b, i + 2)?;
+                out[i] = b'"';
+                out[end] = b'"';
+                for c in &mut out[i + 1..end] {
+                    if matches!(*c, b'"' | b'\\') || *c < 0x20 {
+                        *c = b'_';
+                    }
+                }
+                masks.push(Span::new(i, end + 1));
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if masks.is_empty() {
+        return None;
+    }
+    // Only ASCII bytes were replaced, by ASCII bytes: still UTF-8.
+    String::from_utf8(out).ok().map(|s| (s, masks))
+}
+
+/// Index of the `}` closing an interpolation whose body starts at `from` (nested braces and
+/// quoted strings inside it are skipped).
+fn closing_brace(b: &[u8], from: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut i) = (0usize, false, from);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'{' if !in_string => depth += 1,
+            b'}' if !in_string => {
+                if depth == 0 {
+                    return Some(i);
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -532,6 +600,12 @@ resource "aws_kms_key_policy" "p" {
   EOF
 }
 
+resource "aws_iam_role_policy" "h" {
+  policy = <<EOF
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": ${jsonencode(var.key_arns)}}]}
+EOF
+}
+
 resource "aws_iam_policy" "f" {
   policy = file("${path.module}/policies/kms.json")
 }
@@ -547,6 +621,7 @@ resource "aws_iam_policy" "f" {
                 "aws_kms_key.cmek",
                 "aws_kms_key.cmek",
                 "aws_kms_key_policy.p",
+                "aws_iam_role_policy.h",
                 "data.aws_iam_policy_document.trust (used by aws_iam_role.pinecone)"
             ]
         );
@@ -574,8 +649,13 @@ resource "aws_iam_policy" "f" {
             .value;
         assert!(matches!(aws.value, Value::Template(_)));
         assert_eq!(&TF[heredoc.map.map(aws.span).range()], "\"arn:aws:iam::${var.a}:root\"");
+        // heredoc with an interpolation outside strings: masked, parsed, kept as unknown
+        let h = &x.documents[3];
+        let resource = &h.root.node().get("Statement").unwrap().value.as_array().unwrap()[0].get("Resource").unwrap().value;
+        assert_eq!(resource.value, Value::Template("${jsonencode(var.key_arns)}".into()));
+        assert_eq!(&TF[h.map.map(resource.span).range()], "${jsonencode(var.key_arns)}");
         // policy document: kind from its user, principals and conditions mapped
-        let trust = &x.documents[3];
+        let trust = &x.documents[4];
         assert_eq!(trust.kind, Some(PolicyKind::Trust));
         let st = &trust.root.node().get("Statement").unwrap().value.as_array().unwrap()[0];
         assert_eq!(st.get("Effect").unwrap().value.as_str(), Some("Allow"));
