@@ -121,7 +121,7 @@ pub fn lower(node: &Node) -> Option<Node> {
     match &node.value {
         Value::Object(members) => {
             if let [only] = members.as_slice() {
-                if is_intrinsic(&only.key) {
+                if is_intrinsic(&only.key, &only.value) {
                     return intrinsic(&only.key, &only.value, node.span);
                 }
             }
@@ -136,8 +136,10 @@ pub fn lower(node: &Node) -> Option<Node> {
     }
 }
 
-fn is_intrinsic(key: &str) -> bool {
-    key == "Ref" || key == "Condition" || key.starts_with("Fn::")
+/// An intrinsic function call: `{"Ref": ...}`, `{"Fn::...": ...}`, or `{"Condition": "Name"}`
+/// (a condition reference; an IAM `Condition` element is an object, never a string).
+fn is_intrinsic(key: &str, value: &Node) -> bool {
+    key == "Ref" || key.starts_with("Fn::") || (key == "Condition" && value.as_str().is_some())
 }
 
 fn template(span: Span, text: String) -> Node {

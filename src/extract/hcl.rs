@@ -65,7 +65,11 @@ impl Tf<'_> {
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.ident.as_str(), labels.as_slice()) {
-                ("data", ["aws_iam_policy_document", name]) => documents.push((name.to_string(), block)),
+                // A document assembled at plan time (dynamic blocks, merged documents) is only
+                // partly written here: checking the visible part would report what is missing.
+                ("data", ["aws_iam_policy_document", name]) if !is_assembled(block) => {
+                    documents.push((name.to_string(), block))
+                }
                 ("data", ["template_file", name]) => {
                     templates.insert(name.to_string(), block);
                 }
@@ -150,7 +154,9 @@ impl Tf<'_> {
                 match (name, args.first()) {
                     ("jsonencode", Some(arg)) => {
                         let node = self.lower(arg, fallback);
-                        if node.as_object().is_some() {
+                        // `Statement = [for ...]` or `concat(...)`: the statements are computed.
+                        let computed = node.get("Statement").is_some_and(|m| matches!(m.value.value, Value::Template(_)));
+                        if node.as_object().is_some() && !computed {
                             self.out.documents.push(Document::policy(
                                 Root::Owned(Box::new(node)),
                                 Some(kind),
@@ -484,6 +490,15 @@ fn traversal_names(t: &hcl_edit::expr::Traversal) -> Vec<&str> {
 }
 
 /// Strings of a heredoc policy that hold interpolations are unknown until apply.
+/// Whether a `data "aws_iam_policy_document"` block is assembled from parts only known at plan
+/// time: `dynamic` blocks, or `source_policy_documents` / `override_policy_documents`.
+fn is_assembled(block: &Block) -> bool {
+    let attrs = ["source_json", "override_json", "source_policy_documents", "override_policy_documents"];
+    attrs.iter().any(|a| block.body.get_attribute(a).is_some())
+        || block.body.get_blocks("dynamic").next().is_some()
+        || block.body.get_blocks("statement").any(|s| s.body.get_blocks("dynamic").next().is_some())
+}
+
 /// Masked interpolations become templates of their source text.
 fn mark_templates(node: &mut Node, body: &str, masks: &[Span]) {
     if masks.contains(&node.span) {
@@ -666,6 +681,32 @@ resource "aws_iam_policy" "f" {
         // file(): followed relative to the .tf
         assert_eq!(x.followed[0].path, Path::new("infra/policies/kms.json"));
         assert_eq!(x.followed[0].kind, Some(PolicyKind::Identity));
+    }
+
+    #[test]
+    fn documents_assembled_at_plan_time_are_not_checked_in_part() {
+        let text = r#"
+data "aws_iam_policy_document" "dyn" {
+  dynamic "statement" {
+    for_each = var.statements
+    content {
+      actions = statement.value.actions
+    }
+  }
+}
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents = [data.aws_iam_policy_document.dyn.json]
+  statement {
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "computed" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [for s in var.s : { Effect = "Allow", Action = s }] })
+}
+"#;
+        let x = extract(text, Path::new("main.tf")).unwrap();
+        assert!(x.documents.is_empty(), "{:?}", x.documents.iter().map(|d| d.origin.clone()).collect::<Vec<_>>());
     }
 
     #[test]
