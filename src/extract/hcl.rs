@@ -155,7 +155,8 @@ impl Tf<'_> {
                     ("jsonencode", Some(arg)) => {
                         let node = self.lower(arg, fallback);
                         // `Statement = [for ...]` or `concat(...)`: the statements are computed.
-                        let computed = node.get("Statement").is_some_and(|m| matches!(m.value.value, Value::Template(_)));
+                        let computed =
+                            node.get("Statement").is_some_and(|m| matches!(m.value.value, Value::Template(_)));
                         if node.as_object().is_some() && !computed {
                             self.out.documents.push(Document::policy(
                                 Root::Owned(Box::new(node)),
@@ -666,7 +667,8 @@ resource "aws_iam_policy" "f" {
         assert_eq!(&TF[heredoc.map.map(aws.span).range()], "\"arn:aws:iam::${var.a}:root\"");
         // heredoc with an interpolation outside strings: masked, parsed, kept as unknown
         let h = &x.documents[3];
-        let resource = &h.root.node().get("Statement").unwrap().value.as_array().unwrap()[0].get("Resource").unwrap().value;
+        let resource =
+            &h.root.node().get("Statement").unwrap().value.as_array().unwrap()[0].get("Resource").unwrap().value;
         assert_eq!(resource.value, Value::Template("${jsonencode(var.key_arns)}".into()));
         assert_eq!(&TF[h.map.map(resource.span).range()], "${jsonencode(var.key_arns)}");
         // policy document: kind from its user, principals and conditions mapped
