@@ -78,6 +78,7 @@ fn main() {
         let scope = match r.scope.as_str() {
             "file" => "File",
             "policy" => "Policy",
+            "key" => "Key",
             s => panic!("{file}: unknown scope `{s}`"),
         };
         let kinds: Vec<String> = r.kinds.iter().map(|k| kind(k, &file)).collect();

@@ -19,11 +19,15 @@ pub struct Options {
     pub threads: usize,
 }
 
-/// Extensions of files that may hold policies.
+/// Extensions of files that may hold policies: JSON (bare policies, AWS CLI exports,
+/// CloudFormation/CDK templates, `terraform show -json` output, `.tfplan.json`), JSON templates
+/// (`.json.tpl`), YAML (CloudFormation), `.template` (CloudFormation, JSON or YAML), Terraform
+/// configuration (`.tf`) and state (`.tfstate`). The content decides the rest (see
+/// `engine::detect_syntax`) and a cheap prefilter skips files without IAM or KMS content.
 pub fn is_candidate_name(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".json") || lower.ends_with(".json.tpl")
+    [".json", ".json.tpl", ".yaml", ".yml", ".template", ".tf", ".tfstate"].iter().any(|ext| lower.ends_with(ext))
 }
 
 /// Walk `paths` (files and directories) and return the sorted, de-duplicated candidates plus

@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport, Label, Resolved, ResolvedLabel, Severity};
-use crate::extract::{self, Document, SpanMap};
+use crate::extract::{self, Document, Extraction, Followed, SpanMap, Subject, cfn, hcl, yaml};
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{Ctx, Finding, Impl, Registry, Reporter, Scope};
@@ -18,37 +18,162 @@ pub enum Input<'a> {
 }
 
 /// Check many files in parallel. Output order is the input order, whatever the thread count.
+///
+/// A file that another file's policy lives in (Terraform `file("x.json")`) is reported once,
+/// with the kind and origin its user gives, in place of its own report when it was also walked.
 pub fn check_files(paths: &[(std::path::PathBuf, bool)], registry: &Registry, settings: &Settings) -> Vec<FileReport> {
-    paths
+    let groups: Vec<Vec<(FileReport, bool)>> = paths
         .par_iter()
-        .map(|(p, explicit)| check_guarded(Input::File { path: p, explicit: *explicit }, registry, settings))
-        .collect()
+        .map(|(p, explicit)| check_all(Input::File { path: p, explicit: *explicit }, registry, settings))
+        .collect();
+    merge_reports(groups.into_iter().flatten().collect())
 }
 
-/// Check one input, turning a panic into an internal-error report naming the file.
+/// Check one input, turning a panic into an internal-error report naming the file. Files the
+/// input refers to (Terraform `file()`) are not included: see [`check_all`].
 pub fn check_guarded(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileReport {
+    check_all(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default()
+}
+
+/// Check one input and the files it refers to. Each report comes with `true` when it is a
+/// referred-to file.
+pub fn check_all(input: Input<'_>, registry: &Registry, settings: &Settings) -> Vec<(FileReport, bool)> {
     let name = match &input {
         Input::File { path, .. } => path.display().to_string(),
         Input::Text { name, .. } => (*name).to_string(),
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(input, registry, settings))) {
-        Ok(report) => report,
+    let (report, followed) = guarded(&name, || check(input, registry, settings, None));
+    let mut out = vec![(report, false)];
+    let mut seen: Vec<(&std::path::Path, Option<PolicyKind>)> = Vec::new();
+    for f in &followed {
+        if seen.contains(&(f.path.as_path(), f.kind)) || !f.path.is_file() {
+            continue;
+        }
+        seen.push((f.path.as_path(), f.kind));
+        let shown = f.path.display().to_string();
+        let context = Context { kind: f.kind, origin: f.origin.clone() };
+        let (report, _) = guarded(&shown, || {
+            check(Input::File { path: &f.path, explicit: true }, registry, settings, Some(&context))
+        });
+        out.push((report, true));
+    }
+    out
+}
+
+fn guarded(name: &str, f: impl FnOnce() -> (FileReport, Vec<Followed>)) -> (FileReport, Vec<Followed>) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            FileReport {
-                path: name.clone(),
+            let report = FileReport {
+                path: name.to_string(),
                 errors: vec![format!("{name}: internal error: {what} (please report this)")],
                 ..Default::default()
-            }
+            };
+            (report, Vec::new())
         }
     }
 }
 
-fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileReport {
+/// One report per path, in first-seen order; a referred-to file's reports replace its own.
+fn merge_reports(all: Vec<(FileReport, bool)>) -> Vec<FileReport> {
+    if !all.iter().any(|(_, followed)| *followed) {
+        return all.into_iter().map(|(r, _)| r).collect();
+    }
+    let mut order: Vec<String> = Vec::new();
+    let mut by_path: std::collections::HashMap<String, Vec<(FileReport, bool)>> = std::collections::HashMap::new();
+    for (r, f) in all {
+        if !by_path.contains_key(&r.path) {
+            order.push(r.path.clone());
+        }
+        by_path.entry(r.path.clone()).or_default().push((r, f));
+    }
+    order
+        .into_iter()
+        .filter_map(|path| {
+            let entries = by_path.remove(&path)?;
+            let any_followed = entries.iter().any(|(_, f)| *f);
+            let mut kept = entries.into_iter().filter(|(_, f)| *f || !any_followed).map(|(r, _)| r);
+            let mut base = kept.next()?;
+            for other in kept {
+                base.diagnostics.extend(other.diagnostics);
+                base.errors.extend(other.errors);
+                base.policies = base.policies.max(other.policies);
+                base.skipped &= other.skipped;
+            }
+            base.diagnostics.sort_by(|a, b| {
+                (a.start.line, a.start.column, a.diagnostic.code, a.end.line, a.end.column).cmp(&(
+                    b.start.line,
+                    b.start.column,
+                    b.diagnostic.code,
+                    b.end.line,
+                    b.end.column,
+                ))
+            });
+            base.diagnostics.dedup_by(|a, b| {
+                a.diagnostic.code == b.diagnostic.code
+                    && a.diagnostic.span == b.diagnostic.span
+                    && a.diagnostic.message == b.diagnostic.message
+            });
+            Some(base)
+        })
+        .collect()
+}
+
+/// The context a referred-to file is checked in.
+struct Context {
+    kind: Option<PolicyKind>,
+    origin: String,
+}
+
+/// The syntax of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    Json,
+    Yaml,
+    Hcl,
+}
+
+/// Tell a file's syntax from its name, then its first characters: JSON (the fast path: any
+/// text starting with `{` or `[`), YAML (CloudFormation), or HCL (Terraform).
+pub fn detect_syntax(name: &str, text: &str) -> Syntax {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".tf") {
+        return Syntax::Hcl;
+    }
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return Syntax::Yaml;
+    }
+    let first = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).bytes().next();
+    match first {
+        None | Some(b'{' | b'[' | b'/' | b'"') => Syntax::Json,
+        _ if looks_like_terraform(text) => Syntax::Hcl,
+        _ if text.contains("AWSTemplateFormatVersion") || text.lines().any(|l| l.starts_with("Resources:")) => {
+            Syntax::Yaml
+        }
+        _ => Syntax::Json,
+    }
+}
+
+fn looks_like_terraform(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        ["resource \"", "data \"", "module \"", "provider \"", "variable \"", "output \"", "locals {", "terraform {"]
+            .iter()
+            .any(|p| l.starts_with(p))
+    })
+}
+
+fn check(
+    input: Input<'_>,
+    registry: &Registry,
+    settings: &Settings,
+    context: Option<&Context>,
+) -> (FileReport, Vec<Followed>) {
     let (display, path_for_settings, explicit, bytes) = match input {
         Input::File { path, explicit } => {
             let display = path.display().to_string();
@@ -56,19 +181,19 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
                 Ok(m) if m.len() > settings.max_file_size => {
                     let mut run = FileRun::new(&display, path, "", registry, settings);
                     run.too_large(m.len());
-                    return run.finish("");
+                    return (run.finish(""), Vec::new());
                 }
                 Ok(m) if !m.is_file() => {
                     // A FIFO, socket or device would block or never end; never read one.
                     let e = std::io::Error::other("not a regular file; not read");
-                    return io_failure(&display, &e);
+                    return (io_failure(&display, &e), Vec::new());
                 }
                 Ok(_) => {}
-                Err(e) => return io_failure(&display, &e),
+                Err(e) => return (io_failure(&display, &e), Vec::new()),
             }
             match std::fs::read(path) {
                 Ok(b) => (display, path.to_path_buf(), explicit, b),
-                Err(e) => return io_failure(&display, &e),
+                Err(e) => return (io_failure(&display, &e), Vec::new()),
             }
         }
         Input::Text { name, text } => (name.to_string(), std::path::PathBuf::from(name), true, text.into_bytes()),
@@ -77,7 +202,7 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
     if bytes.len() as u64 > settings.max_file_size {
         let mut run = FileRun::new(&display, path, "", registry, settings);
         run.too_large(bytes.len() as u64);
-        return run.finish("");
+        return (run.finish(""), Vec::new());
     }
 
     let text = match std::str::from_utf8(&bytes) {
@@ -85,7 +210,7 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
         Err(e) => {
             let lossy = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
             if !explicit && !extract::may_hold_policy(&lossy) {
-                return FileReport { path: display, skipped: true, ..Default::default() };
+                return (FileReport { path: display, skipped: true, ..Default::default() }, Vec::new());
             }
             let at = e.valid_up_to();
             let mut run = FileRun::new(&display, path, &lossy, registry, settings);
@@ -93,49 +218,119 @@ fn check(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileRepo
                 message: format!("the file is not valid UTF-8 (byte 0x{:02X}); policies must be UTF-8 text", bytes[at]),
                 span: Span::empty(at),
             };
-            run.file_rules(&[], Some(&error));
-            return run.finish(&lossy);
+            run.file_rules(&[], Some(&error), &SpanMap::Identity);
+            return (run.finish(&lossy), Vec::new());
         }
     };
 
-    if !explicit && !extract::may_hold_policy(text) {
-        return FileReport { path: display, skipped: true, ..Default::default() };
+    // A referred-to file is a policy, whatever its name.
+    let syntax = if context.is_some() { Syntax::Json } else { detect_syntax(&display, text) };
+    let skip = || (FileReport { path: display.clone(), skipped: true, ..Default::default() }, Vec::new());
+    let may_hold = match syntax {
+        Syntax::Json => extract::may_hold_policy(text),
+        Syntax::Yaml => extract::may_hold_cfn(text),
+        Syntax::Hcl => extract::may_hold_terraform(text),
+    };
+    if !explicit && !may_hold {
+        return skip();
+    }
+    let mut run = FileRun::new(&display, path, text, registry, settings);
+    run.origin = context.map(|c| c.origin.clone());
+    match syntax {
+        Syntax::Json => {}
+        Syntax::Yaml => {
+            let root = match yaml::parse(text) {
+                Ok(root) => root,
+                Err(e) => {
+                    run.engine_finding(
+                        "invalid-yaml",
+                        e.span,
+                        format!("invalid YAML: {}", e.message),
+                        Some("fix the YAML syntax at this position; the template was not checked".into()),
+                        None,
+                    );
+                    return (run.finish(text), Vec::new());
+                }
+            };
+            let mut found = Extraction::default();
+            if let Some(root) = root.as_ref().filter(|r| cfn::is_template(r)) {
+                cfn::extract(root, &mut found);
+            }
+            if found.is_empty() {
+                if !explicit {
+                    return skip();
+                }
+                run.no_policy(
+                    root.as_ref().map_or(0, |r| r.span.start as usize),
+                    "cmek-lint reads the AWS::IAM::* and AWS::KMS::Key resources of CloudFormation templates",
+                );
+                return (run.finish(text), Vec::new());
+            }
+            run.extraction(&found);
+            return (run.finish(text), Vec::new());
+        }
+        Syntax::Hcl => {
+            let found = match hcl::extract(text, path) {
+                Ok(found) => found,
+                Err(e) => {
+                    run.engine_finding(
+                        "invalid-hcl",
+                        e.span,
+                        format!("invalid Terraform (HCL): {}", e.message),
+                        Some("fix the syntax at this position (`terraform validate` shows the same); the file was not checked".into()),
+                        None,
+                    );
+                    return (run.finish(text), Vec::new());
+                }
+            };
+            if found.is_empty() {
+                if !explicit {
+                    return skip();
+                }
+                run.no_policy(
+                    0,
+                    "cmek-lint reads aws_iam_* and aws_kms_* resources and aws_iam_policy_document data sources",
+                );
+                return (run.finish(text), Vec::new());
+            }
+            run.extraction(&found);
+            let followed = found.followed;
+            return (run.finish(text), followed);
+        }
     }
 
     let parsed = json::parse(text);
-    let mut run = FileRun::new(&display, path, text, registry, settings);
-    let documents = parsed.root.as_ref().map(extract::documents).unwrap_or_default();
-    if parsed.error.is_none() && documents.is_empty() {
+    let mut found = parsed.root.as_ref().map(|r| extract::documents(r, text)).unwrap_or_default();
+    if let Some(ctx) = context {
+        for doc in found.documents.iter_mut().filter(|d| d.origin.is_none()) {
+            doc.kind = doc.kind.or(ctx.kind);
+            doc.origin = Some(ctx.origin.clone());
+        }
+    }
+    if parsed.error.is_none() && found.is_empty() {
         if let Some(root) = parsed.root.as_ref().filter(|r| extract::is_statement_fragment(r)) {
-            run.file_rules(&parsed.lenience, None);
+            run.file_rules(&parsed.lenience, None, &SpanMap::Identity);
             run.engine_finding(
                 "statement-without-policy",
                 Span::new(root.span.start as usize, root.span.start as usize + 1),
                 "this file holds policy statements without the policy around them: IAM and KMS reject it".into(),
                 Some("wrap it: `{\"Version\": \"2012-10-17\", \"Statement\": [ ...this statement... ]}`".into()),
+                None,
             );
-            return run.finish(text);
+            return (run.finish(text), Vec::new());
         }
         if !explicit {
-            return FileReport { path: display, skipped: true, ..Default::default() };
+            return skip();
         }
-        let span = parsed
-            .root
-            .as_ref()
-            .map_or(Span::empty(0), |r| Span::new(r.span.start as usize, r.span.start as usize + 1));
-        run.engine_finding(
-            "no-policy-found",
-            span,
-            "no IAM or KMS policy found in this file; it was not checked".into(),
-            Some("a policy is a JSON object with a `Statement` element".into()),
+        run.no_policy(
+            parsed.root.as_ref().map_or(0, |r| r.span.start as usize),
+            "a policy is a JSON object with a `Statement` element",
         );
-        return run.finish(text);
+        return (run.finish(text), Vec::new());
     }
-    run.file_rules(&parsed.lenience, parsed.error.as_ref());
-    for doc in &documents {
-        run.policy_rules(doc);
-    }
-    run.finish(text)
+    run.file_rules(&parsed.lenience, parsed.error.as_ref(), &SpanMap::Identity);
+    run.extraction(&found);
+    (run.finish(text), Vec::new())
 }
 
 fn io_failure(display: &str, e: &std::io::Error) -> FileReport {
@@ -151,11 +346,13 @@ struct FileRun<'a> {
     settings: &'a Settings,
     diagnostics: Vec<Diagnostic>,
     policies: usize,
+    /// Origin of file-level findings (a referred-to file: the resource that refers to it).
+    origin: Option<String>,
 }
 
 impl<'a> FileRun<'a> {
     fn new(display: &'a str, path: &'a Path, text: &'a str, registry: &'a Registry, settings: &'a Settings) -> Self {
-        Self { display, path, text, registry, settings, diagnostics: Vec::new(), policies: 0 }
+        Self { display, path, text, registry, settings, diagnostics: Vec::new(), policies: 0, origin: None }
     }
 
     fn enabled(&self, index: usize) -> bool {
@@ -173,11 +370,19 @@ impl<'a> FileRun<'a> {
                 mb(self.settings.max_file_size)
             ),
             Some("raise `[limits] max_file_size` in cmek-lint.toml if this file really holds policies".into()),
+            None,
         );
     }
 
     /// Report a finding of a rule the engine itself detects (file too large, no policy).
-    fn engine_finding(&mut self, name: &str, span: Span, message: String, help: Option<String>) {
+    fn engine_finding(
+        &mut self,
+        name: &str,
+        span: Span,
+        message: String,
+        help: Option<String>,
+        origin: Option<String>,
+    ) {
         let Some(index) = self.registry.rules.iter().position(|r| r.record.name == name) else {
             return;
         };
@@ -185,10 +390,65 @@ impl<'a> FileRun<'a> {
             return;
         }
         let finding = Finding { span, message, help, labels: Vec::new(), severity: None };
-        self.push(index, finding, None, None, &SpanMap::Identity, None);
+        self.push(index, finding, None, None, &SpanMap::Identity, origin);
     }
 
-    fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>) {
+    fn no_policy(&mut self, at: usize, help: &str) {
+        let end = self.text[at.min(self.text.len())..].chars().next().map_or(at, |c| at + c.len_utf8());
+        self.engine_finding(
+            "no-policy-found",
+            Span::new(at, end),
+            "no IAM or KMS policy found in this file; it was not checked".into(),
+            Some(help.into()),
+            None,
+        );
+    }
+
+    /// Check everything an extraction found.
+    fn extraction(&mut self, found: &Extraction<'_>) {
+        for e in &found.embedded {
+            let saved = std::mem::replace(&mut self.origin, e.origin.clone());
+            self.file_rules(&e.lenience, e.error.as_ref(), &e.map);
+            self.origin = saved;
+        }
+        for n in &found.notes {
+            self.engine_finding(n.rule, n.span, n.message.clone(), n.help.clone(), n.origin.clone());
+        }
+        for doc in &found.documents {
+            match doc.subject {
+                Subject::Policy => self.policy_rules(doc),
+                Subject::KeyMetadata => self.key_rules(doc),
+            }
+        }
+    }
+
+    fn key_rules(&mut self, doc: &Document<'_>) {
+        let root = doc.root.node();
+        let ctx = Ctx {
+            text: self.text,
+            lenience: &[],
+            error: None,
+            root: Some(root),
+            policy: None,
+            kind: PolicyKind::Key,
+            kind_forced: true,
+            settings: self.settings,
+        };
+        let mut out = Reporter::new();
+        for (index, rule) in self.registry.rules.iter().enumerate() {
+            if rule.record.scope != Scope::Key || !self.enabled(index) {
+                continue;
+            }
+            if let Impl::Native(f) = &rule.imp {
+                f(&ctx, &mut out);
+            }
+            for finding in out.take() {
+                self.push(index, finding, None, None, &doc.map, doc.origin.clone());
+            }
+        }
+    }
+
+    fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>, map: &SpanMap) {
         let ctx = Ctx {
             text: self.text,
             lenience,
@@ -208,21 +468,22 @@ impl<'a> FileRun<'a> {
                 f(&ctx, &mut out);
             }
             for finding in out.take() {
-                self.push(index, finding, None, None, &SpanMap::Identity, None);
+                self.push(index, finding, None, None, map, self.origin.clone());
             }
         }
     }
 
     fn policy_rules(&mut self, doc: &Document<'_>) {
         self.policies += 1;
-        let policy = Policy::new(doc.root);
+        let root = doc.root.node();
+        let policy = Policy::new(root);
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
         let ctx = Ctx {
             text: self.text,
             lenience: &[],
             error: None,
-            root: Some(doc.root),
+            root: Some(root),
             policy: Some(&policy),
             kind,
             kind_forced: forced.is_some(),
@@ -237,12 +498,12 @@ impl<'a> FileRun<'a> {
             match &rule.imp {
                 Impl::Native(f) => f(&ctx, &mut out),
                 Impl::Declarative(c) => {
-                    let v = json_value.get_or_insert_with(|| doc.root.to_json());
+                    let v = json_value.get_or_insert_with(|| root.to_json());
                     c.run(&ctx, v, &mut out);
                 }
             }
             for finding in out.take() {
-                self.push(index, finding, Some(kind), Some(doc.root), &doc.map, doc.origin.clone());
+                self.push(index, finding, Some(kind), Some(root), &doc.map, doc.origin.clone());
             }
         }
     }

@@ -1,12 +1,29 @@
-//! Extraction: find the policy documents inside a parsed file.
+//! Extraction: find the policy documents (and KMS key metadata) inside a parsed file.
 //!
-//! A bare policy file is one document. Other shapes (AWS CLI exports, CloudFormation,
-//! Terraform) hold several, each tagged with the kind its context implies and with a map from
-//! the document's coordinates back to the file.
+//! A bare policy file is one document. Other shapes hold several, each tagged with the kind its
+//! context implies, an `origin` naming where it lives, and a map from the document's coordinates
+//! back to the file:
+//!
+//! - AWS CLI exports ([`cli`]): `get-role`, `get-role-policy`, `get-policy-version`,
+//!   `get-account-authorization-details`, `kms get-key-policy`, `kms describe-key`;
+//! - CloudFormation and CDK templates, JSON or YAML ([`cfn`], [`yaml`]);
+//! - Terraform configuration ([`hcl`]) and `terraform show -json` plan/state ([`tfjson`]).
+//!
+//! Every format lowers to the same spanned [`Node`] tree with spans in file byte offsets (or in
+//! the coordinates of a decoded string, mapped back by [`SpanMap`]), so rules never see the
+//! format. Values known only at deploy time become [`crate::json::Value::Template`].
 
-use crate::json::Node;
+pub mod cfn;
+pub mod cli;
+pub mod embedded;
+pub mod hcl;
+pub mod tfjson;
+pub mod yaml;
+
+use crate::json::{Lenience, Member, Node, ParseError, Value};
 use crate::policy::PolicyKind;
 use crate::source::Span;
+use std::path::PathBuf;
 
 /// How spans of a document map to byte offsets of the file.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +43,12 @@ impl SpanMap {
             SpanMap::Table(t) => Span { start: map_offset(t, span.start), end: map_offset(t, span.end) },
         }
     }
+
+    /// A map that shifts every offset by `base` (a document parsed from a verbatim slice of the
+    /// file, such as a Terraform heredoc).
+    pub fn shift(base: usize) -> Self {
+        if base == 0 { SpanMap::Identity } else { SpanMap::Table(vec![(0, base as u32)]) }
+    }
 }
 
 fn map_offset(table: &[(u32, u32)], off: u32) -> u32 {
@@ -39,9 +62,36 @@ fn map_offset(table: &[(u32, u32)], off: u32) -> u32 {
     }
 }
 
-/// A policy document found in a file.
+/// The root node of a document: part of the parsed file, or built for the document (a policy
+/// decoded from a string, a template with its intrinsics resolved, Terraform lowered to JSON).
+pub enum Root<'a> {
+    Borrowed(&'a Node),
+    Owned(Box<Node>),
+}
+
+impl Root<'_> {
+    pub fn node(&self) -> &Node {
+        match self {
+            Root::Borrowed(n) => n,
+            Root::Owned(n) => n,
+        }
+    }
+}
+
+/// What a document is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// An IAM or KMS policy document.
+    Policy,
+    /// KMS key metadata: an object with `describe-key` member names (see
+    /// `rules::key_metadata`), checked by the key-metadata rules.
+    KeyMetadata,
+}
+
+/// A document found in a file.
 pub struct Document<'a> {
-    pub root: &'a Node,
+    pub root: Root<'a>,
+    pub subject: Subject,
     /// The kind the document's context implies (e.g. `AssumeRolePolicyDocument` → trust).
     pub kind: Option<PolicyKind>,
     /// Where in the file it lives, for files with several documents.
@@ -49,23 +99,136 @@ pub struct Document<'a> {
     pub map: SpanMap,
 }
 
+impl<'a> Document<'a> {
+    pub fn policy(root: Root<'a>, kind: Option<PolicyKind>, origin: impl Into<String>, map: SpanMap) -> Self {
+        Self { root, subject: Subject::Policy, kind, origin: Some(origin.into()), map }
+    }
+    pub fn key_metadata(root: Node, origin: impl Into<String>) -> Self {
+        Self {
+            root: Root::Owned(Box::new(root)),
+            subject: Subject::KeyMetadata,
+            kind: Some(PolicyKind::Key),
+            origin: Some(origin.into()),
+            map: SpanMap::Identity,
+        }
+    }
+}
+
+/// Syntax findings of a policy held as a string (a KMS `get-key-policy` export, a Terraform plan
+/// attribute, a heredoc): the lenient parser's notes on the decoded text, mapped to the file.
+pub struct Embedded {
+    pub lenience: Vec<Lenience>,
+    pub error: Option<ParseError>,
+    pub map: SpanMap,
+    pub origin: Option<String>,
+}
+
+/// A finding the extraction itself makes (e.g. a policy unknown at plan time).
+pub struct Note {
+    /// Rule name.
+    pub rule: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub origin: Option<String>,
+}
+
+/// A policy kept in another file (Terraform `file("x.json")`): checked, and reported, in that
+/// file, with the kind and origin its context gives.
+pub struct Followed {
+    pub path: PathBuf,
+    pub kind: Option<PolicyKind>,
+    pub origin: String,
+}
+
+/// Everything found in one file.
+#[derive(Default)]
+pub struct Extraction<'a> {
+    pub documents: Vec<Document<'a>>,
+    pub embedded: Vec<Embedded>,
+    pub notes: Vec<Note>,
+    pub followed: Vec<Followed>,
+    /// The file is of a known container shape (an export, a template, a plan), even when it
+    /// holds no document.
+    pub recognised: bool,
+}
+
+impl<'a> Extraction<'a> {
+    /// Whether anything was found to check or report.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty() && self.notes.is_empty() && self.followed.is_empty() && self.embedded.is_empty()
+    }
+
+    /// Add the policy held by the JSON string `node` of `text` (decoded, URL-decoded if need be).
+    pub fn push_string_policy(&mut self, text: &str, node: &Node, kind: Option<PolicyKind>, origin: String) {
+        let Some(decoded) = embedded::decode_string(text, node) else {
+            return;
+        };
+        let parsed = crate::json::parse(&decoded.text);
+        let map = decoded.map;
+        if !parsed.lenience.is_empty() || parsed.error.is_some() {
+            let origin = Some(origin.clone());
+            self.embedded.push(Embedded { lenience: parsed.lenience, error: parsed.error, map: map.clone(), origin });
+        }
+        if let Some(root) = parsed.root {
+            if is_policy(&root) || root.as_object().is_some() {
+                self.documents.push(Document::policy(Root::Owned(Box::new(root)), kind, origin, map));
+            }
+        }
+    }
+}
+
 /// Whether a node looks like a policy document: an object with a `Statement` member.
 pub fn is_policy(node: &Node) -> bool {
     node.get("Statement").is_some()
 }
 
-/// Find the policy documents of a parsed JSON file.
-pub fn documents(root: &Node) -> Vec<Document<'_>> {
+/// Find the documents of a parsed JSON file: a bare policy (the fast path), an AWS CLI export,
+/// a CloudFormation/CDK template, or a Terraform plan/state.
+pub fn documents<'a>(root: &'a Node, text: &str) -> Extraction<'a> {
+    let mut out = Extraction::default();
     if is_policy(root) {
-        return vec![Document { root, kind: None, origin: None, map: SpanMap::Identity }];
+        out.documents.push(Document {
+            root: Root::Borrowed(root),
+            subject: Subject::Policy,
+            kind: None,
+            origin: None,
+            map: SpanMap::Identity,
+        });
+        out.recognised = true;
+        return out;
     }
-    Vec::new()
+    if root.as_object().is_none() {
+        return out;
+    }
+    if cfn::is_template(root) {
+        cfn::extract(root, &mut out);
+    } else if tfjson::is_terraform_json(root) {
+        tfjson::extract(root, text, &mut out);
+    } else {
+        cli::extract(root, text, &mut out);
+    }
+    out
 }
 
-/// Cheap test on raw text: could this file hold a policy? Used to skip unrelated JSON found
-/// while walking a directory without parsing it.
+/// Cheap test on raw text: could this JSON file hold a policy or key metadata? Used to skip
+/// unrelated JSON found while walking a directory without parsing it.
 pub fn may_hold_policy(text: &str) -> bool {
-    memfind(text.as_bytes(), b"Statement") || memfind(text.as_bytes(), b"\"Effect\"")
+    text.contains("Statement")
+        || text.contains("\"Effect\"")
+        || text.contains("KeyMetadata")
+        || text.contains("AWS::KMS::")
+        || text.contains("aws_kms_key")
+}
+
+/// Cheap test on a YAML file: could it be a CloudFormation template with IAM or KMS resources?
+pub fn may_hold_cfn(text: &str) -> bool {
+    text.contains("AWS::IAM::") || text.contains("AWS::KMS::")
+}
+
+/// Cheap test on a Terraform file: could it declare IAM or KMS resources?
+pub fn may_hold_terraform(text: &str) -> bool {
+    text.contains("aws_iam_") || text.contains("aws_kms_")
 }
 
 /// Whether a node is a lone statement (or an array of statements) rather than a policy: an
@@ -78,8 +241,30 @@ pub fn is_statement_fragment(node: &Node) -> bool {
     }
 }
 
-fn memfind(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+/// Build an object node.
+pub(crate) fn object(span: Span, members: Vec<Member>) -> Node {
+    Node::new(span, Value::Object(members))
+}
+
+/// Build a member.
+pub(crate) fn member(key: &str, key_span: Span, value: Node) -> Member {
+    Member { key: key.into(), key_span, value }
+}
+
+/// Member of a key-metadata node naming its source format (`describe-key`, `cloudformation`,
+/// `terraform`, `terraform-plan`); its span is the anchor for findings about absent properties
+/// (the resource's name).
+pub const FORMAT_KEY: &str = "$format";
+
+/// Build a key-metadata node: `members` named as in `describe-key`, plus [`FORMAT_KEY`].
+pub(crate) fn key_metadata_node(span: Span, anchor: Span, format: &str, mut members: Vec<Member>) -> Node {
+    members.push(member(FORMAT_KEY, anchor, Node::new(anchor, Value::String(format.into()))));
+    object(span, members)
+}
+
+/// A plain string's value, or `None`.
+pub(crate) fn str_of<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
+    node.get(key).and_then(|m| m.value.as_str())
 }
 
 #[cfg(test)]
@@ -91,5 +276,15 @@ mod tests {
         let m = SpanMap::Table(vec![(0, 10), (5, 20)]);
         assert_eq!(m.map(Span::new(1, 3)), Span::new(11, 13));
         assert_eq!(m.map(Span::new(5, 7)), Span::new(20, 22));
+    }
+
+    #[test]
+    fn prefilters_are_cheap_substring_tests() {
+        assert!(may_hold_policy(r#"{"Statement": []}"#));
+        assert!(may_hold_policy(r#"{"KeyMetadata": {}}"#));
+        assert!(!may_hold_policy(r#"{"name": "x"}"#));
+        assert!(may_hold_cfn("Type: AWS::IAM::Role"));
+        assert!(!may_hold_cfn("kind: Deployment"));
+        assert!(may_hold_terraform("resource \"aws_kms_key\" \"k\" {}"));
     }
 }

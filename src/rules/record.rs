@@ -11,6 +11,9 @@ pub enum Scope {
     File,
     /// Once per policy document of a matching kind.
     Policy,
+    /// Once per KMS key's metadata (`describe-key`, CloudFormation `AWS::KMS::Key`, Terraform
+    /// `aws_kms_key`); the check's `root` is an object with `describe-key` member names.
+    Key,
 }
 
 /// A declarative check: a JSONPath selector and a regex test on every selected value.

@@ -24,4 +24,7 @@ pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
     ("file-too-large", engine_reported),
     ("no-policy-found", engine_reported),
     ("statement-without-policy", engine_reported),
+    ("invalid-yaml", engine_reported),
+    ("invalid-hcl", engine_reported),
+    ("unknown-at-plan-time", engine_reported),
 ];

@@ -1,0 +1,270 @@
+//! CloudFormation and CDK templates (JSON or YAML, already lowered to [`Node`]s).
+//!
+//! Policies come from `AWS::IAM::Role` (`AssumeRolePolicyDocument` ⇒ trust, whatever it holds;
+//! `Policies[].PolicyDocument` ⇒ identity), `AWS::IAM::Policy` / `ManagedPolicy` /
+//! `RolePolicy` / `UserPolicy` / `GroupPolicy` (identity) and `AWS::KMS::Key` /
+//! `AWS::KMS::ReplicaKey` (`KeyPolicy` ⇒ key), plus the key's metadata properties.
+//!
+//! Intrinsic functions are resolved to what can be known before deployment: `Fn::Sub` keeps its
+//! text (`${...}` parts stay unknown), `Ref X` → `${X}`, `Fn::GetAtt [R, Arn]` → `${R.Arn}`,
+//! `Fn::Join` concatenates its known parts, `Fn::If` takes the branch that is present, and
+//! `Ref AWS::NoValue` removes the property. Values with unknown parts become
+//! [`Value::Template`], which rules treat as unknowns.
+
+use super::{Document, Extraction, Root, SpanMap, key_metadata_node, member};
+use crate::json::{Member, Node, Value};
+use crate::policy::PolicyKind;
+use crate::source::Span;
+
+/// Whether a parsed file is a CloudFormation template.
+pub fn is_template(root: &Node) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    root.get("Resources").and_then(|m| m.value.as_object()).is_some_and(|rs| {
+        rs.iter().any(|r| {
+            r.value
+                .get("Type")
+                .and_then(|t| t.value.as_str())
+                .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
+        })
+    })
+}
+
+/// Add the policies and key metadata of a template to `out`.
+pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
+    out.recognised = true;
+    let Some(resources) = root.get("Resources").and_then(|m| m.value.as_object()) else {
+        return;
+    };
+    for resource in resources {
+        let id = &*resource.key;
+        let Some(ty) = resource.value.get("Type").and_then(|m| m.value.as_str()) else {
+            continue;
+        };
+        let Some(props) = resource.value.get("Properties").map(|m| &m.value).filter(|p| p.as_object().is_some()) else {
+            if ty == "AWS::KMS::Key" {
+                key_metadata(id, resource, None, out);
+            }
+            continue;
+        };
+        let base = format!("Resources.{id}");
+        match ty {
+            "AWS::IAM::Role" => {
+                if let Some(m) = props.get("AssumeRolePolicyDocument") {
+                    push(&m.value, PolicyKind::Trust, format!("{base}.AssumeRolePolicyDocument"), out);
+                }
+                if let Some(list) = props.get("Policies").and_then(|m| m.value.as_array()) {
+                    for (i, p) in list.iter().enumerate() {
+                        let Some(doc) = p.get("PolicyDocument") else { continue };
+                        let name = p
+                            .get("PolicyName")
+                            .and_then(|m| m.value.as_str())
+                            .map_or_else(|| i.to_string(), str::to_string);
+                        push(&doc.value, PolicyKind::Identity, format!("{base}.Policies[{name}].PolicyDocument"), out);
+                    }
+                }
+            }
+            "AWS::IAM::Policy"
+            | "AWS::IAM::ManagedPolicy"
+            | "AWS::IAM::RolePolicy"
+            | "AWS::IAM::UserPolicy"
+            | "AWS::IAM::GroupPolicy" => {
+                if let Some(m) = props.get("PolicyDocument") {
+                    push(&m.value, PolicyKind::Identity, format!("{base}.PolicyDocument"), out);
+                }
+            }
+            "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => {
+                if let Some(m) = props.get("KeyPolicy") {
+                    push(&m.value, PolicyKind::Key, format!("{base}.KeyPolicy"), out);
+                }
+                key_metadata(id, resource, Some(props), out);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn push(value: &Node, kind: PolicyKind, origin: String, out: &mut Extraction<'_>) {
+    if let Some(node) = lower(value).filter(|n| n.as_object().is_some()) {
+        out.documents.push(Document::policy(Root::Owned(Box::new(node)), Some(kind), origin, SpanMap::Identity));
+    }
+}
+
+/// Properties of `AWS::KMS::Key` the key-metadata rules read (same names as `describe-key`).
+const KEY_PROPERTIES: &[&str] =
+    &["KeySpec", "KeyUsage", "Origin", "MultiRegion", "Enabled", "EnableKeyRotation", "BypassPolicyLockoutSafetyCheck"];
+
+fn key_metadata(id: &str, resource: &Member, props: Option<&Node>, out: &mut Extraction<'_>) {
+    let mut members: Vec<Member> = Vec::new();
+    if let Some(props) = props {
+        for name in KEY_PROPERTIES {
+            if let Some(m) = props.get(name) {
+                if let Some(v) = lower(&m.value) {
+                    members.push(member(name, m.key_span, v));
+                }
+            }
+        }
+    }
+    let ty = resource.value.get("Type");
+    if let Some(t) = ty.filter(|t| t.value.as_str() == Some("AWS::KMS::ReplicaKey")) {
+        // A replica is a multi-Region key by definition.
+        members.push(member("MultiRegion", t.key_span, Node::new(t.value.span, Value::Bool(true))));
+    }
+    let node = key_metadata_node(resource.value.span, resource.key_span, "cloudformation", members);
+    out.documents.push(Document::key_metadata(node, format!("Resources.{id}")));
+}
+
+/// Resolve intrinsic functions in a tree. `None` when the node is `Ref: AWS::NoValue` (the
+/// property is absent).
+pub fn lower(node: &Node) -> Option<Node> {
+    match &node.value {
+        Value::Object(members) => {
+            if let [only] = members.as_slice() {
+                if is_intrinsic(&only.key, &only.value) {
+                    return intrinsic(&only.key, &only.value, node.span);
+                }
+            }
+            let lowered = members
+                .iter()
+                .filter_map(|m| lower(&m.value).map(|v| Member { key: m.key.clone(), key_span: m.key_span, value: v }))
+                .collect();
+            Some(Node::new(node.span, Value::Object(lowered)))
+        }
+        Value::Array(items) => Some(Node::new(node.span, Value::Array(items.iter().filter_map(lower).collect()))),
+        _ => Some(node.clone()),
+    }
+}
+
+/// An intrinsic function call: `{"Ref": ...}`, `{"Fn::...": ...}`, or `{"Condition": "Name"}`
+/// (a condition reference; an IAM `Condition` element is an object, never a string).
+fn is_intrinsic(key: &str, value: &Node) -> bool {
+    key == "Ref" || key.starts_with("Fn::") || (key == "Condition" && value.as_str().is_some())
+}
+
+fn template(span: Span, text: String) -> Node {
+    if super::super::data::placeholders::has_expression(&text) {
+        Node::new(span, Value::Template(text.into()))
+    } else {
+        Node::new(span, Value::String(text.into()))
+    }
+}
+
+fn unknown(span: Span, what: &str) -> Node {
+    Node::new(span, Value::Template(format!("${{{what}}}").into()))
+}
+
+/// The text of a lowered scalar, unknown parts as `${...}`.
+fn text_of(node: &Node, what: &str) -> String {
+    match &node.value {
+        Value::String(s) | Value::Template(s) | Value::Number(s) => s.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => format!("${{{what}}}"),
+    }
+}
+
+fn intrinsic(name: &str, arg: &Node, span: Span) -> Option<Node> {
+    match name {
+        "Ref" => match arg.as_str() {
+            Some("AWS::NoValue") => None,
+            Some(r) => Some(Node::new(span, Value::Template(format!("${{{r}}}").into()))),
+            None => Some(unknown(span, "Ref")),
+        },
+        "Fn::Sub" => {
+            let (text, vars) = match &arg.value {
+                Value::String(s) => (s.to_string(), None),
+                Value::Array(items) => match items.as_slice() {
+                    [Node { value: Value::String(s), .. }, vars, ..] => (s.to_string(), Some(vars)),
+                    [Node { value: Value::String(s), .. }] => (s.to_string(), None),
+                    _ => return Some(unknown(span, "Fn::Sub")),
+                },
+                _ => return Some(unknown(span, "Fn::Sub")),
+            };
+            let mut text = text;
+            if let Some(vars) = vars.and_then(|v| v.as_object()) {
+                for v in vars {
+                    if let Some(value) = lower(&v.value).and_then(|n| n.as_str().map(str::to_string)) {
+                        text = text.replace(&format!("${{{}}}", v.key), &value);
+                    }
+                }
+            }
+            Some(template(span, text))
+        }
+        "Fn::GetAtt" => {
+            let text = match &arg.value {
+                Value::String(s) => format!("${{{s}}}"),
+                Value::Array(items) => {
+                    let parts: Vec<String> =
+                        items.iter().map(|i| lower(i).map_or_else(String::new, |n| text_of(&n, "?"))).collect();
+                    format!("${{{}}}", parts.join("."))
+                }
+                _ => "${Fn::GetAtt}".into(),
+            };
+            Some(Node::new(span, Value::Template(text.into())))
+        }
+        "Fn::Join" => {
+            let Some([sep, list]) = arg.as_array().and_then(|a| <&[Node; 2]>::try_from(a).ok()) else {
+                return Some(unknown(span, "Fn::Join"));
+            };
+            let (Some(sep), Some(list)) = (sep.as_str(), lower(list)) else {
+                return Some(unknown(span, "Fn::Join"));
+            };
+            let Some(items) = list.as_array() else {
+                return Some(unknown(span, "Fn::Join"));
+            };
+            let parts: Vec<String> = items.iter().map(|n| text_of(n, "Fn::Join")).collect();
+            Some(template(span, parts.join(sep)))
+        }
+        "Fn::If" => {
+            let items = arg.as_array().unwrap_or_default();
+            let cond = items.first().and_then(Node::as_str).unwrap_or("condition");
+            let a = items.get(1).and_then(lower);
+            let b = items.get(2).and_then(lower);
+            match (a, b) {
+                (None, None) => None,
+                (Some(x), None) | (None, Some(x)) => Some(x),
+                (Some(x), Some(y)) => {
+                    if x.value == y.value || matches!(x.value, Value::Object(_) | Value::Array(_)) {
+                        Some(x)
+                    } else {
+                        Some(unknown(span, &format!("Fn::If {cond}")))
+                    }
+                }
+            }
+        }
+        other => Some(unknown(span, other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowered_json(text: &str) -> Node {
+        lower(&crate::json::parse(text).root.unwrap()).unwrap()
+    }
+
+    #[test]
+    fn intrinsics_become_templates() {
+        let n = lowered_json(r#"{"a": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"}}"#);
+        assert_eq!(n.get("a").unwrap().value.value, Value::Template("arn:aws:iam::${AWS::AccountId}:root".into()));
+        let n = lowered_json(
+            r#"{"a": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]}}"#,
+        );
+        assert_eq!(
+            n.get("a").unwrap().value.value,
+            Value::Template("arn:${AWS::Partition}:iam::${AWS::AccountId}:root".into())
+        );
+        let n = lowered_json(r#"{"a": {"Fn::GetAtt": ["Role", "Arn"]}, "b": {"Ref": "AWS::NoValue"}}"#);
+        assert_eq!(n.get("a").unwrap().value.value, Value::Template("${Role.Arn}".into()));
+        assert!(n.get("b").is_none());
+        let n = lowered_json(r#"{"a": {"Fn::Sub": ["arn:aws:iam::${A}:root", {"A": "905418236187"}]}}"#);
+        assert_eq!(n.get("a").unwrap().value.as_str(), Some("arn:aws:iam::905418236187:root"));
+        let n = lowered_json(
+            r#"{"a": [{"Fn::If": ["C", {"k": 1}, {"Ref": "AWS::NoValue"}]}, {"Fn::If": ["C", "x", "y"]}]}"#,
+        );
+        let a = n.get("a").unwrap().value.as_array().unwrap();
+        assert!(a[0].get("k").is_some());
+        assert!(matches!(a[1].value, Value::Template(_)));
+    }
+}
