@@ -20,31 +20,41 @@ pub fn placeholder_kind(token: &str) -> Option<&'static str> {
     if token.starts_with('<') && token.ends_with('>') && token.len() > 2 {
         return Some("a `<...>` placeholder");
     }
-    let letters: Vec<u8> = token.bytes().filter(|b| *b != b'-' && *b != b'_').collect();
-    if letters.len() >= 4 && letters.iter().all(|b| matches!(b, b'X' | b'x')) {
-        return Some("an `XXXX` placeholder");
+    // Runs of one placeholder letter, ignoring separators: XXXXXXXXXXXX, XXXXXXXX-XXXX-..., YYYYYY.
+    let mut letters = token.bytes().filter(|b| *b != b'-' && *b != b'_');
+    if let Some(first) = letters.next() {
+        let first_up = first.to_ascii_uppercase();
+        if matches!(first_up, b'X' | b'Y' | b'Z') {
+            let mut n = 1;
+            let same = letters.all(|b| {
+                n += 1;
+                if first_up == b'X' { b.eq_ignore_ascii_case(&b'X') } else { b == first }
+            });
+            if same && n >= 4 && (first_up == b'X' || first.is_ascii_uppercase()) {
+                return Some(if first_up == b'X' { "an `XXXX` placeholder" } else { "a `YYYY` placeholder" });
+            }
+        }
     }
-    if letters.len() >= 4 && (letters.iter().all(|b| *b == b'Y') || letters.iter().all(|b| *b == b'Z')) {
-        return Some("a `YYYY` placeholder");
-    }
-    let upper = token.to_ascii_uppercase();
-    if matches!(
-        upper.as_str(),
-        "ACCOUNT_ID"
-            | "ACCOUNT-ID"
-            | "ACCOUNTID"
-            | "AWS_ACCOUNT_ID"
-            | "YOUR_ACCOUNT_ID"
-            | "YOUR-ACCOUNT-ID"
-            | "ACCOUNT_NUMBER"
-            | "REGION"
-            | "KEY_ID"
-            | "KEY-ID"
-            | "ROLE_NAME"
-            | "ROLE-NAME"
-            | "EXTERNAL_ID"
-            | "EXTERNAL-ID"
-    ) {
+    // Upper-case placeholder words (compared exactly: `region` in a path is not a placeholder).
+    if token.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b == b'-')
+        && matches!(
+            token,
+            "ACCOUNT_ID"
+                | "ACCOUNT-ID"
+                | "ACCOUNTID"
+                | "AWS_ACCOUNT_ID"
+                | "YOUR_ACCOUNT_ID"
+                | "YOUR-ACCOUNT-ID"
+                | "ACCOUNT_NUMBER"
+                | "REGION"
+                | "KEY_ID"
+                | "KEY-ID"
+                | "ROLE_NAME"
+                | "ROLE-NAME"
+                | "EXTERNAL_ID"
+                | "EXTERNAL-ID"
+        )
+    {
         return Some("a placeholder word");
     }
     None
@@ -72,5 +82,10 @@ mod tests {
         assert!(placeholder_kind("713131977538").is_none());
         assert!(placeholder_kind("Xylophone").is_none());
         assert!(placeholder_kind("xxx").is_none());
+        assert!(placeholder_kind("xxxx").is_some());
+        assert!(placeholder_kind("YOUR_ACCOUNT_ID").is_some());
+        assert!(placeholder_kind("region").is_none());
+        assert!(placeholder_kind("Yyyy").is_none());
+        assert!(placeholder_kind("XXXX-xxxx").is_some());
     }
 }

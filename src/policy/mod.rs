@@ -211,15 +211,19 @@ impl<'a> Statement<'a> {
 
 /// IAM-style wildcard match (`*` any run, `?` one character), ASCII case-insensitive.
 pub fn wildcard_match_ci(pattern: &str, text: &str) -> bool {
-    wildcard_match(pattern.to_ascii_lowercase().as_bytes(), text.to_ascii_lowercase().as_bytes())
+    wildcard_match_by(pattern.as_bytes(), text.as_bytes(), |a, b| a.eq_ignore_ascii_case(&b))
 }
 
 /// IAM-style wildcard match, case-sensitive (as `StringLike` compares).
 pub fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
+    wildcard_match_by(pattern, text, |a, b| a == b)
+}
+
+fn wildcard_match_by(pattern: &[u8], text: &[u8], eq: impl Fn(u8, u8) -> bool) -> bool {
     let (mut p, mut t) = (0, 0);
     let (mut star_p, mut star_t) = (usize::MAX, 0);
     while t < text.len() {
-        if p < pattern.len() && (pattern[p] == b'?' || pattern[p] == text[t]) {
+        if p < pattern.len() && pattern[p] != b'*' && (pattern[p] == b'?' || eq(pattern[p], text[t])) {
             p += 1;
             t += 1;
         } else if p < pattern.len() && pattern[p] == b'*' {
@@ -252,6 +256,9 @@ mod tests {
         assert!(wildcard_match_ci("kms:?ecrypt", "kms:Decrypt"));
         assert!(!wildcard_match_ci("kms:Enc*", "kms:Decrypt"));
         assert!(wildcard_match_ci("*", "sts:AssumeRole"));
+        assert!(wildcard_match_ci("a*b*c", "aXbYbZc"));
+        assert!(!wildcard_match(b"a*", b"A"));
+        assert!(wildcard_match(b"*", b"*"));
     }
 
     #[test]
