@@ -85,7 +85,22 @@ fn json_output_has_the_documented_schema() {
     assert_eq!(v["version"], 1);
     assert_eq!(v["tool"]["name"], "cmek-lint");
     let d = &v["diagnostics"][0];
-    for key in ["code", "name", "severity", "message", "help", "file", "line", "column", "end_line", "end_column", "offset", "length", "pointer", "kind"] {
+    for key in [
+        "code",
+        "name",
+        "severity",
+        "message",
+        "help",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "offset",
+        "length",
+        "pointer",
+        "kind",
+    ] {
         assert!(d.get(key).is_some(), "missing {key} in {d}");
     }
     assert_eq!(d["code"], "CMK002");
@@ -171,7 +186,13 @@ fn directory_walk_skips_unrelated_and_ignored_files() {
     let o = run_in(t.path(), &["--format", "concise"]);
     let out = stdout(&o);
     assert!(out.contains("infra/trust.json"), "{out}");
-    assert!(!out.contains("package.json") && !out.contains("node_modules") && !out.contains("ignored/") && !out.contains("notes.txt"), "{out}");
+    assert!(
+        !out.contains("package.json")
+            && !out.contains("node_modules")
+            && !out.contains("ignored/")
+            && !out.contains("notes.txt"),
+        "{out}"
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Checked 1 file (1 policy)") && err.contains("1 without policies skipped"), "{err}");
     // --exclude
@@ -196,7 +217,10 @@ fn bad_input_is_positioned_and_the_run_continues() {
     write(t.path(), "c-empty.json", "");
     write(t.path(), "d-good.json", GOOD);
     write(t.path(), "e-deep.json", &format!("{{\"Statement\": {}", "[".repeat(100_000)));
-    let o = run_in(t.path(), &["a-truncated.json", "b-binary.json", "c-empty.json", "d-good.json", "e-deep.json", "--format", "concise"]);
+    let o = run_in(
+        t.path(),
+        &["a-truncated.json", "b-binary.json", "c-empty.json", "d-good.json", "e-deep.json", "--format", "concise"],
+    );
     let out = stdout(&o);
     assert!(out.contains("a-truncated.json:1:41: error[CMK001]"), "{out}");
     assert!(out.contains("b-binary.json:1:16: error[CMK001]") && out.contains("not valid UTF-8"), "{out}");
@@ -213,7 +237,12 @@ fn rules_and_explain() {
     assert!(v.as_array().unwrap().len() >= 30);
     let o = bin().args(["explain", "json-comment"]).output().unwrap();
     let text = stdout(&o);
-    assert!(text.starts_with("# CMK002 json-comment") && text.contains("## Why it matters") && text.contains("Use instead:"), "{text}");
+    assert!(
+        text.starts_with("# CMK002 json-comment")
+            && text.contains("## Why it matters")
+            && text.contains("Use instead:"),
+        "{text}"
+    );
     let o = bin().args(["explain", "CMK9999"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     let o = bin().args(["explain", "json-coment"]).output().unwrap();
@@ -223,8 +252,10 @@ fn rules_and_explain() {
 #[test]
 fn output_is_identical_across_job_counts() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let one = bin().current_dir(root).args(["corpus", "--isolated", "--format", "json", "--jobs", "1"]).output().unwrap();
-    let two = bin().current_dir(root).args(["corpus", "--isolated", "--format", "json", "--jobs", "2"]).output().unwrap();
+    let one =
+        bin().current_dir(root).args(["corpus", "--isolated", "--format", "json", "--jobs", "1"]).output().unwrap();
+    let two =
+        bin().current_dir(root).args(["corpus", "--isolated", "--format", "json", "--jobs", "2"]).output().unwrap();
     let strip = |o: &Output| {
         let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         v["summary"]["elapsed_ms"] = 0.into();

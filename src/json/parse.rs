@@ -285,7 +285,7 @@ impl<'t> Parser<'t> {
             // Fast path: copy a run of ordinary ASCII bytes.
             let run_start = self.pos;
             while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80 {
+                if b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b) {
                     break;
                 }
                 self.pos += 1;

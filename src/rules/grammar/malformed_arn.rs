@@ -1,9 +1,9 @@
 //! CMK112 malformed-arn: an ARN (in `Resource`, `Principal` or an ARN condition) that IAM
 //! would reject or that can never match.
 
+use crate::data::placeholders::has_expression;
 use crate::json::Node;
 use crate::policy::Arn;
-use crate::data::placeholders::has_expression;
 use crate::policy::arn::{PARTITIONS, is_account_id};
 use crate::rules::util::sub_span;
 use crate::rules::{Ctx, Reporter};

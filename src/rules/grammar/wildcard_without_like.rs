@@ -13,8 +13,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             let op = &block.operator;
             // `ArnEquals`/`ArnNotEquals` honour wildcards in each ARN field just like `ArnLike`
             // (IAM User Guide, ARN condition operators); only the String operators are literal.
-            let literal =
-                matches!(op.base, "StringEquals" | "StringNotEquals" | "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase");
+            let literal = matches!(
+                op.base,
+                "StringEquals" | "StringNotEquals" | "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase"
+            );
             if !literal {
                 continue;
             }
