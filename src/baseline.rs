@@ -152,9 +152,8 @@ pub struct Baseline {
 impl Baseline {
     pub fn read(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("reading baseline {}: {e}", path.display()))?;
-        let doc: BaselineFile = serde_json::from_str(&text).map_err(|e| {
-            format!("{}:{}:{}: invalid baseline: {e}", path.display(), e.line(), e.column())
-        })?;
+        let doc: BaselineFile = serde_json::from_str(&text)
+            .map_err(|e| format!("{}:{}:{}: invalid baseline: {e}", path.display(), e.line(), e.column()))?;
         if doc.version != BASELINE_VERSION {
             return Err(format!(
                 "{}: baseline version {} is not supported (expected {BASELINE_VERSION}); rewrite it with --write-baseline",

@@ -24,6 +24,8 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+// `Check` is much larger than the others; the command line is parsed once per process.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check policy files and directories (the default command).

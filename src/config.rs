@@ -205,10 +205,25 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
     })
 }
 
-/// The user rule directories of `[rules] extra`, resolved against the config file's folder.
-pub fn extra_rule_dirs(path: &Path, file: &ConfigFile) -> Vec<PathBuf> {
+/// The user rule directories of `[rules] extra`, resolved against the config file's folder;
+/// one that does not exist is an error at its position.
+pub fn extra_rule_dirs(path: &Path, text: &str, file: &ConfigFile) -> Result<Vec<PathBuf>, ConfigError> {
     let base = path.parent().unwrap_or(Path::new(""));
-    file.rules.extra.iter().map(|d| base.join(d.get_ref())).collect()
+    let mut dirs = Vec::new();
+    for d in &file.rules.extra {
+        let dir = base.join(d.get_ref());
+        if !dir.is_dir() {
+            let (line, column) = position(text, d.span().start);
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!("rules directory `{}` does not exist", d.get_ref()),
+            });
+        }
+        dirs.push(dir);
+    }
+    Ok(dirs)
 }
 
 /// Parse a config text and apply it onto `settings`.
@@ -229,11 +244,6 @@ pub fn apply_parsed(
         let (line, column) = position(text, offset);
         ConfigError { path: path.to_path_buf(), line, column, message }
     };
-    for dir in &file.rules.extra {
-        if !path.parent().unwrap_or(Path::new("")).join(dir.get_ref()).is_dir() {
-            return Err(err_at(dir.span().start, format!("rules directory `{}` does not exist", dir.get_ref())));
-        }
-    }
 
     if let Some(acct) = &file.pinecone.account_id {
         if !crate::policy::arn::is_account_id(acct.get_ref()) {

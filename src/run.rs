@@ -25,9 +25,7 @@ pub enum ExitStatus {
 pub fn run(cli: Cli) -> Result<ExitStatus, String> {
     match cli.command {
         Some(Command::Rules { format, rules }) => crate::explain::rules(&rule_source(&rules)?, format),
-        Some(Command::Explain { rule, format, rules }) => {
-            crate::explain::explain(&rule_source(&rules)?, &rule, format)
-        }
+        Some(Command::Explain { rule, format, rules }) => crate::explain::explain(&rule_source(&rules)?, &rule, format),
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
     }
@@ -48,7 +46,10 @@ pub fn load_config(explicit: Option<&Path>, isolated: bool) -> Result<Option<Loa
     } else if let Some(p) = explicit {
         Some(p.to_path_buf())
     } else {
-        std::env::current_dir().ok().and_then(|d| config::discover(&d))
+        // Shown relative to the working directory when found in it (messages, notices).
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d).map(|p| p.strip_prefix(&d).map(Path::to_path_buf).unwrap_or(p)))
     };
     let Some(path) = path else { return Ok(None) };
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -60,7 +61,7 @@ pub fn load_config(explicit: Option<&Path>, isolated: bool) -> Result<Option<Loa
 pub fn registry_for(rules_dirs: &[PathBuf], config: Option<&LoadedConfig>) -> Result<Registry, String> {
     let mut dirs = rules_dirs.to_vec();
     if let Some(c) = config {
-        dirs.extend(config::extra_rule_dirs(&c.path, &c.file));
+        dirs.extend(config::extra_rule_dirs(&c.path, &c.text, &c.file).map_err(|e| e.to_string())?);
     }
     Registry::with_user_rules(&dirs).map_err(|e| e.to_string())
 }
@@ -113,13 +114,14 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     let registry = &registry;
     let settings = settings_with(&args, registry, config.as_ref())?;
     // Output destinations are settled before any work, so a bad --output fails fast.
-    let file_format = match (&args.output, args.format) {
-        (Some(_), Some(f)) => Some(f),
-        (Some(path), None) => Some(Format::from_file_name(path).ok_or_else(|| {
-            format!("cannot tell the format of `{}` from its name; pass --format", path.display())
-        })?),
-        (None, _) => None,
-    };
+    let file_format =
+        match (&args.output, args.format) {
+            (Some(_), Some(f)) => Some(f),
+            (Some(path), None) => Some(Format::from_file_name(path).ok_or_else(|| {
+                format!("cannot tell the format of `{}` from its name; pass --format", path.display())
+            })?),
+            (None, _) => None,
+        };
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::read).transpose()?;
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
@@ -174,13 +176,16 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     summary.suppressed = settings.suppress.suppressed();
     summary.baselined = baselined;
     let fail_on = args.fail_on.unwrap_or(Severity::Error);
-    let rule_severity: Vec<Severity> = registry
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| settings.severity[i].unwrap_or(r.record.severity))
-        .collect();
-    let run = Run { reports: &reports, summary: &summary, notices: &notices, registry, rule_severity: &rule_severity, fail_on };
+    let rule_severity: Vec<Severity> =
+        registry.rules.iter().enumerate().map(|(i, r)| settings.severity[i].unwrap_or(r.record.severity)).collect();
+    let run = Run {
+        reports: &reports,
+        summary: &summary,
+        notices: &notices,
+        registry,
+        rule_severity: &rule_severity,
+        fail_on,
+    };
 
     if let (Some(path), Some(format)) = (&args.output, file_format) {
         let write = || -> std::io::Result<()> {

@@ -228,11 +228,8 @@ impl Suppressions {
 
 /// `path` made absolute against the current directory and lexically normalised.
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -443,6 +440,53 @@ mod tests {
         assert_eq!(d[1].rules, vec!["CMK115", "trust-policy-resource"]);
         assert_eq!(d[1].reason, "reviewed by secops");
         assert_eq!((d[2].line, d[2].reason.as_str()), (4, ""));
+    }
+
+    fn diag(registry: &Registry, code: &str, text: &str, needle: &str) -> Diagnostic {
+        let r = registry.find(code).unwrap().record;
+        let at = text.find(needle).unwrap();
+        Diagnostic {
+            code: r.code,
+            name: r.name,
+            severity: r.severity,
+            message: format!("{code} finding"),
+            span: crate::source::Span::new(at, at + needle.len()),
+            labels: Vec::new(),
+            help: None,
+            kind: None,
+            pointer: String::new(),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn comments_in_yaml_suppress_their_line_and_the_next() {
+        let registry = Registry::builtin();
+        let settings = crate::config::Settings::defaults(&registry);
+        let text = "Resources:\n  PineconeRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          # cmek-lint: ignore[CMK115] account id is injected by the pipeline\n          - Principal: {AWS: 'arn:aws:iam::XXXXXXXXXXXX:role/a'}\n            Resource: '*' # cmek-lint: ignore[trust-policy-resource]: legacy stack, removed in Q3\n          - Principal: {AWS: 'arn:aws:iam::YYYYYYYYYYYY:role/b'} # cmek-lint: ignore[CMK116] wrong rule\n          # cmek-lint: ignore[CMK115]\n          - Principal: {AWS: 'arn:aws:iam::ZZZZZZZZZZZZ:role/c'} # cmek-lint: ignore[CMK999] typo\n";
+        let mut diags = vec![
+            diag(&registry, "CMK115", text, "XXXXXXXXXXXX"),
+            diag(&registry, "CMK116", text, "Resource: '*'"),
+            diag(&registry, "CMK115", text, "YYYYYYYYYYYY"),
+            diag(&registry, "CMK115", text, "ZZZZZZZZZZZZ"),
+        ];
+        apply(Path::new("stack.yaml"), text, &mut diags, &settings);
+        let left: Vec<&str> = diags.iter().map(|d| &text[d.span.range()]).collect();
+        assert_eq!(left, vec!["YYYYYYYYYYYY", "ZZZZZZZZZZZZ"]);
+        assert_eq!(settings.suppress.suppressed(), 2);
+        let notices: Vec<String> = settings.suppress.notices(&settings.enabled).iter().map(Notice::one_line).collect();
+        assert_eq!(
+            notices,
+            vec![
+                "stack.yaml:10:66: info: unused suppression comment: no CMK116 finding on this line or the next; remove it",
+                "stack.yaml:11:11: warning: suppression comment `ignore[CMK115]` has no reason and is not honoured: write `# cmek-lint: ignore[CMK115] <why>`",
+                "stack.yaml:12:66: warning: suppression comment names `CMK999`, which is no rule",
+            ]
+        );
+        // JSON files are never searched for comments.
+        let mut diags = vec![diag(&registry, "CMK115", text, "XXXXXXXXXXXX")];
+        apply(Path::new("stack.json"), text, &mut diags, &settings);
+        assert_eq!(diags.len(), 1);
     }
 
     #[test]

@@ -31,19 +31,28 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// One line of text with `code` spans as HTML (messages, help).
+fn inline(s: &str) -> String {
+    let escaped = escape(s);
+    if escaped.matches('`').count() < 2 {
+        return escaped;
+    }
+    let mut out = String::new();
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// Rule documentation (Markdown-ish: paragraphs and `code`) as HTML.
 fn prose(s: &str) -> String {
     let mut out = String::new();
     for para in s.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        out.push_str("<p>");
-        for (i, part) in escape(para).split('`').enumerate() {
-            if i % 2 == 1 {
-                let _ = write!(out, "<code>{part}</code>");
-            } else {
-                out.push_str(part);
-            }
-        }
-        out.push_str("</p>");
+        let _ = write!(out, "<p>{}</p>", inline(para));
     }
     out
 }
@@ -57,40 +66,54 @@ fn rank(s: Severity) -> u8 {
     }
 }
 
-/// Characters `from..to` (0-based, `to` exclusive, `None` = end of line) of `line` wrapped in
-/// `<mark class=…>`.
-fn marked(line: &str, from: usize, to: Option<usize>, class: &str) -> String {
+/// A line with several character ranges (`from..to`, `None` = end of line) marked; ranges that
+/// overlap an earlier one are dropped.
+fn marked_ranges(line: &str, mut ranges: Vec<(usize, Option<usize>, &str)>) -> String {
+    let len = line.chars().count();
+    ranges.sort_by_key(|r| r.0);
+    let mut out = String::new();
+    let mut at = 0;
     let chars: Vec<char> = line.chars().collect();
-    let from = from.min(chars.len());
-    let to = to.unwrap_or(chars.len()).clamp(from, chars.len());
     let part = |a: usize, b: usize| escape(&chars[a..b].iter().collect::<String>());
-    if from == to {
-        return format!("{}<mark class=\"{class} caret\"></mark>{}", part(0, from), part(from, chars.len()));
+    for (from, to, class) in ranges {
+        let from = from.min(len);
+        if from < at {
+            continue;
+        }
+        let to = to.unwrap_or(len).clamp(from, len);
+        out.push_str(&part(at, from));
+        if from == to {
+            let _ = write!(out, "<mark class=\"{class} caret\"></mark>");
+        } else {
+            let _ = write!(out, "<mark class=\"{class}\">{}</mark>", part(from, to));
+        }
+        at = to;
     }
-    format!("{}<mark class=\"{class}\">{}</mark>{}", part(0, from), part(from, to), part(to, chars.len()))
+    out.push_str(&part(at, len));
+    out
 }
 
 /// The snippet of a finding: its lines, numbered, with the primary span and labels marked.
 fn snippet(d: &Resolved) -> String {
     let width = d.lines.iter().map(|(n, _)| n.to_string().len()).max().unwrap_or(1);
+    let col = |c: u32| c.saturating_sub(1) as usize;
     let mut out = String::from("<pre class=\"snippet\">");
     for (n, text) in &d.lines {
         let n = *n;
-        let body = if n == d.start.line {
-            let to = (d.end.line == n).then(|| d.end.column.saturating_sub(1) as usize);
-            marked(text, d.start.column.saturating_sub(1) as usize, to, "primary")
+        let mut ranges = Vec::new();
+        if n == d.start.line {
+            ranges.push((col(d.start.column), (d.end.line == n).then(|| col(d.end.column)), "primary"));
         } else if n == d.end.line {
-            marked(text, 0, Some(d.end.column.saturating_sub(1) as usize), "primary")
-        } else if let Some(l) = d.labels.iter().find(|l| l.start.line == n) {
-            let to = (l.end.line == n).then(|| l.end.column.saturating_sub(1) as usize);
-            marked(text, l.start.column.saturating_sub(1) as usize, to, "label")
-        } else {
-            escape(text)
-        };
-        let _ = writeln!(out, "<span class=\"ln\">{n:>width$}</span> {body}");
+            ranges.push((0, Some(col(d.end.column)), "primary"));
+        }
+        for l in d.labels.iter().filter(|l| l.start.line == n) {
+            ranges.push((col(l.start.column), (l.end.line == n).then(|| col(l.end.column)), "label"));
+        }
+        let _ = writeln!(out, "<span class=\"ln\">{n:>width$}</span> {}", marked_ranges(text, ranges));
     }
     for l in &d.labels {
-        let _ = writeln!(out, "<span class=\"note\">{}:{}: {}</span>", l.start.line, l.start.column, escape(&l.message));
+        let _ =
+            writeln!(out, "<span class=\"note\">{}:{}: {}</span>", l.start.line, l.start.column, escape(&l.message));
     }
     out.push_str("</pre>");
     out
@@ -121,6 +144,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:24px}
 .bar-row{display:grid;grid-template-columns:minmax(120px,40%) 1fr 48px;gap:8px;align-items:center;margin:3px 0}
 .bar-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+#chart-file .bar-label{direction:rtl;text-align:left}
 .bar-track{background:var(--alt);border-radius:3px;height:14px;display:block}
 .bar{display:block;height:14px;border-radius:3px;background:#57606a}
 .bar.critical{background:var(--critical)}.bar.error{background:var(--error)}.bar.warning{background:var(--warning)}.bar.info{background:var(--info)}
@@ -321,7 +345,9 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
 
     // The findings table.
     page.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n<div class=\"controls\">\n");
-    page.push_str("<input id=\"q\" type=\"search\" placeholder=\"Filter by text, file, rule…\" aria-label=\"Filter findings\">\n");
+    page.push_str(
+        "<input id=\"q\" type=\"search\" placeholder=\"Filter by text, file, rule…\" aria-label=\"Filter findings\">\n",
+    );
     page.push_str("<select id=\"severity\" aria-label=\"Severity\"><option value=\"\">All severities</option>");
     for sev in ["critical", "error", "warning", "info"] {
         let _ = write!(page, "<option value=\"{sev}\">{sev}</option>");
@@ -343,7 +369,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
 <td><span class=\"badge {sev}\">{sev}</span></td>\
 <td><a href=\"#rule-{code}\">{code}</a><br><small>{name}</small></td>\
 <td class=\"loc\">{file}:{line}:{col}{origin}</td>\
-<td>{msg}<details><summary>Source and explanation</summary>{snippet}",
+<td>{msg_html}<details><summary>Source and explanation</summary>{snippet}",
                 sev = g.severity.as_str(),
                 rank = rank(g.severity),
                 code = escape(g.code),
@@ -352,10 +378,11 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
                 line = d.start.line,
                 col = d.start.column,
                 msg = escape(&g.message),
+                msg_html = inline(&g.message),
                 snippet = snippet(d),
             );
             if let Some(h) = &g.help {
-                let _ = write!(page, "<p class=\"help\"><b>Help:</b> {}</p>", escape(h));
+                let _ = write!(page, "<p class=\"help\"><b>Help:</b> {}</p>", inline(h));
             }
             if !g.pointer.is_empty() {
                 let _ = write!(page, "<p class=\"help\"><b>Pointer:</b> <code>{}</code></p>", escape(&g.pointer));
@@ -413,13 +440,24 @@ mod tests {
 
     #[test]
     fn marks_spans_by_character() {
-        assert_eq!(marked("ab<é>cd", 2, Some(5), "primary"), "ab<mark class=\"primary\">&lt;é&gt;</mark>cd");
-        assert_eq!(marked("abc", 1, None, "label"), "a<mark class=\"label\">bc</mark>");
-        assert!(marked("abc", 3, Some(3), "primary").contains("caret"));
+        assert_eq!(
+            marked_ranges("ab<é>cd", vec![(2, Some(5), "primary")]),
+            "ab<mark class=\"primary\">&lt;é&gt;</mark>cd"
+        );
+        assert_eq!(marked_ranges("abc", vec![(1, None, "label")]), "a<mark class=\"label\">bc</mark>");
+        assert!(marked_ranges("abc", vec![(3, Some(3), "primary")]).contains("caret"));
+        // two ranges on one line, given out of order; an overlapping one is dropped
+        assert_eq!(
+            marked_ranges("a b c", vec![(4, Some(5), "primary"), (0, Some(1), "label"), (0, Some(5), "label")]),
+            "<mark class=\"label\">a</mark> b <mark class=\"primary\">c</mark>"
+        );
     }
 
     #[test]
     fn prose_escapes_and_formats_code() {
-        assert_eq!(prose("Use `kms:*` <carefully>.\n\nAgain."), "<p>Use <code>kms:*</code> &lt;carefully&gt;.</p><p>Again.</p>");
+        assert_eq!(
+            prose("Use `kms:*` <carefully>.\n\nAgain."),
+            "<p>Use <code>kms:*</code> &lt;carefully&gt;.</p><p>Again.</p>"
+        );
     }
 }

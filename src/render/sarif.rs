@@ -13,7 +13,8 @@ use crate::source::LineCol;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
-pub const SARIF_SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+pub const SARIF_SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// SARIF result level.
 fn level(s: Severity) -> &'static str {

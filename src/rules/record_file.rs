@@ -128,7 +128,10 @@ impl RecordFile {
             ));
         }
         if !is_name(name) {
-            return Err((self.name.span().start, format!("name `{name}` must be kebab-case (e.g. `key-admin-wildcard`)")));
+            return Err((
+                self.name.span().start,
+                format!("name `{name}` must be kebab-case (e.g. `key-admin-wildcard`)"),
+            ));
         }
         let expected = format!("{code}-{name}");
         if file_stem != expected {
