@@ -107,8 +107,8 @@ struct BaselineFile {
 
 /// A report's path as the baseline records it: relative to `base` (the baseline's folder) when
 /// inside it, with `/` separators.
-fn baseline_path(report_path: &str, base: &Path) -> String {
-    let abs = crate::suppress::absolute(Path::new(report_path));
+fn baseline_path(report_path: &str, base: &Path, cwd: &Path) -> String {
+    let abs = crate::suppress::absolute_in(cwd, Path::new(report_path));
     let rel = abs.strip_prefix(base).map(Path::to_path_buf).unwrap_or(abs);
     rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
 }
@@ -120,9 +120,10 @@ fn base_of(baseline: &Path) -> PathBuf {
 /// Write the findings of `reports` to `path`; returns how many were written.
 pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
     let base = base_of(path);
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut findings = Vec::new();
     for r in reports {
-        let file = baseline_path(&r.path, &base);
+        let file = baseline_path(&r.path, &base, &cwd);
         for (d, fp) in r.diagnostics.iter().zip(fingerprints(r)) {
             findings.push(BaselineEntry {
                 file: file.clone(),
@@ -172,8 +173,9 @@ impl Baseline {
         let mut removed = 0;
         let mut checked_files = BTreeSet::new();
         let mut hit: BTreeSet<(String, String)> = BTreeSet::new();
+        let cwd = std::env::current_dir().unwrap_or_default();
         for r in reports.iter_mut() {
-            let file = baseline_path(&r.path, &self.base);
+            let file = baseline_path(&r.path, &self.base, &cwd);
             let fps = fingerprints(r);
             let mut keep = fps.iter().map(|fp| {
                 let key = (file.clone(), fp.clone());

@@ -157,15 +157,19 @@ pub struct Suppressions {
     pub root: PathBuf,
     /// `(code, name)` of every rule, in registry order (to recognise names in comments).
     known: Vec<(&'static str, &'static str)>,
+    /// The working directory, read once.
+    cwd: PathBuf,
     suppressed: AtomicUsize,
     notices: Mutex<Vec<Notice>>,
 }
 
 impl Suppressions {
     pub fn new(registry: &Registry) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
         Suppressions {
             entries: Vec::new(),
-            root: absolute(Path::new(".")),
+            root: cwd.clone(),
+            cwd,
             known: registry.rules.iter().map(|r| (r.record.code, r.record.name)).collect(),
             suppressed: AtomicUsize::new(0),
             notices: Mutex::new(Vec::new()),
@@ -228,8 +232,12 @@ impl Suppressions {
 
 /// `path` made absolute against the current directory and lexically normalised.
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined =
-        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    absolute_in(&std::env::current_dir().unwrap_or_default(), path)
+}
+
+/// `path` made absolute against `cwd` and lexically normalised.
+pub fn absolute_in(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -308,7 +316,7 @@ pub fn apply(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>, setting
     }
     let mut matching: Vec<&Entry> = Vec::new();
     if !s.entries.is_empty() {
-        let abs = absolute(path);
+        let abs = absolute_in(&s.cwd, path);
         let rel = abs.strip_prefix(&s.root).unwrap_or(&abs).to_path_buf();
         for e in &s.entries {
             if e.matcher.is_match(&rel) || e.matcher.is_match(path) {

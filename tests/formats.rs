@@ -471,3 +471,28 @@ fn html_report_sorts_and_filters_in_headless_chromium() {
     assert_eq!(keys, sorted, "rows not sorted by location, descending");
     assert!(dom.contains("aria-sort=\"descending\""));
 }
+
+#[test]
+fn skip_non_policy_files_treats_named_files_like_walked_ones() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "trust.json", BAD);
+    write(t.path(), "tsconfig.json", "{\n  // comments are fine here\n  \"compilerOptions\": {},\n}\n");
+    write(t.path(), "package.json", "{\"name\": \"x\"}");
+    // Named explicitly, non-policy files are reported (CMK009).
+    let o = run_in(t.path(), &["trust.json", "tsconfig.json", "package.json", "--format", "concise"]);
+    let out = stdout(&o);
+    assert!(out.contains("tsconfig.json:1:1: info[CMK009]") && out.contains("package.json:1:1: info[CMK009]"), "{out}");
+    // As pre-commit names them: only the policy is checked.
+    let o = run_in(
+        t.path(),
+        &["trust.json", "tsconfig.json", "package.json", "--format", "concise", "--skip-non-policy-files"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("trust.json:") && !out.contains("tsconfig.json") && !out.contains("package.json"), "{out}");
+    assert!(
+        stderr(&o).contains("Checked 1 file (1 policy) in") && stderr(&o).contains("2 without policies skipped"),
+        "{}",
+        stderr(&o)
+    );
+}

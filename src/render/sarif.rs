@@ -153,16 +153,19 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
                 Some(h) => format!("{}\nhelp: {h}", g.message),
                 None => g.message.clone(),
             };
-            let mut result = json!({
-                "ruleId": g.code,
+            let mut result = json!({ "ruleId": g.code });
+            if let Some(i) = index_of(g.code) {
+                result["ruleIndex"] = json!(i);
+            }
+            let rest = json!({
                 "level": level(g.severity),
                 "message": { "text": text },
                 "locations": [primary_location(&uri, d)],
                 "partialFingerprints": { FINGERPRINT_KEY: fp },
                 "properties": { "severity": g.severity.as_str(), "pointer": g.pointer },
             });
-            if let Some(i) = index_of(g.code) {
-                result["ruleIndex"] = json!(i);
+            if let (Value::Object(r), Value::Object(more)) = (&mut result, rest) {
+                r.extend(more);
             }
             if let Some(k) = g.kind {
                 result["properties"]["policyKind"] = json!(k.as_str());
