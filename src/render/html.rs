@@ -152,7 +152,9 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .controls{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin:8px 0}
 .controls input,.controls select{font:inherit;padding:4px 6px;border:1px solid var(--line);border-radius:4px}
 #q{min-width:260px}
-table{border-collapse:collapse;width:100%}
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+th:nth-child(1){width:90px}th:nth-child(2){width:150px}th:nth-child(3){width:200px}
+td{overflow-wrap:anywhere}
 th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:6px 8px}
 th{background:var(--alt);cursor:pointer;user-select:none;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
@@ -309,7 +311,13 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         page.push_str("<p>No findings.</p>\n");
     }
     for (code, n, name) in &rules {
-        let sev = run.registry.find(code).map_or(Severity::Error, |r| r.record.severity);
+        let sev = run
+            .registry
+            .rules
+            .iter()
+            .position(|r| r.record.code == *code)
+            .and_then(|i| run.rule_severity.get(i).copied())
+            .unwrap_or(Severity::Error);
         let label = format!("{} <small>{}</small>", escape(code), escape(name));
         bar(&mut page, &label, Some(&format!("#rule={code}")), *n, max, sev.as_str());
     }
@@ -391,7 +399,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
                 let _ = write!(
                     page,
                     "<h4>Rule: {}</h4><h4>Why it matters</h4>{}<h4>How to fix</h4>{}",
-                    escape(rec.summary),
+                    inline(rec.summary),
                     prose(rec.why),
                     prose(rec.fix)
                 );
