@@ -1,55 +1,28 @@
 //! Embeds the rule records of `rules/*.toml` into the binary as static data, validating them
 //! on the way (a malformed record fails the build with the file and the reason).
 
-use serde::Deserialize;
 use std::fmt::Write as _;
 use std::path::Path;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Record {
-    code: String,
-    name: String,
-    severity: String,
-    #[serde(default)]
-    kinds: Vec<String>,
-    #[serde(default = "policy_scope")]
-    scope: String,
-    summary: String,
-    why: String,
-    fix: String,
-    bad: String,
-    good: String,
-    example_kind: Option<String>,
-    example_config: Option<String>,
-    check: Option<Check>,
-}
+// The record format, shared with the library (which loads user rule directories with it).
+#[allow(dead_code)]
+#[path = "src/rules/record_file.rs"]
+mod record_file;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Check {
-    select: String,
-    matches: Option<String>,
-    not_matches: Option<String>,
-    message: String,
-}
+use record_file::{KindName, RecordFile, ScopeName, SeverityName};
 
-fn policy_scope() -> String {
-    "policy".into()
-}
-
-fn kind(k: &str, file: &str) -> String {
+fn kind(k: KindName) -> &'static str {
     match k {
-        "trust" => "PolicyKind::Trust".into(),
-        "key" => "PolicyKind::Key".into(),
-        "identity" => "PolicyKind::Identity".into(),
-        "resource" => "PolicyKind::Resource".into(),
-        other => panic!("{file}: unknown policy kind `{other}`"),
+        KindName::Trust => "PolicyKind::Trust",
+        KindName::Key => "PolicyKind::Key",
+        KindName::Identity => "PolicyKind::Identity",
+        KindName::Resource => "PolicyKind::Resource",
     }
 }
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/rules/record_file.rs");
     let dir = Path::new("rules");
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .expect("rules/ directory")
@@ -64,47 +37,45 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         let file = path.display().to_string();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let r: Record = toml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let r = RecordFile::parse(&text).unwrap_or_else(|(_, e)| panic!("{file}: {e}"));
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-        assert_eq!(stem, format!("{}-{}", r.code, r.name), "{file}: file name must be <code>-<name>.toml");
-        assert!(seen.insert(r.code.clone()), "{file}: duplicate code {}", r.code);
-        let severity = match r.severity.as_str() {
-            "info" => "Info",
-            "warning" => "Warning",
-            "error" => "Error",
-            "critical" => "Critical",
-            s => panic!("{file}: unknown severity `{s}`"),
+        r.check_identity(&stem).unwrap_or_else(|(_, e)| panic!("{file}: {e}"));
+        assert!(seen.insert(r.code.get_ref().clone()), "{file}: duplicate code {}", r.code.get_ref());
+        let severity = match r.severity {
+            SeverityName::Info => "Info",
+            SeverityName::Warning => "Warning",
+            SeverityName::Error => "Error",
+            SeverityName::Critical => "Critical",
         };
-        let scope = match r.scope.as_str() {
-            "file" => "File",
-            "policy" => "Policy",
-            "key" => "Key",
-            s => panic!("{file}: unknown scope `{s}`"),
+        let scope = match r.scope {
+            ScopeName::File => "File",
+            ScopeName::Policy => "Policy",
+            ScopeName::Key => "Key",
         };
-        let kinds: Vec<String> = r.kinds.iter().map(|k| kind(k, &file)).collect();
-        let opt = |o: &Option<String>| o.as_ref().map_or("None".to_string(), |s| format!("Some({s:?})"));
+        let kinds: Vec<&str> = r.kinds.iter().map(|k| kind(*k)).collect();
+        let opt = |o: Option<&String>| o.map_or("None".to_string(), |s| format!("Some({s:?})"));
         let check = r.check.as_ref().map_or("None".to_string(), |c| {
             format!(
                 "Some(DeclarativeSpec {{ select: {:?}, matches: {}, not_matches: {}, message: {:?} }})",
-                c.select,
-                opt(&c.matches),
-                opt(&c.not_matches),
-                c.message
+                c.select.get_ref(),
+                opt(c.matches.as_ref().map(|m| m.get_ref())),
+                opt(c.not_matches.as_ref().map(|m| m.get_ref())),
+                c.message.get_ref()
             )
         });
-        let example_kind = r.example_kind.as_ref().map_or("None".to_string(), |k| format!("Some({})", kind(k, &file)));
+        let example_kind = r.example_kind.map_or("None".to_string(), |k| format!("Some({})", kind(k)));
         writeln!(
             out,
             "    RuleRecord {{ code: {:?}, name: {:?}, severity: Severity::{severity}, kinds: &[{}], scope: Scope::{scope}, summary: {:?}, why: {:?}, fix: {:?}, bad: {:?}, good: {:?}, example_kind: {example_kind}, example_config: {}, check: {check} }},",
-            r.code,
-            r.name,
+            r.code.get_ref(),
+            r.name.get_ref(),
             kinds.join(", "),
             r.summary.trim(),
             r.why.trim(),
             r.fix.trim(),
             r.bad.trim(),
             r.good.trim(),
-            opt(&r.example_config),
+            opt(r.example_config.as_ref()),
         )
         .unwrap();
     }

@@ -24,6 +24,8 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+// `Check` is much larger than the others; the command line is parsed once per process.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check policy files and directories (the default command).
@@ -33,6 +35,8 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
+        #[command(flatten)]
+        rules: RuleSource,
     },
     /// Show a rule's full record: what it checks, why, how to fix, examples.
     Explain {
@@ -41,7 +45,24 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
+        #[command(flatten)]
+        rules: RuleSource,
     },
+}
+
+/// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule
+/// directories from the flags and from the config file's `[rules] extra`.
+#[derive(Args, Debug, Default, Clone)]
+pub struct RuleSource {
+    /// Also load the user rule records of this directory (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Vec<PathBuf>,
+    /// Use this configuration file instead of looking for cmek-lint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,9 +75,27 @@ pub enum RulesFormat {
 pub struct CheckArgs {
     /// Files or directories to check; `-` reads standard input. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format. With --output, the format of the file (default: implied by its
+    /// extension: .sarif, .html, .xml, .json).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Write the --format output to FILE; the terminal still gets the human output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report only findings not recorded in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE as the baseline, and exit 0 (unless a file could
+    /// not be checked).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Also load the user rule records of this directory (repeatable; see docs/user-rules.md).
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Vec<PathBuf>,
+    /// Skip files named on the command line that hold no policy, as when walking a directory,
+    /// instead of reporting them (for pre-commit, which names every matching file).
+    #[arg(long)]
+    pub skip_non_policy_files: bool,
     /// Use this configuration file instead of looking for cmek-lint.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -31,6 +31,9 @@ pub struct ConfigFile {
     pub limits: LimitsSection,
     #[serde(default, rename = "per-file")]
     pub per_file: Vec<PerFileSection>,
+    /// `[[suppress]]` entries (see `crate::suppress`).
+    #[serde(default)]
+    pub suppress: Vec<SuppressSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +63,9 @@ pub struct RulesSection {
     /// Severity overrides: `CMK101 = "error"`.
     #[serde(default)]
     pub severity: BTreeMap<String, Spanned<String>>,
+    /// Directories of user rule records, relative to the config file's folder.
+    #[serde(default)]
+    pub extra: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -78,6 +84,21 @@ pub struct PerFileSection {
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
     pub kind: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressSection {
+    /// Rule code, code prefix or name.
+    pub rule: Spanned<String>,
+    /// Glob of the files it covers, relative to the config file's folder.
+    pub path: Spanned<String>,
+    /// RFC 6901 pointer of the node it covers (and everything inside it).
+    pub pointer: Option<Spanned<String>>,
+    /// Why the finding is accepted (required).
+    pub reason: Spanned<String>,
+    /// Last day the suppression applies: a TOML date (`2026-06-30`) or a string.
+    pub expires: Option<Spanned<toml::Value>>,
 }
 
 /// A configuration error, positioned in the config file.
@@ -121,6 +142,8 @@ pub struct Settings {
     pub forced_kind: Option<PolicyKind>,
     /// Directory that per-file globs are relative to.
     pub root: PathBuf,
+    /// `[[suppress]]` entries and what they did (see `crate::suppress`).
+    pub suppress: crate::suppress::Suppressions,
 }
 
 impl Settings {
@@ -137,6 +160,7 @@ impl Settings {
             per_file: Vec::new(),
             forced_kind: None,
             root: PathBuf::from("."),
+            suppress: crate::suppress::Suppressions::new(registry),
         }
     }
 
@@ -173,16 +197,53 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (lc.line as usize, lc.column as usize)
 }
 
+/// Parse a config text (syntax and shape only; [`apply_parsed`] checks the values).
+pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = position(text, e.span().map_or(0, |s| s.start));
+        ConfigError { path: path.to_path_buf(), line, column, message: e.message().to_string() }
+    })
+}
+
+/// The user rule directories of `[rules] extra`, resolved against the config file's folder;
+/// one that does not exist is an error at its position.
+pub fn extra_rule_dirs(path: &Path, text: &str, file: &ConfigFile) -> Result<Vec<PathBuf>, ConfigError> {
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut dirs = Vec::new();
+    for d in &file.rules.extra {
+        let dir = base.join(d.get_ref());
+        if !dir.is_dir() {
+            let (line, column) = position(text, d.span().start);
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!("rules directory `{}` does not exist", d.get_ref()),
+            });
+        }
+        dirs.push(dir);
+    }
+    Ok(dirs)
+}
+
 /// Parse a config text and apply it onto `settings`.
 pub fn apply(path: &Path, text: &str, registry: &Registry, settings: &mut Settings) -> Result<(), ConfigError> {
+    let file = parse(path, text)?;
+    apply_parsed(path, text, &file, registry, settings)
+}
+
+/// Apply a parsed config onto `settings`, checking every value against `registry`.
+pub fn apply_parsed(
+    path: &Path,
+    text: &str,
+    file: &ConfigFile,
+    registry: &Registry,
+    settings: &mut Settings,
+) -> Result<(), ConfigError> {
     let err_at = |offset: usize, message: String| {
         let (line, column) = position(text, offset);
         ConfigError { path: path.to_path_buf(), line, column, message }
     };
-    let file: ConfigFile = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        err_at(offset, e.message().to_string())
-    })?;
 
     if let Some(acct) = &file.pinecone.account_id {
         if !crate::policy::arn::is_account_id(acct.get_ref()) {
@@ -279,6 +340,55 @@ pub fn apply(path: &Path, text: &str, registry: &Registry, settings: &mut Settin
     }
     if let Some(dir) = path.parent() {
         settings.root = dir.to_path_buf();
+    }
+    settings.suppress.root = crate::suppress::absolute(path.parent().unwrap_or(Path::new("")));
+    let today = crate::suppress::Date::today();
+    for entry in &file.suppress {
+        let hits = resolve(&entry.rule)?;
+        let codes = hits.iter().map(|&i| registry.rules[i].record.code).collect();
+        let matcher = Glob::new(entry.path.get_ref())
+            .map_err(|e| err_at(entry.path.span().start, format!("invalid glob: {e}")))?
+            .compile_matcher();
+        let pointer = match &entry.pointer {
+            Some(p) if !(p.get_ref().is_empty() || p.get_ref().starts_with('/')) => {
+                return Err(err_at(
+                    p.span().start,
+                    format!("`pointer` must be a JSON pointer starting with `/`, found `{}`", p.get_ref()),
+                ));
+            }
+            Some(p) => Some(p.get_ref().clone()),
+            None => None,
+        };
+        if entry.reason.get_ref().trim().is_empty() {
+            return Err(err_at(entry.reason.span().start, "`reason` must say why the finding is accepted".into()));
+        }
+        let expires = match &entry.expires {
+            None => None,
+            Some(v) => {
+                let text_value = match v.get_ref() {
+                    toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Some(crate::suppress::Date::parse(&text_value).ok_or_else(|| {
+                    err_at(v.span().start, format!("`expires` must be a date `YYYY-MM-DD`, found `{text_value}`"))
+                })?)
+            }
+        };
+        let (line, column) = position(text, entry.rule.span().start);
+        settings.suppress.entries.push(crate::suppress::Entry::new(
+            entry.rule.get_ref().clone(),
+            codes,
+            entry.path.get_ref().clone(),
+            matcher,
+            pointer,
+            entry.reason.get_ref().trim().to_string(),
+            expires,
+            path.to_path_buf(),
+            line,
+            column,
+            today,
+        ));
     }
     Ok(())
 }

@@ -535,6 +535,9 @@ impl<'a> FileRun<'a> {
     }
 
     fn finish(mut self, text: &str) -> FileReport {
+        // Suppressions (`[[suppress]]` entries, `# cmek-lint: ignore[...]` comments in YAML/HCL)
+        // need the file's text; a no-op for JSON files when the config has no entries.
+        crate::suppress::apply(self.path, text, &mut self.diagnostics, self.settings);
         self.diagnostics.sort_by(|a, b| (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end)));
         self.diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         let index = LineIndex::new(text);

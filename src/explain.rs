@@ -113,3 +113,37 @@ pub fn readme_table(registry: &Registry) -> String {
     }
     s
 }
+
+/// Where a rule's generated page lives, relative to the repository root.
+pub fn doc_path(r: &RuleRecord) -> String {
+    format!("docs/rules/{}-{}.md", r.code, r.name)
+}
+
+/// A rule's generated documentation page (`docs/rules/<CODE>-<name>.md`).
+pub fn doc_page(r: &RuleRecord) -> String {
+    format!(
+        "<!-- Generated from rules/{code}-{name}.toml by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n{body}\n## Silencing it\n\nDisable it with `--ignore {code}` or `[rules] ignore = [\"{code}\"]`; accept one finding with a `[[suppress]]` entry (`rule = \"{code}\"`, a path glob, a reason and optionally an expiry) or a baseline: see [suppressions](../suppressions.md).\n",
+        code = r.code,
+        name = r.name,
+        body = markdown(r),
+    )
+}
+
+/// The index of the generated rule pages (`docs/rules/README.md`).
+pub fn doc_index(registry: &Registry) -> String {
+    let mut s = String::from(
+        "<!-- Generated from rules/*.toml by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n# Rules\n\nEvery built-in rule, with what it checks, why it matters, how to fix it, and a bad and a good\nexample (the test suite checks that the bad example fires and the good one does not).\n`cmek-lint explain CODE` prints the same page.\n\n| code | name | severity | applies to | summary |\n|---|---|---|---|---|\n",
+    );
+    for r in &registry.rules {
+        let r = r.record;
+        s.push_str(&format!(
+            "| [{code}]({code}-{name}.md) | `{name}` | {sev} | {kinds} | {summary} |\n",
+            code = r.code,
+            name = r.name,
+            sev = r.severity.as_str(),
+            kinds = kinds_label(r),
+            summary = r.summary.replace('|', "\\|")
+        ));
+    }
+    s
+}

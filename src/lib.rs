@@ -5,6 +5,7 @@
 //! span-preserving [`json`] parse → [`policy`] model → [`rules`] → [`diagnostic`]s →
 //! [`render`]. A rule never renders; a renderer never decides.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -18,6 +19,7 @@ pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 
 pub mod data;
 mod run;

@@ -1,13 +1,13 @@
 //! Turning command-line arguments into a run: settings, discovery, checking, output, exit code.
 
-use crate::cli::{CheckArgs, Cli, Command};
-use crate::config::{self, Settings};
+use crate::cli::{CheckArgs, Cli, Command, RuleSource};
+use crate::config::{self, ConfigFile, Settings};
 use crate::diagnostic::{FileReport, Severity};
 use crate::engine::{self, Input};
-use crate::render::{self, Format, RenderOptions, Summary};
+use crate::render::{self, Format, Notice, RenderOptions, Run, Summary};
 use crate::rules::Registry;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Process exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,28 +23,59 @@ pub enum ExitStatus {
 
 /// Run the command line. `Err` carries a one-line message for exit code 2.
 pub fn run(cli: Cli) -> Result<ExitStatus, String> {
-    let registry = Registry::builtin();
     match cli.command {
-        Some(Command::Rules { format }) => crate::explain::rules(&registry, format),
-        Some(Command::Explain { rule, format }) => crate::explain::explain(&registry, &rule, format),
-        Some(Command::Check(args)) => check(args, &registry),
-        None => check(cli.check, &registry),
+        Some(Command::Rules { format, rules }) => crate::explain::rules(&rule_source(&rules)?, format),
+        Some(Command::Explain { rule, format, rules }) => crate::explain::explain(&rule_source(&rules)?, &rule, format),
+        Some(Command::Check(args)) => check(args),
+        None => check(cli.check),
     }
 }
 
-/// Build the settings of a check run: defaults, then the config file, then the flags.
-pub fn settings_for(args: &CheckArgs, registry: &Registry) -> Result<Settings, String> {
-    let mut settings = Settings::defaults(registry);
-    let config_path = if args.isolated {
+/// A config file read and parsed (shape only; values are checked when applied).
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    pub text: String,
+    pub file: ConfigFile,
+}
+
+/// Find, read and parse the config file of a run: `--config`, else `cmek-lint.toml` in the
+/// working directory or an ancestor; none with `--isolated`.
+pub fn load_config(explicit: Option<&Path>, isolated: bool) -> Result<Option<LoadedConfig>, String> {
+    let path = if isolated {
         None
-    } else if let Some(p) = &args.config {
-        Some(p.clone())
+    } else if let Some(p) = explicit {
+        Some(p.to_path_buf())
     } else {
-        std::env::current_dir().ok().and_then(|d| config::discover(&d))
+        // Shown relative to the working directory when found in it (messages, notices).
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d).map(|p| p.strip_prefix(&d).map(Path::to_path_buf).unwrap_or(p)))
     };
-    if let Some(path) = config_path {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        config::apply(&path, &text, registry, &mut settings).map_err(|e| e.to_string())?;
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = config::parse(&path, &text).map_err(|e| e.to_string())?;
+    Ok(Some(LoadedConfig { path, text, file }))
+}
+
+/// The rules of a run: built-in, plus `--rules-dir` directories, plus `[rules] extra`.
+pub fn registry_for(rules_dirs: &[PathBuf], config: Option<&LoadedConfig>) -> Result<Registry, String> {
+    let mut dirs = rules_dirs.to_vec();
+    if let Some(c) = config {
+        dirs.extend(config::extra_rule_dirs(&c.path, &c.text, &c.file).map_err(|e| e.to_string())?);
+    }
+    Registry::with_user_rules(&dirs).map_err(|e| e.to_string())
+}
+
+fn rule_source(src: &RuleSource) -> Result<Registry, String> {
+    let config = load_config(src.config.as_deref(), src.isolated)?;
+    registry_for(&src.rules_dir, config.as_ref())
+}
+
+/// Build the settings of a check run: defaults, then the config file, then the flags.
+fn settings_with(args: &CheckArgs, registry: &Registry, config: Option<&LoadedConfig>) -> Result<Settings, String> {
+    let mut settings = Settings::defaults(registry);
+    if let Some(c) = config {
+        config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings).map_err(|e| e.to_string())?;
     }
     if !args.select.is_empty() {
         settings.enabled.iter_mut().for_each(|e| *e = false);
@@ -76,9 +107,22 @@ pub fn settings_for(args: &CheckArgs, registry: &Registry) -> Result<Settings, S
     Ok(settings)
 }
 
-fn check(args: CheckArgs, registry: &Registry) -> Result<ExitStatus, String> {
+fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     let started = std::time::Instant::now();
-    let settings = settings_for(&args, registry)?;
+    let config = load_config(args.config.as_deref(), args.isolated)?;
+    let registry = registry_for(&args.rules_dir, config.as_ref())?;
+    let registry = &registry;
+    let settings = settings_with(&args, registry, config.as_ref())?;
+    // Output destinations are settled before any work, so a bad --output fails fast.
+    let file_format =
+        match (&args.output, args.format) {
+            (Some(_), Some(f)) => Some(f),
+            (Some(path), None) => Some(Format::from_file_name(path).ok_or_else(|| {
+                format!("cannot tell the format of `{}` from its name; pass --format", path.display())
+            })?),
+            (None, _) => None,
+        };
+    let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::read).transpose()?;
     let threads = args.jobs.unwrap_or(0);
     if threads > 0 {
         // A second initialisation (in tests) keeps the first pool; that is fine.
@@ -101,37 +145,89 @@ fn check(args: CheckArgs, registry: &Registry) -> Result<ExitStatus, String> {
         let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
         reports.push(engine::check_guarded(Input::Text { name: &name, text }, registry, &settings));
     }
-    let list: Vec<(PathBuf, bool)> = candidates.into_iter().map(|c| (c.path, c.explicit)).collect();
+    let list: Vec<(PathBuf, bool)> =
+        candidates.into_iter().map(|c| (c.path, c.explicit && !args.skip_non_policy_files)).collect();
     reports.extend(engine::check_files(&list, registry, &settings));
     if !walk_errors.is_empty() {
         reports.push(FileReport { path: String::new(), errors: walk_errors, ..Default::default() });
     }
+    let has_errors = reports.iter().any(|r| !r.errors.is_empty());
 
-    let summary = Summary::new(&reports, started.elapsed().as_millis());
-    let format = args.format.unwrap_or(Format::Human);
+    let mut notices: Vec<Notice> = settings.suppress.notices(&settings.enabled);
+    let mut written_baseline = None;
+    if let Some(path) = &args.write_baseline {
+        if has_errors {
+            return Err(format!(
+                "not writing baseline {}: some files could not be checked ({})",
+                path.display(),
+                reports.iter().flat_map(|r| r.errors.iter()).next().map_or("", String::as_str)
+            ));
+        }
+        written_baseline = Some((path, crate::baseline::write(path, &reports)?));
+    }
+    let mut baselined = 0;
+    if let Some(b) = &baseline {
+        let (removed, notice) = b.filter(&mut reports);
+        baselined = removed;
+        notices.extend(notice);
+    }
+
+    let mut summary = Summary::new(&reports, started.elapsed().as_millis());
+    summary.suppressed = settings.suppress.suppressed();
+    summary.baselined = baselined;
+    let fail_on = args.fail_on.unwrap_or(Severity::Error);
+    let rule_severity: Vec<Severity> =
+        registry.rules.iter().enumerate().map(|(i, r)| settings.severity[i].unwrap_or(r.record.severity)).collect();
+    let run = Run {
+        reports: &reports,
+        summary: &summary,
+        notices: &notices,
+        registry,
+        rule_severity: &rule_severity,
+        fail_on,
+    };
+
+    if let (Some(path), Some(format)) = (&args.output, file_format) {
+        let write = || -> std::io::Result<()> {
+            let file = std::fs::File::create(path)?;
+            let mut w = std::io::BufWriter::new(file);
+            render::render(format, &run, &RenderOptions { color: false }, &mut w)?;
+            w.flush()
+        };
+        write().map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    let format = if args.output.is_some() { Format::Human } else { args.format.unwrap_or(Format::Human) };
     let color =
         !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written =
-        render::render(format, &reports, &summary, &RenderOptions { color }, &mut out).and_then(|()| out.flush());
+    let written = render::render(format, &run, &RenderOptions { color }, &mut out).and_then(|()| out.flush());
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(format!("writing output: {e}"));
         }
     }
-    let errors: Vec<&String> = reports.iter().flat_map(|r| r.errors.iter()).collect();
-    for e in &errors {
+    for e in reports.iter().flat_map(|r| r.errors.iter()) {
         eprintln!("cmek-lint: error: {e}");
     }
-    if !args.quiet && format != Format::Json {
+    if matches!(format, Format::Human | Format::Concise) {
+        for n in &notices {
+            eprintln!("{}", n.one_line());
+        }
+    }
+    if !args.quiet && format.is_human() {
         eprintln!("{}", render::summary_line(&summary));
     }
+    if let Some((path, n)) = written_baseline {
+        eprintln!("Wrote {n} finding{} to baseline {}", if n == 1 { "" } else { "s" }, path.display());
+    }
 
-    if !errors.is_empty() {
+    if has_errors {
         return Ok(ExitStatus::Error);
     }
-    let fail_on = args.fail_on.unwrap_or(Severity::Error);
+    if args.write_baseline.is_some() {
+        return Ok(ExitStatus::Success);
+    }
     let failing = engine::max_severity(&reports).is_some_and(|s| s >= fail_on);
     Ok(if failing && !args.exit_zero { ExitStatus::Failure } else { ExitStatus::Success })
 }

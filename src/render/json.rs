@@ -1,7 +1,7 @@
 //! The versioned JSON output (`--format json`). The schema is documented in the README; bump
 //! [`SCHEMA_VERSION`] on any incompatible change.
 
-use super::Summary;
+use super::{Notice, Summary};
 use crate::diagnostic::FileReport;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -14,6 +14,8 @@ struct Output<'a> {
     tool: Tool,
     diagnostics: Vec<Entry<'a>>,
     errors: Vec<&'a str>,
+    /// Added in 0.1 within version 1: messages about the run (expired or unused suppressions).
+    notices: &'a [Notice],
     summary: &'a Summary,
 }
 
@@ -54,7 +56,7 @@ struct LabelOut<'a> {
     length: u32,
 }
 
-pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(reports: &[FileReport], summary: &Summary, notices: &[Notice], out: &mut dyn Write) -> io::Result<()> {
     let mut diagnostics = Vec::new();
     for r in reports {
         for d in &r.diagnostics {
@@ -98,6 +100,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
         tool: Tool { name: "cmek-lint", version: env!("CARGO_PKG_VERSION") },
         diagnostics,
         errors,
+        notices,
         summary,
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

@@ -2,10 +2,15 @@
 //! decide nothing about them.
 
 mod concise;
+mod github;
+mod html;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use crate::diagnostic::{FileReport, Severity};
+use crate::rules::Registry;
 use std::io::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -14,8 +19,76 @@ pub enum Format {
     Human,
     /// One line per finding: `path:line:col: severity[CODE] message`.
     Concise,
-    /// One versioned JSON document (schema in the README).
+    /// One versioned JSON document (schema in docs/output-formats.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// JUnit XML: one test case per file, one failure per finding.
+    Junit,
+    /// A self-contained HTML audit report (use with --output).
+    Html,
+}
+
+impl Format {
+    /// Formats read by people on a terminal (the summary line goes with them on stderr).
+    pub fn is_human(self) -> bool {
+        matches!(self, Format::Human | Format::Concise | Format::Github)
+    }
+
+    /// The format a file name implies (`--output report.html` without `--format`).
+    pub fn from_file_name(path: &std::path::Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        Some(if name.ends_with(".sarif") || name.ends_with(".sarif.json") {
+            Format::Sarif
+        } else if name.ends_with(".html") || name.ends_with(".htm") {
+            Format::Html
+        } else if name.ends_with(".xml") {
+            Format::Junit
+        } else if name.ends_with(".json") {
+            Format::Json
+        } else if name.ends_with(".txt") || name.ends_with(".log") {
+            Format::Concise
+        } else {
+            return None;
+        })
+    }
+}
+
+/// A message about the run rather than about a policy: an expired or unused suppression, a
+/// baseline that needs pruning. Notices never change the exit code.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    pub severity: Severity,
+    pub message: String,
+    /// The file it is about (a config file, a YAML file with a suppression comment), if any.
+    pub file: Option<String>,
+    /// 1-based; 0 when the notice has no position.
+    pub line: usize,
+    pub column: usize,
+    /// The rule a notice is about, when only relevant while that rule is enabled.
+    #[serde(skip)]
+    pub rule: Option<String>,
+}
+
+impl Notice {
+    pub fn at(severity: Severity, message: String, file: &str, line: usize, column: usize) -> Self {
+        Notice { severity, message, file: Some(file.to_string()), line, column, rule: None }
+    }
+    pub fn general(severity: Severity, message: String) -> Self {
+        Notice { severity, message, file: None, line: 0, column: 0, rule: None }
+    }
+    /// `file:line:col: severity: message` (as printed on stderr).
+    pub fn one_line(&self) -> String {
+        match &self.file {
+            Some(f) if self.line > 0 => {
+                format!("{f}:{}:{}: {}: {}", self.line, self.column.max(1), self.severity.as_str(), self.message)
+            }
+            Some(f) => format!("{f}: {}: {}", self.severity.as_str(), self.message),
+            None => format!("{}: {}", self.severity.as_str(), self.message),
+        }
+    }
 }
 
 /// Totals of a run.
@@ -28,6 +101,10 @@ pub struct Summary {
     pub error: usize,
     pub warning: usize,
     pub info: usize,
+    /// Findings removed by `[[suppress]]` entries and suppression comments.
+    pub suppressed: usize,
+    /// Findings removed because `--baseline` records them.
+    pub baselined: usize,
     pub elapsed_ms: u128,
 }
 
@@ -62,18 +139,30 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-/// Write the diagnostics of `reports` in `format` to `out`.
-pub fn render(
-    format: Format,
-    reports: &[FileReport],
-    summary: &Summary,
-    opts: &RenderOptions,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+/// Everything a renderer may show about a run.
+pub struct Run<'a> {
+    pub reports: &'a [FileReport],
+    pub summary: &'a Summary,
+    pub notices: &'a [Notice],
+    /// The rules of the run (built-in and user), for SARIF rule descriptors and the HTML
+    /// report's explanations.
+    pub registry: &'a Registry,
+    /// Effective severity of each rule (config overrides applied), by registry index.
+    pub rule_severity: &'a [Severity],
+    /// Findings at or above this severity fail the run (JUnit failures).
+    pub fail_on: Severity,
+}
+
+/// Write `run` in `format` to `out`.
+pub fn render(format: Format, run: &Run<'_>, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Human => human::render(reports, opts, out),
-        Format::Concise => concise::render(reports, out),
-        Format::Json => json::render(reports, summary, out),
+        Format::Human => human::render(run.reports, opts, out),
+        Format::Concise => concise::render(run.reports, out),
+        Format::Json => json::render(run.reports, run.summary, run.notices, out),
+        Format::Sarif => sarif::render(run, out),
+        Format::Github => github::render(run, out),
+        Format::Junit => junit::render(run, out),
+        Format::Html => html::render(run, out),
     }
 }
 
@@ -96,8 +185,16 @@ pub fn summary_line(summary: &Summary) -> String {
     } else {
         String::new()
     };
+    let mut hidden = Vec::new();
+    if summary.suppressed > 0 {
+        hidden.push(format!("{} suppressed", summary.suppressed));
+    }
+    if summary.baselined > 0 {
+        hidden.push(format!("{} in baseline", summary.baselined));
+    }
+    let hidden = if hidden.is_empty() { String::new() } else { format!(" ({})", hidden.join(", ")) };
     format!(
-        "Checked {} {files} ({} {policies}) in {} ms{skipped}: {found}",
+        "Checked {} {files} ({} {policies}) in {} ms{skipped}: {found}{hidden}",
         summary.files_checked, summary.policies, summary.elapsed_ms
     )
 }

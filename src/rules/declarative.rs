@@ -16,11 +16,42 @@ pub struct Compiled {
     message: &'static str,
 }
 
+/// The part of a [`DeclarativeSpec`] that did not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecField {
+    Select,
+    Matches,
+    NotMatches,
+}
+
+/// Why a [`DeclarativeSpec`] did not compile, and which field is at fault.
+#[derive(Debug, Clone)]
+pub struct CompileError {
+    pub field: SpecField,
+    pub message: String,
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl Compiled {
-    pub fn new(spec: &DeclarativeSpec) -> Result<Self, String> {
-        let query = parse_json_path(spec.select).map_err(|e| format!("invalid JSONPath `{}`: {e}", spec.select))?;
-        let re = |p: Option<&str>| p.map(Regex::new).transpose().map_err(|e| format!("invalid regex: {e}"));
-        Ok(Self { query, matches: re(spec.matches)?, not_matches: re(spec.not_matches)?, message: spec.message })
+    pub fn new(spec: &DeclarativeSpec) -> Result<Self, CompileError> {
+        let query = parse_json_path(spec.select).map_err(|e| CompileError {
+            field: SpecField::Select,
+            message: format!("invalid JSONPath `{}`: {e}", spec.select),
+        })?;
+        let re = |p: Option<&str>, field| {
+            p.map(Regex::new).transpose().map_err(|e| CompileError { field, message: format!("invalid regex: {e}") })
+        };
+        Ok(Self {
+            query,
+            matches: re(spec.matches, SpecField::Matches)?,
+            not_matches: re(spec.not_matches, SpecField::NotMatches)?,
+            message: spec.message,
+        })
     }
 
     pub fn run(&self, ctx: &Ctx<'_>, json: &serde_json::Value, out: &mut Reporter) {

@@ -10,6 +10,8 @@
 mod context;
 mod declarative;
 pub mod record;
+pub mod record_file;
+pub mod user;
 
 mod grammar;
 mod key_metadata;
@@ -19,7 +21,7 @@ mod syntax;
 mod trust;
 
 pub use context::{Ctx, Finding, Reporter};
-pub use declarative::Compiled;
+pub use declarative::{CompileError, Compiled, SpecField};
 pub use record::{DeclarativeSpec, RECORDS, RuleRecord, Scope};
 
 /// A native check.
@@ -60,9 +62,9 @@ impl Registry {
             .iter()
             .map(|record| {
                 let imp = match &record.check {
-                    Some(spec) => {
-                        Impl::Declarative(Compiled::new(spec).unwrap_or_else(|e| panic!("rule {}: {e}", record.code)))
-                    }
+                    Some(spec) => Impl::Declarative(
+                        Compiled::new(spec).unwrap_or_else(|e| panic!("rule {}: {}", record.code, e.message)),
+                    ),
                     None => Impl::Native(
                         native_checks()
                             .find(|(name, _)| *name == record.name)
@@ -74,6 +76,20 @@ impl Registry {
             })
             .collect();
         Self { rules }
+    }
+
+    /// The built-in rules plus the user rules of `dirs` (see [`user`]), in code order.
+    pub fn with_user_rules(dirs: &[std::path::PathBuf]) -> Result<Self, user::LoadError> {
+        let mut registry = Self::builtin();
+        if dirs.is_empty() {
+            return Ok(registry);
+        }
+        let taken: Vec<&'static RuleRecord> = registry.rules.iter().map(|r| r.record).collect();
+        for u in user::load(dirs, &taken)? {
+            registry.rules.push(Rule { record: u.record, imp: Impl::Declarative(u.compiled) });
+        }
+        registry.rules.sort_by_key(|r| r.record.code);
+        Ok(registry)
     }
 
     /// The rule with this code or name (case-insensitive for codes).

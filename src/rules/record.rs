@@ -54,8 +54,11 @@ impl RuleRecord {
     pub fn applies_to(&self, kind: PolicyKind) -> bool {
         self.kinds.is_empty() || self.kinds.contains(&kind)
     }
-    /// The family a code belongs to, from its hundreds digit.
+    /// The family a code belongs to, from its hundreds digit; `custom` for user rules.
     pub fn family(&self) -> &'static str {
+        if !self.code.starts_with("CMK") {
+            return "custom";
+        }
         match self.code.as_bytes().get(3) {
             Some(b'0') => "syntax",
             Some(b'1') => "grammar",

@@ -1,0 +1,144 @@
+//! `--write-baseline` and `--baseline`: recorded findings stay quiet across unrelated edits,
+//! new ones are reported, the file is stable and sorted, fixed entries are pointed out.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn policy(top: &str, indent: &str, extra_statement: bool) -> String {
+    let extra = if extra_statement {
+        format!(
+            ",\n{indent}{indent}{{\"Sid\": \"Second\", \"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"arn:aws:iam::<pinecone_account>:role/pinecone_cmek_access_eu-west-1\"}}, \"Action\": \"sts:AssumeRole\"}}"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{top}{{\n{indent}\"Version\": \"2012-10-17\",\n{indent}\"Statement\": [\n{indent}{indent}{{\"Sid\": \"First\", \"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1\"}}, \"Action\": \"sts:AssumeRole\"}}{extra}\n{indent}]\n}}\n"
+    )
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cmek-lint")).current_dir(dir).args(args).output().unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn baseline_hides_recorded_findings_and_reports_new_ones() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "infra/b.json", &policy("", "  ", false));
+    write(
+        d,
+        "infra/a.json",
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kms:Decrypt\", \"Resource\": \"*\",}]}\n",
+    );
+
+    let o = run_in(d, &["--isolated", "--ignore", "CMK2", "infra", "--write-baseline", "cmek-lint-baseline.json"]);
+    assert_eq!(o.status.code(), Some(0), "writing a baseline accepts the findings: {}", err(&o));
+    assert!(err(&o).contains("Wrote 3 findings to baseline cmek-lint-baseline.json"), "{}", err(&o));
+    let text = std::fs::read_to_string(d.join("cmek-lint-baseline.json")).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["version"], 1);
+    let entries = v["findings"].as_array().unwrap();
+    let keys: Vec<(String, String)> =
+        entries.iter().map(|e| (e["file"].as_str().unwrap().into(), e["code"].as_str().unwrap().into())).collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("infra/a.json".into(), "CMK003".into()),
+            ("infra/a.json".into(), "CMK101".into()),
+            ("infra/b.json".into(), "CMK115".into()),
+        ],
+        "sorted by file and code"
+    );
+    assert!(!text.contains("\"line\""), "no positions in the baseline");
+    // Stable: writing again gives the same bytes.
+    run_in(d, &["--isolated", "--ignore", "CMK2", "infra", "--write-baseline", "cmek-lint-baseline.json"]);
+    assert_eq!(std::fs::read_to_string(d.join("cmek-lint-baseline.json")).unwrap(), text);
+
+    // Nothing new: exit 0, nothing printed, the summary says why.
+    let o = run_in(
+        d,
+        &["--isolated", "--ignore", "CMK2", "infra", "--baseline", "cmek-lint-baseline.json", "--format", "concise"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(o.stdout.is_empty());
+    assert!(err(&o).contains("no problems found (3 in baseline)"), "{}", err(&o));
+
+    // Unrelated edits (lines above, re-indentation) keep the findings recorded.
+    write(d, "infra/b.json", &policy("\n\n", "    ", false));
+    let o = run_in(
+        d,
+        &["--isolated", "--ignore", "CMK2", "infra", "--baseline", "cmek-lint-baseline.json", "--format", "concise"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+
+    // A new problem is reported, and only it.
+    write(d, "infra/b.json", &policy("\n\n", "    ", true));
+    let o = run_in(
+        d,
+        &["--isolated", "--ignore", "CMK2", "infra", "--baseline", "cmek-lint-baseline.json", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["pointer"], "/Statement/1/Principal/AWS");
+    assert_eq!(v["summary"]["baselined"], 3);
+
+    // From another working directory, with another spelling of the paths.
+    let o = run_in(
+        &d.join("infra"),
+        &["--isolated", "--ignore", "CMK2", ".", "--baseline", "../cmek-lint-baseline.json", "--format", "json"],
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["baselined"], 3, "{v}");
+
+    // Fixing a recorded finding says the baseline can be pruned.
+    write(
+        d,
+        "infra/a.json",
+        "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kms:Decrypt\", \"Resource\": \"*\"}]}\n",
+    );
+    let o = run_in(d, &["--isolated", "--ignore", "CMK2", "infra/a.json", "--baseline", "cmek-lint-baseline.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        err(&o).contains("info: 2 findings recorded in baseline cmek-lint-baseline.json no longer occur; rewrite it with --write-baseline to prune"),
+        "{}",
+        err(&o)
+    );
+    // ... but findings of files not checked in this run are not called fixed.
+    let o = run_in(d, &["--isolated", "--ignore", "CMK2", "infra/b.json", "--baseline", "cmek-lint-baseline.json"]);
+    assert!(!err(&o).contains("no longer occur"), "{}", err(&o));
+}
+
+#[test]
+fn a_bad_baseline_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "p.json", &policy("", "  ", false));
+    let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "--baseline", "missing.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("reading baseline missing.json"), "{}", err(&o));
+    write(d, "b.json", "{\"version\": 1, \"tool\": \"cmek-lint\",\n \"findings\": [ {\"file\": 3} ]}");
+    let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("b.json:2:") && err(&o).contains("invalid baseline"), "{}", err(&o));
+    write(d, "b.json", "{\"version\": 9, \"tool\": \"cmek-lint\", \"findings\": []}");
+    let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "--baseline", "b.json"]);
+    assert!(err(&o).contains("baseline version 9 is not supported"), "{}", err(&o));
+    // Refuses to write a baseline when a file could not be checked.
+    let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "gone.json", "--write-baseline", "new.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!d.join("new.json").exists());
+}
