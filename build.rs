@@ -79,6 +79,7 @@ fn main() {
             "file" => "File",
             "policy" => "Policy",
             "key" => "Key",
+            "setup" => "Setup",
             s => panic!("{file}: unknown scope `{s}`"),
         };
         let kinds: Vec<String> = r.kinds.iter().map(|k| kind(k, &file)).collect();

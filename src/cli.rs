@@ -42,6 +42,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
     },
+    /// Check the role ARN, key ARN and external id to enter in the Pinecone console, and that
+    /// they fit the setup's files or AWS CLI exports.
+    Preflight(crate::preflight::PreflightArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, String> {
         Some(Command::Rules { format }) => crate::explain::rules(&registry, format),
         Some(Command::Explain { rule, format }) => crate::explain::explain(&registry, &rule, format),
         Some(Command::Check(args)) => check(args, &registry),
+        Some(Command::Preflight(args)) => crate::preflight::run(args, &registry),
         None => check(cli.check, &registry),
     }
 }
@@ -107,7 +108,8 @@ fn check(args: CheckArgs, registry: &Registry) -> Result<ExitStatus, String> {
         reports.push(FileReport { path: String::new(), errors: walk_errors, ..Default::default() });
     }
 
-    let summary = Summary::new(&reports, started.elapsed().as_millis());
+    let mut summary = Summary::new(&reports, started.elapsed().as_millis());
+    summary.setups = crate::setup::describe(&reports); // setup pass: `setups` of --format json
     let format = args.format.unwrap_or(Format::Human);
     let color =
         !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();

@@ -15,6 +15,8 @@ struct Output<'a> {
     diagnostics: Vec<Entry<'a>>,
     errors: Vec<&'a str>,
     summary: &'a Summary,
+    /// The CMEK setups the setup pass paired (additive to schema version 1).
+    setups: &'a [serde_json::Value],
 }
 
 #[derive(Serialize)]
@@ -46,6 +48,9 @@ struct Entry<'a> {
 #[derive(Serialize)]
 struct LabelOut<'a> {
     message: &'a str,
+    /// Set when the label points into another file than the diagnostic (cross-document rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     line: u32,
     column: u32,
     end_line: u32,
@@ -81,6 +86,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
                     .zip(&d.labels)
                     .map(|(l, rl)| LabelOut {
                         message: &l.message,
+                        file: rl.file.as_deref(),
                         line: rl.start.line,
                         column: rl.start.column,
                         end_line: rl.end.line,
@@ -99,6 +105,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) ->
         diagnostics,
         errors,
         summary,
+        setups: &summary.setups,
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;
     writeln!(out)

@@ -29,6 +29,9 @@ pub struct Summary {
     pub warning: usize,
     pub info: usize,
     pub elapsed_ms: u128,
+    /// The setups of the run (`--format json` only), from `crate::setup::describe`.
+    #[serde(skip)]
+    pub setups: Vec<serde_json::Value>,
 }
 
 impl Summary {
