@@ -109,7 +109,7 @@ fn check(args: CheckArgs, registry: &Registry) -> Result<ExitStatus, String> {
     }
 
     let mut summary = Summary::new(&reports, started.elapsed().as_millis());
-    summary.setups = crate::setup::describe(&reports); // setup pass: `setups` of --format json
+    summary.setups = crate::setup::describe(&reports, &settings); // setup pass: `setups` of --format json
     let format = args.format.unwrap_or(Format::Human);
     let color =
         !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();

@@ -94,6 +94,7 @@ fn json_lists_the_setups() {
     assert_eq!(s["key"]["arn"], "arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7");
     assert!(s["key_policy"]["file"].as_str().unwrap().ends_with("kms-get-key-policy.json"));
     assert!(s["role"]["trust_policy"]["file"].as_str().unwrap().ends_with("get-role.json"));
+    assert!(s["values"].is_object());
 }
 
 #[test]

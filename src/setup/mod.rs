@@ -306,7 +306,11 @@ pub fn group(facts: &[Fact]) -> Vec<Setup> {
 }
 
 /// The setups of a run as JSON (`setups` of `--format json`): what was paired with what.
-pub fn describe(reports: &[crate::diagnostic::FileReport]) -> Vec<serde_json::Value> {
+pub fn describe(
+    reports: &[crate::diagnostic::FileReport],
+    settings: &crate::config::Settings,
+) -> Vec<serde_json::Value> {
+    let values = Values::from_settings(settings);
     let facts: Vec<Fact> = reports.iter().flat_map(|r| r.facts.iter().cloned()).collect();
     if facts.is_empty() {
         return Vec::new();
@@ -339,6 +343,7 @@ pub fn describe(reports: &[crate::diagnostic::FileReport]) -> Vec<serde_json::Va
                 "key": key,
                 "key_policy": s.key_policy.as_ref().map(|p| &p.at),
                 "permissions_policies": s.permissions.iter().map(|p| &p.at).collect::<Vec<_>>(),
+                "values": values,
             })
         })
         .collect()
