@@ -86,7 +86,10 @@ fn role_desc(role: &TrustFact) -> String {
 /// Run every cross-document rule on the setups of a run. Findings come with their file.
 pub fn check(setups: &[Setup], values: &Values, registry: &Registry, settings: &Settings) -> Vec<(String, Resolved)> {
     let mut out = Out { registry, settings, found: Vec::new() };
-    let mut seen_roles: Vec<TrustFact> = Vec::new();
+    // Roles already checked (a role is in several setups when its folder has several keys), and
+    // the first use of each external id per folder: hash maps keep the pass linear.
+    let mut seen_roles: std::collections::HashSet<(String, u32, u32)> = std::collections::HashSet::new();
+    let mut first_use: std::collections::HashMap<(String, String), Loc> = std::collections::HashMap::new();
     for s in setups {
         let Some(role) = &s.role else { continue };
         // The configured role ARN stands for a role whose ARN is only known at deploy time.
@@ -101,7 +104,7 @@ pub fn check(setups: &[Setup], values: &Values, registry: &Registry, settings: &
             }
             _ => role,
         };
-        let first_time = !seen_roles.contains(role);
+        let first_time = seen_roles.insert((role.at.file.clone(), role.at.start.line, role.at.start.column));
         let trust_label = (&role.at, format!("the role trusting Pinecone: {}", role_desc(role)));
 
         if let Some(kp) = &s.key_policy {
@@ -283,25 +286,29 @@ pub fn check(setups: &[Setup], values: &Values, registry: &Registry, settings: &
                 }
             }
             // Reuse: roles of one folder with a known identity (not loose sample policies), once.
-            let reused = seen_roles
-                .iter()
-                .filter(|o| !role.ids.is_empty() && !o.ids.is_empty() && crate::setup::scope_of(&o.at.file) == s.scope)
-                .flat_map(|o| role.external_ids.iter().flat_map(move |e| o.external_ids.iter().map(move |x| (e, x))))
-                .find(|(e, x)| e.value == x.value && !e.value.contains("${") && !e.value.contains("XXXX"));
-            {
-                if let Some((e, o)) = reused {
-                    {
-                        out.push(
-                            "external-id-mismatch",
-                            &e.at,
-                            format!("two roles trusting Pinecone use the same external id `{}`", e.value),
-                            "give every role its own external id (a fresh UUID v4 per setup)".into(),
-                            Some((&o.at, "also used here".into())),
-                        );
+            let mut reported = false;
+            for e in role.external_ids.iter().filter(|e| !e.value.contains("${") && !e.value.contains("XXXX")) {
+                if role.ids.is_empty() {
+                    break;
+                }
+                match first_use.entry((s.scope.clone(), e.value.clone())) {
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        if !reported && (o.get().file != e.at.file || o.get().start.line != e.at.start.line) {
+                            reported = true;
+                            out.push(
+                                "external-id-mismatch",
+                                &e.at,
+                                format!("two roles trusting Pinecone use the same external id `{}`", e.value),
+                                "give every role its own external id (a fresh UUID v4 per setup)".into(),
+                                Some((o.get(), "also used here".into())),
+                            );
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(e.at.clone());
                     }
                 }
             }
-            seen_roles.push(role.clone());
         }
     }
     out.found.sort_by(|a, b| {
