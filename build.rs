@@ -51,6 +51,7 @@ fn main() {
             ScopeName::File => "File",
             ScopeName::Policy => "Policy",
             ScopeName::Key => "Key",
+            ScopeName::Setup => "Setup",
         };
         let kinds: Vec<&str> = r.kinds.iter().map(|k| kind(*k)).collect();
         let opt = |o: Option<&String>| o.map_or("None".to_string(), |s| format!("Some({s:?})"));

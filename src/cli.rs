@@ -48,6 +48,9 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleSource,
     },
+    /// Check the role ARN, key ARN and external id to enter in the Pinecone console, and that
+    /// they fit the setup's files or AWS CLI exports.
+    Preflight(crate::preflight::PreflightArgs),
 }
 
 /// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule

@@ -39,6 +39,9 @@ impl Severity {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The file the label points into, when it is not the diagnostic's file (cross-document
+    /// findings). Such labels are built resolved (see [`ResolvedLabel::file`]).
+    pub file: Option<String>,
 }
 
 /// One finding, with spans in the coordinates of the file it was found in.
@@ -65,6 +68,10 @@ pub struct ResolvedLabel {
     pub start: LineCol,
     pub end: LineCol,
     pub message: String,
+    /// Another file (cross-document findings), with the text of the label's line: rendered as
+    /// a second snippet.
+    pub file: Option<String>,
+    pub line_text: Option<String>,
 }
 
 /// A diagnostic resolved against its file's text: positions and the source lines needed to
@@ -91,4 +98,7 @@ pub struct FileReport {
     /// One-line errors that stopped the file from being checked (I/O, internal errors): they
     /// make the run exit 2.
     pub errors: Vec<String>,
+    /// Small facts about the setup found in this file (roles, keys, grants), for the setup
+    /// pass (`crate::setup`). Not rendered.
+    pub facts: Vec<crate::setup::Fact>,
 }

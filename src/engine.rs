@@ -26,13 +26,46 @@ pub fn check_files(paths: &[(std::path::PathBuf, bool)], registry: &Registry, se
         .par_iter()
         .map(|(p, explicit)| check_all(Input::File { path: p, explicit: *explicit }, registry, settings))
         .collect();
-    merge_reports(groups.into_iter().flatten().collect())
+    let mut reports = merge_reports(groups.into_iter().flatten().collect());
+    setup_pass(&mut reports, registry, settings);
+    reports
 }
+
+// ---- setup pass (cross-document rules, CMK6xx; see `crate::setup`) ----
+
+/// Group the facts of all reports into setups, run the cross-document rules and add their
+/// findings to the reports of the files they point at (primary location).
+pub fn setup_pass(reports: &mut [FileReport], registry: &Registry, settings: &Settings) {
+    if !registry.rules.iter().enumerate().any(|(i, r)| r.record.scope == Scope::Setup && settings.enabled[i]) {
+        return;
+    }
+    let facts: Vec<crate::setup::Fact> = reports.iter().flat_map(|r| r.facts.iter().cloned()).collect();
+    if facts.is_empty() {
+        return;
+    }
+    let setups = crate::setup::group(&facts);
+    let values = crate::setup::Values::from_settings(settings);
+    for (file, resolved) in crate::rules::cross::check(&setups, &values, registry, settings) {
+        if let Some(r) = reports.iter_mut().find(|r| r.path == file) {
+            r.diagnostics.push(resolved);
+            r.diagnostics.sort_by(|a, b| {
+                (a.start.line, a.start.column, a.diagnostic.code).cmp(&(
+                    b.start.line,
+                    b.start.column,
+                    b.diagnostic.code,
+                ))
+            });
+        }
+    }
+}
+// ---- end setup pass ----
 
 /// Check one input, turning a panic into an internal-error report naming the file. Files the
 /// input refers to (Terraform `file()`) are not included: see [`check_all`].
 pub fn check_guarded(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileReport {
-    check_all(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default()
+    let mut report = check_all(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default();
+    setup_pass(std::slice::from_mut(&mut report), registry, settings);
+    report
 }
 
 /// Check one input and the files it refers to. Each report comes with `true` when it is a
@@ -104,6 +137,7 @@ fn merge_reports(all: Vec<(FileReport, bool)>) -> Vec<FileReport> {
                 base.errors.extend(other.errors);
                 base.policies = base.policies.max(other.policies);
                 base.skipped &= other.skipped;
+                base.facts.extend(other.facts);
             }
             base.diagnostics.sort_by(|a, b| {
                 (a.start.line, a.start.column, a.diagnostic.code, a.end.line, a.end.column).cmp(&(
@@ -329,6 +363,7 @@ fn check(
         return (run.finish(text), Vec::new());
     }
     run.file_rules(&parsed.lenience, parsed.error.as_ref(), &SpanMap::Identity);
+    run.role_hint = parsed.root.as_ref().and_then(crate::setup::exported_role);
     run.extraction(&found);
     (run.finish(text), Vec::new())
 }
@@ -348,11 +383,27 @@ struct FileRun<'a> {
     policies: usize,
     /// Origin of file-level findings (a referred-to file: the resource that refers to it).
     origin: Option<String>,
+    /// Setup facts of the documents (see `crate::setup`), and the role of a `get-role` export.
+    facts: Vec<crate::setup::Fact>,
+    role_hint: Option<(String, String)>,
+    line_index: Option<LineIndex<'a>>,
 }
 
 impl<'a> FileRun<'a> {
     fn new(display: &'a str, path: &'a Path, text: &'a str, registry: &'a Registry, settings: &'a Settings) -> Self {
-        Self { display, path, text, registry, settings, diagnostics: Vec::new(), policies: 0, origin: None }
+        Self {
+            display,
+            path,
+            text,
+            registry,
+            settings,
+            diagnostics: Vec::new(),
+            policies: 0,
+            origin: None,
+            facts: Vec::new(),
+            role_hint: None,
+            line_index: None,
+        }
     }
 
     fn enabled(&self, index: usize) -> bool {
@@ -423,6 +474,7 @@ impl<'a> FileRun<'a> {
     }
 
     fn key_rules(&mut self, doc: &Document<'_>) {
+        self.collect_facts(doc, PolicyKind::Key);
         let root = doc.root.node();
         let ctx = Ctx {
             text: self.text,
@@ -445,6 +497,16 @@ impl<'a> FileRun<'a> {
             for finding in out.take() {
                 self.push(index, finding, None, None, &doc.map, doc.origin.clone());
             }
+        }
+    }
+
+    /// Setup facts of one document (bounded: a few strings and positions per document).
+    fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind) {
+        let text = self.text;
+        let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
+        let role = self.role_hint.as_ref().map(|(n, a)| (n.as_str(), a.as_str()));
+        if let Some(f) = crate::setup::collect(self.display, index, doc, kind, role, self.settings) {
+            self.facts.push(f);
         }
     }
 
@@ -479,6 +541,7 @@ impl<'a> FileRun<'a> {
         let policy = Policy::new(root);
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
+        self.collect_facts(doc, kind);
         let ctx = Ctx {
             text: self.text,
             lenience: &[],
@@ -526,7 +589,11 @@ impl<'a> FileRun<'a> {
             severity,
             message: finding.message,
             span: map.map(finding.span),
-            labels: finding.labels.into_iter().map(|l| Label { span: map.map(l.span), message: l.message }).collect(),
+            labels: finding
+                .labels
+                .into_iter()
+                .map(|l| Label { span: map.map(l.span), message: l.message, file: None })
+                .collect(),
             help: finding.help,
             kind,
             pointer,
@@ -542,7 +609,13 @@ impl<'a> FileRun<'a> {
         self.diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         let index = LineIndex::new(text);
         let diagnostics = self.diagnostics.into_iter().map(|d| resolve(d, &index)).collect();
-        FileReport { path: self.display.to_string(), diagnostics, policies: self.policies, ..Default::default() }
+        FileReport {
+            path: self.display.to_string(),
+            diagnostics,
+            policies: self.policies,
+            facts: self.facts,
+            ..Default::default()
+        }
     }
 }
 
@@ -557,6 +630,8 @@ pub fn resolve(diagnostic: Diagnostic, index: &LineIndex<'_>) -> Resolved {
             start: index.line_col(l.span.start as usize),
             end: index.line_col(l.span.end as usize),
             message: l.message.clone(),
+            file: None,
+            line_text: None,
         })
         .collect();
     let mut wanted: Vec<u32> = vec![start.line];

@@ -16,8 +16,10 @@ pub mod extract;
 pub mod json;
 pub mod pinecone;
 pub mod policy;
+pub mod preflight;
 pub mod render;
 pub mod rules;
+pub mod setup;
 pub mod source;
 pub mod suppress;
 

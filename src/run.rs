@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, String> {
         Some(Command::Rules { format, rules }) => crate::explain::rules(&rule_source(&rules)?, format),
         Some(Command::Explain { rule, format, rules }) => crate::explain::explain(&rule_source(&rules)?, &rule, format),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Preflight(args)) => crate::preflight::run(args, &Registry::builtin()),
         None => check(cli.check),
     }
 }
@@ -173,6 +174,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     }
 
     let mut summary = Summary::new(&reports, started.elapsed().as_millis());
+    summary.setups = crate::setup::describe(&reports, &settings); // setup pass: `setups` of --format json
     summary.suppressed = settings.suppress.suppressed();
     summary.baselined = baselined;
     let fail_on = args.fail_on.unwrap_or(Severity::Error);

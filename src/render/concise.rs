@@ -6,7 +6,11 @@ use std::io::{self, Write};
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for r in reports {
         for d in &r.diagnostics {
-            let origin = d.diagnostic.origin.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+            let mut origin = d.diagnostic.origin.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+            for l in d.labels.iter().filter(|l| l.file.is_some()) {
+                let file = l.file.as_deref().unwrap_or_default();
+                origin.push_str(&format!(" [{file}:{}:{}: {}]", l.start.line, l.start.column, l.message));
+            }
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}{origin}",

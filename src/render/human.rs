@@ -66,7 +66,7 @@ fn one(st: &Style, path: &str, d: &Resolved, out: &mut dyn Write) -> io::Result<
             let marks = "^".repeat((to - from).max(1));
             writeln!(out, "{pad} {} {}{}", blue("|"), " ".repeat(from), st.paint(st.accent(g.severity), &marks))?;
         }
-        for l in d.labels.iter().filter(|l| l.start.line == *line_no) {
+        for l in d.labels.iter().filter(|l| l.file.is_none() && l.start.line == *line_no) {
             let (from, to) =
                 columns(text, l.start.column, if l.end.line == l.start.line { Some(l.end.column) } else { None });
             let marks = "-".repeat((to - from).max(1));
@@ -74,6 +74,20 @@ fn one(st: &Style, path: &str, d: &Resolved, out: &mut dyn Write) -> io::Result<
         }
     }
     writeln!(out, "{pad} {}", blue("|"))?;
+    for l in d.labels.iter().filter(|l| l.file.is_some()) {
+        let file = l.file.as_deref().unwrap_or_default();
+        let text = l.line_text.as_deref().unwrap_or_default();
+        let width = width.max(l.start.line.to_string().len());
+        let pad = " ".repeat(width);
+        writeln!(out, "{pad}{} {file}:{}:{}", blue("-->"), l.start.line, l.start.column)?;
+        writeln!(out, "{pad} {}", blue("|"))?;
+        writeln!(out, "{} {} {}", blue(&format!("{:>width$}", l.start.line)), blue("|"), text.replace('\t', "    "))?;
+        let (from, to) =
+            columns(text, l.start.column, if l.end.line == l.start.line { Some(l.end.column) } else { None });
+        let marks = "-".repeat((to - from).max(1));
+        writeln!(out, "{pad} {} {}{} {}", blue("|"), " ".repeat(from), blue(&marks), blue(&l.message))?;
+        writeln!(out, "{pad} {}", blue("|"))?;
+    }
     if let Some(help) = &g.help {
         writeln!(out, "{pad} {} {} {help}", blue("="), st.paint("1", "help:"))?;
     }

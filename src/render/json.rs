@@ -17,6 +17,8 @@ struct Output<'a> {
     /// Added in 0.1 within version 1: messages about the run (expired or unused suppressions).
     notices: &'a [Notice],
     summary: &'a Summary,
+    /// The CMEK setups the setup pass paired (additive to schema version 1).
+    setups: &'a [serde_json::Value],
 }
 
 #[derive(Serialize)]
@@ -48,6 +50,9 @@ struct Entry<'a> {
 #[derive(Serialize)]
 struct LabelOut<'a> {
     message: &'a str,
+    /// Set when the label points into another file than the diagnostic (cross-document rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     line: u32,
     column: u32,
     end_line: u32,
@@ -83,6 +88,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, notices: &[Notice], out
                     .zip(&d.labels)
                     .map(|(l, rl)| LabelOut {
                         message: &l.message,
+                        file: rl.file.as_deref(),
                         line: rl.start.line,
                         column: rl.start.column,
                         end_line: rl.end.line,
@@ -102,6 +108,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, notices: &[Notice], out
         errors,
         notices,
         summary,
+        setups: &summary.setups,
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;
     writeln!(out)

@@ -106,6 +106,9 @@ pub struct Summary {
     /// Findings removed because `--baseline` records them.
     pub baselined: usize,
     pub elapsed_ms: u128,
+    /// The setups of the run (`--format json` only), from `crate::setup::describe`.
+    #[serde(skip)]
+    pub setups: Vec<serde_json::Value>,
 }
 
 impl Summary {

@@ -50,7 +50,7 @@ impl Finding {
         self
     }
     pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label { span, message: message.into(), file: None });
         self
     }
     pub fn severity(&mut self, severity: Severity) -> &mut Self {

@@ -8,6 +8,7 @@
 //! and the good one does not.
 
 mod context;
+pub mod cross;
 mod declarative;
 pub mod record;
 pub mod record_file;
@@ -47,6 +48,7 @@ fn native_checks() -> impl Iterator<Item = &'static (&'static str, CheckFn)> {
         .chain(key_policy::CHECKS)
         .chain(key_metadata::CHECKS)
         .chain(permissions::CHECKS)
+        .chain(cross::CHECKS)
 }
 
 /// The rules of a run, in code order.

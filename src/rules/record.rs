@@ -14,6 +14,9 @@ pub enum Scope {
     /// Once per KMS key's metadata (`describe-key`, CloudFormation `AWS::KMS::Key`, Terraform
     /// `aws_kms_key`); the check's `root` is an object with `describe-key` member names.
     Key,
+    /// Once per CMEK setup (role + key + Pinecone-side values) grouped from every file of a run:
+    /// the cross-document rules (`src/rules/cross`), run by the setup pass, not per document.
+    Setup,
 }
 
 /// A declarative check: a JSONPath selector and a regex test on every selected value.

@@ -110,6 +110,8 @@ pub enum ScopeName {
     Policy,
     /// Once per KMS key's metadata (describe-key, CloudFormation, Terraform; built-in only).
     Key,
+    /// Once per CMEK setup, across documents and files (built-in only).
+    Setup,
 }
 
 impl RecordFile {

@@ -1,0 +1,270 @@
+//! `cmek-lint preflight`: check the three values entered in the Pinecone console (role ARN, key
+//! ARN, external id) and, given the files or AWS CLI exports of the setup, that they fit them.
+//! Prints a ✓/✗ checklist; exit 1 when anything would fail.
+
+use crate::config::Settings;
+use crate::diagnostic::Severity;
+use crate::engine;
+use crate::policy::Arn;
+use crate::rules::{Registry, Scope};
+use crate::run::ExitStatus;
+use std::path::PathBuf;
+
+/// Arguments of `cmek-lint preflight`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PreflightArgs {
+    /// The role ARN to enter in the Pinecone console.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: String,
+    /// The key ARN to enter in the Pinecone console.
+    #[arg(long, value_name = "ARN")]
+    pub key_arn: String,
+    /// The external id to enter in the Pinecone console (if the trust policy uses one).
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Files or folders of the setup (policies, templates, `aws iam get-role`, `aws kms
+    /// get-key-policy` and `aws kms describe-key` exports).
+    pub paths: Vec<PathBuf>,
+    /// Pinecone's AWS account id (12 digits).
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub pinecone_account: Option<String>,
+}
+
+/// One line of the checklist.
+pub struct Item {
+    pub ok: bool,
+    pub what: String,
+    pub why: String,
+}
+
+fn item(items: &mut Vec<Item>, ok: bool, what: impl Into<String>, why: impl Into<String>) {
+    items.push(Item { ok, what: what.into(), why: why.into() });
+}
+
+fn placeholder(v: &str) -> bool {
+    v.contains(['<', '>', '{', '}'])
+        || v.contains("XXXX")
+        || v.contains("xxxx")
+        || v.contains("111122223333")
+        || v.contains("123456789012")
+        || crate::data::placeholders::placeholder_kind(v).is_some()
+}
+
+fn is_uuid_v4(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+        && b[14] == b'4'
+        && matches!(b[19].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
+}
+
+/// Checks on the values alone.
+pub fn check_values(args: &PreflightArgs, settings: &Settings) -> Vec<Item> {
+    let mut items = Vec::new();
+    let role = Arn::parse(args.role_arn.trim());
+    let role_ok = role.is_some_and(|a| {
+        a.service == "iam"
+            && a.resource_type == "role"
+            && crate::policy::arn::is_account_id(a.account)
+            && a.region.is_empty()
+    });
+    if placeholder(&args.role_arn) {
+        item(&mut items, false, "Role ARN", format!("`{}` still holds a placeholder", args.role_arn));
+    } else if !role_ok {
+        item(
+            &mut items,
+            false,
+            "Role ARN",
+            format!("`{}` is not an IAM role ARN (`arn:aws:iam::<account>:role/<name>`)", args.role_arn),
+        );
+    } else {
+        item(&mut items, true, "Role ARN", format!("`{}` is an IAM role ARN", args.role_arn));
+    }
+    let key = Arn::parse(args.key_arn.trim());
+    let key_ok = key.is_some_and(|a| {
+        a.service == "kms" && a.resource_type == "key" && crate::policy::arn::is_account_id(a.account)
+    });
+    if placeholder(&args.key_arn) {
+        item(&mut items, false, "Key ARN", format!("`{}` still holds a placeholder", args.key_arn));
+    } else if key.is_some_and(|a| a.service == "kms" && a.resource_type == "alias") {
+        item(&mut items, false, "Key ARN", "an alias ARN: Pinecone needs the key ARN (`...:key/<key id>`)");
+    } else if !key_ok {
+        item(
+            &mut items,
+            false,
+            "Key ARN",
+            format!("`{}` is not a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<key id>`)", args.key_arn),
+        );
+    } else {
+        item(&mut items, true, "Key ARN", format!("`{}` is a KMS key ARN", args.key_arn));
+    }
+    if let Some(k) = key.filter(|_| key_ok) {
+        let region_ok = settings.regions.iter().any(|r| r == k.region);
+        let why = if region_ok {
+            format!("`{}` is a Pinecone region", k.region)
+        } else {
+            format!("`{}` is not a region Pinecone runs in ({})", k.region, settings.regions.join(", "))
+        };
+        item(&mut items, region_ok, "Key region", why);
+        let mrk = k.resource_name.starts_with("mrk-");
+        item(
+            &mut items,
+            !mrk,
+            "Single-Region key",
+            if mrk {
+                "the key id starts with `mrk-`: multi-Region keys are not supported by Pinecone CMEK"
+            } else {
+                "not a multi-Region (`mrk-`) key"
+            },
+        );
+        if let Some(r) = role.filter(|_| role_ok) {
+            let same = r.partition == k.partition;
+            item(
+                &mut items,
+                same,
+                "Same partition",
+                if same {
+                    format!("both in `{}`", k.partition)
+                } else {
+                    format!("role in `{}`, key in `{}`", r.partition, k.partition)
+                },
+            );
+        }
+    }
+    match args.external_id.as_deref() {
+        None => {
+            item(&mut items, true, "External ID", "none given (optional; the trust policy must then not require one)")
+        }
+        Some(e) if placeholder(e) => item(&mut items, false, "External ID", format!("`{e}` still holds a placeholder")),
+        Some(e) if !is_uuid_v4(e) => {
+            item(&mut items, false, "External ID", format!("`{e}` is not a UUID v4 as Pinecone recommends"))
+        }
+        Some(e) => item(&mut items, true, "External ID", format!("`{e}` is a UUID v4")),
+    }
+    items
+}
+
+/// Run `cmek-lint preflight`.
+pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, String> {
+    let mut settings = Settings::defaults(registry);
+    if let Some(acct) = &args.pinecone_account {
+        if !crate::policy::arn::is_account_id(acct) {
+            return Err(format!("--pinecone-account must be 12 digits, found `{acct}`"));
+        }
+        settings.pinecone_account = Some(acct.clone());
+    }
+    settings.customer.role_arn = Some(args.role_arn.clone());
+    settings.customer.key_arn = Some(args.key_arn.clone());
+    settings.customer.external_id = args.external_id.clone();
+    let mut items = check_values(&args, &settings);
+
+    if !args.paths.is_empty() {
+        let opts = crate::discover::Options { exclude: Vec::new(), follow_symlinks: false, threads: 2 };
+        let (candidates, walk_errors) = crate::discover::discover(&args.paths, &opts)?;
+        if let Some(e) = walk_errors.first() {
+            return Err(e.clone());
+        }
+        let list: Vec<(PathBuf, bool)> = candidates.into_iter().map(|c| (c.path, c.explicit)).collect();
+        let reports = engine::check_files(&list, registry, &settings);
+        if let Some(e) = reports.iter().flat_map(|r| r.errors.iter()).next() {
+            return Err(e.clone());
+        }
+        let facts: Vec<_> = reports.iter().flat_map(|r| r.facts.iter().cloned()).collect();
+        let setups = crate::setup::group(&facts);
+        let role = setups.iter().find_map(|s| s.role.as_ref());
+        match role {
+            None => item(
+                &mut items,
+                false,
+                "Role trusting Pinecone",
+                "no trust policy naming Pinecone's roles found in the files",
+            ),
+            Some(r) => {
+                let where_ = format!("{}:{}", r.at.file, r.at.line_no);
+                item(&mut items, true, "Role trusting Pinecone", format!("found at {where_}"));
+                if let Some(arn) = &r.arn {
+                    let same = arn.eq_ignore_ascii_case(args.role_arn.trim());
+                    item(
+                        &mut items,
+                        same,
+                        "Role ARN matches the role",
+                        if same { "the role found has this ARN".into() } else { format!("the role found is `{arn}`") },
+                    );
+                }
+                if let Some(e) = &args.external_id {
+                    let ids: Vec<&str> = r.external_ids.iter().map(|v| v.value.as_str()).collect();
+                    let ok = ids.iter().any(|i| i == e);
+                    let why = if ids.is_empty() {
+                        "the trust policy has no `sts:ExternalId` condition".to_string()
+                    } else if ok {
+                        "the trust policy expects this external id".into()
+                    } else {
+                        format!("the trust policy expects `{}`", ids.join("`, `"))
+                    };
+                    item(&mut items, ok, "External ID matches the trust policy", why);
+                } else if let Some(v) = r.external_ids.first() {
+                    item(
+                        &mut items,
+                        false,
+                        "External ID matches the trust policy",
+                        format!("the trust policy requires external id `{}`: pass --external-id", v.value),
+                    );
+                }
+            }
+        }
+        let key = setups.iter().find_map(|s| s.key.as_ref());
+        if let Some(k) = key.and_then(|k| k.arn.as_deref()) {
+            let same = k.eq_ignore_ascii_case(args.key_arn.trim());
+            item(
+                &mut items,
+                same,
+                "Key ARN matches the key",
+                if same { "the key found has this ARN".into() } else { format!("the key found is `{k}`") },
+            );
+        }
+        let cross: Vec<String> = reports
+            .iter()
+            .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
+            .filter(|(_, d)| d.diagnostic.code.starts_with("CMK6"))
+            .map(|(r, d)| format!("{}:{}: {} [{}]", r.path, d.start.line, d.diagnostic.message, d.diagnostic.code))
+            .collect();
+        item(
+            &mut items,
+            cross.is_empty(),
+            "Role, key and policies fit together",
+            if cross.is_empty() { "no cross-document problem".to_string() } else { cross.join("; ") },
+        );
+        let failing: Vec<String> = reports
+            .iter()
+            .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
+            .filter(|(_, d)| d.diagnostic.severity >= Severity::Error && !d.diagnostic.code.starts_with("CMK6"))
+            .map(|(r, d)| format!("{}:{}: {} [{}]", r.path, d.start.line, d.diagnostic.message, d.diagnostic.code))
+            .collect();
+        let scope_ok = registry.rules.iter().any(|r| r.record.scope == Scope::Policy);
+        if scope_ok {
+            item(
+                &mut items,
+                failing.is_empty(),
+                "Policies pass cmek-lint",
+                if failing.is_empty() { "no error in the policies".to_string() } else { failing.join("; ") },
+            );
+        }
+    }
+
+    let mut ok = true;
+    let mut out = String::new();
+    for i in &items {
+        ok &= i.ok;
+        out.push_str(&format!("{} {}: {}\n", if i.ok { "✓" } else { "✗" }, i.what, i.why));
+    }
+    out.push_str(if ok {
+        "\nReady: enter these values in the Pinecone console (Manage > CMEK).\n"
+    } else {
+        "\nNot ready: fix the ✗ items first.\n"
+    });
+    print!("{out}");
+    Ok(if ok { ExitStatus::Success } else { ExitStatus::Failure })
+}

@@ -1,0 +1,182 @@
+//! Extract the small facts the setup pass needs from one document.
+
+use super::{Fact, Grant, KeyFact, KeyPolicyFact, Loc, PermissionsFact, TrustFact, Valued};
+use crate::config::Settings;
+use crate::data::kms::is_crypto;
+use crate::extract::{Document, Subject};
+use crate::json::Node;
+use crate::policy::{Arn, Policy, PolicyKind};
+use crate::source::{LineIndex, Span};
+
+/// Resource ids named by an origin: the CloudFormation logical id, the Terraform address, and
+/// the resources a Terraform data source is `used by`.
+fn origin_ids(origin: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    if let Some(rest) = origin.strip_prefix("Resources.") {
+        ids.push(rest.split('.').next().unwrap_or(rest).to_string());
+        return ids;
+    }
+    let first = origin.split(' ').next().unwrap_or("");
+    if first.starts_with("aws_") {
+        ids.push(first.to_string());
+    }
+    if let Some(i) = origin.find("(used by ") {
+        let list = origin[i + 9..].trim_end_matches(')');
+        ids.extend(list.split(", ").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+    }
+    ids
+}
+
+struct Resolver<'a, 'b> {
+    file: &'a str,
+    index: &'a LineIndex<'b>,
+    doc: &'a Document<'a>,
+}
+
+impl Resolver<'_, '_> {
+    fn loc(&self, span: Span) -> Loc {
+        Loc::resolve(self.file, self.doc.map.map(span), self.index, self.doc.origin.as_deref())
+    }
+}
+
+/// The facts of one document. `role` is the role an AWS CLI `get-role` export describes:
+/// `(name, arn)`.
+pub fn collect(
+    file: &str,
+    index: &LineIndex<'_>,
+    doc: &Document<'_>,
+    kind: PolicyKind,
+    role: Option<(&str, &str)>,
+    settings: &Settings,
+) -> Option<Fact> {
+    let r = Resolver { file, index, doc };
+    let root = doc.root.node();
+    let origin = doc.origin.as_deref().unwrap_or("");
+    if doc.subject == Subject::KeyMetadata {
+        let mut ids = origin_ids(origin);
+        let str_of = |k: &str| root.get(k).and_then(|m| m.value.as_str()).map(str::to_string);
+        let arn = str_of("Arn");
+        ids.extend(arn.iter().map(|a| a.to_ascii_lowercase()));
+        ids.extend(str_of("KeyId").map(|a| a.to_ascii_lowercase()));
+        let region = arn.as_deref().and_then(Arn::parse).map(|a| a.region.to_string());
+        let multi_region =
+            root.get("MultiRegion").is_some_and(|m| matches!(m.value.value, crate::json::Value::Bool(true)))
+                || str_of("KeyId").is_some_and(|k| k.starts_with("mrk-"));
+        let at = root.get(crate::extract::FORMAT_KEY).map_or(root.span, |m| m.key_span);
+        return Some(Fact::Key(KeyFact { ids, arn, region, multi_region, at: r.loc(at) }));
+    }
+    let policy = Policy::new(root);
+    let head = Span::new(root.span.start as usize, root.span.start as usize + 1);
+    match kind {
+        PolicyKind::Trust => {
+            let mut first: Option<Span> = None;
+            let mut regions = Vec::new();
+            let mut external_ids = Vec::new();
+            for s in policy.statements.iter().filter(|s| s.is_allow()) {
+                let Some(p) = &s.principal else { continue };
+                let mut pinecone = false;
+                for v in p.values_of("AWS") {
+                    let Some((text, _)) = v.as_text() else { continue };
+                    let named = crate::pinecone::pinecone_role(text).is_some()
+                        || text.contains(crate::pinecone::ROLE_PREFIX)
+                        || settings.pinecone_account.as_deref().is_some_and(|a| text.contains(a));
+                    if !named {
+                        continue;
+                    }
+                    pinecone = true;
+                    first.get_or_insert(v.span);
+                    if let Some(region) = text
+                        .rsplit(crate::pinecone::ROLE_PREFIX)
+                        .next()
+                        .filter(|_| text.contains(crate::pinecone::ROLE_PREFIX) && !text.contains(['*', '?', '$']))
+                    {
+                        if !regions.iter().any(|x| x == region) {
+                            regions.push(region.to_string());
+                        }
+                    }
+                }
+                if pinecone {
+                    for (_, e) in s.condition_entries("sts:ExternalId") {
+                        for v in &e.values {
+                            if let Some(text) = v.as_str() {
+                                external_ids.push(Valued { value: text.to_string(), at: r.loc(v.span) });
+                            }
+                        }
+                    }
+                }
+            }
+            let at = first?;
+            let mut ids = origin_ids(origin);
+            let (name, arn) = match role {
+                Some((n, a)) => (Some(n.to_string()), Some(a.to_string())),
+                None => (exported_role_name(origin), None),
+            };
+            ids.extend(name.iter().cloned());
+            ids.extend(arn.iter().map(|a| a.to_ascii_lowercase()));
+            Some(Fact::Trust(TrustFact { ids, name, arn, at: r.loc(at), external_ids, regions }))
+        }
+        PolicyKind::Key => {
+            let mut grants = Vec::new();
+            let mut root_stmt = false;
+            for s in policy.statements.iter().filter(|s| s.is_allow()) {
+                let Some(p) = &s.principal else { continue };
+                let encrypt = s.covers_action("kms:Encrypt");
+                let decrypt = s.covers_action("kms:Decrypt");
+                if !(encrypt || decrypt || s.actions().any(|(a, _)| is_crypto(a))) {
+                    continue;
+                }
+                for v in p.values_of("AWS") {
+                    let Some((text, _)) = v.as_text() else { continue };
+                    if text.ends_with(":root") || crate::policy::arn::is_account_id(text) {
+                        root_stmt = true;
+                        continue;
+                    }
+                    if crate::pinecone::pinecone_role(text).is_some_and(|p| p.region.is_some()) {
+                        continue;
+                    }
+                    if text.contains(":user/") || text == "*" {
+                        continue;
+                    }
+                    grants.push(Grant { principal: text.to_string(), encrypt, decrypt, at: r.loc(v.span) });
+                }
+            }
+            let owner = origin_ids(origin).into_iter().find(|id| !id.starts_with("data.") && !id.contains("_policy."));
+            Some(Fact::KeyPolicy(KeyPolicyFact { owner, grants, root: root_stmt, at: r.loc(head) }))
+        }
+        PolicyKind::Identity => {
+            let mut resources = Vec::new();
+            for s in policy.statements.iter().filter(|s| s.is_allow()) {
+                let encrypt = s.covers_action("kms:Encrypt");
+                let decrypt = s.covers_action("kms:Decrypt");
+                if !(encrypt || decrypt) {
+                    continue;
+                }
+                let Some(list) = &s.resource else { continue };
+                for v in &list.values {
+                    let Some((text, _)) = v.as_text() else { continue };
+                    resources.push(Grant { principal: text.to_string(), encrypt, decrypt, at: r.loc(v.span) });
+                }
+            }
+            if resources.is_empty() {
+                return None;
+            }
+            Some(Fact::Permissions(PermissionsFact { resources, at: r.loc(head) }))
+        }
+        PolicyKind::Resource => None,
+    }
+}
+
+/// The role name in an export's origin: `Roles[name]...`, `RoleDetailList[name]...`.
+fn exported_role_name(origin: &str) -> Option<String> {
+    let rest = origin.strip_prefix("RoleDetailList[").or_else(|| origin.strip_prefix("Roles["))?;
+    let name = &rest[..rest.find(']')?];
+    (!name.is_empty() && !name.bytes().all(|b| b.is_ascii_digit())).then(|| name.to_string())
+}
+
+/// `(RoleName, Arn)` of an AWS CLI `get-role` export.
+pub fn exported_role(root: &Node) -> Option<(String, String)> {
+    let role = &root.get("Role")?.value;
+    let name = role.get("RoleName")?.value.as_str()?.to_string();
+    let arn = role.get("Arn")?.value.as_str()?.to_string();
+    Some((name, arn))
+}

@@ -1,0 +1,350 @@
+//! The whole-setup model: small facts extracted from every document of a run (no file texts),
+//! grouped into CMEK setups — the role trusting Pinecone, the key, its key policy, the
+//! permissions policies and the Pinecone-side values — for the cross-document rules (CMK6xx).
+//!
+//! Grouping is one linear pass over the facts. Files are grouped by directory (a CloudFormation
+//! template, a Terraform module and a folder of AWS CLI exports each live in one directory), so
+//! unrelated setups in other folders are never paired. Inside a directory roles and keys are
+//! matched by ARN, CloudFormation logical id (`!GetAtt X.Arn`, `Ref X`), Terraform address
+//! (`aws_iam_role.x.arn`) or role name.
+
+mod facts;
+
+pub use facts::{collect, exported_role};
+
+use crate::source::{LineCol, LineIndex, Span};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A resolved position in a file, with its line's text for snippets.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Loc {
+    pub file: String,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(skip)]
+    pub start: LineCol,
+    #[serde(skip)]
+    pub end: LineCol,
+    #[serde(skip)]
+    pub line_text: String,
+    #[serde(rename = "line")]
+    pub line_no: u32,
+    pub column: u32,
+    /// Where in the file (CloudFormation resource path, Terraform address, export member).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+impl Loc {
+    pub fn resolve(file: &str, span: Span, index: &LineIndex<'_>, origin: Option<&str>) -> Self {
+        let start = index.line_col(span.start as usize);
+        let end = index.line_col(span.end as usize);
+        Loc {
+            file: file.to_string(),
+            span,
+            start,
+            end,
+            line_text: index.line_text(start.line).to_string(),
+            line_no: start.line,
+            column: start.column,
+            origin: origin.map(str::to_string),
+        }
+    }
+}
+
+/// A value written in a policy, with where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Valued {
+    pub value: String,
+    pub at: Loc,
+}
+
+/// A role trust policy naming Pinecone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrustFact {
+    /// Identities the role goes by: logical id, Terraform address, name, ARN (lower-case ARN).
+    pub ids: Vec<String>,
+    pub name: Option<String>,
+    pub arn: Option<String>,
+    /// The first Pinecone principal.
+    pub at: Loc,
+    pub external_ids: Vec<Valued>,
+    /// Regions of the `pinecone_cmek_access_<region>` principals (literal ones only).
+    pub regions: Vec<String>,
+}
+
+/// A KMS key (metadata).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyFact {
+    pub ids: Vec<String>,
+    pub arn: Option<String>,
+    pub region: Option<String>,
+    pub multi_region: bool,
+    pub at: Loc,
+}
+
+/// A principal granted key use by a key policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grant {
+    /// As written (a literal ARN or a deploy-time expression).
+    pub principal: String,
+    pub encrypt: bool,
+    pub decrypt: bool,
+    pub at: Loc,
+}
+
+/// A key policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyPolicyFact {
+    /// The key resource owning it, when the format says so.
+    pub owner: Option<String>,
+    /// Role principals granted a cryptographic action (not account roots, not Pinecone's).
+    pub grants: Vec<Grant>,
+    /// A statement delegates to the account's IAM policies (`:root` with `kms:*` or crypto).
+    pub root: bool,
+    pub at: Loc,
+}
+
+/// A permissions (identity) policy's KMS grants.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PermissionsFact {
+    pub resources: Vec<Grant>,
+    pub at: Loc,
+}
+
+/// Facts of one document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
+    Trust(TrustFact),
+    Key(KeyFact),
+    KeyPolicy(KeyPolicyFact),
+    Permissions(PermissionsFact),
+}
+
+impl Fact {
+    fn file(&self) -> &str {
+        match self {
+            Fact::Trust(t) => &t.at.file,
+            Fact::Key(k) => &k.at.file,
+            Fact::KeyPolicy(p) => &p.at.file,
+            Fact::Permissions(p) => &p.at.file,
+        }
+    }
+}
+
+/// One CMEK setup: what was paired with what.
+#[derive(Clone, Debug, Default)]
+pub struct Setup {
+    /// The directory the setup was found in.
+    pub scope: String,
+    pub role: Option<TrustFact>,
+    pub key: Option<KeyFact>,
+    pub key_policy: Option<KeyPolicyFact>,
+    pub permissions: Vec<PermissionsFact>,
+}
+
+/// The Pinecone-side values (config `[customer]`, preflight flags).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Values {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+impl Values {
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        let c = &settings.customer;
+        Values { role_arn: c.role_arn.clone(), key_arn: c.key_arn.clone(), external_id: c.external_id.clone() }
+    }
+}
+
+pub fn scope_of(file: &str) -> String {
+    std::path::Path::new(file).parent().map(|p| p.display().to_string()).unwrap_or_default()
+}
+
+/// Normalise a reference to a resource: `${X.Arn}` / `${X}` → `X`, `${aws_iam_role.x.arn}` →
+/// `aws_iam_role.x`, a literal ARN → itself lower-cased.
+pub fn normalise_ref(text: &str) -> String {
+    let t = text.trim();
+    if let Some(inner) = t.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        if !inner.contains("${") {
+            let inner = inner.trim();
+            for suffix in [".Arn", ".arn", ".id", ".name", ".key_id", ".KeyId"] {
+                if let Some(base) = inner.strip_suffix(suffix) {
+                    return base.to_string();
+                }
+            }
+            return inner.to_string();
+        }
+    }
+    t.to_ascii_lowercase()
+}
+
+/// Whether a written principal refers to the role.
+pub fn names_role(principal: &str, role: &TrustFact) -> bool {
+    let n = normalise_ref(principal);
+    if role.ids.iter().any(|id| id.eq_ignore_ascii_case(&n)) {
+        return true;
+    }
+    // Only the name is known (an authorization-details export): match the ARN's role name.
+    role.arn.is_none()
+        && role.name.as_deref().is_some_and(|name| {
+            crate::policy::Arn::parse(principal).is_some_and(|a| a.resource_type == "role" && a.name() == name)
+        })
+}
+
+/// Whether two trust facts describe the same role (exported twice, e.g. `get-role` and
+/// `get-account-authorization-details`).
+fn same_role(a: &TrustFact, b: &TrustFact) -> bool {
+    match (&a.arn, &b.arn) {
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+        _ => a.name.is_some() && a.name == b.name,
+    }
+}
+
+/// Whether a written resource refers to the key.
+pub fn names_key(resource: &str, key: &KeyFact) -> bool {
+    let n = normalise_ref(resource);
+    key.ids.iter().any(|id| id.eq_ignore_ascii_case(&n))
+}
+
+/// Group facts into setups: one per role trusting Pinecone (with the key of its directory),
+/// plus one per key policy left without a role.
+pub fn group(facts: &[Fact]) -> Vec<Setup> {
+    #[derive(Default)]
+    struct Scope<'a> {
+        roles: Vec<&'a TrustFact>,
+        keys: Vec<&'a KeyFact>,
+        policies: Vec<&'a KeyPolicyFact>,
+        perms: Vec<&'a PermissionsFact>,
+    }
+    let mut scopes: BTreeMap<String, Scope<'_>> = BTreeMap::new();
+    for f in facts {
+        let s = scopes.entry(scope_of(f.file())).or_default();
+        match f {
+            Fact::Trust(t) => {
+                if !s.roles.iter().any(|r| same_role(r, t)) {
+                    s.roles.push(t);
+                }
+            }
+            Fact::Key(k) => s.keys.push(k),
+            Fact::KeyPolicy(p) => s.policies.push(p),
+            Fact::Permissions(p) => s.perms.push(p),
+        }
+    }
+    let mut out = Vec::new();
+    for (scope, s) in scopes {
+        let policy_of = |key: Option<&KeyFact>| -> Option<&KeyPolicyFact> {
+            match key {
+                Some(k) => s
+                    .policies
+                    .iter()
+                    .find(|p| p.owner.as_deref().is_some_and(|o| k.ids.iter().any(|id| id.eq_ignore_ascii_case(o))))
+                    .or_else(|| if s.keys.len() == 1 { s.policies.iter().find(|p| p.owner.is_none()) } else { None })
+                    .copied(),
+                None if s.policies.len() == 1 => Some(s.policies[0]),
+                None => None,
+            }
+        };
+        let mut used_policies: Vec<*const KeyPolicyFact> = Vec::new();
+        for role in &s.roles {
+            let mut key = if s.keys.len() == 1 {
+                Some(s.keys[0])
+            } else {
+                s.keys
+                    .iter()
+                    .find(|k| {
+                        policy_of(Some(k)).is_some_and(|p| p.grants.iter().any(|g| names_role(&g.principal, role)))
+                            || s.perms.iter().any(|p| p.resources.iter().any(|r| names_key(&r.principal, k)))
+                    })
+                    .copied()
+            };
+            let mut key_policy = policy_of(key);
+            // Several roles in the folder: a key whose policy names another of them is not this
+            // role's key.
+            if s.roles.len() > 1 {
+                let names =
+                    |r: &TrustFact| key_policy.is_some_and(|p| p.grants.iter().any(|g| names_role(&g.principal, r)));
+                if !names(role) && s.roles.iter().any(|r| names(r)) {
+                    key_policy = None;
+                    key = None;
+                }
+            }
+            if let Some(p) = key_policy {
+                used_policies.push(p as *const _);
+            }
+            out.push(Setup {
+                scope: scope.clone(),
+                role: Some((*role).clone()),
+                key: key.cloned(),
+                key_policy: key_policy.cloned(),
+                permissions: s.perms.iter().map(|p| (*p).clone()).collect(),
+            });
+        }
+        if s.roles.is_empty() {
+            continue;
+        }
+        for p in &s.policies {
+            if !used_policies.contains(&(*p as *const _)) && s.roles.len() == 1 && !p.grants.is_empty() {
+                // A second key in the folder: checked against the folder's role too.
+                let key = s.keys.iter().find(|k| p.owner.as_deref().is_some_and(|o| k.ids.iter().any(|id| id == o)));
+                out.push(Setup {
+                    scope: scope.clone(),
+                    role: Some(s.roles[0].clone()),
+                    key: key.map(|k| (*k).clone()),
+                    key_policy: Some((*p).clone()),
+                    permissions: s.perms.iter().map(|p| (*p).clone()).collect(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The setups of a run as JSON (`setups` of `--format json`): what was paired with what.
+pub fn describe(
+    reports: &[crate::diagnostic::FileReport],
+    settings: &crate::config::Settings,
+) -> Vec<serde_json::Value> {
+    let values = Values::from_settings(settings);
+    let facts: Vec<Fact> = reports.iter().flat_map(|r| r.facts.iter().cloned()).collect();
+    if facts.is_empty() {
+        return Vec::new();
+    }
+    group(&facts)
+        .into_iter()
+        .map(|s| {
+            let role = s.role.as_ref().map(|r| {
+                serde_json::json!({
+                    "name": r.name,
+                    "arn": r.arn,
+                    "ids": r.ids,
+                    "trust_policy": r.at,
+                    "external_ids": r.external_ids.iter().map(|v| &v.value).collect::<Vec<_>>(),
+                    "regions": r.regions,
+                })
+            });
+            let key = s.key.as_ref().map(|k| {
+                serde_json::json!({
+                    "arn": k.arn,
+                    "ids": k.ids,
+                    "region": k.region,
+                    "multi_region": k.multi_region,
+                    "at": k.at,
+                })
+            });
+            serde_json::json!({
+                "folder": s.scope,
+                "role": role,
+                "key": key,
+                "key_policy": s.key_policy.as_ref().map(|p| &p.at),
+                "permissions_policies": s.permissions.iter().map(|p| &p.at).collect::<Vec<_>>(),
+                "values": values,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,154 @@
+//! Whole-setup audit (cross-document rules, CMK6xx) and `cmek-lint preflight`.
+//!
+//! Every `corpus/setups/<name>/` folder is checked on its own: `ok-*` folders are correct
+//! setups and must produce no CMK6xx finding; `bad-CMK6nn-*` folders must produce CMK6nn, with
+//! a secondary label (in the other file, for setups spread over several files). The human
+//! output of each folder is snapshotted.
+
+use std::path::Path;
+use std::process::Command;
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cmek-lint"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn folders() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/setups");
+    let mut dirs: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn json(dir: &str) -> serde_json::Value {
+    let out =
+        bin().args(["check", "--isolated", "--format", "json"]).arg(format!("corpus/setups/{dir}")).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn every_setup_folder_fires_exactly_what_its_name_says() {
+    let mut failures = Vec::new();
+    let dirs = folders();
+    assert!(dirs.iter().any(|d| d.starts_with("ok-")) && dirs.iter().any(|d| d.starts_with("bad-")));
+    for dir in &dirs {
+        let v = json(dir);
+        let cross: Vec<&serde_json::Value> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"].as_str().unwrap().starts_with("CMK6"))
+            .collect();
+        let codes: Vec<&str> = cross.iter().map(|d| d["code"].as_str().unwrap()).collect();
+        if dir.starts_with("ok-") {
+            if !codes.is_empty() {
+                failures.push(format!("{dir}: correct setup fires {codes:?}"));
+            }
+            if v["setups"].as_array().is_none_or(|s| s.is_empty()) {
+                failures.push(format!("{dir}: no setup found"));
+            }
+            continue;
+        }
+        let want = &dir[4..10];
+        if !codes.contains(&want) {
+            failures.push(format!("{dir}: {want} does not fire (got {codes:?})"));
+        }
+        for d in &cross {
+            let labels = d["labels"].as_array().unwrap();
+            if labels.is_empty() {
+                failures.push(format!("{dir}: {} has no secondary label", d["code"]));
+            }
+            let files =
+                std::fs::read_dir(format!("{}/corpus/setups/{dir}", env!("CARGO_MANIFEST_DIR"))).unwrap().count();
+            if files > 1 && labels.iter().all(|l| l["file"].as_str().is_none_or(|f| f == d["file"].as_str().unwrap())) {
+                failures.push(format!("{dir}: {} does not name the other file", d["code"]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn setup_snapshots() {
+    for dir in folders() {
+        let out =
+            bin().args(["check", "--isolated", "--no-color"]).arg(format!("corpus/setups/{dir}")).output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        insta::assert_snapshot!(format!("setup__{dir}"), format!("exit code: {:?}\n\n{stdout}", out.status.code()));
+    }
+}
+
+#[test]
+fn json_lists_the_setups() {
+    let v = json("ok-cli-exports");
+    let setups = v["setups"].as_array().unwrap();
+    assert_eq!(setups.len(), 1);
+    let s = &setups[0];
+    assert_eq!(s["role"]["arn"], "arn:aws:iam::493820715560:role/pinecone-cmek");
+    assert_eq!(s["key"]["arn"], "arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7");
+    assert!(s["key_policy"]["file"].as_str().unwrap().ends_with("kms-get-key-policy.json"));
+    assert!(s["role"]["trust_policy"]["file"].as_str().unwrap().ends_with("get-role.json"));
+    assert!(s["values"].is_object());
+}
+
+#[test]
+fn human_output_shows_the_other_file() {
+    let out =
+        bin().args(["check", "--isolated", "--no-color", "corpus/setups/bad-CMK601-other-role"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("--> corpus/setups/bad-CMK601-other-role/kms-get-key-policy.json:"), "{text}");
+    assert!(text.contains("--> corpus/setups/bad-CMK601-other-role/get-role.json:16:29"), "{text}");
+}
+
+fn preflight(args: &[&str]) -> (String, Option<i32>) {
+    let out = bin().arg("preflight").args(args).output().unwrap();
+    (String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap(), out.status.code())
+}
+
+const ROLE: &str = "arn:aws:iam::493820715560:role/pinecone-cmek";
+const KEY: &str = "arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7";
+const EXT: &str = "8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03";
+
+#[test]
+fn preflight_passes_a_correct_setup() {
+    let (out, code) =
+        preflight(&["--role-arn", ROLE, "--key-arn", KEY, "--external-id", EXT, "corpus/setups/ok-cli-exports"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("✓ Role ARN matches the role"), "{out}");
+    assert!(!out.contains('✗'), "{out}");
+}
+
+#[test]
+fn preflight_fails_on_bad_values_and_mismatches() {
+    let mrk = "arn:aws:kms:eu-north-1:493820715560:key/mrk-8c2f41d07a9e4b35b1e6f0c3d4a5b6c7";
+    let (out, code) =
+        preflight(&["--role-arn", "arn:aws:iam::XXXXXXXXXXXX:role/x", "--key-arn", mrk, "--external-id", "abc"]);
+    assert_eq!(code, Some(1), "{out}");
+    for want in ["✗ Role ARN", "✗ Key region", "✗ Single-Region key", "✗ External ID"] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    let (out, code) = preflight(&[
+        "--role-arn",
+        ROLE,
+        "--key-arn",
+        KEY,
+        "--external-id",
+        "6f1c2b3a-1111-4222-8333-444455556666",
+        "corpus/setups/bad-CMK601-other-role",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✗ External ID matches the trust policy"), "{out}");
+    assert!(out.contains("✗ Role, key and policies fit together") && out.contains("CMK601"), "{out}");
+}
+
+#[test]
+fn preflight_usage_errors_exit_2() {
+    let (_, code) = preflight(&["--role-arn", ROLE]);
+    assert_eq!(code, Some(2));
+}
