@@ -128,8 +128,7 @@ pub fn principal_value_hit(text: &str, caller: &Caller<'_>) -> ValueHit {
         }
         // A whole value that is only known at deploy time (`${RoleArnParameter}`) may be the
         // caller; an ARN whose literal parts differ is not.
-        if Arn::parse(&collapse_expressions(text)).is_none() || Arn::parse(&collapse_expressions(caller.arn)).is_none()
-        {
+        if Arn::parse(text).is_none() || Arn::parse(caller.arn).is_none() {
             return ValueHit::Maybe;
         }
         return ValueHit::No;
@@ -162,14 +161,12 @@ pub fn account_principal(text: &str) -> Option<AccountRef<'_>> {
     if super::arn::is_account_id(text) {
         return Some(AccountRef::Literal(text));
     }
-    let collapsed = collapse_expressions(text);
-    let arn = Arn::parse(&collapsed)?;
+    let arn = Arn::parse(text)?;
     if arn.service != "iam" || arn.resource != "root" {
         return None;
     }
     if super::arn::is_account_id(arn.account) {
-        // The same digits, borrowed from the original text.
-        text.find(arn.account).map(|i| AccountRef::Literal(&text[i..i + 12]))
+        Some(AccountRef::Literal(arn.account))
     } else if has_expression(arn.account) {
         Some(AccountRef::Expression)
     } else {
@@ -180,17 +177,6 @@ pub fn account_principal(text: &str) -> Option<AccountRef<'_>> {
 /// `${...}` and `#{...}` expressions replaced by `*`.
 pub fn expression_as_wildcard(text: &str) -> String {
     replace_expressions(text, "*")
-}
-
-/// The text with every `${...}` / `#{...}` expression collapsed to `${}`, so that [`Arn::parse`]
-/// sees the right fields (`${AWS::AccountId}` holds colons) and [`has_expression`] still
-/// recognises the unknown parts.
-pub fn collapse_expressions(text: &str) -> std::borrow::Cow<'_, str> {
-    if has_expression(text) {
-        std::borrow::Cow::Owned(replace_expressions(text, "${}"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
 }
 
 fn replace_expressions(text: &str, with: &str) -> String {
@@ -487,9 +473,9 @@ mod tests {
         assert_eq!(expression_as_wildcard("arn:aws:iam::${AWS::AccountId}:root"), "arn:aws:iam::*:root");
         assert_eq!(expression_as_wildcard("arn:aws:iam::#{AWS::AccountId}:role/${x}"), "arn:aws:iam::*:role/*");
         assert_eq!(expression_as_wildcard("a$b#c"), "a$b#c");
-        assert_eq!(collapse_expressions("arn:aws:iam::${AWS::AccountId}:root"), "arn:aws:iam::${}:root");
-        let c = collapse_expressions("arn:${AWS::Partition}:iam::123456789012:root");
-        assert_eq!(Arn::parse(&c).unwrap().account, "123456789012");
+        // `Arn::parse` keeps expressions (colons and all) inside one field.
+        assert_eq!(Arn::parse("arn:aws:iam::${AWS::AccountId}:root").unwrap().account, "${AWS::AccountId}");
+        assert_eq!(Arn::parse("arn:${AWS::Partition}:iam::123456789012:root").unwrap().account, "123456789012");
         assert_eq!(
             account_principal("arn:${AWS::Partition}:iam::123456789012:root"),
             Some(AccountRef::Literal("123456789012"))

@@ -23,19 +23,11 @@ pub struct Arn<'a> {
 
 impl<'a> Arn<'a> {
     /// Split an ARN into its fields. Returns `None` unless the text starts with `arn:` and has
-    /// at least six colon-separated fields.
+    /// at least six colon-separated fields. Colons inside deploy-time expressions
+    /// (`${AWS::Partition}`, `#{...}`) never separate fields, so
+    /// `arn:${AWS::Partition}:iam::${Acct}:role/x` splits into its six fields; fields holding an
+    /// expression are unknowns for the caller to skip (`data::placeholders::has_expression`).
     pub fn parse(text: &'a str) -> Option<Self> {
-        Self::parse_with(text, false)
-    }
-
-    /// Like [`Arn::parse`], but colons inside deploy-time expressions (`${AWS::Partition}`,
-    /// `#{...}`) do not separate fields, so `arn:${AWS::Partition}:iam::${Acct}:role/x` splits
-    /// into its six fields. Fields holding an expression are unknowns for the caller to skip.
-    pub fn parse_templated(text: &'a str) -> Option<Self> {
-        Self::parse_with(text, true)
-    }
-
-    fn parse_with(text: &'a str, templated: bool) -> Option<Self> {
         if !text.starts_with("arn:") {
             return None;
         }
@@ -44,18 +36,16 @@ impl<'a> Arn<'a> {
         let bytes = text.as_bytes();
         let mut depth = 0usize;
         for (i, &b) in bytes.iter().enumerate() {
-            if templated {
-                if (b == b'$' || b == b'#') && bytes.get(i + 1) == Some(&b'{') {
-                    depth += 1;
-                    continue;
-                }
-                if b == b'}' && depth > 0 {
-                    depth -= 1;
-                    continue;
-                }
-                if depth > 0 {
-                    continue;
-                }
+            if (b == b'$' || b == b'#') && bytes.get(i + 1) == Some(&b'{') {
+                depth += 1;
+                continue;
+            }
+            if b == b'}' && depth > 0 {
+                depth -= 1;
+                continue;
+            }
+            if depth > 0 {
+                continue;
             }
             if b == b':' && n < 6 {
                 parts[n] = i + 1;
@@ -108,12 +98,12 @@ mod tests {
         assert_eq!(&"arn:aws:kms:us-east-1:123456789012:key/x"[k.offsets[3]..k.offsets[3] + 12], "123456789012");
         assert!(Arn::parse("arn:aws:iam::1").is_none());
         assert!(Arn::parse("*").is_none());
-        let t = Arn::parse_templated("arn:${AWS::Partition}:iam::${Acct}:role/pinecone_cmek_access_us-east-1").unwrap();
+        let t = Arn::parse("arn:${AWS::Partition}:iam::${Acct}:role/pinecone_cmek_access_us-east-1").unwrap();
         assert_eq!(
             (t.partition, t.service, t.account, t.name()),
             ("${AWS::Partition}", "iam", "${Acct}", "pinecone_cmek_access_us-east-1")
         );
-        assert_eq!(Arn::parse_templated("arn:aws:iam::1:role/x"), Arn::parse("arn:aws:iam::1:role/x"));
+        assert_eq!(Arn::parse("arn:aws:iam::1:role/x"), Arn::parse("arn:aws:iam::1:role/x"));
         let star = Arn::parse("arn:aws:s3:::bucket/*").unwrap();
         assert_eq!((star.account, star.resource_type), ("", "bucket"));
     }

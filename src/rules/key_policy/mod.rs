@@ -118,7 +118,7 @@ pub(crate) fn role_mentioned(policy: &crate::policy::Policy<'_>, role: &Caller<'
     // The account as a principal, or any IAM principal of that account.
     let account_named = |t: &str| {
         matches!(access::account_principal(t), Some(access::AccountRef::Literal(a)) if Some(a) == role.account)
-            || Arn::parse(&access::collapse_expressions(t))
+            || Arn::parse(t)
                 .is_some_and(|a| (a.service == "iam" || a.service == "sts") && Some(a.account) == role.account)
     };
     policy.statements.iter().any(|s| {

@@ -59,8 +59,7 @@ fn pinecone_principal(text: &str, pinecone_account: Option<&str>) -> Option<Stri
     if let Some(AccountRef::Literal(acct)) = account_principal(text) {
         return (pinecone_account == Some(acct)).then(|| format!("Pinecone's account `{acct}`"));
     }
-    let collapsed = crate::policy::access::collapse_expressions(text);
-    let arn = Arn::parse(&collapsed)?;
+    let arn = Arn::parse(text)?;
     if arn.service != "iam" && arn.service != "sts" {
         return None;
     }

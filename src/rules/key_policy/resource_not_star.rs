@@ -9,7 +9,6 @@
 use crate::data::placeholders::has_expression;
 use crate::diagnostic::Severity;
 use crate::policy::Arn;
-use crate::policy::access::collapse_expressions;
 use crate::rules::permissions::relevance::resource_covers_key;
 use crate::rules::{Ctx, Reporter};
 
@@ -22,8 +21,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                 if v == "*" {
                     continue;
                 }
-                let collapsed = collapse_expressions(v);
-                let arn = Arn::parse(&collapsed);
+                let arn = Arn::parse(v);
                 let key_like = arn.is_some_and(|a| a.service == "kms" && a.resource_type == "key");
                 let all_keys = arn.is_some_and(|a| a.service == "kms" && (a.resource == "key/*" || a.resource == "*"));
                 let template = has_expression(v);

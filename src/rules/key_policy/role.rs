@@ -126,7 +126,7 @@ pub(crate) fn looks_like_cmek_role(text: &str, pinecone_account: Option<&str>) -
     }
     // "cmek-key-admin" names an administrator, not the role Pinecone assumes.
     let mentions = |s: &str| (s.contains("pinecone") || s.contains("cmek")) && !s.contains("admin");
-    match Arn::parse(&crate::policy::access::collapse_expressions(text)) {
+    match Arn::parse(text) {
         Some(arn) => {
             arn.service == "iam"
                 && arn.resource_type == "role"

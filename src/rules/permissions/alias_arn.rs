@@ -31,8 +31,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             continue;
         }
         for (value, node) in resources.strings() {
-            let collapsed = crate::policy::access::collapse_expressions(value.trim());
-            let Some(arn) = Arn::parse(&collapsed) else { continue };
+            let Some(arn) = Arn::parse(value.trim()) else { continue };
             if arn.service != "kms" || arn.resource_type != "alias" {
                 continue;
             }

@@ -11,7 +11,7 @@
 
 use crate::config::Settings;
 use crate::data::placeholders::{has_expression, placeholder_kind};
-use crate::policy::access::{arn_like, collapse_expressions, expression_as_wildcard};
+use crate::policy::access::{arn_like, expression_as_wildcard};
 use crate::policy::{Arn, Policy, Statement, wildcard_match_ci};
 
 /// Why the policy counts as the CMEK role's permissions policy.
@@ -86,15 +86,14 @@ pub(crate) fn relevance<'a>(policy: &Policy<'_>, settings: &'a Settings) -> Opti
 
 /// `arn:aws:kms:*:<account>:key/*`: every key of one account, in every region.
 pub(crate) fn is_guide_pattern(v: &str) -> bool {
-    Arn::parse(&collapse_expressions(v.trim())).is_some_and(|a| {
+    Arn::parse(v.trim()).is_some_and(|a| {
         a.service == "kms" && a.region == "*" && a.resource == "key/*" && !a.account.is_empty() && a.account != "*"
     })
 }
 
 /// Whether a `Resource` value names the account of `key` and covers `key`.
 fn names_key_account(v: &str, key: &str) -> bool {
-    let collapsed = collapse_expressions(v.trim());
-    let (Some(value), Some(k)) = (Arn::parse(&collapsed), Arn::parse(key)) else {
+    let (Some(value), Some(k)) = (Arn::parse(v.trim()), Arn::parse(key)) else {
         return false;
     };
     let account_ok = value.account == k.account || has_expression(value.account);

@@ -264,7 +264,7 @@ pub(crate) fn pin_of(key: &str, op: &Operator<'_>, text: &str) -> Pin {
     if !key_is(key, PRINCIPAL_ARN) {
         return whole;
     }
-    let Some(arn) = Arn::parse_templated(text) else {
+    let Some(arn) = Arn::parse(text) else {
         return whole;
     };
     let account = (arn.offsets[3], arn.offsets[3] + arn.account.len());
@@ -417,7 +417,7 @@ impl<'a> Pinecone<'a> {
             for p in [&s.principal, &s.not_principal].into_iter().flatten() {
                 for node in p.values_of("AWS") {
                     if let Some((text, _)) = node.as_text()
-                        && let Some(arn) = Arn::parse_templated(text)
+                        && let Some(arn) = Arn::parse(text)
                         && matches!(arn.service, "iam" | "sts")
                     {
                         refs.push(ArnRef { stmt: i, node, text, arn, op: None });
@@ -427,7 +427,7 @@ impl<'a> Pinecone<'a> {
             for (block, entry) in s.condition_entries(PRINCIPAL_ARN) {
                 for node in &entry.values {
                     if let Some((text, _)) = node.as_text()
-                        && let Some(arn) = Arn::parse_templated(text)
+                        && let Some(arn) = Arn::parse(text)
                     {
                         refs.push(ArnRef { stmt: i, node, text, arn, op: Some(block.operator) });
                     }
