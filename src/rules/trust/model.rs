@@ -12,9 +12,10 @@ use crate::config::{PINECONE_REGIONS, Settings};
 use crate::data::placeholders::{has_expression, placeholder_kind};
 use crate::json::{Node, Value};
 use crate::pinecone::ROLE_PREFIX;
+use crate::pinecone::name_looks_pinecone;
 use crate::policy::arn::is_account_id;
 use crate::policy::{Arn, Operator, Policy, SetQualifier, Statement};
-use crate::rules::util::{did_you_mean, edit_distance, sub_span};
+use crate::rules::util::{did_you_mean, sub_span};
 use crate::source::Span;
 
 pub(crate) const PRINCIPAL_ARN: &str = "aws:PrincipalArn";
@@ -127,30 +128,6 @@ impl<'a> ArnRef<'a> {
         let a = self.arn.account;
         (is_account_id(a) && placeholder_kind(a).is_none()).then_some(a)
     }
-}
-
-/// Whether a role name (or name pattern) is, or is clearly meant to be, one of Pinecone's CMEK
-/// roles: ignoring case and separators it starts with `pinecone_cmek_access` or a near miss of
-/// it (`pinecone-cmek-access-...`, `pinecone_cmek_acess_...`, `pincone_cmek_access_...`), or it
-/// is a pattern whose literal start is a prefix of that (`pinecone_cmek_*`, `pinecone*`). A
-/// name that merely mentions Pinecone (a customer's own `pinecone-cmek` or `pinecone-ingest`
-/// role) is not Pinecone's.
-pub(crate) fn name_looks_pinecone(name: &str) -> bool {
-    const STEM: &str = "pineconecmekaccess";
-    let (literal, pattern) = match name.find(['*', '?']) {
-        Some(i) => (&name[..i], true),
-        None => (name, false),
-    };
-    let squashed: String =
-        literal.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    if pattern && squashed.len() >= 4 && STEM.starts_with(&squashed) {
-        return true;
-    }
-    (STEM.len() - 1..=STEM.len() + 1)
-        .filter(|n| squashed.len() >= *n)
-        .map(|n| edit_distance(&squashed[..n], STEM))
-        .min()
-        .is_some_and(|d| d <= 3)
 }
 
 /// What a role name (or name pattern) says about Pinecone's roles.

@@ -4,8 +4,9 @@
 //! Placeholders (`XXXXXXXXXXXX`, documentation accounts) are CMK115's and malformed accounts
 //! CMK112's; only real 12-digit accounts are compared here.
 
-use super::model::{PRINCIPAL_ACCOUNT, Pinecone, name_looks_pinecone, value_text};
+use super::model::{PRINCIPAL_ACCOUNT, Pinecone, value_text};
 use crate::data::placeholders::placeholder_kind;
+use crate::pinecone::name_looks_pinecone;
 use crate::policy::arn::is_account_id;
 use crate::rules::util::sub_span;
 use crate::rules::{Ctx, Reporter};

@@ -1,7 +1,8 @@
 //! CMK214 trust-extra-principal: the role Pinecone assumes also trusts principals that are not
 //! Pinecone. Whoever else can assume it gets the same use of your KMS key as Pinecone.
 
-use super::model::{Pinecone, account_principal, deny_pins_caller, everyone_binding, name_looks_pinecone};
+use super::model::{Pinecone, account_principal, deny_pins_caller, everyone_binding};
+use crate::pinecone::name_looks_pinecone;
 use crate::policy::Arn;
 use crate::rules::{Ctx, Reporter};
 
