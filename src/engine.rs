@@ -39,11 +39,10 @@ pub fn setup_pass(reports: &mut [FileReport], registry: &Registry, settings: &Se
     if !registry.rules.iter().enumerate().any(|(i, r)| r.record.scope == Scope::Setup && settings.enabled[i]) {
         return;
     }
-    let facts: Vec<crate::setup::Fact> = reports.iter().flat_map(|r| r.facts.iter().cloned()).collect();
-    if facts.is_empty() {
+    if reports.iter().all(|r| r.facts.is_empty()) {
         return;
     }
-    let setups = crate::setup::group(&facts);
+    let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
     let values = crate::setup::Values::from_settings(settings);
     for (file, resolved) in crate::rules::cross::check(&setups, &values, registry, settings) {
         if let Some(r) = reports.iter_mut().find(|r| r.path == file) {

@@ -172,8 +172,7 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
         if let Some(e) = reports.iter().flat_map(|r| r.errors.iter()).next() {
             return Err(e.clone());
         }
-        let facts: Vec<_> = reports.iter().flat_map(|r| r.facts.iter().cloned()).collect();
-        let setups = crate::setup::group(&facts);
+        let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
         let role = setups.iter().find_map(|s| s.role.as_ref());
         match role {
             None => item(

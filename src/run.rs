@@ -174,7 +174,10 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     }
 
     let mut summary = Summary::new(&reports, started.elapsed().as_millis());
-    summary.setups = crate::setup::describe(&reports, &settings); // setup pass: `setups` of --format json
+    // `setups` appear only in JSON output: describe them only when JSON is written.
+    if args.format == Some(Format::Json) || file_format == Some(Format::Json) {
+        summary.setups = crate::setup::describe(&reports, &settings);
+    }
     summary.suppressed = settings.suppress.suppressed();
     summary.baselined = baselined;
     let fail_on = args.fail_on.unwrap_or(Severity::Error);

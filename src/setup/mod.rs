@@ -214,7 +214,8 @@ pub fn names_key(resource: &str, key: &KeyFact) -> bool {
 
 /// Group facts into setups: one per role trusting Pinecone (with the key of its directory),
 /// plus one per key policy left without a role.
-pub fn group(facts: &[Fact]) -> Vec<Setup> {
+/// Group facts into setups. Takes references so callers need not copy the facts of a run.
+pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup> {
     #[derive(Default)]
     struct Scope<'a> {
         roles: Vec<&'a TrustFact>,
@@ -311,11 +312,7 @@ pub fn describe(
     settings: &crate::config::Settings,
 ) -> Vec<serde_json::Value> {
     let values = Values::from_settings(settings);
-    let facts: Vec<Fact> = reports.iter().flat_map(|r| r.facts.iter().cloned()).collect();
-    if facts.is_empty() {
-        return Vec::new();
-    }
-    group(&facts)
+    group(reports.iter().flat_map(|r| r.facts.iter()))
         .into_iter()
         .map(|s| {
             let role = s.role.as_ref().map(|r| {
