@@ -11,10 +11,11 @@
 //! `Ref AWS::NoValue` removes the property. Values with unknown parts become
 //! [`Value::Template`], which rules treat as unknowns.
 
-use super::{Document, Extraction, Root, SpanMap, key_metadata_node, member};
+use super::{Document, Extraction, Resource, Root, SpanMap, key_metadata_node, member};
 use crate::json::{Member, Node, Value};
 use crate::policy::PolicyKind;
 use crate::source::Span;
+use std::collections::BTreeMap;
 
 /// Whether a parsed file is a CloudFormation template.
 pub fn is_template(root: &Node) -> bool {
@@ -37,6 +38,7 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
     let Some(resources) = root.get("Resources").and_then(|m| m.value.as_object()) else {
         return;
     };
+    let first = out.documents.len();
     for resource in resources {
         let id = &*resource.key;
         let Some(ty) = resource.value.get("Type").and_then(|m| m.value.as_str()) else {
@@ -82,6 +84,55 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
             }
             _ => {}
         }
+    }
+    describe_resources(resources, &mut out.documents[first..]);
+}
+
+/// Tell each document what its resource says about itself: the role's `RoleName`, the roles a
+/// policy is attached to (`Roles`, `RoleName`, a role's `Policies` and `ManagedPolicyArns`), and
+/// `DependsOn`.
+fn describe_resources(resources: &[Member], documents: &mut [Document<'_>]) {
+    let text = |n: &Node| lower(n).map(|n| text_of(&n, "?"));
+    let list = |n: &Node| -> Vec<String> {
+        match n.as_array() {
+            Some(items) => items.iter().filter_map(text).collect(),
+            None => text(n).into_iter().collect(),
+        }
+    };
+    let mut info: BTreeMap<&str, Resource> = BTreeMap::new();
+    let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in resources {
+        let id = &*r.key;
+        let props = r.value.get("Properties").map(|m| &m.value);
+        let prop = |k: &str| props.and_then(|p| p.get(k)).map(|m| &m.value);
+        let mut res = Resource { created: true, ..Resource::default() };
+        if let Some(d) = r.value.get("DependsOn") {
+            res.depends_on = list(&d.value).into_iter().map(|d| format!("${{{d}}}")).collect();
+        }
+        match r.value.get("Type").and_then(|t| t.value.as_str()).unwrap_or("") {
+            "AWS::IAM::Role" => {
+                res.name = prop("RoleName").and_then(text).filter(|n| !n.contains("${"));
+                for arn in prop("ManagedPolicyArns").map(list).unwrap_or_default() {
+                    let policy = crate::setup::normalise_ref(&arn);
+                    attached.entry(policy).or_default().push(format!("${{{id}}}"));
+                }
+            }
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => res.roles = prop("Roles").map(list).unwrap_or_default(),
+            "AWS::IAM::RolePolicy" => res.roles = prop("RoleName").and_then(text).into_iter().collect(),
+            _ => {}
+        }
+        info.insert(id, res);
+    }
+    for doc in documents {
+        let Some(origin) = doc.origin.as_deref() else { continue };
+        let Some(rest) = origin.strip_prefix("Resources.") else { continue };
+        let id = rest.split('.').next().unwrap_or(rest);
+        let Some(mut res) = info.get(id).cloned() else { continue };
+        if rest[id.len()..].starts_with(".Policies[") {
+            res.roles.push(format!("${{{id}}}"));
+        }
+        res.roles.extend(attached.get(id).into_iter().flatten().cloned());
+        doc.resource = Some(Box::new(res));
     }
 }
 
@@ -266,5 +317,38 @@ mod tests {
         let a = n.get("a").unwrap().value.as_array().unwrap();
         assert!(a[0].get("k").is_some());
         assert!(matches!(a[1].value, Value::Template(_)));
+    }
+
+    #[test]
+    fn documents_learn_names_attachments_and_dependencies() {
+        let text = r#"{
+  "Resources": {
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {
+      "RoleName": "pinecone-cmek",
+      "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+      "ManagedPolicyArns": [{"Ref": "Managed"}],
+      "Policies": [{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17", "Statement": []}}]}},
+    "Managed": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+      "PolicyDocument": {"Version": "2012-10-17", "Statement": []}}},
+    "Attached": {"Type": "AWS::IAM::Policy", "Properties": {
+      "Roles": [{"Ref": "Role"}], "PolicyDocument": {"Version": "2012-10-17", "Statement": []}}},
+    "Key": {"Type": "AWS::KMS::Key", "DependsOn": "Role", "Properties": {
+      "KeyPolicy": {"Version": "2012-10-17", "Statement": []}}}
+  }
+}"#;
+        let root = crate::json::parse(text).root.unwrap();
+        let mut out = Extraction::default();
+        extract(&root, &mut out);
+        let of = |origin: &str| {
+            let d = out.documents.iter().find(|d| d.origin.as_deref() == Some(origin)).unwrap();
+            d.resource.as_deref().cloned().unwrap_or_default()
+        };
+        let trust = of("Resources.Role.AssumeRolePolicyDocument");
+        assert!(trust.created);
+        assert_eq!(trust.name.as_deref(), Some("pinecone-cmek"));
+        assert_eq!(of("Resources.Role.Policies[inline].PolicyDocument").roles, ["${Role}"]);
+        assert_eq!(of("Resources.Managed.PolicyDocument").roles, ["${Role}"]);
+        assert_eq!(of("Resources.Attached.PolicyDocument").roles, ["${Role}"]);
+        assert_eq!(of("Resources.Key.KeyPolicy").depends_on, ["${Role}"]);
     }
 }

@@ -15,7 +15,7 @@
 //! become [`Value::Template`] (`${var.x}`), never placeholders or malformed ARNs.
 
 use super::tfjson::{KEY_ATTRIBUTES, KEY_TYPES, POLICY_ATTRIBUTES, synthetic_key_members};
-use super::{Document, Embedded, Extraction, Followed, Root, SpanMap, key_metadata_node, member, object};
+use super::{Document, Embedded, Extraction, Followed, Resource, Root, SpanMap, key_metadata_node, member, object};
 use crate::json::{Member, Node, ParseError, Value};
 use crate::policy::PolicyKind;
 use crate::source::Span;
@@ -112,6 +112,68 @@ impl Tf<'_> {
             }
             let node = self.policy_document(block);
             self.out.documents.push(Document::policy(Root::Owned(Box::new(node)), kind, origin, SpanMap::Identity));
+        }
+        self.describe_resources(body);
+    }
+
+    /// Tell each document what its resource says about itself: the role's `name`, the roles a
+    /// policy is attached to (`role`, `aws_iam_role_policy_attachment`, `inline_policy`,
+    /// `managed_policy_arns`), and `depends_on`. A policy document data source takes what its
+    /// first user says.
+    fn describe_resources(&mut self, body: &Body) {
+        let texts = |this: &Self, expr: &Expression| -> Vec<String> {
+            let node = this.lower(expr, span_of(expr, Span::empty(0)));
+            let one = |n: &Node| match &n.value {
+                Value::String(s) | Value::Template(s) => Some(s.to_string()),
+                _ => None,
+            };
+            match node.as_array() {
+                Some(items) => items.iter().filter_map(one).collect(),
+                None => one(&node).into_iter().collect(),
+            }
+        };
+        let mut info: BTreeMap<String, Resource> = BTreeMap::new();
+        let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let ("resource", [ty, name]) = (block.ident.as_str(), labels.as_slice()) else { continue };
+            let address = format!("{ty}.{name}");
+            let attr = |k: &str| block.body.get_attribute(k).map(|a| texts(self, &a.value)).unwrap_or_default();
+            let mut res = Resource { created: true, depends_on: attr("depends_on"), ..Resource::default() };
+            match *ty {
+                "aws_iam_role" => {
+                    res.name = attr("name").into_iter().next().filter(|n| !n.contains("${"));
+                    for arn in attr("managed_policy_arns") {
+                        attached.entry(crate::setup::normalise_ref(&arn)).or_default().push(format!("${{{address}}}"));
+                    }
+                }
+                "aws_iam_role_policy" => res.roles = attr("role"),
+                "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" => {
+                    let roles = [attr("role"), attr("roles")].concat();
+                    for arn in attr("policy_arn") {
+                        attached.entry(crate::setup::normalise_ref(&arn)).or_default().extend(roles.iter().cloned());
+                    }
+                }
+                _ => {}
+            }
+            info.insert(address, res);
+        }
+        for doc in &mut self.out.documents {
+            let Some(origin) = doc.origin.as_deref() else { continue };
+            let address = match origin.find("(used by ") {
+                Some(i) => origin[i + 9..].split([',', ')']).next().unwrap_or("").trim(),
+                None => origin.split([' ', '(']).next().unwrap_or(""),
+            };
+            let (address, inline) = match address.strip_suffix(".inline_policy") {
+                Some(a) => (a, true),
+                None => (address, false),
+            };
+            let Some(mut res) = info.get(address).cloned() else { continue };
+            if inline {
+                res.roles.push(format!("${{{address}}}"));
+            }
+            res.roles.extend(attached.get(address).into_iter().flatten().cloned());
+            doc.resource = Some(Box::new(res));
         }
     }
 
@@ -683,6 +745,47 @@ resource "aws_iam_policy" "f" {
         // file(): followed relative to the .tf
         assert_eq!(x.followed[0].path, Path::new("infra/policies/kms.json"));
         assert_eq!(x.followed[0].kind, Some(PolicyKind::Identity));
+    }
+
+    #[test]
+    fn documents_learn_names_attachments_and_dependencies() {
+        let text = r#"
+resource "aws_iam_role" "pinecone" {
+  name               = "pinecone-cmek"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+  }
+}
+resource "aws_iam_policy" "use" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.pinecone.name
+  policy_arn = aws_iam_policy.use.arn
+}
+resource "aws_iam_role_policy" "inline" {
+  role   = "pinecone-cmek"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_kms_key" "cmek" {
+  depends_on = [aws_iam_role.pinecone]
+  policy     = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+"#;
+        let x = extract(text, Path::new("main.tf")).unwrap();
+        let of = |origin: &str| {
+            let d = x.documents.iter().find(|d| d.origin.as_deref().is_some_and(|o| o.starts_with(origin))).unwrap();
+            d.resource.as_deref().cloned().unwrap_or_default()
+        };
+        let trust = of("data.aws_iam_policy_document.trust");
+        assert!(trust.created);
+        assert_eq!(trust.name.as_deref(), Some("pinecone-cmek"));
+        assert_eq!(of("aws_iam_policy.use").roles, ["${aws_iam_role.pinecone.name}"]);
+        assert_eq!(of("aws_iam_role_policy.inline").roles, ["pinecone-cmek"]);
+        assert_eq!(of("aws_kms_key.cmek").depends_on, ["${aws_iam_role.pinecone}"]);
     }
 
     #[test]

@@ -97,11 +97,29 @@ pub struct Document<'a> {
     /// Where in the file it lives, for files with several documents.
     pub origin: Option<String>,
     pub map: SpanMap,
+    /// What the resource holding the document says about itself (name, attachments,
+    /// dependencies), for the whole-setup pass.
+    pub resource: Option<Box<Resource>>,
+}
+
+/// What a template resource or export says about the document it holds, beyond the document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resource {
+    /// The resource is created by this template or module (not an export of something that
+    /// already exists).
+    pub created: bool,
+    /// The name the resource is given (`RoleName`, Terraform `name`).
+    pub name: Option<String>,
+    /// Roles a permissions policy is attached to, as written: a reference (`${Role}`,
+    /// `${aws_iam_role.x.id}`) or a role name.
+    pub roles: Vec<String>,
+    /// Resources it explicitly waits for (`DependsOn`, `depends_on`), as references.
+    pub depends_on: Vec<String>,
 }
 
 impl<'a> Document<'a> {
     pub fn policy(root: Root<'a>, kind: Option<PolicyKind>, origin: impl Into<String>, map: SpanMap) -> Self {
-        Self { root, subject: Subject::Policy, kind, origin: Some(origin.into()), map }
+        Self { root, subject: Subject::Policy, kind, origin: Some(origin.into()), map, resource: None }
     }
     pub fn key_metadata(root: Node, origin: impl Into<String>) -> Self {
         Self {
@@ -110,6 +128,7 @@ impl<'a> Document<'a> {
             kind: Some(PolicyKind::Key),
             origin: Some(origin.into()),
             map: SpanMap::Identity,
+            resource: None,
         }
     }
 }
@@ -194,6 +213,7 @@ pub fn documents<'a>(root: &'a Node, text: &str) -> Extraction<'a> {
             kind: None,
             origin: None,
             map: SpanMap::Identity,
+            resource: None,
         });
         out.recognised = true;
         return out;

@@ -109,15 +109,19 @@ pub fn collect(
             let mut ids = origin_ids(origin);
             let (name, arn) = match role {
                 Some((n, a)) => (Some(n.to_string()), Some(a.to_string())),
-                None => (exported_role_name(origin), None),
+                None => {
+                    (exported_role_name(origin).or_else(|| doc.resource.as_ref().and_then(|r| r.name.clone())), None)
+                }
             };
+            let created = doc.resource.as_ref().is_some_and(|r| r.created);
             ids.extend(name.iter().cloned());
             ids.extend(arn.iter().map(|a| a.to_ascii_lowercase()));
-            Some(Fact::Trust(TrustFact { ids, name, arn, at: r.loc(at), external_ids, regions }))
+            Some(Fact::Trust(TrustFact { ids, name, arn, created, at: r.loc(at), external_ids, regions }))
         }
         PolicyKind::Key => {
             let mut grants = Vec::new();
             let mut root_stmt = false;
+            let mut root_accounts: Vec<String> = Vec::new();
             for s in policy.statements.iter().filter(|s| s.is_allow()) {
                 let Some(p) = &s.principal else { continue };
                 let encrypt = s.covers_action("kms:Encrypt");
@@ -129,6 +133,10 @@ pub fn collect(
                     let Some((text, _)) = v.as_text() else { continue };
                     if text.ends_with(":root") || crate::policy::arn::is_account_id(text) {
                         root_stmt = true;
+                        let account = Arn::parse(text).map_or(text, |a| a.account);
+                        if !root_accounts.iter().any(|a| a == account) {
+                            root_accounts.push(account.to_string());
+                        }
                         continue;
                     }
                     if crate::pinecone::pinecone_role(text).is_some_and(|p| p.region.is_some()) {
@@ -141,7 +149,18 @@ pub fn collect(
                 }
             }
             let owner = origin_ids(origin).into_iter().find(|id| !id.starts_with("data.") && !id.contains("_policy."));
-            Some(Fact::KeyPolicy(KeyPolicyFact { owner, grants, root: root_stmt, at: r.loc(head) }))
+            let res = doc.resource.as_deref();
+            Some(Fact::KeyPolicy(KeyPolicyFact {
+                owner,
+                grants,
+                root: root_stmt,
+                root_accounts,
+                created: res.is_some_and(|r| r.created),
+                depends_on: res
+                    .map(|r| r.depends_on.iter().map(|d| super::normalise_ref(d)).collect())
+                    .unwrap_or_default(),
+                at: r.loc(head),
+            }))
         }
         PolicyKind::Identity => {
             let mut resources = Vec::new();
@@ -160,7 +179,12 @@ pub fn collect(
             if resources.is_empty() {
                 return None;
             }
-            Some(Fact::Permissions(PermissionsFact { resources, at: r.loc(head) }))
+            let mut roles: Vec<String> = match doc.resource.as_deref() {
+                Some(res) => res.roles.iter().map(|x| super::normalise_ref(x)).collect(),
+                None => exported_attachment(origin),
+            };
+            roles.dedup();
+            Some(Fact::Permissions(PermissionsFact { resources, roles, at: r.loc(head) }))
         }
         PolicyKind::Resource => None,
     }
@@ -171,6 +195,22 @@ fn exported_role_name(origin: &str) -> Option<String> {
     let rest = origin.strip_prefix("RoleDetailList[").or_else(|| origin.strip_prefix("Roles["))?;
     let name = &rest[..rest.find(']')?];
     (!name.is_empty() && !name.bytes().all(|b| b.is_ascii_digit())).then(|| name.to_string())
+}
+
+/// The roles an exported permissions policy is attached to, from its origin:
+/// `role NAME, inline policy P` (`get-role-policy`), `RoleDetailList[NAME]...`
+/// (`get-account-authorization-details`), `... (attached to role A, B)`. Lower-cased names.
+fn exported_attachment(origin: &str) -> Vec<String> {
+    let mut roles = Vec::new();
+    if let Some(rest) = origin.strip_prefix("role ") {
+        roles.extend(rest.split(", inline policy").next().map(str::to_string));
+    }
+    roles.extend(exported_role_name(origin));
+    if let Some(i) = origin.find("(attached to role ") {
+        let list = origin[i + 18..].trim_end_matches(')');
+        roles.extend(list.split(", ").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+    }
+    roles.iter().map(|r| r.to_ascii_lowercase()).collect()
 }
 
 /// `(RoleName, Arn)` of an AWS CLI `get-role` export.

@@ -67,6 +67,8 @@ pub struct TrustFact {
     pub ids: Vec<String>,
     pub name: Option<String>,
     pub arn: Option<String>,
+    /// Created by the template or module it was found in (not an export of an existing role).
+    pub created: bool,
     /// The first Pinecone principal.
     pub at: Loc,
     pub external_ids: Vec<Valued>,
@@ -103,6 +105,12 @@ pub struct KeyPolicyFact {
     pub grants: Vec<Grant>,
     /// A statement delegates to the account's IAM policies (`:root` with `kms:*` or crypto).
     pub root: bool,
+    /// The accounts delegated to, as written (`111122223333`, `${AWS::AccountId}`).
+    pub root_accounts: Vec<String>,
+    /// Set by the template or module creating the key (not an export of an existing key).
+    pub created: bool,
+    /// What the key resource explicitly waits for (`DependsOn`, `depends_on`), normalised.
+    pub depends_on: Vec<String>,
     pub at: Loc,
 }
 
@@ -110,6 +118,9 @@ pub struct KeyPolicyFact {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PermissionsFact {
     pub resources: Vec<Grant>,
+    /// The roles it is attached to, normalised (see [`normalise_ref`]); empty when the file
+    /// does not say (a loose policy file), and then it counts for every role of its folder.
+    pub roles: Vec<String>,
     pub at: Loc,
 }
 
@@ -133,15 +144,25 @@ impl Fact {
     }
 }
 
-/// One CMEK setup: what was paired with what.
-#[derive(Clone, Debug, Default)]
-pub struct Setup {
+/// One CMEK setup: what was paired with what. Borrows the facts of the run.
+#[derive(Clone, Debug)]
+pub struct Setup<'f> {
     /// The directory the setup was found in.
-    pub scope: String,
-    pub role: Option<TrustFact>,
-    pub key: Option<KeyFact>,
-    pub key_policy: Option<KeyPolicyFact>,
-    pub permissions: Vec<PermissionsFact>,
+    pub scope: std::rc::Rc<str>,
+    pub role: Option<&'f TrustFact>,
+    pub key: Option<&'f KeyFact>,
+    pub key_policy: Option<&'f KeyPolicyFact>,
+    /// Permissions policies attached to the role.
+    pub attached: Vec<&'f PermissionsFact>,
+    /// Permissions policies of the folder whose attachment is not known, shared by its roles.
+    pub loose: std::rc::Rc<[&'f PermissionsFact]>,
+}
+
+impl<'f> Setup<'f> {
+    /// The permissions policies that may give the role access: attached ones and loose ones.
+    pub fn permissions(&self) -> impl Iterator<Item = &'f PermissionsFact> + '_ {
+        self.attached.iter().chain(self.loose.iter()).copied()
+    }
 }
 
 /// The Pinecone-side values (config `[customer]`, preflight flags).
@@ -184,13 +205,26 @@ pub fn normalise_ref(text: &str) -> String {
     t.to_ascii_lowercase()
 }
 
+/// Whether a written principal refers to the role through a reference to its resource
+/// (`${Role.Arn}`, `${aws_iam_role.x.arn}`, `arn:...:role/${Role}`), which also orders the
+/// deployment.
+pub fn references_role(principal: &str, role: &TrustFact) -> bool {
+    role.ids.iter().filter(|id| !id.starts_with("arn:") && !id.is_empty()).any(|id| {
+        principal.match_indices("${").any(|(i, _)| {
+            let rest = &principal[i + 2..];
+            rest.strip_prefix(id.as_str()).is_some_and(|r| r.starts_with('}') || r.starts_with('.'))
+        })
+    }) && principal.contains("${")
+}
+
 /// Whether a written principal refers to the role.
 pub fn names_role(principal: &str, role: &TrustFact) -> bool {
     let n = normalise_ref(principal);
-    if role.ids.iter().any(|id| id.eq_ignore_ascii_case(&n)) {
+    if role.ids.iter().any(|id| id.eq_ignore_ascii_case(&n)) || references_role(principal, role) {
         return true;
     }
-    // Only the name is known (an authorization-details export): match the ARN's role name.
+    // Only the name is known (an authorization-details export, a template's `RoleName`): match
+    // the ARN's role name.
     role.arn.is_none()
         && role.name.as_deref().is_some_and(|name| {
             crate::policy::Arn::parse(principal).is_some_and(|a| a.resource_type == "role" && a.name() == name)
@@ -212,16 +246,23 @@ pub fn names_key(resource: &str, key: &KeyFact) -> bool {
     key.ids.iter().any(|id| id.eq_ignore_ascii_case(&n))
 }
 
+/// Whether a permissions policy is attached to the role.
+fn attached_to(p: &PermissionsFact, role: &TrustFact) -> bool {
+    p.roles.iter().any(|r| role.ids.iter().any(|id| id.eq_ignore_ascii_case(r)))
+}
+
 /// Group facts into setups: one per role trusting Pinecone (with the key of its directory),
-/// plus one per key policy left without a role.
-/// Group facts into setups. Takes references so callers need not copy the facts of a run.
-pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup> {
+/// plus one per further key policy of a directory with a single role. One pass over the facts,
+/// then per directory a pass over its roles with indexed lookups; nothing is copied.
+pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
     #[derive(Default)]
     struct Scope<'a> {
         roles: Vec<&'a TrustFact>,
         keys: Vec<&'a KeyFact>,
         policies: Vec<&'a KeyPolicyFact>,
-        perms: Vec<&'a PermissionsFact>,
+        /// Attached permissions policies by the (lower-cased) role reference they name.
+        attached: std::collections::HashMap<String, Vec<&'a PermissionsFact>>,
+        loose: Vec<&'a PermissionsFact>,
     }
     let mut scopes: BTreeMap<String, Scope<'_>> = BTreeMap::new();
     for f in facts {
@@ -234,11 +275,21 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup> {
             }
             Fact::Key(k) => s.keys.push(k),
             Fact::KeyPolicy(p) => s.policies.push(p),
-            Fact::Permissions(p) => s.perms.push(p),
+            Fact::Permissions(p) if p.roles.is_empty() => s.loose.push(p),
+            Fact::Permissions(p) => {
+                for r in &p.roles {
+                    s.attached.entry(r.to_ascii_lowercase()).or_default().push(p);
+                }
+            }
         }
     }
     let mut out = Vec::new();
     for (scope, s) in scopes {
+        if s.roles.is_empty() {
+            continue;
+        }
+        let scope: std::rc::Rc<str> = scope.into();
+        let loose: std::rc::Rc<[&PermissionsFact]> = s.loose.into();
         let policy_of = |key: Option<&KeyFact>| -> Option<&KeyPolicyFact> {
             match key {
                 Some(k) => s
@@ -252,7 +303,16 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup> {
             }
         };
         let mut used_policies: Vec<*const KeyPolicyFact> = Vec::new();
+        let mut role_setups = Vec::new();
         for role in &s.roles {
+            let mut attached: Vec<&PermissionsFact> = Vec::new();
+            for id in &role.ids {
+                for p in s.attached.get(&id.to_ascii_lowercase()).into_iter().flatten() {
+                    if !attached.iter().any(|a| std::ptr::eq(*a, *p)) && attached_to(p, role) {
+                        attached.push(p);
+                    }
+                }
+            }
             let mut key = if s.keys.len() == 1 {
                 Some(s.keys[0])
             } else {
@@ -260,7 +320,10 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup> {
                     .iter()
                     .find(|k| {
                         policy_of(Some(k)).is_some_and(|p| p.grants.iter().any(|g| names_role(&g.principal, role)))
-                            || s.perms.iter().any(|p| p.resources.iter().any(|r| names_key(&r.principal, k)))
+                            || attached
+                                .iter()
+                                .chain(loose.iter())
+                                .any(|p| p.resources.iter().any(|r| names_key(&r.principal, k)))
                     })
                     .copied()
             };
@@ -278,30 +341,30 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup> {
             if let Some(p) = key_policy {
                 used_policies.push(p as *const _);
             }
-            out.push(Setup {
+            role_setups.push(Setup {
                 scope: scope.clone(),
-                role: Some((*role).clone()),
-                key: key.cloned(),
-                key_policy: key_policy.cloned(),
-                permissions: s.perms.iter().map(|p| (*p).clone()).collect(),
+                role: Some(*role),
+                key,
+                key_policy,
+                attached,
+                loose: loose.clone(),
             });
         }
-        if s.roles.is_empty() {
-            continue;
-        }
-        for p in &s.policies {
-            if !used_policies.contains(&(*p as *const _)) && s.roles.len() == 1 && !p.grants.is_empty() {
-                // A second key in the folder: checked against the folder's role too.
-                let key = s.keys.iter().find(|k| p.owner.as_deref().is_some_and(|o| k.ids.iter().any(|id| id == o)));
-                out.push(Setup {
-                    scope: scope.clone(),
-                    role: Some(s.roles[0].clone()),
-                    key: key.map(|k| (*k).clone()),
-                    key_policy: Some((*p).clone()),
-                    permissions: s.perms.iter().map(|p| (*p).clone()).collect(),
-                });
+        if s.roles.len() == 1 {
+            for p in &s.policies {
+                if !used_policies.contains(&(*p as *const _)) && !p.grants.is_empty() {
+                    // A second key in the folder: checked against the folder's role too.
+                    let key = s.keys.iter().copied().find(|k| {
+                        p.owner.as_deref().is_some_and(|o| k.ids.iter().any(|id| id.eq_ignore_ascii_case(o)))
+                    });
+                    let mut extra = role_setups[0].clone();
+                    extra.key = key;
+                    extra.key_policy = Some(*p);
+                    role_setups.push(extra);
+                }
             }
         }
+        out.extend(role_setups);
     }
     out
 }
@@ -335,11 +398,11 @@ pub fn describe(
                 })
             });
             serde_json::json!({
-                "folder": s.scope,
+                "folder": &*s.scope,
                 "role": role,
                 "key": key,
                 "key_policy": s.key_policy.as_ref().map(|p| &p.at),
-                "permissions_policies": s.permissions.iter().map(|p| &p.at).collect::<Vec<_>>(),
+                "permissions_policies": s.permissions().map(|p| &p.at).collect::<Vec<_>>(),
                 "values": values,
             })
         })

@@ -1,0 +1,52 @@
+//! CMK603 external-id-mismatch: the trust policy's external id differs from the one configured
+//! for Pinecone, or two roles trusting Pinecone share one.
+
+use super::{Out, SetupCtx};
+use std::collections::hash_map::Entry;
+
+pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+    if !cx.first_time {
+        return;
+    }
+    let role = cx.role;
+    if let Some(want) = cx.values.external_id.as_deref() {
+        for e in role.external_ids.iter().filter(|e| e.value != want && !e.value.contains("${")) {
+            out.push(
+                "external-id-mismatch",
+                &e.at,
+                format!(
+                    "the trust policy's external id `{}` differs from the one configured for Pinecone `{want}`",
+                    e.value
+                ),
+                "use the external id shown in the Pinecone console (and `[customer] external_id`) in the trust policy"
+                    .into(),
+                None,
+            );
+        }
+    }
+    // Reuse: roles of one folder with a known identity (not loose sample policies), once.
+    if role.ids.is_empty() {
+        return;
+    }
+    let mut reported = false;
+    for e in role.external_ids.iter().filter(|e| !e.value.contains("${") && !e.value.contains("XXXX")) {
+        match out.first_use.entry((cx.setup.scope.to_string(), e.value.clone())) {
+            Entry::Occupied(o) => {
+                if !reported && (o.get().file != e.at.file || o.get().start.line != e.at.start.line) {
+                    reported = true;
+                    let first = o.get().clone();
+                    out.push(
+                        "external-id-mismatch",
+                        &e.at,
+                        format!("two roles trusting Pinecone use the same external id `{}`", e.value),
+                        "give every role its own external id (a fresh UUID v4 per setup)".into(),
+                        Some((&first, "also used here".into())),
+                    );
+                }
+            }
+            Entry::Vacant(v) => {
+                v.insert(e.at.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! CMK607 key-policy-role-created-together: the template or module creates both the key and
+//! the role trusting Pinecone, and the key policy names the role by its ARN text instead of a
+//! reference. Nothing then orders the two: KMS rejects a key policy whose principal does not
+//! exist yet (`MalformedPolicyDocumentException`), so the first deployment fails or races.
+
+use super::{Out, SetupCtx};
+use crate::setup::references_role;
+
+pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+    let Some(kp) = cx.setup.key_policy else { return };
+    if !kp.created || !cx.role.created {
+        return;
+    }
+    let waits = kp.depends_on.iter().any(|d| cx.role.ids.iter().any(|id| id.eq_ignore_ascii_case(d)));
+    if waits {
+        return;
+    }
+    let Some(g) = cx.mine().into_iter().find(|g| !references_role(&g.principal, cx.role)) else { return };
+    let reference = if cx.role.ids.iter().any(|id| id.starts_with("aws_iam_role.")) {
+        let address = cx.role.ids.iter().find(|id| id.starts_with("aws_iam_role.")).cloned().unwrap_or_default();
+        format!("`{address}.arn`, or add `depends_on = [{address}]` to the key")
+    } else {
+        let id = cx.role.ids.first().cloned().unwrap_or_else(|| "Role".into());
+        format!("`!GetAtt {id}.Arn`, or add `DependsOn: {id}` to the key")
+    };
+    out.push(
+        "key-policy-role-created-together",
+        &g.at,
+        format!(
+            "the key policy names the role `{}` by its ARN, but the role is created in the same deployment: nothing makes it exist before the key policy is set, and KMS rejects a policy whose principal does not exist",
+            g.principal
+        ),
+        format!("refer to the role instead of writing its ARN: {reference}"),
+        Some(cx.trust_label()),
+    );
+}

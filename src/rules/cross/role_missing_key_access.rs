@@ -1,0 +1,86 @@
+//! CMK602 role-missing-key-access: the role trusting Pinecone cannot encrypt and decrypt with
+//! the key. Same account: a key policy statement naming the role, or the key policy's account
+//! statement plus a permissions policy. Across accounts both sides are needed: the key policy
+//! must name the role (or its account) and a permissions policy must allow the key.
+
+use super::{Out, SetupCtx, role_desc};
+use crate::policy::Arn;
+use crate::policy::arn::is_account_id;
+use crate::setup::{Grant, names_key};
+
+pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+    let Some(kp) = cx.setup.key_policy else { return };
+    let mine = cx.mine();
+    let by_key_policy = mine.iter().any(|g| g.encrypt) && mine.iter().any(|g| g.decrypt);
+    let key = cx.setup.key;
+    let identity = |want: fn(&Grant) -> bool| {
+        cx.setup.permissions().flat_map(|p| p.resources.iter()).any(|r| {
+            want(r) && (r.principal == "*" || key.is_none_or(|k| names_key(&r.principal, k) || k.arn.is_none()))
+        })
+    };
+    let by_identity = identity(|g| g.encrypt) && identity(|g| g.decrypt);
+
+    // Accounts, where both are literal.
+    let role_account = cx.role_arn().map(|a| a.account).filter(|a| is_account_id(a));
+    let key_account = key
+        .and_then(|k| k.arn.as_deref())
+        .or(cx.values.key_arn.as_deref())
+        .and_then(Arn::parse)
+        .map(|a| a.account)
+        .filter(|a| is_account_id(a));
+    if let (Some(ra), Some(ka)) = (role_account, key_account)
+        && ra != ka
+    {
+        let role_root = kp.root_accounts.iter().any(|a| a == ra);
+        let key_side = by_key_policy || (role_root && by_identity) || !mine.is_empty();
+        if !key_side && kp.grants.is_empty() {
+            out.push(
+                "role-missing-key-access",
+                &kp.at,
+                format!(
+                    "the key is in account `{ka}` and the role trusting Pinecone `{}` in account `{ra}`: the key policy must allow the role (or account `{ra}`), and it does not",
+                    role_desc(cx.role)
+                ),
+                format!("add a key policy statement allowing `{}` kms:Encrypt, kms:Decrypt and kms:DescribeKey", role_desc(cx.role)),
+                Some(cx.trust_label()),
+            );
+        } else if key_side && !by_identity {
+            let at = mine.first().map_or(&kp.at, |g| &g.at);
+            out.push(
+                "role-missing-key-access",
+                at,
+                format!(
+                    "the key is in account `{ka}` and the role trusting Pinecone in account `{ra}`: cross-account use also needs a permissions policy on the role allowing kms:Encrypt and kms:Decrypt on the key, and none was found"
+                ),
+                "attach a permissions policy to the role allowing kms:Encrypt, kms:Decrypt and kms:DescribeKey on the key's ARN (the guide's permissions policy)".into(),
+                Some(cx.trust_label()),
+            );
+        }
+        return;
+    }
+
+    let by_identity = kp.root && by_identity;
+    if !by_key_policy && !by_identity && kp.grants.is_empty() {
+        let why = if kp.root {
+            "the key policy only delegates to the account's IAM policies, and no permissions policy found allows kms:Encrypt and kms:Decrypt on this key"
+        } else {
+            "no key policy statement names the role and the key policy does not delegate to IAM policies"
+        };
+        out.push(
+            "role-missing-key-access",
+            &kp.at,
+            format!("the role trusting Pinecone `{}` cannot use this key: {why}", role_desc(cx.role)),
+            "add a key policy statement allowing the role kms:Encrypt, kms:Decrypt (and kms:DescribeKey), or keep the account statement and attach a permissions policy allowing them on the key ARN".into(),
+            Some(cx.trust_label()),
+        );
+    } else if !mine.is_empty() && !by_key_policy && !by_identity {
+        let missing = if mine.iter().any(|g| g.encrypt) { "kms:Decrypt" } else { "kms:Encrypt" };
+        out.push(
+            "role-missing-key-access",
+            &mine[0].at,
+            format!("the key policy names the role trusting Pinecone but does not allow it {missing}"),
+            "allow the role kms:Encrypt and kms:Decrypt on the key".into(),
+            Some(cx.trust_label()),
+        );
+    }
+}
