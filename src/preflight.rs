@@ -10,24 +10,39 @@ use crate::rules::{Registry, Scope};
 use crate::run::ExitStatus;
 use std::path::PathBuf;
 
-/// Arguments of `cmek-lint preflight`.
+/// Arguments of `cmek-lint preflight`. The three values default to `[customer]` of
+/// `cmek-lint.toml`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PreflightArgs {
-    /// The role ARN to enter in the Pinecone console.
+    /// The role ARN to enter in the Pinecone console [default: `[customer] role_arn`].
     #[arg(long, value_name = "ARN")]
-    pub role_arn: String,
-    /// The key ARN to enter in the Pinecone console.
+    pub role_arn: Option<String>,
+    /// The key ARN to enter in the Pinecone console [default: `[customer] key_arn`].
     #[arg(long, value_name = "ARN")]
-    pub key_arn: String,
-    /// The external id to enter in the Pinecone console (if the trust policy uses one).
+    pub key_arn: Option<String>,
+    /// The external id to enter in the Pinecone console, if the trust policy uses one
+    /// [default: `[customer] external_id`].
     #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
     /// Files or folders of the setup (policies, templates, `aws iam get-role`, `aws kms
     /// get-key-policy` and `aws kms describe-key` exports).
     pub paths: Vec<PathBuf>,
-    /// Pinecone's AWS account id (12 digits).
+    /// Pinecone's AWS account id (12 digits) [default: `[pinecone] account_id`].
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub pinecone_account: Option<String>,
+    /// Read this config file instead of `cmek-lint.toml` found from the working directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any config file.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+/// The three console values, from the flags or the config.
+struct Values<'a> {
+    role_arn: &'a str,
+    key_arn: &'a str,
+    external_id: Option<&'a str>,
 }
 
 /// One line of the checklist.
@@ -62,7 +77,7 @@ fn is_uuid_v4(s: &str) -> bool {
 }
 
 /// Checks on the values alone.
-pub fn check_values(args: &PreflightArgs, settings: &Settings) -> Vec<Item> {
+fn check_values(args: &Values<'_>, settings: &Settings) -> Vec<Item> {
     let mut items = Vec::new();
     let role = Arn::parse(args.role_arn.trim());
     let role_ok = role.is_some_and(|a| {
@@ -71,7 +86,7 @@ pub fn check_values(args: &PreflightArgs, settings: &Settings) -> Vec<Item> {
             && crate::policy::arn::is_account_id(a.account)
             && a.region.is_empty()
     });
-    if placeholder(&args.role_arn) {
+    if placeholder(args.role_arn) {
         item(&mut items, false, "Role ARN", format!("`{}` still holds a placeholder", args.role_arn));
     } else if !role_ok {
         item(
@@ -87,7 +102,7 @@ pub fn check_values(args: &PreflightArgs, settings: &Settings) -> Vec<Item> {
     let key_ok = key.is_some_and(|a| {
         a.service == "kms" && a.resource_type == "key" && crate::policy::arn::is_account_id(a.account)
     });
-    if placeholder(&args.key_arn) {
+    if placeholder(args.key_arn) {
         item(&mut items, false, "Key ARN", format!("`{}` still holds a placeholder", args.key_arn));
     } else if key.is_some_and(|a| a.service == "kms" && a.resource_type == "alias") {
         item(&mut items, false, "Key ARN", "an alias ARN: Pinecone needs the key ARN (`...:key/<key id>`)");
@@ -134,7 +149,7 @@ pub fn check_values(args: &PreflightArgs, settings: &Settings) -> Vec<Item> {
             );
         }
     }
-    match args.external_id.as_deref() {
+    match args.external_id {
         None => {
             item(&mut items, true, "External ID", "none given (optional; the trust policy must then not require one)")
         }
@@ -149,17 +164,39 @@ pub fn check_values(args: &PreflightArgs, settings: &Settings) -> Vec<Item> {
 
 /// Run `cmek-lint preflight`.
 pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, String> {
+    let config = crate::run::load_config(args.config.as_deref(), args.isolated)?;
+    let registry_owned;
+    let registry = match &config {
+        Some(c) => {
+            registry_owned = crate::run::registry_for(&[], Some(c))?;
+            &registry_owned
+        }
+        None => registry,
+    };
     let mut settings = Settings::defaults(registry);
+    if let Some(c) = &config {
+        crate::config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings).map_err(|e| e.to_string())?;
+    }
     if let Some(acct) = &args.pinecone_account {
         if !crate::policy::arn::is_account_id(acct) {
             return Err(format!("--pinecone-account must be 12 digits, found `{acct}`"));
         }
         settings.pinecone_account = Some(acct.clone());
     }
-    settings.customer.role_arn = Some(args.role_arn.clone());
-    settings.customer.key_arn = Some(args.key_arn.clone());
-    settings.customer.external_id = args.external_id.clone();
-    let mut items = check_values(&args, &settings);
+    let customer = &settings.customer;
+    let pick = |flag: &Option<String>, configured: &Option<String>, name: &str| -> Result<String, String> {
+        flag.clone().or_else(|| configured.clone()).ok_or_else(|| {
+            format!("preflight needs --{name} (or `{}` in `[customer]` of cmek-lint.toml)", name.replace('-', "_"))
+        })
+    };
+    let role_arn = pick(&args.role_arn, &customer.role_arn, "role-arn")?;
+    let key_arn = pick(&args.key_arn, &customer.key_arn, "key-arn")?;
+    let external_id = args.external_id.clone().or_else(|| customer.external_id.clone());
+    settings.customer.role_arn = Some(role_arn.clone());
+    settings.customer.key_arn = Some(key_arn.clone());
+    settings.customer.external_id = external_id.clone();
+    let values = Values { role_arn: &role_arn, key_arn: &key_arn, external_id: external_id.as_deref() };
+    let mut items = check_values(&values, &settings);
 
     if !args.paths.is_empty() {
         let opts = crate::discover::Options { exclude: Vec::new(), follow_symlinks: false, threads: 2 };
@@ -173,7 +210,14 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
             return Err(e.clone());
         }
         let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
-        let role = setups.iter().find_map(|s| s.role.as_ref());
+        // The setup of the role being entered (by ARN, else by name), else the first one.
+        let wanted = Arn::parse(role_arn.trim());
+        let fits = |r: &crate::setup::TrustFact| {
+            r.arn.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(role_arn.trim()))
+                || (r.arn.is_none() && r.name.as_deref().is_some_and(|n| wanted.is_some_and(|w| w.name() == n)))
+        };
+        let setup = setups.iter().find(|s| s.role.is_some_and(fits)).or_else(|| setups.first());
+        let role = setup.and_then(|s| s.role);
         match role {
             None => item(
                 &mut items,
@@ -185,7 +229,7 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
                 let where_ = format!("{}:{}", r.at.file, r.at.line_no);
                 item(&mut items, true, "Role trusting Pinecone", format!("found at {where_}"));
                 if let Some(arn) = &r.arn {
-                    let same = arn.eq_ignore_ascii_case(args.role_arn.trim());
+                    let same = arn.eq_ignore_ascii_case(role_arn.trim());
                     item(
                         &mut items,
                         same,
@@ -193,7 +237,7 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
                         if same { "the role found has this ARN".into() } else { format!("the role found is `{arn}`") },
                     );
                 }
-                if let Some(e) = &args.external_id {
+                if let Some(e) = &external_id {
                     let ids: Vec<&str> = r.external_ids.iter().map(|v| v.value.as_str()).collect();
                     let ok = ids.iter().any(|i| i == e);
                     let why = if ids.is_empty() {
@@ -214,9 +258,9 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
                 }
             }
         }
-        let key = setups.iter().find_map(|s| s.key.as_ref());
+        let key = setup.and_then(|s| s.key).or_else(|| setups.iter().find_map(|s| s.key));
         if let Some(k) = key.and_then(|k| k.arn.as_deref()) {
-            let same = k.eq_ignore_ascii_case(args.key_arn.trim());
+            let same = k.eq_ignore_ascii_case(key_arn.trim());
             item(
                 &mut items,
                 same,

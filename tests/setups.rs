@@ -152,3 +152,44 @@ fn preflight_usage_errors_exit_2() {
     let (_, code) = preflight(&["--role-arn", ROLE]);
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn preflight_takes_the_values_from_cmek_lint_toml() {
+    let t = tempfile::tempdir().unwrap();
+    let setup = t.path().join("cmek-setup");
+    std::fs::create_dir(&setup).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/setups/ok-cli-exports");
+    for f in ["get-role.json", "kms-get-key-policy.json", "kms-describe-key.json"] {
+        std::fs::copy(src.join(f), setup.join(f)).unwrap();
+    }
+    let config = |external_id: &str| {
+        format!("[customer]\nrole_arn = \"{ROLE}\"\nkey_arn = \"{KEY}\"\nexternal_id = \"{external_id}\"\n")
+    };
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cmek-lint"))
+            .current_dir(t.path())
+            .arg("preflight")
+            .args(args)
+            .output()
+            .unwrap();
+        (String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap(), out.status.code())
+    };
+
+    std::fs::write(t.path().join("cmek-lint.toml"), config(EXT)).unwrap();
+    let (out, code) = run(&["cmek-setup"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("✓ Role ARN: `{ROLE}`")) && out.contains("✓ External ID matches"), "{out}");
+
+    // The config's external id is checked against the trust policy; a flag overrides it.
+    std::fs::write(t.path().join("cmek-lint.toml"), config("6f1c2b3a-1111-4222-8333-444455556666")).unwrap();
+    let (out, code) = run(&["cmek-setup"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✗ External ID matches the trust policy") && out.contains(EXT), "{out}");
+    let (out, code) = run(&["--external-id", EXT, "cmek-setup"]);
+    assert_eq!(code, Some(0), "{out}");
+
+    // Without a config, the values are required.
+    let (out, code) = run(&["--isolated", "cmek-setup"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("--role-arn"), "{out}");
+}
