@@ -48,9 +48,9 @@ pub struct PineconeSection {
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerSection {
-    pub role_arn: Option<String>,
-    pub key_arn: Option<String>,
-    pub external_id: Option<String>,
+    pub role_arn: Option<Spanned<String>>,
+    pub key_arn: Option<Spanned<String>>,
+    pub external_id: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,8 +116,17 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// Customer-side values of the setup (`[customer]`).
-pub type Customer = CustomerSection;
+/// Customer-side values of the setup (`[customer]`, or `preflight` flags), with where the config
+/// file wrote them (for labels of the cross-document findings).
+#[derive(Debug, Default, Clone)]
+pub struct Customer {
+    pub role_arn: Option<String>,
+    pub key_arn: Option<String>,
+    pub external_id: Option<String>,
+    pub role_arn_at: Option<crate::setup::Loc>,
+    pub key_arn_at: Option<crate::setup::Loc>,
+    pub external_id_at: Option<crate::setup::Loc>,
+}
 
 /// Per-path settings.
 pub struct PerFile {
@@ -271,7 +280,21 @@ pub fn apply_parsed(
         }
         settings.key_actions = actions.iter().map(|a| a.get_ref().clone()).collect();
     }
-    settings.customer = file.customer.clone();
+    let index = crate::source::LineIndex::new(text);
+    let file_name = path.display().to_string();
+    let at = |v: &Spanned<String>| {
+        let span = crate::source::Span::new(v.span().start, v.span().end);
+        crate::setup::Loc::resolve(&file_name, span, &index, None)
+    };
+    let c = &file.customer;
+    settings.customer = Customer {
+        role_arn: c.role_arn.as_ref().map(|v| v.get_ref().clone()),
+        key_arn: c.key_arn.as_ref().map(|v| v.get_ref().clone()),
+        external_id: c.external_id.as_ref().map(|v| v.get_ref().clone()),
+        role_arn_at: c.role_arn.as_ref().map(at),
+        key_arn_at: c.key_arn.as_ref().map(at),
+        external_id_at: c.external_id.as_ref().map(at),
+    };
     if let Some(n) = file.limits.trust_policy_size {
         settings.trust_policy_size = n;
     }

@@ -195,6 +195,17 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
     settings.customer.role_arn = Some(role_arn.clone());
     settings.customer.key_arn = Some(key_arn.clone());
     settings.customer.external_id = external_id.clone();
+    // A value given on the command line is not the one the config file wrote.
+    let c = &mut settings.customer;
+    for (flag, at) in [
+        (&args.role_arn, &mut c.role_arn_at),
+        (&args.key_arn, &mut c.key_arn_at),
+        (&args.external_id, &mut c.external_id_at),
+    ] {
+        if flag.is_some() {
+            *at = None;
+        }
+    }
     let values = Values { role_arn: &role_arn, key_arn: &key_arn, external_id: external_id.as_deref() };
     let mut items = check_values(&values, &settings);
 

@@ -193,3 +193,32 @@ fn preflight_takes_the_values_from_cmek_lint_toml() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("--role-arn"), "{out}");
 }
+
+#[test]
+fn findings_against_the_config_point_into_cmek_lint_toml() {
+    let t = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/setups/ok-cli-exports");
+    for f in ["get-role.json", "kms-get-key-policy.json", "kms-describe-key.json"] {
+        std::fs::copy(src.join(f), t.path().join(f)).unwrap();
+    }
+    let other_key = "arn:aws:kms:us-east-1:493820715560:key/00000000-7a9e-4b35-b1e6-f0c3d4a5b6c7";
+    let other_id = "6f1c2b3a-1111-4222-8333-444455556666";
+    std::fs::write(
+        t.path().join("cmek-lint.toml"),
+        format!("[customer]\nkey_arn = \"{other_key}\"\nexternal_id = \"{other_id}\"\n"),
+    )
+    .unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_cmek-lint")).current_dir(t.path()).args(["--no-color", "."]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // One finding per problem, each pointing at the policy and at the config line.
+    assert_eq!(text.matches("error[CMK603]").count(), 1, "{text}");
+    assert!(!text.contains("CMK210"), "{text}");
+    assert!(
+        text.contains("--> cmek-lint.toml:3:15") && text.contains("the external id configured for Pinecone"),
+        "{text}"
+    );
+    assert_eq!(text.matches("error[CMK604]").count(), 1, "{text}");
+    assert!(text.contains("--> cmek-lint.toml:2:11") && text.contains("the key ARN configured for Pinecone"), "{text}");
+}

@@ -174,12 +174,23 @@ pub struct Values {
     pub key_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// Where the config file sets the key ARN and external id, when it does.
+    #[serde(skip)]
+    pub key_arn_at: Option<Loc>,
+    #[serde(skip)]
+    pub external_id_at: Option<Loc>,
 }
 
 impl Values {
     pub fn from_settings(settings: &crate::config::Settings) -> Self {
         let c = &settings.customer;
-        Values { role_arn: c.role_arn.clone(), key_arn: c.key_arn.clone(), external_id: c.external_id.clone() }
+        Values {
+            role_arn: c.role_arn.clone(),
+            key_arn: c.key_arn.clone(),
+            external_id: c.external_id.clone(),
+            key_arn_at: c.key_arn_at.clone(),
+            external_id_at: c.external_id_at.clone(),
+        }
     }
 }
 

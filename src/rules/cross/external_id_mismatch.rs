@@ -1,5 +1,6 @@
 //! CMK603 external-id-mismatch: the trust policy's external id differs from the one configured
-//! for Pinecone, or two roles trusting Pinecone share one.
+//! for Pinecone (`[customer] external_id`, `preflight --external-id`), or two roles trusting
+//! Pinecone share one.
 
 use super::{Out, SetupCtx};
 use std::collections::hash_map::Entry;
@@ -9,8 +10,10 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
         return;
     }
     let role = cx.role;
-    if let Some(want) = cx.values.external_id.as_deref() {
-        for e in role.external_ids.iter().filter(|e| e.value != want && !e.value.contains("${")) {
+    // The configured id must be one the trust policy accepts (another one besides it is not
+    // this rule's concern).
+    if let Some(want) = cx.values.external_id.as_deref().filter(|w| !role.external_ids.iter().any(|e| e.value == *w)) {
+        for e in role.external_ids.iter().filter(|e| !e.value.contains("${")) {
             out.push(
                 "external-id-mismatch",
                 &e.at,
@@ -20,7 +23,7 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
                 ),
                 "use the external id shown in the Pinecone console (and `[customer] external_id`) in the trust policy"
                     .into(),
-                None,
+                cx.values.external_id_at.as_ref().map(|l| (l, "the external id configured for Pinecone".to_string())),
             );
         }
     }

@@ -33,7 +33,7 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
             &key.at,
             format!("the key ARN configured for Pinecone is `{want}`, but this key is `{key_arn}`"),
             "enter this key's ARN in the Pinecone console (and `[customer] key_arn`), or point to the right key".into(),
-            None,
+            cx.values.key_arn_at.as_ref().map(|l| (l, "the key ARN configured for Pinecone".to_string())),
         );
     }
 }

@@ -1,6 +1,8 @@
 //! CMK210 external-id-value: the external ID itself: outside IAM's syntax (error), not random
-//! (error), different from `[customer] external_id` in cmek-lint.toml (error), or not the UUID
-//! v4 Pinecone asks for (warning; info for a UUID of another version).
+//! (error), or not the UUID v4 Pinecone asks for (warning; info for a UUID of another version).
+//!
+//! A value other than `[customer] external_id` of cmek-lint.toml is CMK603's (it points at both
+//! the trust policy and the config file).
 //!
 //! Placeholders such as `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` are CMK115's, patterns CMK209's
 //! and wildcards under `StringEquals` CMK114's; values known only at deploy time are skipped.
@@ -17,7 +19,6 @@ use crate::rules::{Ctx, Reporter};
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
-    let configured = ctx.settings.customer.external_id.as_deref();
     for (i, s) in policy.statements.iter().enumerate() {
         if !s.is_allow() || !grants_trust_action(s) {
             continue;
@@ -27,7 +28,6 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
             if op.is_negated() || !op.is_positive_match() {
                 continue;
             }
-            let texts: Vec<&str> = e.values.iter().filter_map(|v| value_text(v)).collect();
             for v in &e.values {
                 let Some(text) = value_text(v) else { continue };
                 if is_unknown(text) || has_wildcard(text) || placeholder_kind(text).is_some() {
@@ -62,13 +62,6 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
                     continue;
                 }
                 if !pc.names_pinecone[i] {
-                    continue;
-                }
-                if let Some(cfg) = configured
-                    && !texts.contains(&cfg)
-                {
-                    out.report(v.span, format!("`{text}` is not the external ID in cmek-lint.toml (`[customer] external_id = \"{cfg}\"`): Pinecone passes the ID entered in its console, so the role cannot be assumed while they differ"))
-                        .help("use the same value in the trust policy, in the Pinecone console and in cmek-lint.toml");
                     continue;
                 }
                 match uuid_version(text) {
