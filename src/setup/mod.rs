@@ -393,6 +393,7 @@ pub fn describe(
                 serde_json::json!({
                     "name": r.name,
                     "arn": r.arn,
+                    "created": r.created,
                     "ids": r.ids,
                     "trust_policy": r.at,
                     "external_ids": r.external_ids.iter().map(|v| &v.value).collect::<Vec<_>>(),
@@ -413,7 +414,12 @@ pub fn describe(
                 "role": role,
                 "key": key,
                 "key_policy": s.key_policy.as_ref().map(|p| &p.at),
-                "permissions_policies": s.permissions().map(|p| &p.at).collect::<Vec<_>>(),
+                "permissions_policies": s
+                    .attached
+                    .iter()
+                    .map(|p| serde_json::json!({"at": p.at, "attached_to": p.roles}))
+                    .chain(s.loose.iter().map(|p| serde_json::json!({"at": p.at, "attached_to": null})))
+                    .collect::<Vec<_>>(),
                 "values": values,
             })
         })
