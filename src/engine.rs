@@ -44,17 +44,26 @@ pub fn setup_pass(reports: &mut [FileReport], registry: &Registry, settings: &Se
     }
     let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
     let values = crate::setup::Values::from_settings(settings);
-    for (file, resolved) in crate::rules::cross::check(&setups, &values, registry, settings) {
-        if let Some(r) = reports.iter_mut().find(|r| r.path == file) {
-            r.diagnostics.push(resolved);
-            r.diagnostics.sort_by(|a, b| {
-                (a.start.line, a.start.column, a.diagnostic.code).cmp(&(
-                    b.start.line,
-                    b.start.column,
-                    b.diagnostic.code,
-                ))
-            });
+    let found = crate::rules::cross::check(&setups, &values, registry, settings);
+    drop(setups);
+    if found.is_empty() {
+        return;
+    }
+    let by_path: std::collections::HashMap<String, usize> =
+        reports.iter().enumerate().map(|(i, r)| (r.path.clone(), i)).collect();
+    let mut touched = Vec::new();
+    for (file, resolved) in found {
+        if let Some(&i) = by_path.get(&file) {
+            reports[i].diagnostics.push(resolved);
+            touched.push(i);
         }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for i in touched {
+        reports[i].diagnostics.sort_by(|a, b| {
+            (a.start.line, a.start.column, a.diagnostic.code).cmp(&(b.start.line, b.start.column, b.diagnostic.code))
+        });
     }
 }
 // ---- end setup pass ----
