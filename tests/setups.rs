@@ -222,3 +222,37 @@ fn findings_against_the_config_point_into_cmek_lint_toml() {
     assert_eq!(text.matches("error[CMK604]").count(), 1, "{text}");
     assert!(text.contains("--> cmek-lint.toml:2:11") && text.contains("the key ARN configured for Pinecone"), "{text}");
 }
+
+#[test]
+fn a_configured_multi_region_key_is_reported_when_its_metadata_is_not_exported() {
+    let t = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/setups/ok-cli-exports");
+    for f in ["get-role.json", "kms-get-key-policy.json"] {
+        std::fs::copy(src.join(f), t.path().join(f)).unwrap();
+    }
+    let run = |key_arn: &str| {
+        std::fs::write(t.path().join("cmek-lint.toml"), format!("[customer]\nkey_arn = \"{key_arn}\"\n")).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_cmek-lint"))
+            .current_dir(t.path())
+            .args(["--no-color", "--format", "concise", "."])
+            .output()
+            .unwrap();
+        (String::from_utf8(out.stdout).unwrap(), out.status.code())
+    };
+    let (text, code) = run("arn:aws:kms:us-east-1:493820715560:key/mrk-8c2f41d07a9e4b35b1e6f0c3d4a5b6c7");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("kms-get-key-policy.json:2:16: error[CMK604]")
+            && text.contains("multi-Region")
+            && text.contains("[cmek-lint.toml:2:11: the key ARN configured for Pinecone]"),
+        "{text}"
+    );
+    let (text, code) = run("arn:aws:kms:sa-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("error[CMK604]") && text.contains("`sa-east-1`, a region Pinecone does not run in"),
+        "{text}"
+    );
+    let (text, code) = run(KEY);
+    assert_eq!(code, Some(0), "{text}");
+}

@@ -1,10 +1,12 @@
 //! CMK604 key-arn-mismatch: a permissions policy, or the key ARN configured for Pinecone, names
-//! another key than the one found.
+//! another key than the one found; or the configured key ARN, standing for a key whose metadata
+//! was not found, is in a region Pinecone does not serve or is multi-Region.
 
 use super::{Out, SetupCtx};
 use crate::policy::Arn;
 
 pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+    configured_key_unusable(cx, out);
     let Some(key) = cx.setup.key else { return };
     let found_arn = key.arn.as_deref();
     let Some(key_arn) = found_arn.or(cx.values.key_arn.as_deref()) else { return };
@@ -36,4 +38,30 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
             cx.values.key_arn_at.as_ref().map(|l| (l, "the key ARN configured for Pinecone".to_string())),
         );
     }
+}
+
+/// The configured key ARN is all that is known of the setup's key (no `describe-key` export, a
+/// key created elsewhere): it must be usable by Pinecone. Reported at the key or key policy of
+/// the setup, pointing at the config line.
+fn configured_key_unusable(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+    if !cx.first_time || cx.setup.key.is_some_and(|k| k.arn.is_some()) {
+        return; // the key's metadata is checked by the key-metadata rules
+    }
+    let (Some(text), Some(config)) = (cx.values.key_arn.as_deref(), cx.values.key_arn_at.as_ref()) else { return };
+    let Some(arn) = Arn::parse(text.trim()).filter(|a| a.service == "kms" && a.resource_type == "key") else { return };
+    let Some(at) = cx.setup.key.map(|k| &k.at).or(cx.setup.key_policy.map(|p| &p.at)) else { return };
+    let problem = if arn.resource_name.starts_with("mrk-") {
+        "is a multi-Region key (`mrk-`), which Pinecone CMEK does not support".to_string()
+    } else if !arn.region.is_empty() && !cx.settings.regions.iter().any(|r| r == arn.region) {
+        format!("is in `{}`, a region Pinecone does not run in ({})", arn.region, cx.settings.regions.join(", "))
+    } else {
+        return;
+    };
+    out.push(
+        "key-arn-mismatch",
+        at,
+        format!("the key ARN configured for Pinecone `{text}` {problem}"),
+        "create a single-Region symmetric key in the region of your Pinecone project and use its ARN everywhere".into(),
+        Some((config, "the key ARN configured for Pinecone".into())),
+    );
 }
