@@ -31,9 +31,20 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
     if let (Some(ra), Some(ka)) = (role_account, key_account)
         && ra != ka
     {
+        // Key side: the key policy allows the role, or delegates to the role's account (which
+        // then needs the identity side anyway).
         let role_root = kp.root_accounts.iter().any(|a| a == ra);
-        let key_side = by_key_policy || (role_root && by_identity) || !mine.is_empty();
-        if !key_side && kp.grants.is_empty() {
+        let key_side = by_key_policy || role_root;
+        if !key_side && !mine.is_empty() {
+            let missing = if mine.iter().any(|g| g.encrypt) { "kms:Decrypt" } else { "kms:Encrypt" };
+            out.push(
+                "role-missing-key-access",
+                &mine[0].at,
+                format!("the key policy names the role trusting Pinecone but does not allow it {missing}"),
+                "allow the role kms:Encrypt and kms:Decrypt on the key".into(),
+                Some(cx.trust_label()),
+            );
+        } else if !key_side && kp.grants.is_empty() {
             out.push(
                 "role-missing-key-access",
                 &kp.at,
@@ -41,7 +52,10 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
                     "the key is in account `{ka}` and the role trusting Pinecone `{}` in account `{ra}`: the key policy must allow the role (or account `{ra}`), and it does not",
                     role_desc(cx.role)
                 ),
-                format!("add a key policy statement allowing `{}` kms:Encrypt, kms:Decrypt and kms:DescribeKey", role_desc(cx.role)),
+                format!(
+                    "add a key policy statement allowing `{}` kms:Encrypt, kms:Decrypt and kms:DescribeKey",
+                    role_desc(cx.role)
+                ),
                 Some(cx.trust_label()),
             );
         } else if key_side && !by_identity {
