@@ -123,6 +123,15 @@ pub struct CheckArgs {
     /// AWS regions your Pinecone indexes run in (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
     pub regions: Vec<String>,
+    /// The role ARN entered in the Pinecone console (overrides `[customer] role_arn`).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The key ARN entered in the Pinecone console (overrides `[customer] key_arn`).
+    #[arg(long, value_name = "ARN")]
+    pub key_arn: Option<String>,
+    /// The external ID entered in the Pinecone console (overrides `[customer] external_id`).
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
     /// Treat every policy as this kind instead of classifying it from its content.
     #[arg(long, value_enum)]
     pub kind: Option<PolicyKind>,

@@ -256,3 +256,25 @@ fn a_configured_multi_region_key_is_reported_when_its_metadata_is_not_exported()
     let (text, code) = run(KEY);
     assert_eq!(code, Some(0), "{text}");
 }
+
+#[test]
+fn console_values_can_be_given_as_flags() {
+    let run = |args: &[&str]| {
+        let out = bin()
+            .args(["--isolated", "--format", "concise"])
+            .args(args)
+            .arg("corpus/setups/ok-cli-exports")
+            .output()
+            .unwrap();
+        (String::from_utf8(out.stdout).unwrap(), out.status.code())
+    };
+    let (text, code) = run(&["--role-arn", ROLE, "--key-arn", KEY, "--external-id", EXT]);
+    assert_eq!((text.as_str(), code), ("", Some(0)));
+    let (text, code) = run(&["--external-id", "6f1c2b3a-1111-4222-8333-444455556666"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("get-role.json:23:47: error[CMK603]"), "{text}");
+    let (text, code) =
+        run(&["--key-arn", "arn:aws:kms:us-east-1:493820715560:key/00000000-7a9e-4b35-b1e6-f0c3d4a5b6c7"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("kms-describe-key.json:2:5: error[CMK604]"), "{text}");
+}
