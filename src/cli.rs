@@ -123,15 +123,8 @@ pub struct CheckArgs {
     /// AWS regions your Pinecone indexes run in (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
     pub regions: Vec<String>,
-    /// The role ARN entered in the Pinecone console (overrides `[customer] role_arn`).
-    #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
-    /// The key ARN entered in the Pinecone console (overrides `[customer] key_arn`).
-    #[arg(long, value_name = "ARN")]
-    pub key_arn: Option<String>,
-    /// The external ID entered in the Pinecone console (overrides `[customer] external_id`).
-    #[arg(long, value_name = "ID")]
-    pub external_id: Option<String>,
+    #[command(flatten)]
+    pub console: ConsoleValues,
     /// Treat every policy as this kind instead of classifying it from its content.
     #[arg(long, value_enum)]
     pub kind: Option<PolicyKind>,
@@ -153,4 +146,37 @@ pub struct CheckArgs {
     /// Print only diagnostics, no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The three values entered in the Pinecone console ("Add CMEK"), given on the command line.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConsoleValues {
+    /// The role ARN entered (or to enter) in the Pinecone console [default: `[customer] role_arn`].
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The key ARN entered (or to enter) in the Pinecone console [default: `[customer] key_arn`].
+    #[arg(long, value_name = "ARN")]
+    pub key_arn: Option<String>,
+    /// The external ID entered (or to enter) in the Pinecone console, if the trust policy uses
+    /// one [default: `[customer] external_id`].
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+}
+
+impl ConsoleValues {
+    /// Put the values given into `customer`, over those of the config file (whose positions no
+    /// longer apply).
+    pub fn apply(&self, customer: &mut crate::config::Customer) {
+        let c = customer;
+        for (flag, value, at) in [
+            (&self.role_arn, &mut c.role_arn, &mut c.role_arn_at),
+            (&self.key_arn, &mut c.key_arn, &mut c.key_arn_at),
+            (&self.external_id, &mut c.external_id, &mut c.external_id_at),
+        ] {
+            if let Some(v) = flag {
+                *value = Some(v.clone());
+                *at = None;
+            }
+        }
+    }
 }

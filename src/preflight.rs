@@ -14,16 +14,8 @@ use std::path::PathBuf;
 /// `cmek-lint.toml`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PreflightArgs {
-    /// The role ARN to enter in the Pinecone console [default: `[customer] role_arn`].
-    #[arg(long, value_name = "ARN")]
-    pub role_arn: Option<String>,
-    /// The key ARN to enter in the Pinecone console [default: `[customer] key_arn`].
-    #[arg(long, value_name = "ARN")]
-    pub key_arn: Option<String>,
-    /// The external id to enter in the Pinecone console, if the trust policy uses one
-    /// [default: `[customer] external_id`].
-    #[arg(long, value_name = "ID")]
-    pub external_id: Option<String>,
+    #[command(flatten)]
+    pub console: crate::cli::ConsoleValues,
     /// Files or folders of the setup (policies, templates, `aws iam get-role`, `aws kms
     /// get-key-policy` and `aws kms describe-key` exports).
     pub paths: Vec<PathBuf>,
@@ -34,7 +26,7 @@ pub struct PreflightArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Ignore any config file.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "config")]
     pub isolated: bool,
 }
 
@@ -183,29 +175,14 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
         }
         settings.pinecone_account = Some(acct.clone());
     }
+    args.console.apply(&mut settings.customer);
     let customer = &settings.customer;
-    let pick = |flag: &Option<String>, configured: &Option<String>, name: &str| -> Result<String, String> {
-        flag.clone().or_else(|| configured.clone()).ok_or_else(|| {
-            format!("preflight needs --{name} (or `{}` in `[customer]` of cmek-lint.toml)", name.replace('-', "_"))
-        })
+    let missing = |name: &str| {
+        format!("preflight needs --{name} (or `{}` in `[customer]` of cmek-lint.toml)", name.replace('-', "_"))
     };
-    let role_arn = pick(&args.role_arn, &customer.role_arn, "role-arn")?;
-    let key_arn = pick(&args.key_arn, &customer.key_arn, "key-arn")?;
-    let external_id = args.external_id.clone().or_else(|| customer.external_id.clone());
-    settings.customer.role_arn = Some(role_arn.clone());
-    settings.customer.key_arn = Some(key_arn.clone());
-    settings.customer.external_id = external_id.clone();
-    // A value given on the command line is not the one the config file wrote.
-    let c = &mut settings.customer;
-    for (flag, at) in [
-        (&args.role_arn, &mut c.role_arn_at),
-        (&args.key_arn, &mut c.key_arn_at),
-        (&args.external_id, &mut c.external_id_at),
-    ] {
-        if flag.is_some() {
-            *at = None;
-        }
-    }
+    let role_arn = customer.role_arn.clone().ok_or_else(|| missing("role-arn"))?;
+    let key_arn = customer.key_arn.clone().ok_or_else(|| missing("key-arn"))?;
+    let external_id = customer.external_id.clone();
     let values = Values { role_arn: &role_arn, key_arn: &key_arn, external_id: external_id.as_deref() };
     let mut items = check_values(&values, &settings);
 

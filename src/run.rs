@@ -104,18 +104,7 @@ fn settings_with(args: &CheckArgs, registry: &Registry, config: Option<&LoadedCo
     if !args.regions.is_empty() {
         settings.regions = args.regions.clone();
     }
-    // Console values given as flags: no config position to point at.
-    let c = &mut settings.customer;
-    for (flag, value, at) in [
-        (&args.role_arn, &mut c.role_arn, &mut c.role_arn_at),
-        (&args.key_arn, &mut c.key_arn, &mut c.key_arn_at),
-        (&args.external_id, &mut c.external_id, &mut c.external_id_at),
-    ] {
-        if let Some(v) = flag {
-            *value = Some(v.clone());
-            *at = None;
-        }
-    }
+    args.console.apply(&mut settings.customer);
     settings.forced_kind = args.kind;
     Ok(settings)
 }

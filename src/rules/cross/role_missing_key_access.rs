@@ -36,14 +36,7 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
         let role_root = kp.root_accounts.iter().any(|a| a == ra);
         let key_side = by_key_policy || role_root;
         if !key_side && !mine.is_empty() {
-            let missing = if mine.iter().any(|g| g.encrypt) { "kms:Decrypt" } else { "kms:Encrypt" };
-            out.push(
-                "role-missing-key-access",
-                &mine[0].at,
-                format!("the key policy names the role trusting Pinecone but does not allow it {missing}"),
-                "allow the role kms:Encrypt and kms:Decrypt on the key".into(),
-                Some(cx.trust_label()),
-            );
+            missing_action(cx, &mine, out);
         } else if !key_side && kp.grants.is_empty() {
             out.push(
                 "role-missing-key-access",
@@ -88,13 +81,18 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
             Some(cx.trust_label()),
         );
     } else if !mine.is_empty() && !by_key_policy && !by_identity {
-        let missing = if mine.iter().any(|g| g.encrypt) { "kms:Decrypt" } else { "kms:Encrypt" };
-        out.push(
-            "role-missing-key-access",
-            &mine[0].at,
-            format!("the key policy names the role trusting Pinecone but does not allow it {missing}"),
-            "allow the role kms:Encrypt and kms:Decrypt on the key".into(),
-            Some(cx.trust_label()),
-        );
+        missing_action(cx, &mine, out);
     }
+}
+
+/// The key policy names the role (`mine`, not empty) but not with both actions.
+fn missing_action(cx: &SetupCtx<'_>, mine: &[&Grant], out: &mut Out<'_>) {
+    let missing = if mine.iter().any(|g| g.encrypt) { "kms:Decrypt" } else { "kms:Encrypt" };
+    out.push(
+        "role-missing-key-access",
+        &mine[0].at,
+        format!("the key policy names the role trusting Pinecone but does not allow it {missing}"),
+        "allow the role kms:Encrypt and kms:Decrypt on the key".into(),
+        Some(cx.trust_label()),
+    );
 }
