@@ -691,6 +691,8 @@ impl<'a> FileRun<'a> {
         self.diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         let index = LineIndex::new(text);
         let diagnostics = self.diagnostics.into_iter().map(|d| resolve(d, &index)).collect();
+        // Facts are kept until the setup pass: no spare capacity (a pushed Vec holds 4).
+        self.facts.shrink_to_fit();
         FileReport {
             path: self.display.to_string(),
             diagnostics,
