@@ -134,7 +134,8 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
     let file_paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
-    let opts = crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks, threads };
+    let opts =
+        crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks, threads };
     let (candidates, walk_errors) = crate::discover::discover(&file_paths, &opts)?;
     if stdin_used {
         let mut text = String::new();

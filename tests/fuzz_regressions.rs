@@ -96,7 +96,8 @@ fn extract_seeds_and_reproducers() {
         files.sort();
         for f in files {
             let data = std::fs::read(&f).unwrap();
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| replay(&data, &registry, &settings)));
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| replay(&data, &registry, &settings)));
             assert!(outcome.is_ok(), "{} fails", f.display());
             n += 1;
         }

@@ -69,7 +69,8 @@ impl Compiled {
 
     fn matcher(&self) -> &Matcher {
         self.compiled.get_or_init(|| {
-            Matcher::new(&self.spec).unwrap_or_else(|e| panic!("declarative check `{}`: {}", self.spec.select, e.message))
+            Matcher::new(&self.spec)
+                .unwrap_or_else(|e| panic!("declarative check `{}`: {}", self.spec.select, e.message))
         })
     }
 
