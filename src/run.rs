@@ -145,9 +145,10 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     }
     let list: Vec<(PathBuf, bool)> =
         candidates.into_iter().map(|c| (c.path, c.explicit && !args.skip_non_policy_files)).collect();
-    // JUnit has a test case per file, clean or not; other formats show only files with
-    // something to show, so a clean file is only counted (memory grows with the findings).
-    let keep_clean = args.format == Some(Format::Junit) || file_format == Some(Format::Junit);
+    // JUnit has a test case per file, clean or not, and a baseline tells recorded findings that
+    // are gone from the files checked, clean ones included; otherwise only files with something
+    // to show are kept, a clean file is only counted (memory grows with the findings).
+    let keep_clean = args.format == Some(Format::Junit) || file_format == Some(Format::Junit) || baseline.is_some();
     let (checked, tally) = engine::check_files_with(&list, registry, &settings, keep_clean);
     drop(list);
     reports.extend(checked);
