@@ -1,5 +1,5 @@
 //! Fuzz inputs replayed as ordinary tests: the seeds of the `extract` target
-//! (`fuzz/seeds/extract/`) and every crash reproducer kept in `tests/data/fuzz/extract/`, with
+//! (`fuzz/seeds/extract/`) and every crash reproducer kept in `tests/data/fuzz/<target>/`, with
 //! the target's assertions (see `fuzz/fuzz_targets/extract.rs`): the first byte picks the format
 //! (odd: CloudFormation YAML, even: Terraform); no panic, no internal error, every span inside
 //! the input and on char boundaries, line/column consistent with the offset.
@@ -73,6 +73,12 @@ fn replay(data: &[u8], registry: &Registry, settings: &Settings) {
         }
         "main.tf"
     };
+    pipeline_ok(name, text, registry, settings);
+}
+
+/// The whole per-file pipeline: no internal error, diagnostics inside the input, line/column
+/// consistent with the offset (as in `fuzz/fuzz_targets/pipeline.rs`).
+fn pipeline_ok(name: &str, text: &str, registry: &Registry, settings: &Settings) {
     let report = check_guarded(Input::Text { name, text: text.to_string() }, registry, settings);
     assert!(report.errors.iter().all(|e| !e.contains("internal error")), "{:?}", report.errors);
     let index = LineIndex::new(text);
@@ -103,4 +109,27 @@ fn extract_seeds_and_reproducers() {
         }
     }
     assert!(n >= 8, "only {n} inputs replayed");
+}
+
+/// Reproducers of the `pipeline` target (its first byte picks the file name, as there).
+#[test]
+#[ignore = "CMK601 on a Terraform policy document: span 1107..1715 but end line/column 36:29 (= start); \
+            the cross-document findings' Loc is built in src/setup and src/rules/cross, being reworked"]
+fn pipeline_reproducers() {
+    const NAMES: &[&str] = &["policy.json", "template.yaml", "main.tf", "plan.tfplan.json", "trust.json"];
+    let registry = Registry::builtin();
+    let settings = Settings::defaults(&registry);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/pipeline");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        let data = std::fs::read(&f).unwrap();
+        let Some((&pick, rest)) = data.split_first() else { continue };
+        let Ok(text) = std::str::from_utf8(rest) else { continue };
+        let name = NAMES[pick as usize % NAMES.len()];
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline_ok(name, text, &registry, &settings)));
+        assert!(outcome.is_ok(), "{} fails", f.display());
+    }
 }
