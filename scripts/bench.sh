@@ -15,7 +15,7 @@ PARLIAMENT_FILES=${PARLIAMENT_FILES:-200}
 [ -d "$CORPUS" ] || { echo "corpus folder $CORPUS not found" >&2; exit 2; }
 
 cargo build --release --quiet
-BIN=$PWD/target/release/cmek-lint
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/cmek-lint
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -72,7 +72,8 @@ batch() { for _ in $(seq 1 20); do "$BIN" --isolated -q "$small"; done; }
 lat=$(median batch)
 printf '| pre-commit latency (1 small file, whole process) | 1 | | %s | | |\n' "$(awk -v t="$lat" 'BEGIN {printf "%.4f", t / 20}')"
 
-printf '| peak RSS 10x / 50x (MB) | | | %s / %s | | |\n' "$(peak_rss_mb "$BIN" --isolated -q "$X10")" "$(peak_rss_mb "$BIN" --isolated -q "$X50")"
+printf '| peak RSS 1x / 10x / 50x (MB) | | | %s / %s / %s | | |\n' "$(peak_rss_mb "$BIN" --isolated -q "$X1")" \
+  "$(peak_rss_mb "$BIN" --isolated -q "$X10")" "$(peak_rss_mb "$BIN" --isolated -q "$X50")"
 
 if [ -z "${SKIP_PARLIAMENT:-}" ]; then
   VENV=${PARLIAMENT_VENV:-$HOME/.cache/cmek-lint-bench/parliament-venv}

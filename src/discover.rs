@@ -16,6 +16,7 @@ pub struct Candidate {
 pub struct Options {
     pub exclude: Vec<String>,
     pub follow_symlinks: bool,
+    /// Walker threads; 0: one per available core (asked only when a directory is walked).
     pub threads: usize,
 }
 
@@ -55,7 +56,11 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Result<(Vec<Candidate>, Ve
             .parents(true)
             .require_git(false)
             .follow_links(opts.follow_symlinks)
-            .threads(opts.threads)
+            .threads(if opts.threads == 0 {
+                std::thread::available_parallelism().map_or(2, |n| n.get())
+            } else {
+                opts.threads
+            })
             .filter_entry(|e| {
                 let name = e.file_name().to_str().unwrap_or("");
                 !(e.file_type().is_some_and(|t| t.is_dir()) && matches!(name, ".git" | ".terraform" | "node_modules"))

@@ -22,13 +22,96 @@ pub enum Input<'a> {
 /// A file that another file's policy lives in (Terraform `file("x.json")`) is reported once,
 /// with the kind and origin its user gives, in place of its own report when it was also walked.
 pub fn check_files(paths: &[(std::path::PathBuf, bool)], registry: &Registry, settings: &Settings) -> Vec<FileReport> {
-    let groups: Vec<Vec<(FileReport, bool)>> = paths
-        .par_iter()
-        .map(|(p, explicit)| check_all(Input::File { path: p, explicit: *explicit }, registry, settings))
-        .collect();
-    let mut reports = merge_reports(groups.into_iter().flatten().collect());
+    check_files_with(paths, registry, settings, true).0
+}
+
+/// Files checked without a report kept for them (see [`check_files_with`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub checked: usize,
+    pub skipped: usize,
+    pub policies: usize,
+}
+
+impl Tally {
+    fn count(&mut self, r: &FileReport) {
+        if r.skipped {
+            self.skipped += 1;
+        } else {
+            self.checked += 1;
+        }
+        self.policies += r.policies;
+    }
+    fn uncount(&mut self, r: &FileReport) {
+        if r.skipped {
+            self.skipped -= 1;
+        } else {
+            self.checked -= 1;
+        }
+        self.policies -= r.policies;
+    }
+    fn add(mut self, other: Tally) -> Tally {
+        self.checked += other.checked;
+        self.skipped += other.skipped;
+        self.policies += other.policies;
+        self
+    }
+}
+
+/// [`check_files`], keeping a report for a file with nothing in it (no diagnostics, errors or
+/// setup facts) only when `keep_clean`: otherwise such a file is only counted in the
+/// [`Tally`], so memory grows with the findings, not with the number of files. The reports
+/// kept are in input order, whatever the thread count. One file is checked on the calling
+/// thread (no thread pool is started).
+pub fn check_files_with(
+    paths: &[(std::path::PathBuf, bool)],
+    registry: &Registry,
+    settings: &Settings,
+    keep_clean: bool,
+) -> (Vec<FileReport>, Tally) {
+    type Kept = (Vec<(usize, Vec<(FileReport, bool)>)>, Tally);
+    let one = |mut acc: Kept, (i, (p, explicit)): (usize, &(std::path::PathBuf, bool))| {
+        let group = check_all(Input::File { path: p, explicit: *explicit }, registry, settings);
+        match group.as_slice() {
+            [(r, false)] if !keep_clean && is_clean(r) => acc.1.count(r),
+            _ => acc.0.push((i, group)),
+        }
+        acc
+    };
+    let join = |mut a: Kept, b: Kept| {
+        a.0.extend(b.0);
+        (a.0, a.1.add(b.1))
+    };
+    let (mut kept, mut tally) = if paths.len() <= 1 {
+        paths.iter().enumerate().fold(Kept::default(), one)
+    } else {
+        paths.par_iter().enumerate().fold(Kept::default, one).reduce(Kept::default, join)
+    };
+    // A walked file that another file refers to gives way to the referred-to report (see
+    // `merge_reports`), in its own place: put back the ones not kept, uncounted.
+    let followed: std::collections::HashSet<&str> =
+        kept.iter().flat_map(|(_, g)| g.iter().filter(|(_, f)| *f).map(|(r, _)| r.path.as_str())).collect();
+    if !followed.is_empty() {
+        let have: std::collections::HashSet<usize> = kept.iter().map(|(i, _)| *i).collect();
+        let mut back = Vec::new();
+        for (i, (p, explicit)) in paths.iter().enumerate() {
+            if !have.contains(&i) && followed.contains(p.display().to_string().as_str()) {
+                let group = check_all(Input::File { path: p, explicit: *explicit }, registry, settings);
+                group.iter().for_each(|(r, _)| tally.uncount(r));
+                back.push((i, group));
+            }
+        }
+        kept.extend(back);
+    }
+    kept.sort_unstable_by_key(|(i, _)| *i);
+    let mut reports = merge_reports(kept.into_iter().flat_map(|(_, g)| g).collect());
     setup_pass(&mut reports, registry, settings);
-    reports
+    (reports, tally)
+}
+
+/// Nothing to show, keep or use later: no diagnostics, errors or setup facts.
+fn is_clean(r: &FileReport) -> bool {
+    r.diagnostics.is_empty() && r.errors.is_empty() && r.facts.is_empty()
 }
 
 // ---- setup pass (cross-document rules, CMK6xx; see `crate::setup`) ----
@@ -617,6 +700,8 @@ impl<'a> FileRun<'a> {
         self.diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         let index = LineIndex::new(text);
         let diagnostics = self.diagnostics.into_iter().map(|d| resolve(d, &index)).collect();
+        // Facts are kept until the setup pass: no spare capacity (a pushed Vec holds 4).
+        self.facts.shrink_to_fit();
         FileReport {
             path: self.display.to_string(),
             diagnostics,

@@ -1,7 +1,6 @@
 //! Facts about Pinecone's side of a CMEK setup, shared by the rules.
 
 use crate::policy::Arn;
-use crate::rules::util::edit_distance;
 
 /// Pinecone's per-region roles are named `pinecone_cmek_access_<region>`.
 pub const ROLE_PREFIX: &str = "pinecone_cmek_access_";
@@ -42,21 +41,50 @@ pub fn pinecone_role(text: &str) -> Option<PineconeRole<'_>> {
 /// name that merely mentions Pinecone (a customer's own `pinecone-cmek` or `pinecone-ingest`
 /// role) is not Pinecone's.
 pub fn name_looks_pinecone(name: &str) -> bool {
-    const STEM: &str = "pineconecmekaccess";
+    const STEM: &[u8; 18] = b"pineconecmekaccess";
     let (literal, pattern) = match name.find(['*', '?']) {
         Some(i) => (&name[..i], true),
         None => (name, false),
     };
-    let squashed: String =
-        literal.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    if pattern && squashed.len() >= 4 && STEM.starts_with(&squashed) {
+    // The squashed name (lowercase ASCII letters and digits only): only its first
+    // `STEM.len() + 1` bytes matter below, plus whether it is longer than the stem.
+    let mut squashed = [0u8; STEM.len() + 1];
+    let mut len = 0;
+    for b in literal.bytes().filter(u8::is_ascii_alphanumeric) {
+        if len == squashed.len() {
+            len += 1;
+            break;
+        }
+        squashed[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    let kept = &squashed[..len.min(squashed.len())];
+    if pattern && len >= 4 && len <= STEM.len() && STEM.starts_with(kept) {
         return true;
     }
-    (STEM.len() - 1..=STEM.len() + 1)
-        .filter(|n| squashed.len() >= *n)
-        .map(|n| edit_distance(&squashed[..n], STEM))
-        .min()
-        .is_some_and(|d| d <= 3)
+    if kept.starts_with(STEM) {
+        return true; // the common case: distance 0
+    }
+    // Edit distance of each prefix of `kept` to the stem, row by row (Levenshtein); the
+    // prefixes of STEM.len() - 1 ..= STEM.len() + 1 bytes are compared, as long as the name is.
+    let mut prev = [0usize; STEM.len() + 1];
+    let mut cur = [0usize; STEM.len() + 1];
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
+    let mut best = usize::MAX;
+    for (i, &a) in kept.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &b) in STEM.iter().enumerate() {
+            let cost = usize::from(a != b);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+        if i + 1 >= STEM.len() - 1 {
+            best = best.min(prev[STEM.len()]);
+        }
+    }
+    best <= 3
 }
 
 #[cfg(test)]
@@ -73,5 +101,64 @@ mod tests {
         // the customer's own role that merely mentions Pinecone is not one of Pinecone's
         assert!(pinecone_role("arn:aws:iam::222233334444:role/pinecone-cmek").is_none());
         assert!(pinecone_role("arn:aws:iam::905418236187:root").is_none());
+    }
+
+    /// The allocation-free version gives what the definition (edit distance of the squashed
+    /// name's 17-, 18- and 19-character prefixes to the stem, at most 3) gives.
+    #[test]
+    fn name_test_matches_its_definition() {
+        fn reference(name: &str) -> bool {
+            const STEM: &str = "pineconecmekaccess";
+            let (literal, pattern) = match name.find(['*', '?']) {
+                Some(i) => (&name[..i], true),
+                None => (name, false),
+            };
+            let squashed: String =
+                literal.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+            if pattern && squashed.len() >= 4 && STEM.starts_with(&squashed) {
+                return true;
+            }
+            (STEM.len() - 1..=STEM.len() + 1)
+                .filter(|n| squashed.len() >= *n)
+                .map(|n| crate::rules::util::edit_distance(&squashed[..n], STEM))
+                .min()
+                .is_some_and(|d| d <= 3)
+        }
+        let mut names: Vec<String> = [
+            "pinecone_cmek_access_us-east-1",
+            "pincone_cmek_access_us-east-1",
+            "pinecone-cmek-access",
+            "pinecone_cmek_acess",
+            "pinecone_cmek_acces",
+            "pinecone_cmek_acc",
+            "PINECONE_CMEK_ACCESS_EU",
+            "pinecone-cmek",
+            "pinecone-ingest",
+            "pinecone*",
+            "pine*",
+            "pin*",
+            "pinecone_cmek_*",
+            "pinecone_cmek_access_extra_long_name*",
+            "xpinecone_cmek_access",
+            "xxxxpinecone_cmek_access",
+            "émoji_pinecone_cmek_access_ü",
+            "",
+            "*",
+            "my-role",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // every single-byte deletion, substitution and insertion near the stem
+        let base = "pinecone_cmek_access_x";
+        for i in 0..base.len() {
+            names.push(format!("{}{}", &base[..i], &base[i + 1..]));
+            names.push(format!("{}q{}", &base[..i], &base[i + 1..]));
+            names.push(format!("{}qq{}", &base[..i], &base[i..]));
+            names.push(format!("{}*", &base[..i]));
+        }
+        for n in &names {
+            assert_eq!(name_looks_pinecone(n), reference(n), "{n:?}");
+        }
     }
 }

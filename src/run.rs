@@ -135,11 +135,8 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
     let file_paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
-    let opts = crate::discover::Options {
-        exclude: args.exclude.clone(),
-        follow_symlinks: args.follow_symlinks,
-        threads: if threads == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { threads },
-    };
+    let opts =
+        crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks, threads };
     let (candidates, walk_errors) = crate::discover::discover(&file_paths, &opts)?;
     if stdin_used {
         let mut text = String::new();
@@ -149,7 +146,13 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     }
     let list: Vec<(PathBuf, bool)> =
         candidates.into_iter().map(|c| (c.path, c.explicit && !args.skip_non_policy_files)).collect();
-    reports.extend(engine::check_files(&list, registry, &settings));
+    // JUnit has a test case per file, clean or not, and a baseline tells recorded findings that
+    // are gone from the files checked, clean ones included; otherwise only files with something
+    // to show are kept, a clean file is only counted (memory grows with the findings).
+    let keep_clean = args.format == Some(Format::Junit) || file_format == Some(Format::Junit) || baseline.is_some();
+    let (checked, tally) = engine::check_files_with(&list, registry, &settings, keep_clean);
+    drop(list);
+    reports.extend(checked);
     if !walk_errors.is_empty() {
         reports.push(FileReport { path: String::new(), errors: walk_errors, ..Default::default() });
     }
@@ -175,6 +178,9 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     }
 
     let mut summary = Summary::new(&reports, started.elapsed().as_millis());
+    summary.files_checked += tally.checked;
+    summary.files_skipped += tally.skipped;
+    summary.policies += tally.policies;
     // `setups` appear only in JSON output: describe them only when JSON is written.
     if args.format == Some(Format::Json) || file_format == Some(Format::Json) {
         summary.setups = crate::setup::describe(&reports, &settings);

@@ -263,3 +263,38 @@ fn output_is_identical_across_job_counts() {
     };
     assert_eq!(strip(&one), strip(&two));
 }
+
+/// Files without findings are only counted, not kept; a walked file that Terraform refers to
+/// with `file()` is still reported once, in its place, with the kind its user gives, and
+/// counted once, whatever the thread count.
+#[test]
+fn clean_files_counted_and_referred_to_files_reported_once() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let identity = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+    for name in ["a.json", "c.json", "z.json"] {
+        std::fs::write(d.join(name), identity).unwrap();
+    }
+    std::fs::write(
+        d.join("b.tf"),
+        "resource \"aws_iam_policy\" \"p\" {\n  name = \"x\"\n  policy = file(\"${path.module}/z.json\")\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"x\"\n  assume_role_policy = file(\"${path.module}/a.json\")\n}\n",
+    )
+    .unwrap();
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let o = run_in(d, &["--isolated", "--format", "json", "--jobs", jobs, "."]);
+        assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let s = &v["summary"];
+        assert_eq!((s["files_checked"].as_u64(), s["policies"].as_u64()), (Some(4), Some(3)), "{s}");
+        let files: Vec<&str> =
+            v["diagnostics"].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap()).collect();
+        assert_eq!(files, ["./a.json", "./a.json"], "{v}");
+        v["summary"]["elapsed_ms"] = 0.into();
+        outputs.push(v);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let o = run_in(d, &["--isolated", "--format", "junit", "."]);
+    let junit = String::from_utf8_lossy(&o.stdout);
+    assert!(junit.contains("tests=\"4\"") && junit.contains("file=\"./c.json\""), "{junit}");
+}

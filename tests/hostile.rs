@@ -91,8 +91,10 @@ fn many_tiny_files_finish_with_bounded_memory() {
     many_files(10)
 }
 
-/// 100,000 files: slow to create on some file systems (minutes), so run on demand and in
-/// `.ci/run`: `cargo test --test hostile -- --ignored`.
+/// 100,000 files: slow to create on some file systems (about a minute here in a debug build),
+/// so run on demand: `cargo test --test hostile -- --ignored`. Not in `.ci/run`: it does not
+/// pass yet. Its 50,000 Pinecone trust policies each keep setup facts until the setup pass
+/// (`crate::setup`), about 3.5 KB per file: peak RSS was 186 MB when last measured.
 #[test]
 #[ignore]
 fn a_hundred_thousand_tiny_files() {
@@ -137,6 +139,169 @@ fn writes_nothing_without_output() {
     assert_eq!(walk(root), before, "cmek-lint wrote into the working tree");
     let tmp_after = std::fs::read_dir(std::env::temp_dir()).map(|d| d.count()).unwrap_or(0);
     assert!(tmp_after <= tmp_before + 2, "temp dir grew from {tmp_before} to {tmp_after}"); // other tests run in parallel
+}
+
+/// A working tree with findings in JSON, CloudFormation YAML and Terraform (including a file
+/// Terraform refers to with `file()`), a clean policy, a file without policy, a config file and
+/// a `.gitignore`d folder.
+#[cfg(unix)]
+fn mixed_tree(root: &Path) {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    for (from, to) in [
+        ("trust/bad-action-sts-star.json", "iam/trust.json"),
+        ("trust/guide-a-explicit-regions-external-id.json", "iam/clean.json"),
+        ("setups/bad-CMK601-cloudformation/pinecone-cmek.yaml", "cfn/pinecone-cmek.yaml"),
+        ("setups/bad-CMK602-terraform/main.tf", "tf/main.tf"),
+        ("terraform/kms.tf", "tf2/kms.tf"),
+        ("terraform/policies/key-policy-eu.json", "tf2/policies/key-policy-eu.json"),
+    ] {
+        let to = root.join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(corpus.join(from), &to).unwrap();
+    }
+    std::fs::write(root.join("package.json"), r#"{"name": "not-a-policy"}"#).unwrap();
+    std::fs::create_dir_all(root.join("ignored")).unwrap();
+    std::fs::copy(corpus.join("trust/bad-action-sts-star.json"), root.join("ignored/p.json")).unwrap();
+    std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+    std::fs::write(root.join("cmek-lint.toml"), "[pinecone]\nregions = [\"us-east-1\", \"eu-west-1\"]\n").unwrap();
+}
+
+/// Every entry under `dir` (directories too: their mtime changes when a file is created or
+/// deleted in them) with its size, mtime and permissions.
+#[cfg(unix)]
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let m = std::fs::symlink_metadata(&d).unwrap();
+        out.push((d.clone(), m.len(), m.modified().unwrap(), m.permissions().mode()));
+        if m.is_dir() {
+            todo.extend(std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `chmod -R a-w` (or back to `u+w` with `writable`).
+#[cfg(unix)]
+fn set_writable(dir: &Path, writable: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            set_writable(&p, writable);
+        }
+        set_mode(&p, writable);
+    }
+    set_mode(dir, writable);
+    fn set_mode(p: &Path, writable: bool) {
+        let mut perm = std::fs::metadata(p).unwrap().permissions();
+        let mode = perm.mode();
+        perm.set_mode(if writable { mode | 0o200 } else { mode & !0o222 });
+        std::fs::set_permissions(p, perm).unwrap();
+    }
+}
+
+/// Fresh, empty TMPDIR, HOME, XDG_CACHE_HOME and XDG_CONFIG_HOME for one run.
+#[cfg(unix)]
+struct Sandbox {
+    _dir: tempfile::TempDir,
+    dirs: Vec<(&'static str, std::path::PathBuf)>,
+}
+
+#[cfg(unix)]
+impl Sandbox {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = ["TMPDIR", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"]
+            .into_iter()
+            .map(|var| {
+                let p = dir.path().join(var.to_ascii_lowercase());
+                std::fs::create_dir(&p).unwrap();
+                (var, p)
+            })
+            .collect();
+        Sandbox { _dir: dir, dirs }
+    }
+
+    /// cmek-lint (its config discovery included: no `--isolated`) in `cwd`.
+    fn run(&self, cwd: &Path, args: &[&str]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_cmek-lint"));
+        c.current_dir(cwd).args(args).env_remove("XDG_DATA_HOME").env_remove("XDG_STATE_HOME");
+        for (var, p) in &self.dirs {
+            c.env(var, p);
+        }
+        c.output().unwrap()
+    }
+
+    fn assert_empty(&self) {
+        for (var, p) in &self.dirs {
+            let left: Vec<_> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().path()).collect();
+            assert!(left.is_empty(), "cmek-lint wrote into {var}: {left:?}");
+        }
+    }
+}
+
+/// A pre-commit run on a read-only working tree: findings in every format are reported, and
+/// nothing is written anywhere: not in the tree (every file and folder keeps its size, mtime
+/// and mode; compared directly, since `chmod` does not stop root, as in CI), not in TMPDIR,
+/// HOME or the XDG cache and config folders.
+#[cfg(unix)]
+#[test]
+fn read_only_tree_no_side_effects() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("repo");
+    std::fs::create_dir(&root).unwrap();
+    mixed_tree(&root);
+    set_writable(&root, false);
+    let before = snapshot(&root);
+    let sandbox = Sandbox::new();
+    for args in
+        [&["--format", "concise", "."][..], &["--format", "json", "--jobs", "1", "."], &["-q", "iam/trust.json"]]
+    {
+        let o = sandbox.run(&root, args);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {out}{err}");
+        assert!(!err.contains("error:"), "{args:?}: {err}");
+        if args.contains(&".") {
+            for file in ["trust.json", "pinecone-cmek.yaml", "main.tf"] {
+                assert!(out.contains(file), "{args:?}: no finding in {file}: {out}");
+            }
+            assert!(!out.contains("ignored/p.json"), "{out}");
+        }
+        assert_eq!(snapshot(&root), before, "{args:?}: the working tree changed");
+        sandbox.assert_empty();
+    }
+    set_writable(&root, true);
+}
+
+/// With `--output FILE`, that file is written and nothing else.
+#[cfg(unix)]
+#[test]
+fn output_writes_exactly_that_file() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("repo");
+    std::fs::create_dir(&root).unwrap();
+    mixed_tree(&root);
+    set_writable(&root, false);
+    let before = snapshot(&root);
+    let sandbox = Sandbox::new();
+    for name in ["report.json", "report.sarif", "report.xml", "report.html", "report.txt"] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let file = out_dir.path().join(name);
+        let o = sandbox.run(&root, &["--output", file.to_str().unwrap(), "."]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let written: Vec<_> = std::fs::read_dir(out_dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(written, vec![file.clone()], "{name}");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("pinecone-cmek.yaml") && text.contains("main.tf"), "{name}: {text}");
+        assert_eq!(snapshot(&root), before, "{name}: the working tree changed");
+        sandbox.assert_empty();
+    }
+    set_writable(&root, true);
 }
 
 fn walk(dir: &Path) -> Vec<(std::path::PathBuf, u64)> {
