@@ -21,17 +21,6 @@ fn kind(k: KindName) -> &'static str {
 }
 
 fn main() {
-    // cmek-lint starts once per pre-commit run, so its start-up counts: linked as a
-    // position-dependent executable (Linux, glibc), the dynamic loader has none of the ~14,600
-    // relative relocations of a PIE to apply (and ~90 fewer pages to touch): one small file,
-    // whole process, 0.82x -> 0.60x of the previous median. The price is no ASLR for the
-    // executable's own image (libraries, heap and stacks are still randomised); the code is
-    // safe Rust (`unsafe_code = "forbid"`). Only the binary: tests and the library are as before.
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
-        && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
-    {
-        println!("cargo:rustc-link-arg-bin=cmek-lint=-no-pie");
-    }
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/rules/record_file.rs");
     let dir = Path::new("rules");
