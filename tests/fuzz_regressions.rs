@@ -113,8 +113,6 @@ fn extract_seeds_and_reproducers() {
 
 /// Reproducers of the `pipeline` target (its first byte picks the file name, as there).
 #[test]
-#[ignore = "CMK601 on a Terraform policy document: span 1107..1715 but end line/column 36:29 (= start); \
-            the cross-document findings' Loc is built in src/setup and src/rules/cross, being reworked"]
 fn pipeline_reproducers() {
     const NAMES: &[&str] = &["policy.json", "template.yaml", "main.tf", "plan.tfplan.json", "trust.json"];
     let registry = Registry::builtin();

@@ -125,13 +125,13 @@ impl Out<'_> {
             }
         }
         lines.sort();
-        let end = if at.end.line == at.start.line { at.end } else { at.start };
+        let (span, end) = first_line(at);
         let diagnostic = Diagnostic {
             code: record.code,
             name: record.name,
             severity,
             message,
-            span: at.span,
+            span,
             labels,
             help: Some(help),
             kind: None,
@@ -145,6 +145,18 @@ impl Out<'_> {
 
 /// How messages name the role: its ARN, else the template resource (users find roles of a
 /// template by logical id or address), else its name.
+/// The part of a location on its first line: a finding's snippet shows one line, and its span
+/// and end position must agree (a multi-line principal expression, a whole document).
+fn first_line(at: &Loc) -> (crate::source::Span, crate::source::LineCol) {
+    if at.end.line == at.start.line {
+        return (at.span, at.end);
+    }
+    let rest = at.line_text.chars().skip(at.start.column.saturating_sub(1) as usize);
+    let (chars, bytes) = rest.fold((0u32, 0u32), |(c, b), ch| (c + 1, b + ch.len_utf8() as u32));
+    let span = crate::source::Span { start: at.span.start, end: (at.span.start + bytes).min(at.span.end) };
+    (span, crate::source::LineCol { line: at.start.line, column: at.start.column + chars })
+}
+
 fn role_desc(role: &TrustFact) -> String {
     let resource = role.created.then(|| role.ids.first().cloned()).flatten();
     role.arn
