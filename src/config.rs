@@ -281,10 +281,10 @@ pub fn apply_parsed(
         settings.key_actions = actions.iter().map(|a| a.get_ref().clone()).collect();
     }
     let index = crate::source::LineIndex::new(text);
-    let file_name = path.display().to_string();
+    let site = crate::setup::Site::new(&path.display().to_string(), None);
     let at = |v: &Spanned<String>| {
         let span = crate::source::Span::new(v.span().start, v.span().end);
-        crate::setup::Loc::resolve(&file_name, span, &index, None)
+        crate::setup::Loc::resolve(&site, span, &index, None)
     };
     let c = &file.customer;
     settings.customer = Customer {

@@ -299,6 +299,7 @@ fn check(
     settings: &Settings,
     context: Option<&Context>,
 ) -> (FileReport, Vec<Followed>) {
+    let on_disk = matches!(input, Input::File { .. });
     let (display, path_for_settings, explicit, bytes) = match input {
         Input::File { path, explicit } => {
             let display = path.display().to_string();
@@ -361,6 +362,7 @@ fn check(
     }
     let mut run = FileRun::new(&display, path, text, registry, settings);
     run.origin = context.map(|c| c.origin.clone());
+    run.on_disk = on_disk;
     match syntax {
         Syntax::Json => {}
         Syntax::Yaml => {
@@ -478,6 +480,10 @@ struct FileRun<'a> {
     facts: Vec<crate::setup::Fact>,
     role_hint: Option<(String, String)>,
     line_index: Option<LineIndex<'a>>,
+    /// The file as the setup facts name it (built for the first fact).
+    site: Option<crate::setup::Site>,
+    /// The text was read from `path` (not standard input or a test's text).
+    on_disk: bool,
 }
 
 impl<'a> FileRun<'a> {
@@ -494,6 +500,8 @@ impl<'a> FileRun<'a> {
             facts: Vec::new(),
             role_hint: None,
             line_index: None,
+            site: None,
+            on_disk: false,
         }
     }
 
@@ -596,7 +604,10 @@ impl<'a> FileRun<'a> {
         let text = self.text;
         let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
         let role = self.role_hint.as_ref().map(|(n, a)| (n.as_str(), a.as_str()));
-        if let Some(f) = crate::setup::collect(self.display, index, doc, kind, role, self.settings) {
+        let (display, path, on_disk) = (self.display, self.path, self.on_disk);
+        let site = self.site.get_or_insert_with(|| crate::setup::Site::new(display, on_disk.then_some(path)));
+        if let Some(mut f) = crate::setup::collect(site, index, doc, kind, role, self.settings) {
+            f.shrink();
             self.facts.push(f);
         }
     }

@@ -214,7 +214,7 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
                 "no trust policy naming Pinecone's roles found in the files",
             ),
             Some(r) => {
-                let where_ = format!("{}:{}", r.at.file, r.at.line_no);
+                let where_ = format!("{}:{}", r.at.file, r.at.start.line);
                 item(&mut items, true, "Role trusting Pinecone", format!("found at {where_}"));
                 if let Some(arn) = &r.arn {
                     let same = arn.eq_ignore_ascii_case(role_arn.trim());

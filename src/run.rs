@@ -214,10 +214,10 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = render::render(format, &run, &RenderOptions { color }, &mut out).and_then(|()| out.flush());
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("writing output: {e}"));
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing output: {e}"));
     }
     for e in reports.iter().flat_map(|r| r.errors.iter()) {
         eprintln!("cmek-lint: error: {e}");

@@ -413,10 +413,10 @@ pub fn apply(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>, setting
             }
         }
     }
-    if !found.is_empty() {
-        if let Ok(mut n) = s.notices.lock() {
-            n.extend(found);
-        }
+    if !found.is_empty()
+        && let Ok(mut n) = s.notices.lock()
+    {
+        n.extend(found);
     }
 }
 

@@ -150,10 +150,10 @@ fn key_metadata(id: &str, resource: &Member, props: Option<&Node>, out: &mut Ext
     let mut members: Vec<Member> = Vec::new();
     if let Some(props) = props {
         for name in KEY_PROPERTIES {
-            if let Some(m) = props.get(name) {
-                if let Some(v) = lower(&m.value) {
-                    members.push(member(name, m.key_span, v));
-                }
+            if let Some(m) = props.get(name)
+                && let Some(v) = lower(&m.value)
+            {
+                members.push(member(name, m.key_span, v));
             }
         }
     }
@@ -171,10 +171,10 @@ fn key_metadata(id: &str, resource: &Member, props: Option<&Node>, out: &mut Ext
 pub fn lower(node: &Node) -> Option<Node> {
     match &node.value {
         Value::Object(members) => {
-            if let [only] = members.as_slice() {
-                if is_intrinsic(&only.key, &only.value) {
-                    return intrinsic(&only.key, &only.value, node.span);
-                }
+            if let [only] = members.as_slice()
+                && is_intrinsic(&only.key, &only.value)
+            {
+                return intrinsic(&only.key, &only.value, node.span);
             }
             let lowered = members
                 .iter()

@@ -25,11 +25,11 @@ pub fn decode_string(file: &str, node: &Node) -> Option<Decoded> {
         // Written some other way (smart quotes, YAML): map every offset to the string's start.
         _ => (value.to_string(), vec![start as u32; value.len() + 1]),
     };
-    if looks_url_encoded(&text) {
-        if let Some((decoded, inner)) = percent_decode(&text) {
-            let composed: Vec<u32> = inner.iter().map(|&i| positions[i as usize]).collect();
-            return Some(Decoded { text: decoded, map: compact(&composed), url_encoded: true });
-        }
+    if looks_url_encoded(&text)
+        && let Some((decoded, inner)) = percent_decode(&text)
+    {
+        let composed: Vec<u32> = inner.iter().map(|&i| positions[i as usize]).collect();
+        return Some(Decoded { text: decoded, map: compact(&composed), url_encoded: true });
     }
     Some(Decoded { map: compact(&positions), text, url_encoded: false })
 }
@@ -98,13 +98,14 @@ fn percent_decode(s: &str) -> Option<(String, Vec<u32>)> {
     let mut pos = Vec::with_capacity(b.len() + 1);
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 1 {
-            if let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                pos.push(i as u32);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len() + 1
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            pos.push(i as u32);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         pos.push(i as u32);

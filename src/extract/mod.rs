@@ -189,10 +189,10 @@ impl<'a> Extraction<'a> {
             let origin = Some(origin.clone());
             self.embedded.push(Embedded { lenience: parsed.lenience, error: parsed.error, map: map.clone(), origin });
         }
-        if let Some(root) = parsed.root {
-            if is_policy(&root) || root.as_object().is_some() {
-                self.documents.push(Document::policy(Root::Owned(Box::new(root)), kind, origin, map));
-            }
+        if let Some(root) = parsed.root
+            && (is_policy(&root) || root.as_object().is_some())
+        {
+            self.documents.push(Document::policy(Root::Owned(Box::new(root)), kind, origin, map));
         }
     }
 }

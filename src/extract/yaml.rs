@@ -186,10 +186,10 @@ fn count(node: &Node) -> usize {
 /// Type a scalar: quoted scalars and block scalars are strings; plain scalars follow the core
 /// schema (null, booleans, numbers), dates and everything else stay strings.
 fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Node {
-    if let Some(t) = tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!") {
-        if t.suffix == "str" {
-            return Node::new(span, Value::String(value.into()));
-        }
+    if let Some(t) = tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!")
+        && t.suffix == "str"
+    {
+        return Node::new(span, Value::String(value.into()));
     }
     if style != ScalarStyle::Plain {
         return Node::new(span, Value::String(value.into()));

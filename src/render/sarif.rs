@@ -78,21 +78,21 @@ fn location(uri: &str, start: LineCol, end: LineCol) -> Value {
 
 fn primary_location(uri: &str, d: &Resolved) -> Value {
     let mut loc = location(uri, d.start, d.end);
-    if d.start.line == d.end.line {
-        if let Some((_, line)) = d.lines.iter().find(|(n, _)| *n == d.start.line) {
-            let from = d.start.column.saturating_sub(1) as usize;
-            let to = d.end.column.saturating_sub(1) as usize;
-            let text: String = line.chars().skip(from).take(to.saturating_sub(from)).collect();
-            let phys = &mut loc["physicalLocation"];
-            if !text.is_empty() {
-                phys["region"]["snippet"] = json!({ "text": text });
-            }
-            phys["contextRegion"] = json!({
-                "startLine": d.start.line.max(1),
-                "endLine": d.start.line.max(1),
-                "snippet": { "text": line },
-            });
+    if d.start.line == d.end.line
+        && let Some((_, line)) = d.lines.iter().find(|(n, _)| *n == d.start.line)
+    {
+        let from = d.start.column.saturating_sub(1) as usize;
+        let to = d.end.column.saturating_sub(1) as usize;
+        let text: String = line.chars().skip(from).take(to.saturating_sub(from)).collect();
+        let phys = &mut loc["physicalLocation"];
+        if !text.is_empty() {
+            phys["region"]["snippet"] = json!({ "text": text });
         }
+        phys["contextRegion"] = json!({
+            "startLine": d.start.line.max(1),
+            "endLine": d.start.line.max(1),
+            "snippet": { "text": line },
+        });
     }
     loc
 }

@@ -1,12 +1,13 @@
 //! Extract the small facts the setup pass needs from one document.
 
-use super::{Fact, Grant, KeyFact, KeyPolicyFact, Loc, PermissionsFact, TrustFact, Valued};
+use super::{Fact, Grant, KeyFact, KeyPolicyFact, Loc, PermissionsFact, Site, TrustFact, Valued};
 use crate::config::Settings;
 use crate::data::kms::is_crypto;
 use crate::extract::{Document, Subject};
 use crate::json::Node;
 use crate::policy::{Arn, Policy, PolicyKind};
 use crate::source::{LineIndex, Span};
+use std::sync::Arc;
 
 /// Resource ids named by an origin: the CloudFormation logical id, the Terraform address, and
 /// the resources a Terraform data source is `used by`.
@@ -28,28 +29,30 @@ fn origin_ids(origin: &str) -> Vec<String> {
 }
 
 struct Resolver<'a, 'b> {
-    file: &'a str,
+    site: &'a Site,
     index: &'a LineIndex<'b>,
     doc: &'a Document<'a>,
+    /// The document's origin, shared by its locations.
+    origin: Option<Arc<str>>,
 }
 
 impl Resolver<'_, '_> {
     fn loc(&self, span: Span) -> Loc {
-        Loc::resolve(self.file, self.doc.map.map(span), self.index, self.doc.origin.as_deref())
+        Loc::resolve(self.site, self.doc.map.map(span), self.index, self.origin.as_ref())
     }
 }
 
 /// The facts of one document. `role` is the role an AWS CLI `get-role` export describes:
 /// `(name, arn)`.
 pub fn collect(
-    file: &str,
+    site: &Site,
     index: &LineIndex<'_>,
     doc: &Document<'_>,
     kind: PolicyKind,
     role: Option<(&str, &str)>,
     settings: &Settings,
 ) -> Option<Fact> {
-    let r = Resolver { file, index, doc };
+    let r = Resolver { site, index, doc, origin: doc.origin.as_deref().map(Arc::from) };
     let root = doc.root.node();
     let origin = doc.origin.as_deref().unwrap_or("");
     if doc.subject == Subject::KeyMetadata {
@@ -89,10 +92,9 @@ pub fn collect(
                         .rsplit(crate::pinecone::ROLE_PREFIX)
                         .next()
                         .filter(|_| text.contains(crate::pinecone::ROLE_PREFIX) && !text.contains(['*', '?', '$']))
+                        && !regions.iter().any(|x| x == region)
                     {
-                        if !regions.iter().any(|x| x == region) {
-                            regions.push(region.to_string());
-                        }
+                        regions.push(region.to_string());
                     }
                 }
                 if pinecone {

@@ -15,40 +15,89 @@ pub use facts::{collect, exported_role};
 use crate::source::{LineCol, LineIndex, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
-/// A resolved position in a file, with its line's text for snippets.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+/// The file facts come from, shared by all their locations (facts are held for a whole run, so
+/// a location costs no allocation of its own).
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub file: Arc<str>,
+    /// The file on disk, to read a line back from when a finding shows it; `None` for text not
+    /// on disk (standard input, tests), whose locations keep their line.
+    pub path: Option<Arc<Path>>,
+}
+
+impl Site {
+    pub fn new(file: &str, path: Option<&Path>) -> Self {
+        Site { file: file.into(), path: path.map(Arc::from) }
+    }
+}
+
+/// Where the text of a location's line comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LineSource {
+    File(Arc<Path>),
+    Text(Box<str>),
+}
+
+/// A resolved position in a file.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Loc {
-    pub file: String,
-    #[serde(skip)]
+    pub file: Arc<str>,
     pub span: Span,
-    #[serde(skip)]
     pub start: LineCol,
-    #[serde(skip)]
     pub end: LineCol,
-    #[serde(skip)]
-    pub line_text: String,
-    #[serde(rename = "line")]
-    pub line_no: u32,
-    pub column: u32,
     /// Where in the file (CloudFormation resource path, Terraform address, export member).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    pub origin: Option<Arc<str>>,
+    pub source: LineSource,
+}
+
+impl Serialize for Loc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("file", &*self.file)?;
+        m.serialize_entry("line", &self.start.line)?;
+        m.serialize_entry("column", &self.start.column)?;
+        if let Some(o) = &self.origin {
+            m.serialize_entry("origin", &**o)?;
+        }
+        m.end()
+    }
 }
 
 impl Loc {
-    pub fn resolve(file: &str, span: Span, index: &LineIndex<'_>, origin: Option<&str>) -> Self {
+    pub fn resolve(site: &Site, span: Span, index: &LineIndex<'_>, origin: Option<&Arc<str>>) -> Self {
         let start = index.line_col(span.start as usize);
         let end = index.line_col(span.end as usize);
-        Loc {
-            file: file.to_string(),
-            span,
-            start,
-            end,
-            line_text: index.line_text(start.line).to_string(),
-            line_no: start.line,
-            column: start.column,
-            origin: origin.map(str::to_string),
+        let source = match &site.path {
+            Some(p) => LineSource::File(p.clone()),
+            None => LineSource::Text(index.line_text(start.line).into()),
+        };
+        Loc { file: site.file.clone(), span, start, end, origin: origin.cloned(), source }
+    }
+}
+
+/// The lines of locations, for the few findings that show them: files are read back once each.
+#[derive(Default)]
+pub struct Lines {
+    texts: std::collections::HashMap<Arc<Path>, Option<String>>,
+}
+
+impl Lines {
+    /// The text of a location's start line (empty when the file can no longer be read).
+    pub fn of(&mut self, loc: &Loc) -> String {
+        self.line(loc, loc.start.line)
+    }
+
+    pub fn line(&mut self, loc: &Loc, line: u32) -> String {
+        match &loc.source {
+            LineSource::Text(t) => t.to_string(),
+            LineSource::File(p) => {
+                let text = self.texts.entry(p.clone()).or_insert_with(|| std::fs::read_to_string(p).ok());
+                text.as_deref().map(|t| LineIndex::new(t).line_text(line).to_string()).unwrap_or_default()
+            }
         }
     }
 }
@@ -134,6 +183,27 @@ pub enum Fact {
 }
 
 impl Fact {
+    /// Drop the spare capacity of its lists: facts are held for the whole run.
+    pub fn shrink(&mut self) {
+        match self {
+            Fact::Trust(t) => {
+                t.ids.shrink_to_fit();
+                t.external_ids.shrink_to_fit();
+                t.regions.shrink_to_fit();
+            }
+            Fact::Key(k) => k.ids.shrink_to_fit(),
+            Fact::KeyPolicy(p) => {
+                p.grants.shrink_to_fit();
+                p.root_accounts.shrink_to_fit();
+                p.depends_on.shrink_to_fit();
+            }
+            Fact::Permissions(p) => {
+                p.resources.shrink_to_fit();
+                p.roles.shrink_to_fit();
+            }
+        }
+    }
+
     fn file(&self) -> &str {
         match self {
             Fact::Trust(t) => &t.at.file,
@@ -202,16 +272,16 @@ pub fn scope_of(file: &str) -> String {
 /// `aws_iam_role.x`, a literal ARN → itself lower-cased.
 pub fn normalise_ref(text: &str) -> String {
     let t = text.trim();
-    if let Some(inner) = t.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-        if !inner.contains("${") {
-            let inner = inner.trim();
-            for suffix in [".Arn", ".arn", ".id", ".name", ".key_id", ".KeyId"] {
-                if let Some(base) = inner.strip_suffix(suffix) {
-                    return base.to_string();
-                }
+    if let Some(inner) = t.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+        && !inner.contains("${")
+    {
+        let inner = inner.trim();
+        for suffix in [".Arn", ".arn", ".id", ".name", ".key_id", ".KeyId"] {
+            if let Some(base) = inner.strip_suffix(suffix) {
+                return base.to_string();
             }
-            return inner.to_string();
         }
+        return inner.to_string();
     }
     t.to_ascii_lowercase()
 }

@@ -30,9 +30,10 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
             );
         }
     }
-    if near.is_empty() {
-        if let Some(g) = kp.grants.first() {
-            out.push(
+    if near.is_empty()
+        && let Some(g) = kp.grants.first()
+    {
+        out.push(
                 "key-policy-other-role",
                 &g.at,
                 format!(
@@ -43,6 +44,5 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
                 "name the role whose trust policy trusts Pinecone in the key policy's Principal (or make that role trust Pinecone)".into(),
                 Some(cx.trust_label()),
             );
-        }
     }
 }

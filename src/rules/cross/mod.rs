@@ -93,39 +93,42 @@ pub(crate) struct Out<'a> {
     found: Vec<(String, Resolved)>,
     /// The first use of each external id per folder (CMK603 reuse).
     first_use: HashMap<(String, String), Loc>,
+    /// Line texts of the locations shown.
+    lines: crate::setup::Lines,
 }
 
 impl Out<'_> {
     fn push(&mut self, name: &str, at: &Loc, message: String, help: String, label: Option<(&Loc, String)>) {
         let Some(index) = self.registry.rules.iter().position(|r| r.record.name == name) else { return };
-        if !self.settings.enabled[index] || self.settings.ignored_for(std::path::Path::new(&at.file), index) {
+        if !self.settings.enabled[index] || self.settings.ignored_for(std::path::Path::new(&*at.file), index) {
             return;
         }
         let record = self.registry.rules[index].record;
         let severity: Severity = self.settings.severity[index].unwrap_or(record.severity);
         let same_file = label.as_ref().is_some_and(|(l, _)| l.file == at.file);
-        let labels: Vec<Label> = label
-            .iter()
-            .map(|(l, m)| Label { span: l.span, message: m.clone(), file: (!same_file).then(|| l.file.clone()) })
-            .collect();
+        let other_file = |l: &Loc| (!same_file).then(|| l.file.to_string());
+        let labels: Vec<Label> =
+            label.iter().map(|(l, m)| Label { span: l.span, message: m.clone(), file: other_file(l) }).collect();
+        let lines_of = &mut self.lines;
         let resolved_labels: Vec<ResolvedLabel> = label
             .iter()
             .map(|(l, m)| ResolvedLabel {
                 start: l.start,
                 end: l.end,
                 message: m.clone(),
-                file: (!same_file).then(|| l.file.clone()),
-                line_text: (!same_file).then(|| l.line_text.clone()),
+                file: other_file(l),
+                line_text: (!same_file).then(|| lines_of.of(l)),
             })
             .collect();
-        let mut lines = vec![(at.start.line, at.line_text.clone())];
-        if let Some((l, _)) = label.as_ref().filter(|_| same_file) {
-            if l.start.line != at.start.line {
-                lines.push((l.start.line, l.line_text.clone()));
-            }
+        let first = self.lines.of(at);
+        let (span, end) = first_line(at, &first);
+        let mut lines = vec![(at.start.line, first)];
+        if let Some((l, _)) = label.as_ref().filter(|_| same_file)
+            && l.start.line != at.start.line
+        {
+            lines.push((l.start.line, self.lines.of(l)));
         }
         lines.sort();
-        let (span, end) = first_line(at);
         let diagnostic = Diagnostic {
             code: record.code,
             name: record.name,
@@ -136,27 +139,27 @@ impl Out<'_> {
             help: Some(help),
             kind: None,
             pointer: String::new(),
-            origin: at.origin.clone(),
+            origin: at.origin.as_deref().map(str::to_string),
         };
         self.found
-            .push((at.file.clone(), Resolved { diagnostic, start: at.start, end, labels: resolved_labels, lines }));
+            .push((at.file.to_string(), Resolved { diagnostic, start: at.start, end, labels: resolved_labels, lines }));
     }
 }
 
-/// How messages name the role: its ARN, else the template resource (users find roles of a
-/// template by logical id or address), else its name.
 /// The part of a location on its first line: a finding's snippet shows one line, and its span
 /// and end position must agree (a multi-line principal expression, a whole document).
-fn first_line(at: &Loc) -> (crate::source::Span, crate::source::LineCol) {
+fn first_line(at: &Loc, line_text: &str) -> (crate::source::Span, crate::source::LineCol) {
     if at.end.line == at.start.line {
         return (at.span, at.end);
     }
-    let rest = at.line_text.chars().skip(at.start.column.saturating_sub(1) as usize);
+    let rest = line_text.chars().skip(at.start.column.saturating_sub(1) as usize);
     let (chars, bytes) = rest.fold((0u32, 0u32), |(c, b), ch| (c + 1, b + ch.len_utf8() as u32));
     let span = crate::source::Span { start: at.span.start, end: (at.span.start + bytes).min(at.span.end) };
     (span, crate::source::LineCol { line: at.start.line, column: at.start.column + chars })
 }
 
+/// How messages name the role: its ARN, else the template resource (users find roles of a
+/// template by logical id or address), else its name.
 fn role_desc(role: &TrustFact) -> String {
     let resource = role.created.then(|| role.ids.first().cloned()).flatten();
     role.arn
@@ -175,7 +178,7 @@ pub fn check(
     registry: &Registry,
     settings: &Settings,
 ) -> Vec<(String, Resolved)> {
-    let mut out = Out { registry, settings, found: Vec::new(), first_use: HashMap::new() };
+    let mut out = Out { registry, settings, found: Vec::new(), first_use: HashMap::new(), lines: Default::default() };
     let mut seen_roles: std::collections::HashSet<*const TrustFact> = std::collections::HashSet::new();
     for setup in setups {
         let Some(role) = setup.role else { continue };

@@ -6,14 +6,14 @@ use crate::rules::{Ctx, Reporter};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
-        if let Some(c) = s.condition {
-            if c.value.as_object().is_none() {
-                out.report(
-                    c.value.span,
-                    format!("`Condition` must be an object of operators, found {}", c.value.type_name()),
-                );
-                continue;
-            }
+        if let Some(c) = s.condition
+            && c.value.as_object().is_none()
+        {
+            out.report(
+                c.value.span,
+                format!("`Condition` must be an object of operators, found {}", c.value.type_name()),
+            );
+            continue;
         }
         for block in &s.conditions {
             let op = &block.operator;
