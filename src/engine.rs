@@ -132,11 +132,14 @@ pub fn setup_pass(reports: &mut [FileReport], registry: &Registry, settings: &Se
     if found.is_empty() {
         return;
     }
-    let by_path: std::collections::HashMap<String, usize> =
-        reports.iter().enumerate().map(|(i, r)| (r.path.clone(), i)).collect();
+    let targets: Vec<Option<usize>> = {
+        let by_path: std::collections::HashMap<&str, usize> =
+            reports.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
+        found.iter().map(|(file, _)| by_path.get(file.as_str()).copied()).collect()
+    };
     let mut touched = Vec::new();
-    for (file, resolved) in found {
-        if let Some(&i) = by_path.get(&file) {
+    for (target, (_, resolved)) in targets.into_iter().zip(found) {
+        if let Some(i) = target {
             reports[i].diagnostics.push(resolved);
             touched.push(i);
         }
