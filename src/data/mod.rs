@@ -1,5 +1,22 @@
-//! Embedded reference data: action names, principal prefixes, placeholder patterns.
+//! Embedded reference data: action names, principal prefixes, placeholder patterns, id shapes.
 
 pub mod actions;
 pub mod kms;
 pub mod placeholders;
+
+/// A UUID, and whether it is version 4 (RFC 9562: version nibble 4, variant bits 10xx).
+pub fn uuid_version(text: &str) -> Option<(bool, char)> {
+    let b = text.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    for (i, &c) in b.iter().enumerate() {
+        let dash = matches!(i, 8 | 13 | 18 | 23);
+        if dash != (c == b'-') || (!dash && !c.is_ascii_hexdigit()) {
+            return None;
+        }
+    }
+    let version = b[14] as char;
+    let variant_ok = matches!(b[19], b'8' | b'9' | b'a' | b'b' | b'A' | b'B');
+    Some((version == '4' && variant_ok, version))
+}

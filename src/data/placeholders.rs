@@ -63,6 +63,22 @@ pub fn placeholder_kind(token: &str) -> Option<&'static str> {
 /// Whether a string holds a deploy-time expression (`${...}` from CloudFormation, Terraform or
 /// IAM policy variables, `#{...}` from the Serverless framework): its value is unknown, and
 /// fields around it must not be judged.
+/// The first placeholder in a value: the whole value, else the first field of an ARN or path
+/// (split at `:` and `/`). Returns its byte range in `text` and what it is.
+pub fn find_placeholder(text: &str) -> Option<(usize, usize, &'static str)> {
+    if let Some(kind) = placeholder_kind(text) {
+        return Some((0, text.len(), kind));
+    }
+    let mut start = 0;
+    for token in text.split([':', '/']) {
+        if let Some(kind) = placeholder_kind(token) {
+            return Some((start, start + token.len(), kind));
+        }
+        start += token.len() + 1;
+    }
+    None
+}
+
 pub fn has_expression(s: &str) -> bool {
     s.contains("${") || s.contains("#{")
 }

@@ -1,7 +1,7 @@
 //! CMK115 placeholder-value: documentation placeholders left in (`XXXXXXXXXXXX`, `<account_id>`,
 //! `YYYYYY`, AWS example accounts such as 123456789012).
 
-use crate::data::placeholders::placeholder_kind;
+use crate::data::placeholders::find_placeholder;
 use crate::rules::util::{for_each_string, sub_span};
 use crate::rules::{Ctx, Reporter};
 
@@ -14,22 +14,14 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
         if text == "*" {
             return;
         }
-        if let Some(kind) = placeholder_kind(text) {
+        let Some((start, end, kind)) = find_placeholder(text) else { return };
+        if (start, end) == (0, text.len()) {
             out.report(node.span, format!("`{text}` is {kind}, left in from an example")).help(help_for(text));
-            return;
-        }
-        // Tokens of an ARN or path: report the first placeholder field.
-        let mut start = 0;
-        for token in text.split([':', '/']) {
-            if let Some(kind) = placeholder_kind(token) {
-                out.report(
-                    sub_span(node, start, start + token.len()),
-                    format!("`{token}` in `{text}` is {kind}, left in from an example"),
-                )
+        } else {
+            // A field of an ARN or path.
+            let token = &text[start..end];
+            out.report(sub_span(node, start, end), format!("`{token}` in `{text}` is {kind}, left in from an example"))
                 .help(help_for(token));
-                return;
-            }
-            start += token.len() + 1;
         }
     });
 }

@@ -499,22 +499,7 @@ pub(crate) fn account_principal(v: &str) -> Option<&str> {
     (arn.service == "iam" && arn.resource == "root" && is_account_id(arn.account)).then_some(arn.account)
 }
 
-/// A UUID, and whether it is version 4 (RFC 9562: version nibble 4, variant bits 10xx).
-pub(crate) fn uuid_version(text: &str) -> Option<(bool, char)> {
-    let b = text.as_bytes();
-    if b.len() != 36 {
-        return None;
-    }
-    for (i, &c) in b.iter().enumerate() {
-        let dash = matches!(i, 8 | 13 | 18 | 23);
-        if dash != (c == b'-') || (!dash && !c.is_ascii_hexdigit()) {
-            return None;
-        }
-    }
-    let version = b[14] as char;
-    let variant_ok = matches!(b[19], b'8' | b'9' | b'a' | b'b' | b'A' | b'B');
-    Some((version == '4' && variant_ok, version))
-}
+pub(crate) use crate::data::uuid_version;
 
 /// IAM's external ID syntax: 2–1,224 characters of `[\w+=,.@:/-]` (STS API `externalIdType`).
 pub(crate) fn external_id_syntax_ok(text: &str) -> bool {
