@@ -11,24 +11,7 @@ use super::Run;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-/// Escape text for XML 1.0 content and attribute values, replacing characters XML 1.0 cannot
-/// carry at all (most C0 controls, U+FFFE, U+FFFF) with U+FFFD.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::escape_markup as escape;
 
 pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut cases = String::new();
