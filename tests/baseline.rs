@@ -1,9 +1,9 @@
 //! `--write-baseline` and `--baseline`: recorded findings stay quiet across unrelated edits,
 //! new ones are reported, the file is stable and sorted, fixed entries are pointed out.
 
+mod common;
+use common::{run_in, stderr, write};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
 
 fn policy(top: &str, indent: &str, extra_statement: bool) -> String {
     let extra = if extra_statement {
@@ -18,20 +18,6 @@ fn policy(top: &str, indent: &str, extra_statement: bool) -> String {
     )
 }
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cmek-lint")).current_dir(dir).args(args).output().unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 #[test]
 fn baseline_hides_recorded_findings_and_reports_new_ones() {
     let t = tempfile::tempdir().unwrap();
@@ -44,8 +30,8 @@ fn baseline_hides_recorded_findings_and_reports_new_ones() {
     );
 
     let o = run_in(d, &["--isolated", "--ignore", "CMK2", "infra", "--write-baseline", "cmek-lint-baseline.json"]);
-    assert_eq!(o.status.code(), Some(0), "writing a baseline accepts the findings: {}", err(&o));
-    assert!(err(&o).contains("Wrote 3 findings to baseline cmek-lint-baseline.json"), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "writing a baseline accepts the findings: {}", stderr(&o));
+    assert!(stderr(&o).contains("Wrote 3 findings to baseline cmek-lint-baseline.json"), "{}", stderr(&o));
     let text = std::fs::read_to_string(d.join("cmek-lint-baseline.json")).unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["version"], 1);
@@ -73,7 +59,7 @@ fn baseline_hides_recorded_findings_and_reports_new_ones() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(o.stdout.is_empty());
-    assert!(err(&o).contains("no problems found (3 in baseline)"), "{}", err(&o));
+    assert!(stderr(&o).contains("no problems found (3 in baseline)"), "{}", stderr(&o));
 
     // Unrelated edits (lines above, re-indentation) keep the findings recorded.
     write(d, "infra/b.json", &policy("\n\n", "    ", false));
@@ -113,13 +99,13 @@ fn baseline_hides_recorded_findings_and_reports_new_ones() {
     let o = run_in(d, &["--isolated", "--ignore", "CMK2", "infra/a.json", "--baseline", "cmek-lint-baseline.json"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(
-        err(&o).contains("info: 2 findings recorded in baseline cmek-lint-baseline.json no longer occur; rewrite it with --write-baseline to prune"),
+        stderr(&o).contains("info: 2 findings recorded in baseline cmek-lint-baseline.json no longer occur; rewrite it with --write-baseline to prune"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
     // ... but findings of files not checked in this run are not called fixed.
     let o = run_in(d, &["--isolated", "--ignore", "CMK2", "infra/b.json", "--baseline", "cmek-lint-baseline.json"]);
-    assert!(!err(&o).contains("no longer occur"), "{}", err(&o));
+    assert!(!stderr(&o).contains("no longer occur"), "{}", stderr(&o));
 }
 
 #[test]
@@ -129,14 +115,14 @@ fn a_bad_baseline_is_an_error() {
     write(d, "p.json", &policy("", "  ", false));
     let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "--baseline", "missing.json"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("reading baseline missing.json"), "{}", err(&o));
+    assert!(stderr(&o).contains("reading baseline missing.json"), "{}", stderr(&o));
     write(d, "b.json", "{\"version\": 1, \"tool\": \"cmek-lint\",\n \"findings\": [ {\"file\": 3} ]}");
     let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "--baseline", "b.json"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("b.json:2:") && err(&o).contains("invalid baseline"), "{}", err(&o));
+    assert!(stderr(&o).contains("b.json:2:") && stderr(&o).contains("invalid baseline"), "{}", stderr(&o));
     write(d, "b.json", "{\"version\": 9, \"tool\": \"cmek-lint\", \"findings\": []}");
     let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "--baseline", "b.json"]);
-    assert!(err(&o).contains("baseline version 9 is not supported"), "{}", err(&o));
+    assert!(stderr(&o).contains("baseline version 9 is not supported"), "{}", stderr(&o));
     // Refuses to write a baseline when a file could not be checked.
     let o = run_in(d, &["--isolated", "--ignore", "CMK2", "p.json", "gone.json", "--write-baseline", "new.json"]);
     assert_eq!(o.status.code(), Some(2));

@@ -1,8 +1,10 @@
 //! The real binary: exit codes, formats, stdin, configuration errors, directory walks.
 
+mod common;
+use common::{bin, run_in, stdout, write};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const GOOD: &str = r#"{
   "Version": "2012-10-17",
@@ -30,26 +32,6 @@ const BAD: &str = r#"{
   ]
 }
 "#;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cmek-lint"));
-    c.env_remove("NO_COLOR");
-    c
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    bin().current_dir(dir).args(args).output().unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 #[test]
 fn exit_codes_follow_fail_on() {

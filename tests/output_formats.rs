@@ -5,6 +5,8 @@
 //! same run (same findings, same positions), so a new corpus folder is covered without new
 //! snapshots. SARIF is validated against the OASIS 2.1.0 schema (`tests/data/`).
 
+mod common;
+use common::{bin, run_in, stderr, stdout, write};
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -33,30 +35,6 @@ const DUPLICATE: &str = r#"{
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cmek-lint"));
-    c.env_remove("NO_COLOR");
-    c
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    bin().current_dir(dir).args(args).output().unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn sarif_validator() -> jsonschema::Validator {

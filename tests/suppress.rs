@@ -2,9 +2,10 @@
 //! reporting, and positioned configuration errors. (Inline comments are covered by the unit
 //! tests of `src/suppress.rs`, on YAML text.)
 
+mod common;
+use common::{run_in, write};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Two placeholders in two statements, and a comment.
 const TWO: &str = r#"{
@@ -25,16 +26,6 @@ const TWO: &str = r#"{
   ]
 }
 "#;
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cmek-lint")).current_dir(dir).args(args).output().unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))

@@ -1,9 +1,9 @@
 //! User rule directories: `--rules-dir DIR` and `[rules] extra`, loaded at run time; malformed
 //! records are configuration errors (exit 2) naming the file, line and column.
 
+mod common;
+use common::{run_in, stderr, stdout, write};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
 
 /// An organisation's rule: the external ID must be a UUID (its own policy, stricter than IAM).
 const RULE: &str = r#"code = "ACME001"
@@ -39,24 +39,6 @@ const TRUST: &str = r#"{
 }
 "#;
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cmek-lint")).current_dir(dir).args(args).output().unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 #[test]
 fn a_rules_dir_adds_checks_without_recompiling() {
     let t = tempfile::tempdir().unwrap();
@@ -72,7 +54,7 @@ fn a_rules_dir_adds_checks_without_recompiling() {
         &["--isolated", "trust.json", "--format", "concise", "--rules-dir", "acme-rules", "--ignore", "CMK2"],
     );
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(out(&o), "trust.json:8:56: error[ACME001] external ID `acme-prod` is not a UUID\n");
+    assert_eq!(stdout(&o), "trust.json:8:56: error[ACME001] external ID `acme-prod` is not a UUID\n");
 
     // Selectors, severity overrides and suppressions see user rules too.
     let o = run_in(d, &["--isolated", "trust.json", "--rules-dir", "acme-rules", "--ignore", "ACME"]);
@@ -84,7 +66,7 @@ fn a_rules_dir_adds_checks_without_recompiling() {
     let acme = v.as_array().unwrap().iter().find(|r| r["code"] == "ACME001").expect("listed");
     assert_eq!((acme["family"].as_str(), acme["declarative"].as_bool()), (Some("custom"), Some(true)));
     let o = run_in(d, &["explain", "external-id-not-uuid", "--isolated", "--rules-dir", "acme-rules"]);
-    assert!(out(&o).starts_with("# ACME001 external-id-not-uuid"), "{}", out(&o));
+    assert!(stdout(&o).starts_with("# ACME001 external-id-not-uuid"), "{}", stdout(&o));
     let o = run_in(d, &["--isolated", "trust.json", "--rules-dir", "acme-rules", "--format", "sarif"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let result = &v["runs"][0]["results"][0];
@@ -100,7 +82,12 @@ fn a_rules_dir_adds_checks_without_recompiling() {
     write(d, "legacy/trust.json", TRUST);
     write(d, "sub/trust.json", TRUST);
     let o = run_in(&d.join("sub"), &["trust.json", "../legacy/trust.json", "--format", "concise", "--ignore", "CMK2"]);
-    assert_eq!(out(&o), "trust.json:8:56: warning[ACME001] external ID `acme-prod` is not a UUID\n", "{}", err(&o));
+    assert_eq!(
+        stdout(&o),
+        "trust.json:8:56: warning[ACME001] external ID `acme-prod` is not a UUID\n",
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(o.status.code(), Some(0), "a warning does not fail the run");
 }
 
@@ -176,8 +163,8 @@ fn malformed_records_are_configuration_errors_with_positions() {
         let dir = format!("rules{i}");
         write(d, &format!("{dir}/{file}"), text);
         let o = run_in(d, &["--isolated", "trust.json", "--rules-dir", &dir]);
-        assert_eq!(o.status.code(), Some(2), "case {i}: {}", err(&o));
-        let e = err(&o);
+        assert_eq!(o.status.code(), Some(2), "case {i}: {}", stderr(&o));
+        let e = stderr(&o);
         assert!(
             e.contains(&format!("{dir}/{file}{at}")) && e.contains(message),
             "case {i}: expected `{at}` `{message}` in\n{e}"
@@ -188,17 +175,17 @@ fn malformed_records_are_configuration_errors_with_positions() {
     write(d, "twice2/ACME001-external-id-not-uuid.toml", RULE);
     let o = run_in(d, &["--isolated", "trust.json", "--rules-dir", "twice", "--rules-dir", "twice2"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("code `ACME001` is already used"), "{}", err(&o));
+    assert!(stderr(&o).contains("code `ACME001` is already used"), "{}", stderr(&o));
     // A missing directory, from the flag and from the config.
     let o = run_in(d, &["--isolated", "trust.json", "--rules-dir", "nope"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("nope: cannot read rules directory"), "{}", err(&o));
+    assert!(stderr(&o).contains("nope: cannot read rules directory"), "{}", stderr(&o));
     write(d, "cmek-lint.toml", "[rules]\nextra = [\"nope\"]\n");
     let o = run_in(d, &["trust.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o).contains("cmek-lint.toml:2:10: invalid configuration: rules directory `nope` does not exist"),
+        stderr(&o).contains("cmek-lint.toml:2:10: invalid configuration: rules directory `nope` does not exist"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
 }
