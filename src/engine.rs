@@ -459,7 +459,6 @@ fn check(
         return (run.finish(text), Vec::new());
     }
     run.file_rules(&parsed.lenience, parsed.error.as_ref(), &SpanMap::Identity);
-    run.role_hint = parsed.root.as_ref().and_then(crate::setup::exported_role);
     run.extraction(&found);
     (run.finish(text), Vec::new())
 }
@@ -479,9 +478,8 @@ struct FileRun<'a> {
     policies: usize,
     /// Origin of file-level findings (a referred-to file: the resource that refers to it).
     origin: Option<String>,
-    /// Setup facts of the documents (see `crate::setup`), and the role of a `get-role` export.
+    /// Setup facts of the documents (see `crate::setup`).
     facts: Vec<crate::setup::Fact>,
-    role_hint: Option<(String, String)>,
     line_index: Option<LineIndex<'a>>,
     /// The file as the setup facts name it (built for the first fact).
     site: Option<crate::setup::Site>,
@@ -501,7 +499,6 @@ impl<'a> FileRun<'a> {
             policies: 0,
             origin: None,
             facts: Vec::new(),
-            role_hint: None,
             line_index: None,
             site: None,
             on_disk: false,
@@ -606,10 +603,9 @@ impl<'a> FileRun<'a> {
     fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind) {
         let text = self.text;
         let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
-        let role = self.role_hint.as_ref().map(|(n, a)| (n.as_str(), a.as_str()));
         let (display, path, on_disk) = (self.display, self.path, self.on_disk);
         let site = self.site.get_or_insert_with(|| crate::setup::Site::new(display, on_disk.then_some(path)));
-        if let Some(mut f) = crate::setup::collect(site, index, doc, kind, role, self.settings) {
+        if let Some(mut f) = crate::setup::collect(site, index, doc, kind, self.settings) {
             f.shrink();
             self.facts.push(f);
         }

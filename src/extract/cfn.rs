@@ -38,15 +38,21 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
     let Some(resources) = root.get("Resources").and_then(|m| m.value.as_object()) else {
         return;
     };
-    let first = out.documents.len();
+    let managed = managed_policy_roles(resources);
     for resource in resources {
         let id = &*resource.key;
         let Some(ty) = resource.value.get("Type").and_then(|m| m.value.as_str()) else {
             continue;
         };
+        let first = out.documents.len();
+        let mut res = describe(id, ty, &resource.value);
+        if let Some(roles) = managed.get(id) {
+            res = res.attached(roles.clone());
+        }
         let Some(props) = resource.value.get("Properties").map(|m| &m.value).filter(|p| p.as_object().is_some()) else {
             if ty == "AWS::KMS::Key" {
                 key_metadata(id, resource, None, out);
+                out.describe_from(first, &res);
             }
             continue;
         };
@@ -56,6 +62,8 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
                 if let Some(m) = props.get("AssumeRolePolicyDocument") {
                     push(&m.value, PolicyKind::Trust, format!("{base}.AssumeRolePolicyDocument"), out);
                 }
+                out.describe_from(first, &res);
+                let inline = out.documents.len();
                 if let Some(list) = props.get("Policies").and_then(|m| m.value.as_array()) {
                     for (i, p) in list.iter().enumerate() {
                         let Some(doc) = p.get("PolicyDocument") else { continue };
@@ -66,6 +74,7 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
                         push(&doc.value, PolicyKind::Identity, format!("{base}.Policies[{name}].PolicyDocument"), out);
                     }
                 }
+                out.describe_from(inline, &res.clone().attached(vec![format!("${{{id}}}")]));
             }
             "AWS::IAM::Policy"
             | "AWS::IAM::ManagedPolicy"
@@ -84,56 +93,61 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
             }
             _ => {}
         }
+        out.describe_from(first, &res);
     }
-    describe_resources(resources, &mut out.documents[first..]);
 }
 
-/// Tell each document what its resource says about itself: the role's `RoleName`, the roles a
-/// policy is attached to (`Roles`, `RoleName`, a role's `Policies` and `ManagedPolicyArns`), and
-/// `DependsOn`.
-fn describe_resources(resources: &[Member], documents: &mut [Document<'_>]) {
-    let text = |n: &Node| lower(n).map(|n| text_of(&n, "?"));
-    let list = |n: &Node| -> Vec<String> {
-        match n.as_array() {
-            Some(items) => items.iter().filter_map(text).collect(),
-            None => text(n).into_iter().collect(),
-        }
-    };
-    let mut info: BTreeMap<&str, Resource> = BTreeMap::new();
-    let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in resources {
-        let id = &*r.key;
-        let props = r.value.get("Properties").map(|m| &m.value);
-        let prop = |k: &str| props.and_then(|p| p.get(k)).map(|m| &m.value);
-        let mut res = Resource { created: true, ..Resource::default() };
-        if let Some(d) = r.value.get("DependsOn") {
-            res.depends_on = list(&d.value).into_iter().map(|d| format!("${{{d}}}")).collect();
-        }
-        match r.value.get("Type").and_then(|t| t.value.as_str()).unwrap_or("") {
-            "AWS::IAM::Role" => {
-                res.name = prop("RoleName").and_then(text).filter(|n| !n.contains("${"));
-                for arn in prop("ManagedPolicyArns").map(list).unwrap_or_default() {
-                    let policy = crate::setup::normalise_ref(&arn);
-                    attached.entry(policy).or_default().push(format!("${{{id}}}"));
-                }
+/// A lowered scalar's text, unknown parts as `${...}`.
+fn text(n: &Node) -> Option<String> {
+    lower(n).map(|n| text_of(&n, "?"))
+}
+
+/// A lowered list of scalars (or one scalar).
+fn list(n: &Node) -> Vec<String> {
+    match n.as_array() {
+        Some(items) => items.iter().filter_map(text).collect(),
+        None => text(n).into_iter().collect(),
+    }
+}
+
+/// What a resource says about itself for the setup pass: its logical id and `DependsOn`, a
+/// role's `RoleName`, the key a key policy belongs to, the roles a policy names (`Roles`,
+/// `RoleName`; a user's or group's policy is attached to no role).
+fn describe(id: &str, ty: &str, resource: &Node) -> Resource {
+    let prop = |k: &str| resource.get("Properties").and_then(|p| p.value.get(k)).map(|m| &m.value);
+    let mut res = Resource { created: true, id: Some(id.to_string()), ..Resource::default() };
+    if let Some(d) = resource.get("DependsOn") {
+        res.depends_on = list(&d.value).into_iter().map(|d| format!("${{{d}}}")).collect();
+    }
+    match ty {
+        "AWS::IAM::Role" => res.name = prop("RoleName").and_then(text).filter(|n| !n.contains("${")),
+        "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => res.key = Some(id.to_string()),
+        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+            if let Some(roles) = prop("Roles") {
+                res = res.attached(list(roles));
+            } else if prop("Users").is_some() || prop("Groups").is_some() {
+                res = res.attached(Vec::new());
             }
-            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => res.roles = prop("Roles").map(list).unwrap_or_default(),
-            "AWS::IAM::RolePolicy" => res.roles = prop("RoleName").and_then(text).into_iter().collect(),
-            _ => {}
         }
-        info.insert(id, res);
+        "AWS::IAM::RolePolicy" => res = res.attached(prop("RoleName").and_then(text).into_iter().collect()),
+        "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => res = res.attached(Vec::new()),
+        _ => {}
     }
-    for doc in documents {
-        let Some(origin) = doc.origin.as_deref() else { continue };
-        let Some(rest) = origin.strip_prefix("Resources.") else { continue };
-        let id = rest.split('.').next().unwrap_or(rest);
-        let Some(mut res) = info.get(id).cloned() else { continue };
-        if rest[id.len()..].starts_with(".Policies[") {
-            res.roles.push(format!("${{{id}}}"));
+    res
+}
+
+/// Managed policies named in roles' `ManagedPolicyArns`: policy logical id → the roles.
+fn managed_policy_roles(resources: &[Member]) -> BTreeMap<String, Vec<String>> {
+    let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let roles =
+        resources.iter().filter(|r| r.value.get("Type").and_then(|t| t.value.as_str()) == Some("AWS::IAM::Role"));
+    for r in roles {
+        let arns = r.value.get("Properties").and_then(|p| p.value.get("ManagedPolicyArns"));
+        for arn in arns.map(|m| list(&m.value)).unwrap_or_default() {
+            attached.entry(crate::setup::normalise_ref(&arn)).or_default().push(format!("${{{}}}", r.key));
         }
-        res.roles.extend(attached.get(id).into_iter().flatten().cloned());
-        doc.resource = Some(Box::new(res));
     }
+    attached
 }
 
 fn push(value: &Node, kind: PolicyKind, origin: String, out: &mut Extraction<'_>) {
@@ -346,9 +360,9 @@ mod tests {
         let trust = of("Resources.Role.AssumeRolePolicyDocument");
         assert!(trust.created);
         assert_eq!(trust.name.as_deref(), Some("pinecone-cmek"));
-        assert_eq!(of("Resources.Role.Policies[inline].PolicyDocument").roles, ["${Role}"]);
-        assert_eq!(of("Resources.Managed.PolicyDocument").roles, ["${Role}"]);
-        assert_eq!(of("Resources.Attached.PolicyDocument").roles, ["${Role}"]);
+        assert_eq!(of("Resources.Role.Policies[inline].PolicyDocument").roles.unwrap(), ["${Role}"]);
+        assert_eq!(of("Resources.Managed.PolicyDocument").roles.unwrap(), ["${Role}"]);
+        assert_eq!(of("Resources.Attached.PolicyDocument").roles.unwrap(), ["${Role}"]);
         assert_eq!(of("Resources.Key.KeyPolicy").depends_on, ["${Role}"]);
     }
 }

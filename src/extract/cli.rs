@@ -2,7 +2,7 @@
 //! `get-policy-version`, `get-account-authorization-details`, `aws kms get-key-policy` and
 //! `aws kms describe-key`.
 
-use super::{Document, Extraction, Root, SpanMap, str_of};
+use super::{Document, Extraction, Resource, Root, SpanMap, str_of};
 use crate::json::Node;
 use crate::policy::PolicyKind;
 
@@ -35,7 +35,14 @@ pub fn extract<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a>) {
             Some(role) => format!("role {role}, inline policy {name}"),
             None => format!("inline policy {name}"),
         };
+        let first = out.documents.len();
         policy_value(&doc.value, Some(PolicyKind::Identity), origin, text, out);
+        // A role's policy, or a user's or group's (attached to no role).
+        if let Some(role) = str_of(root, "RoleName") {
+            out.describe_from(first, &Resource::default().attached(vec![role.to_string()]));
+        } else if root.get("UserName").is_some() || root.get("GroupName").is_some() {
+            out.describe_from(first, &Resource::default().attached(Vec::new()));
+        }
     }
     // aws kms get-key-policy
     if let Some(policy) = root.get("Policy").filter(|m| m.value.as_str().is_some()) {
@@ -67,7 +74,14 @@ fn role_trust<'a>(role: &'a Node, path: &str, text: &str, out: &mut Extraction<'
             Some(name) if !path.contains(name) => format!("{path} ({name}).AssumeRolePolicyDocument"),
             _ => format!("{path}.AssumeRolePolicyDocument"),
         };
+        let first = out.documents.len();
         policy_value(&doc.value, Some(PolicyKind::Trust), origin, text, out);
+        let res = Resource {
+            name: str_of(role, "RoleName").map(str::to_string),
+            arn: str_of(role, "Arn").map(str::to_string),
+            ..Resource::default()
+        };
+        out.describe_from(first, &res);
     }
 }
 
@@ -87,14 +101,19 @@ fn authorization_details<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a
     for (i, role) in roles.iter().enumerate() {
         let label = format!("RoleDetailList[{}]", role_label(role, i));
         role_trust(role, &label, text, out);
+        let first = out.documents.len();
         inline_policies(role, "RolePolicyList", &label, text, out);
+        let roles = str_of(role, "RoleName").map(str::to_string).into_iter().collect();
+        out.describe_from(first, &Resource::default().attached(roles));
     }
     for (list, inline) in [("UserDetailList", "UserPolicyList"), ("GroupDetailList", "GroupPolicyList")] {
         let items = root.get(list).and_then(|m| m.value.as_array()).unwrap_or_default();
         for (i, item) in items.iter().enumerate() {
             let name = str_of(item, "UserName").or_else(|| str_of(item, "GroupName"));
             let label = format!("{list}[{}]", name.map_or_else(|| i.to_string(), str::to_string));
+            let first = out.documents.len();
             inline_policies(item, inline, &label, text, out);
+            out.describe_from(first, &Resource::default().attached(Vec::new()));
         }
     }
     let policies = root.get("Policies").and_then(|m| m.value.as_array()).unwrap_or_default();
@@ -124,7 +143,11 @@ fn authorization_details<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a
         if !attached.is_empty() {
             origin.push_str(&format!(" (attached to role {})", attached.join(", ")));
         }
+        let first = out.documents.len();
         policy_value(&doc.value, Some(PolicyKind::Identity), origin, text, out);
+        // The export lists every attachment of the account: none to a role is none.
+        let roles = attached.iter().map(|r| r.to_string()).collect();
+        out.describe_from(first, &Resource::default().attached(roles));
     }
 }
 

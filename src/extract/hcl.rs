@@ -76,29 +76,31 @@ impl Tf<'_> {
                 _ => {}
             }
         }
+        let resources = self.describe_resources(body);
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             let ("resource", [ty, name]) = (block.ident.as_str(), labels.as_slice()) else { continue };
             let address = format!("{ty}.{name}");
+            let first = self.out.documents.len();
             for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| t == ty) {
                 if let Some(a) = block.body.get_attribute(attr) {
                     self.policy_expr(&a.value, *kind, &address, &templates);
                 }
             }
-            if *ty == "aws_iam_role" {
-                for inline in block.body.get_blocks("inline_policy") {
-                    if let Some(a) = inline.body.get_attribute("policy") {
-                        self.policy_expr(
-                            &a.value,
-                            PolicyKind::Identity,
-                            &format!("{address}.inline_policy"),
-                            &templates,
-                        );
-                    }
-                }
-            }
             if KEY_TYPES.contains(ty) {
                 self.key_metadata(block, ty, &address);
+            }
+            let res = resources.get(&address).cloned().unwrap_or_default();
+            self.out.describe_from(first, &res);
+            if *ty == "aws_iam_role" {
+                let inline = self.out.documents.len();
+                for block in block.body.get_blocks("inline_policy") {
+                    if let Some(a) = block.body.get_attribute("policy") {
+                        let at = format!("{address}.inline_policy");
+                        self.policy_expr(&a.value, PolicyKind::Identity, &at, &templates);
+                    }
+                }
+                self.out.describe_from(inline, &res.attached(vec![format!("${{{address}}}")]));
             }
         }
         for (name, block) in documents {
@@ -111,18 +113,27 @@ impl Tf<'_> {
                 origin.push_str(&format!(" (used by {})", names.join(", ")));
             }
             let node = self.policy_document(block);
+            let first = self.out.documents.len();
             self.out.documents.push(Document::policy(Root::Owned(Box::new(node)), kind, origin, SpanMap::Identity));
+            // A document data source is what its first user makes of it.
+            if let Some(res) =
+                users.first().and_then(|(_, user)| resources.get(user.trim_end_matches(".inline_policy")))
+            {
+                let res = match users[0].1.strip_suffix(".inline_policy") {
+                    Some(role) => res.clone().attached(vec![format!("${{{role}}}")]),
+                    None => res.clone(),
+                };
+                self.out.describe_from(first, &res);
+            }
         }
-        self.describe_resources(body);
     }
 
-    /// Tell each document what its resource says about itself: the role's `name`, the roles a
-    /// policy is attached to (`role`, `aws_iam_role_policy_attachment`, `inline_policy`,
-    /// `managed_policy_arns`), and `depends_on`. A policy document data source takes what its
-    /// first user says.
-    fn describe_resources(&mut self, body: &Body) {
-        let texts = |this: &Self, expr: &Expression| -> Vec<String> {
-            let node = this.lower(expr, span_of(expr, Span::empty(0)));
+    /// What each resource block says about itself for the setup pass: its address and
+    /// `depends_on`, a role's `name`, the key a key policy belongs to, the roles a policy is
+    /// attached to (`role`, `aws_iam_role_policy_attachment`, `managed_policy_arns`).
+    fn describe_resources(&self, body: &Body) -> BTreeMap<String, Resource> {
+        let texts = |expr: &Expression| -> Vec<String> {
+            let node = self.lower(expr, span_of(expr, Span::empty(0)));
             let one = |n: &Node| match &n.value {
                 Value::String(s) | Value::Template(s) => Some(s.to_string()),
                 _ => None,
@@ -138,8 +149,13 @@ impl Tf<'_> {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             let ("resource", [ty, name]) = (block.ident.as_str(), labels.as_slice()) else { continue };
             let address = format!("{ty}.{name}");
-            let attr = |k: &str| block.body.get_attribute(k).map(|a| texts(self, &a.value)).unwrap_or_default();
-            let mut res = Resource { created: true, depends_on: attr("depends_on"), ..Resource::default() };
+            let attr = |k: &str| block.body.get_attribute(k).map(|a| texts(&a.value)).unwrap_or_default();
+            let mut res = Resource {
+                created: true,
+                id: Some(address.clone()),
+                depends_on: attr("depends_on"),
+                ..Resource::default()
+            };
             match *ty {
                 "aws_iam_role" => {
                     res.name = attr("name").into_iter().next().filter(|n| !n.contains("${"));
@@ -147,34 +163,26 @@ impl Tf<'_> {
                         attached.entry(crate::setup::normalise_ref(&arn)).or_default().push(format!("${{{address}}}"));
                     }
                 }
-                "aws_iam_role_policy" => res.roles = attr("role"),
+                "aws_iam_role_policy" => res = res.attached(attr("role")),
+                "aws_iam_user_policy" | "aws_iam_group_policy" => res = res.attached(Vec::new()),
+                "aws_kms_key_policy" => res.key = attr("key_id").first().map(|k| crate::setup::normalise_ref(k)),
                 "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" => {
                     let roles = [attr("role"), attr("roles")].concat();
                     for arn in attr("policy_arn") {
                         attached.entry(crate::setup::normalise_ref(&arn)).or_default().extend(roles.iter().cloned());
                     }
                 }
+                _ if KEY_TYPES.contains(ty) => res.key = Some(address.clone()),
                 _ => {}
             }
             info.insert(address, res);
         }
-        for doc in &mut self.out.documents {
-            let Some(origin) = doc.origin.as_deref() else { continue };
-            let address = match origin.find("(used by ") {
-                Some(i) => origin[i + 9..].split([',', ')']).next().unwrap_or("").trim(),
-                None => origin.split([' ', '(']).next().unwrap_or(""),
-            };
-            let (address, inline) = match address.strip_suffix(".inline_policy") {
-                Some(a) => (a, true),
-                None => (address, false),
-            };
-            let Some(mut res) = info.get(address).cloned() else { continue };
-            if inline {
-                res.roles.push(format!("${{{address}}}"));
+        for (policy, roles) in attached {
+            if let Some(res) = info.get_mut(&policy) {
+                *res = std::mem::take(res).attached(roles);
             }
-            res.roles.extend(attached.get(address).into_iter().flatten().cloned());
-            doc.resource = Some(Box::new(res));
         }
+        info
     }
 
     fn key_metadata(&mut self, block: &Block, ty: &str, address: &str) {
@@ -783,8 +791,8 @@ resource "aws_kms_key" "cmek" {
         let trust = of("data.aws_iam_policy_document.trust");
         assert!(trust.created);
         assert_eq!(trust.name.as_deref(), Some("pinecone-cmek"));
-        assert_eq!(of("aws_iam_policy.use").roles, ["${aws_iam_role.pinecone.name}"]);
-        assert_eq!(of("aws_iam_role_policy.inline").roles, ["pinecone-cmek"]);
+        assert_eq!(of("aws_iam_policy.use").roles.unwrap(), ["${aws_iam_role.pinecone.name}"]);
+        assert_eq!(of("aws_iam_role_policy.inline").roles.unwrap(), ["pinecone-cmek"]);
         assert_eq!(of("aws_kms_key.cmek").depends_on, ["${aws_iam_role.pinecone}"]);
     }
 

@@ -102,19 +102,37 @@ pub struct Document<'a> {
     pub resource: Option<Box<Resource>>,
 }
 
-/// What a template resource or export says about the document it holds, beyond the document.
+/// What the resource holding a document (a template resource, an exported role or key) says
+/// about itself, for the whole-setup pass: how it is referred to, what it is attached to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Resource {
     /// The resource is created by this template or module (not an export of something that
     /// already exists).
     pub created: bool,
-    /// The name the resource is given (`RoleName`, Terraform `name`).
+    /// How the template refers to it: CloudFormation logical id, Terraform address (for a
+    /// policy document data source, the address of the resource using it).
+    pub id: Option<String>,
+    /// The name it is given (`RoleName`, Terraform `name`, an exported role's name).
     pub name: Option<String>,
-    /// Roles a permissions policy is attached to, as written: a reference (`${Role}`,
-    /// `${aws_iam_role.x.id}`) or a role name.
-    pub roles: Vec<String>,
+    /// Its ARN, when the export says (an exported role).
+    pub arn: Option<String>,
+    /// The key a key policy belongs to, as a reference or id (`PineconeCmek`, `aws_kms_key.x`).
+    pub key: Option<String>,
+    /// The roles a permissions policy is attached to, as written: a reference (`${Role}`,
+    /// `${aws_iam_role.x.id}`) or a role name. `None` when the source does not say (a loose
+    /// file, a policy whose attachment may be in another file); `Some` of an empty list when it
+    /// is attached to no role (a user's or group's policy in an export).
+    pub roles: Option<Vec<String>>,
     /// Resources it explicitly waits for (`DependsOn`, `depends_on`), as references.
     pub depends_on: Vec<String>,
+}
+
+impl Resource {
+    /// Attached to these roles.
+    pub fn attached(mut self, roles: Vec<String>) -> Self {
+        self.roles.get_or_insert_with(Vec::new).extend(roles);
+        self
+    }
 }
 
 impl<'a> Document<'a> {
@@ -173,6 +191,14 @@ pub struct Extraction<'a> {
 }
 
 impl<'a> Extraction<'a> {
+    /// Tell the documents found since `first` (that no one has described yet) what their
+    /// resource says about itself.
+    pub fn describe_from(&mut self, first: usize, resource: &Resource) {
+        for d in self.documents[first..].iter_mut().filter(|d| d.resource.is_none()) {
+            d.resource = Some(Box::new(resource.clone()));
+        }
+    }
+
     /// Whether anything was found to check or report.
     pub fn is_empty(&self) -> bool {
         self.documents.is_empty() && self.notes.is_empty() && self.followed.is_empty() && self.embedded.is_empty()

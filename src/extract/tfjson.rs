@@ -115,6 +115,20 @@ fn resource(
     text: &str,
     out: &mut Extraction<'_>,
 ) {
+    let first = out.documents.len();
+    // Values, not configuration: references are resolved (or unknown), so the resource is not
+    // taken as created here (CMK607 needs the configuration's references).
+    let mut res = super::Resource { id: Some(address.to_string()), ..super::Resource::default() };
+    match ty {
+        "aws_iam_role" => {
+            res.name = str_of(values, "name").map(str::to_string);
+            res.arn = str_of(values, "arn").map(str::to_string);
+        }
+        "aws_iam_role_policy" => res = res.attached(str_of(values, "role").map(str::to_string).into_iter().collect()),
+        "aws_kms_key_policy" => res.key = str_of(values, "key_id").map(str::to_ascii_lowercase),
+        _ if KEY_TYPES.contains(&ty) => res.key = Some(address.to_string()),
+        _ => {}
+    }
     for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == ty) {
         match values.get(attr) {
             Some(m) if m.value.as_str().is_some_and(|s| !s.trim().is_empty()) => {
@@ -137,7 +151,9 @@ fn resource(
             _ => {}
         }
     }
+    out.describe_from(first, &res);
     if ty == "aws_iam_role" {
+        let inline = out.documents.len();
         for (i, p) in
             values.get("inline_policy").and_then(|m| m.value.as_array()).unwrap_or_default().iter().enumerate()
         {
@@ -151,6 +167,7 @@ fn resource(
                 );
             }
         }
+        out.describe_from(inline, &res.clone().attached(vec![address.to_string()]));
     }
     if KEY_TYPES.contains(&ty) {
         let mut members = Vec::new();
@@ -164,6 +181,7 @@ fn resource(
         synthetic_key_members(ty, anchor, &mut members);
         let node = key_metadata_node(values.span, anchor, format, members);
         out.documents.push(Document::key_metadata(node, address.to_string()));
+        out.describe_from(first, &res);
     }
 }
 

@@ -4,28 +4,14 @@ use super::{Fact, Grant, KeyFact, KeyPolicyFact, Loc, PermissionsFact, Site, Tru
 use crate::config::Settings;
 use crate::data::kms::is_crypto;
 use crate::extract::{Document, Subject};
-use crate::json::Node;
 use crate::policy::{Arn, Policy, PolicyKind};
 use crate::source::{LineIndex, Span};
 use std::sync::Arc;
 
-/// Resource ids named by an origin: the CloudFormation logical id, the Terraform address, and
-/// the resources a Terraform data source is `used by`.
-fn origin_ids(origin: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    if let Some(rest) = origin.strip_prefix("Resources.") {
-        ids.push(rest.split('.').next().unwrap_or(rest).to_string());
-        return ids;
-    }
-    let first = origin.split(' ').next().unwrap_or("");
-    if first.starts_with("aws_") {
-        ids.push(first.to_string());
-    }
-    if let Some(i) = origin.find("(used by ") {
-        let list = origin[i + 9..].trim_end_matches(')');
-        ids.extend(list.split(", ").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
-    }
-    ids
+/// How the document's resource is referred to (logical id, Terraform address), lower-case ARN
+/// aside.
+fn resource_ids(doc: &Document<'_>) -> Vec<String> {
+    doc.resource.as_ref().and_then(|r| r.id.clone()).into_iter().collect()
 }
 
 struct Resolver<'a, 'b> {
@@ -42,21 +28,19 @@ impl Resolver<'_, '_> {
     }
 }
 
-/// The facts of one document. `role` is the role an AWS CLI `get-role` export describes:
-/// `(name, arn)`.
+/// The facts of one document.
 pub fn collect(
     site: &Site,
     index: &LineIndex<'_>,
     doc: &Document<'_>,
     kind: PolicyKind,
-    role: Option<(&str, &str)>,
     settings: &Settings,
 ) -> Option<Fact> {
     let r = Resolver { site, index, doc, origin: doc.origin.as_deref().map(Arc::from) };
     let root = doc.root.node();
-    let origin = doc.origin.as_deref().unwrap_or("");
+    let res = doc.resource.as_deref();
     if doc.subject == Subject::KeyMetadata {
-        let mut ids = origin_ids(origin);
+        let mut ids = resource_ids(doc);
         let str_of = |k: &str| root.get(k).and_then(|m| m.value.as_str()).map(str::to_string);
         let arn = str_of("Arn");
         ids.extend(arn.iter().map(|a| a.to_ascii_lowercase()));
@@ -108,14 +92,10 @@ pub fn collect(
                 }
             }
             let at = first?;
-            let mut ids = origin_ids(origin);
-            let (name, arn) = match role {
-                Some((n, a)) => (Some(n.to_string()), Some(a.to_string())),
-                None => {
-                    (exported_role_name(origin).or_else(|| doc.resource.as_ref().and_then(|r| r.name.clone())), None)
-                }
-            };
-            let created = doc.resource.as_ref().is_some_and(|r| r.created);
+            let mut ids = resource_ids(doc);
+            let name = res.and_then(|r| r.name.clone());
+            let arn = res.and_then(|r| r.arn.clone());
+            let created = res.is_some_and(|r| r.created);
             ids.extend(name.iter().cloned());
             ids.extend(arn.iter().map(|a| a.to_ascii_lowercase()));
             Some(Fact::Trust(TrustFact { ids, name, arn, created, at: r.loc(at), external_ids, regions }))
@@ -150,8 +130,7 @@ pub fn collect(
                     grants.push(Grant { principal: text.to_string(), encrypt, decrypt, at: r.loc(v.span) });
                 }
             }
-            let owner = origin_ids(origin).into_iter().find(|id| !id.starts_with("data.") && !id.contains("_policy."));
-            let res = doc.resource.as_deref();
+            let owner = res.and_then(|r| r.key.as_deref()).map(super::normalise_ref);
             Some(Fact::KeyPolicy(KeyPolicyFact {
                 owner,
                 grants,
@@ -181,44 +160,13 @@ pub fn collect(
             if resources.is_empty() {
                 return None;
             }
-            let mut roles: Vec<String> = match doc.resource.as_deref() {
-                Some(res) => res.roles.iter().map(|x| super::normalise_ref(x)).collect(),
-                None => exported_attachment(origin),
-            };
-            roles.dedup();
+            let roles = res.and_then(|r| r.roles.as_ref()).map(|roles| {
+                let mut roles: Vec<String> = roles.iter().map(|x| super::normalise_ref(x)).collect();
+                roles.dedup();
+                roles
+            });
             Some(Fact::Permissions(PermissionsFact { resources, roles, at: r.loc(head) }))
         }
         PolicyKind::Resource => None,
     }
-}
-
-/// The role name in an export's origin: `Roles[name]...`, `RoleDetailList[name]...`.
-fn exported_role_name(origin: &str) -> Option<String> {
-    let rest = origin.strip_prefix("RoleDetailList[").or_else(|| origin.strip_prefix("Roles["))?;
-    let name = &rest[..rest.find(']')?];
-    (!name.is_empty() && !name.bytes().all(|b| b.is_ascii_digit())).then(|| name.to_string())
-}
-
-/// The roles an exported permissions policy is attached to, from its origin:
-/// `role NAME, inline policy P` (`get-role-policy`), `RoleDetailList[NAME]...`
-/// (`get-account-authorization-details`), `... (attached to role A, B)`. Lower-cased names.
-fn exported_attachment(origin: &str) -> Vec<String> {
-    let mut roles = Vec::new();
-    if let Some(rest) = origin.strip_prefix("role ") {
-        roles.extend(rest.split(", inline policy").next().map(str::to_string));
-    }
-    roles.extend(exported_role_name(origin));
-    if let Some(i) = origin.find("(attached to role ") {
-        let list = origin[i + 18..].trim_end_matches(')');
-        roles.extend(list.split(", ").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
-    }
-    roles.iter().map(|r| r.to_ascii_lowercase()).collect()
-}
-
-/// `(RoleName, Arn)` of an AWS CLI `get-role` export.
-pub fn exported_role(root: &Node) -> Option<(String, String)> {
-    let role = &root.get("Role")?.value;
-    let name = role.get("RoleName")?.value.as_str()?.to_string();
-    let arn = role.get("Arn")?.value.as_str()?.to_string();
-    Some((name, arn))
 }

@@ -10,7 +10,7 @@
 
 mod facts;
 
-pub use facts::{collect, exported_role};
+pub use facts::collect;
 
 use crate::source::{LineCol, LineIndex, Span};
 use serde::Serialize;
@@ -167,9 +167,9 @@ pub struct KeyPolicyFact {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PermissionsFact {
     pub resources: Vec<Grant>,
-    /// The roles it is attached to, normalised (see [`normalise_ref`]); empty when the file
+    /// The roles it is attached to, normalised (see [`normalise_ref`]); `None` when the source
     /// does not say (a loose policy file), and then it counts for every role of its folder.
-    pub roles: Vec<String>,
+    pub roles: Option<Vec<String>>,
     pub at: Loc,
 }
 
@@ -199,7 +199,7 @@ impl Fact {
             }
             Fact::Permissions(p) => {
                 p.resources.shrink_to_fit();
-                p.roles.shrink_to_fit();
+                p.roles.iter_mut().for_each(Vec::shrink_to_fit);
             }
         }
     }
@@ -329,7 +329,7 @@ pub fn names_key(resource: &str, key: &KeyFact) -> bool {
 
 /// Whether a permissions policy is attached to the role.
 fn attached_to(p: &PermissionsFact, role: &TrustFact) -> bool {
-    p.roles.iter().any(|r| role.ids.iter().any(|id| id.eq_ignore_ascii_case(r)))
+    p.roles.iter().flatten().any(|r| role.ids.iter().any(|id| id.eq_ignore_ascii_case(r)))
 }
 
 /// Group facts into setups: one per role trusting Pinecone (with the key of its directory),
@@ -356,9 +356,9 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
             }
             Fact::Key(k) => s.keys.push(k),
             Fact::KeyPolicy(p) => s.policies.push(p),
-            Fact::Permissions(p) if p.roles.is_empty() => s.loose.push(p),
+            Fact::Permissions(p) if p.roles.is_none() => s.loose.push(p),
             Fact::Permissions(p) => {
-                for r in &p.roles {
+                for r in p.roles.iter().flatten() {
                     s.attached.entry(r.to_ascii_lowercase()).or_default().push(p);
                 }
             }
