@@ -40,7 +40,7 @@ pub struct Rule {
 }
 
 /// All native checks, by rule name.
-fn native_checks() -> impl Iterator<Item = &'static (&'static str, CheckFn)> {
+fn native_checks() -> impl Iterator<Item = (&'static str, CheckFn)> {
     syntax::CHECKS
         .iter()
         .chain(grammar::CHECKS)
@@ -48,7 +48,8 @@ fn native_checks() -> impl Iterator<Item = &'static (&'static str, CheckFn)> {
         .chain(key_policy::CHECKS)
         .chain(key_metadata::CHECKS)
         .chain(permissions::CHECKS)
-        .chain(cross::CHECKS)
+        .copied()
+        .chain(cross::checks())
 }
 
 /// The rules of a run, in code order.
@@ -111,10 +112,7 @@ impl Registry {
 
     /// Every native check name must have a record (the reverse is checked in `builtin`).
     pub fn orphan_checks() -> Vec<&'static str> {
-        native_checks()
-            .map(|(n, _)| *n)
-            .filter(|n| !RECORDS.iter().any(|r| r.name == *n && r.check.is_none()))
-            .collect()
+        native_checks().map(|(n, _)| n).filter(|n| !RECORDS.iter().any(|r| r.name == *n && r.check.is_none())).collect()
     }
 }
 
