@@ -281,7 +281,7 @@ pub fn apply_parsed(
         settings.key_actions = actions.iter().map(|a| a.get_ref().clone()).collect();
     }
     let index = crate::source::LineIndex::new(text);
-    let site = crate::setup::Site::new(&path.display().to_string(), None);
+    let site = crate::setup::Site::new(&path.display().to_string(), None, None);
     let at = |v: &Spanned<String>| {
         let span = crate::source::Span::new(v.span().start, v.span().end);
         crate::setup::Loc::resolve(&site, span, &index, None)

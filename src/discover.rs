@@ -1,8 +1,8 @@
-//! File discovery: expand the paths given on the command line into the files to check.
+//! File discovery: expand the paths given on the command line into the files to check, as a
+//! stream in path order, so that no list of the whole tree is ever held.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// A file to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -13,11 +13,10 @@ pub struct Candidate {
     pub explicit: bool,
 }
 
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     pub exclude: Vec<String>,
     pub follow_symlinks: bool,
-    /// Walker threads; 0: one per available core (asked only when a directory is walked).
-    pub threads: usize,
 }
 
 /// Extensions of files that may hold policies: JSON (bare policies, AWS CLI exports,
@@ -31,79 +30,143 @@ pub fn is_candidate_name(path: &Path) -> bool {
     [".json", ".json.tpl", ".yaml", ".yml", ".template", ".tf", ".tfstate"].iter().any(|ext| lower.ends_with(ext))
 }
 
-/// Walk `paths` (files and directories) and return the sorted, de-duplicated candidates plus
-/// the errors met on the way (unreadable directories, broken paths).
-pub fn discover(paths: &[PathBuf], opts: &Options) -> Result<(Vec<Candidate>, Vec<String>), String> {
-    let exclude = build_globset(&opts.exclude)?;
-    let found = Mutex::new(Vec::new());
-    let errors = Mutex::new(Vec::new());
-    for root in paths {
-        if !root.is_dir() {
-            if !root.exists() && root.as_os_str() != "-" {
-                errors.lock().unwrap().push(format!("{}: no such file or directory", root.display()));
-                continue;
-            }
-            found.lock().unwrap().push(Candidate { path: root.clone(), explicit: true });
-            continue;
+/// Walk `paths` (files and directories) and hand each candidate to `each`, sorted by path (as
+/// [`Path`] orders them, component by component) and without duplicates, however the paths
+/// overlap. Returns the errors met on the way (unreadable directories, broken paths), sorted.
+///
+/// Each path is a sorted stream of its own (a directory is walked depth first, the entries of
+/// each directory sorted by name, which is path order); the streams are merged. Memory is
+/// bounded by the depth of the tree and the size of its largest directory, not by the number
+/// of files.
+pub fn walk(paths: &[PathBuf], opts: &Options, each: impl FnMut(Candidate)) -> Result<Vec<String>, String> {
+    walk_only(paths, opts, None, each)
+}
+
+/// [`walk`], looking only for `targets`: which of them the walk finds (directories that lead
+/// to none of them are not entered).
+pub fn find(paths: &[PathBuf], opts: &Options, targets: &[PathBuf]) -> Result<Vec<Candidate>, String> {
+    let mut found = Vec::new();
+    walk_only(paths, opts, Some(targets), |c| {
+        if targets.contains(&c.path) {
+            found.push(c);
         }
-        let mut builder = ignore::WalkBuilder::new(root);
-        builder
-            .hidden(false)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .ignore(true)
-            .parents(true)
-            .require_git(false)
-            .follow_links(opts.follow_symlinks)
-            .threads(if opts.threads == 0 {
-                std::thread::available_parallelism().map_or(2, |n| n.get())
-            } else {
-                opts.threads
-            })
-            .filter_entry(|e| {
-                let name = e.file_name().to_str().unwrap_or("");
-                !(e.file_type().is_some_and(|t| t.is_dir()) && matches!(name, ".git" | ".terraform" | "node_modules"))
-            });
-        builder.build_parallel().run(|| {
-            let found = &found;
-            let errors = &errors;
-            let exclude = &exclude;
-            Box::new(move |entry| {
-                match entry {
+    })?;
+    Ok(found)
+}
+
+fn walk_only(
+    paths: &[PathBuf],
+    opts: &Options,
+    targets: Option<&[PathBuf]>,
+    mut each: impl FnMut(Candidate),
+) -> Result<Vec<String>, String> {
+    let exclude = build_globset(&opts.exclude)?;
+    let mut errors = Vec::new();
+    let mut streams: Vec<Stream> = Vec::new();
+    for root in paths {
+        if root.is_dir() {
+            streams.push(Stream::Walk(walker(root, opts, &exclude, targets)));
+        } else if root.exists() || root.as_os_str() == "-" {
+            streams.push(Stream::One(Some(root.clone())));
+        } else {
+            errors.push(format!("{}: no such file or directory", root.display()));
+        }
+    }
+    // The next candidate of each stream; its errors are collected as they come.
+    let mut next = |s: &mut Stream| loop {
+        match s.next() {
+            Some(Ok(c)) => return Some(c),
+            Some(Err(e)) => errors.push(e),
+            None => return None,
+        }
+    };
+    let mut heads: Vec<Option<Candidate>> = streams.iter_mut().map(&mut next).collect();
+    let mut last: Option<Candidate> = None;
+    loop {
+        let mut best: Option<usize> = None;
+        for (i, h) in heads.iter().enumerate() {
+            if let Some(c) = h
+                && best.is_none_or(|b| heads[b].as_ref().is_some_and(|d| c.path < d.path))
+            {
+                best = Some(i);
+            }
+        }
+        let Some(b) = best else { break };
+        let c = std::mem::replace(&mut heads[b], next(&mut streams[b])).expect("a head");
+        match &mut last {
+            Some(l) if l.path == c.path => l.explicit |= c.explicit,
+            _ => {
+                if let Some(l) = last.replace(c) {
+                    each(l);
+                }
+            }
+        }
+    }
+    if let Some(l) = last {
+        each(l);
+    }
+    errors.sort();
+    Ok(errors)
+}
+
+/// The candidates of one command-line path, in path order.
+enum Stream {
+    One(Option<PathBuf>),
+    Walk(ignore::Walk),
+}
+
+impl Iterator for Stream {
+    type Item = Result<Candidate, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Stream::One(p) => p.take().map(|path| Ok(Candidate { path, explicit: true })),
+            Stream::Walk(walk) => loop {
+                match walk.next()? {
                     Ok(e) => {
-                        let p = e.path();
-                        let rel = p.strip_prefix(root).unwrap_or(p);
-                        if !exclude.is_empty() && (exclude.is_match(rel) || exclude.is_match(p)) {
-                            return if e.file_type().is_some_and(|t| t.is_dir()) {
-                                ignore::WalkState::Skip
-                            } else {
-                                ignore::WalkState::Continue
-                            };
-                        }
-                        if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(p) {
-                            found.lock().unwrap().push(Candidate { path: p.to_path_buf(), explicit: false });
+                        if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(e.path()) {
+                            return Some(Ok(Candidate { path: e.into_path(), explicit: false }));
                         }
                     }
-                    Err(err) => errors.lock().unwrap().push(err.to_string()),
+                    Err(err) => return Some(Err(err.to_string())),
                 }
-                ignore::WalkState::Continue
-            })
-        });
-    }
-    let mut found = found.into_inner().unwrap();
-    found.sort();
-    found.dedup_by(|a, b| {
-        if a.path == b.path {
-            b.explicit |= a.explicit;
-            true
-        } else {
-            false
+            },
         }
-    });
-    let mut errors = errors.into_inner().unwrap();
-    errors.sort();
-    Ok((found, errors))
+    }
+}
+
+fn walker(root: &Path, opts: &Options, exclude: &GlobSet, targets: Option<&[PathBuf]>) -> ignore::Walk {
+    let mut builder = ignore::WalkBuilder::new(root);
+    let root = root.to_path_buf();
+    let exclude = exclude.clone();
+    let targets: Option<Vec<PathBuf>> = targets.map(<[PathBuf]>::to_vec);
+    builder
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .ignore(true)
+        .parents(true)
+        .require_git(false)
+        .follow_links(opts.follow_symlinks)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            let p = e.path();
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            let name = e.file_name().to_str().unwrap_or("");
+            if is_dir && matches!(name, ".git" | ".terraform" | "node_modules") {
+                return false;
+            }
+            if !exclude.is_empty() {
+                let rel = p.strip_prefix(&root).unwrap_or(p);
+                if exclude.is_match(rel) || exclude.is_match(p) {
+                    return false;
+                }
+            }
+            // Looking for given files: enter only the directories on the way to one.
+            targets.as_ref().is_none_or(|t| t.iter().any(|t| t.starts_with(p)))
+        });
+    builder.build()
 }
 
 fn build_globset(globs: &[String]) -> Result<GlobSet, String> {
@@ -115,4 +178,71 @@ fn build_globset(globs: &[String]) -> Result<GlobSet, String> {
         }
     }
     b.build().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[&str]) -> tempfile::TempDir {
+        let t = tempfile::tempdir().unwrap();
+        for f in files {
+            let p = t.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "{}").unwrap();
+        }
+        t
+    }
+
+    fn names(root: &Path, paths: &[PathBuf], opts: &Options) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        walk(paths, opts, |c| {
+            out.push((c.path.strip_prefix(root).unwrap().display().to_string(), c.explicit));
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn the_stream_is_in_path_order_without_duplicates() {
+        let t = tree(&["b/z.json", "a.json", "a/x.json", "a/b/c.json", "a/a.tf", "a-b/y.yaml", "a/README.md"]);
+        let r = t.path();
+        let got = names(r, &[r.join("b"), r.join("a"), r.join("a/x.json"), r.join("a.json"), r.join("a-b")], &Options::default());
+        let expected = [("a/a.tf", false), ("a/b/c.json", false), ("a/x.json", true), ("a-b/y.yaml", false), ("a.json", true), ("b/z.json", false)];
+        let expected: Vec<(String, bool)> = expected.iter().map(|(p, e)| (p.to_string(), *e)).collect();
+        assert_eq!(got, expected);
+        // the same order as sorting the whole list
+        let mut sorted: Vec<PathBuf> = got.iter().map(|(p, _)| PathBuf::from(p)).collect();
+        sorted.sort();
+        assert_eq!(sorted, got.iter().map(|(p, _)| PathBuf::from(p)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn nested_roots_and_excludes() {
+        let t = tree(&["a/x.json", "a/b/y.json", "a/b/skip.json", "a/gen/z.json"]);
+        let r = t.path();
+        let opts = Options { exclude: vec!["skip.json".into(), "gen".into()], ..Default::default() };
+        let got = names(r, &[r.join("a"), r.join("a/b")], &opts);
+        assert_eq!(got, vec![("a/b/y.json".to_string(), false), ("a/x.json".to_string(), false)]);
+    }
+
+    #[test]
+    fn missing_paths_are_errors_and_the_rest_is_walked() {
+        let t = tree(&["a/x.json"]);
+        let r = t.path();
+        let mut n = 0;
+        let errors = walk(&[r.join("missing"), r.join("a")], &Options::default(), |_| n += 1).unwrap();
+        assert_eq!(n, 1);
+        assert!(errors.len() == 1 && errors[0].ends_with("missing: no such file or directory"), "{errors:?}");
+    }
+
+    #[test]
+    fn find_reports_only_walked_targets() {
+        let t = tree(&["a/x.json", "a/ignored/y.json", "b/z.json"]);
+        let r = t.path();
+        std::fs::write(r.join("a/.gitignore"), "ignored/\n").unwrap();
+        let targets = [r.join("a/x.json"), r.join("a/ignored/y.json"), r.join("elsewhere.json")];
+        let found = find(&[r.join("a"), r.join("b")], &Options::default(), &targets).unwrap();
+        assert_eq!(found, vec![Candidate { path: r.join("a/x.json"), explicit: false }]);
+    }
 }

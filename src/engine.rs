@@ -8,7 +8,6 @@ use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{Ctx, Finding, Impl, Registry, Reporter, Scope};
 use crate::source::{LineIndex, Span};
-use rayon::prelude::*;
 use std::path::Path;
 
 /// Input of one check: a path on disk, or a text (stdin) with a display name.
@@ -17,148 +16,14 @@ pub enum Input<'a> {
     Text { name: &'a str, text: String },
 }
 
-/// Check many files in parallel. Output order is the input order, whatever the thread count.
-///
-/// A file that another file's policy lives in (Terraform `file("x.json")`) is reported once,
-/// with the kind and origin its user gives, in place of its own report when it was also walked.
-pub fn check_files(paths: &[(std::path::PathBuf, bool)], registry: &Registry, settings: &Settings) -> Vec<FileReport> {
-    check_files_with(paths, registry, settings, true).0
-}
-
-/// Files checked without a report kept for them (see [`check_files_with`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub checked: usize,
-    pub skipped: usize,
-    pub policies: usize,
-}
-
-impl Tally {
-    fn count(&mut self, r: &FileReport) {
-        if r.skipped {
-            self.skipped += 1;
-        } else {
-            self.checked += 1;
-        }
-        self.policies += r.policies;
-    }
-    fn uncount(&mut self, r: &FileReport) {
-        if r.skipped {
-            self.skipped -= 1;
-        } else {
-            self.checked -= 1;
-        }
-        self.policies -= r.policies;
-    }
-    fn add(mut self, other: Tally) -> Tally {
-        self.checked += other.checked;
-        self.skipped += other.skipped;
-        self.policies += other.policies;
-        self
-    }
-}
-
-/// [`check_files`], keeping a report for a file with nothing in it (no diagnostics, errors or
-/// setup facts) only when `keep_clean`: otherwise such a file is only counted in the
-/// [`Tally`], so memory grows with the findings, not with the number of files. The reports
-/// kept are in input order, whatever the thread count. One file is checked on the calling
-/// thread (no thread pool is started).
-pub fn check_files_with(
-    paths: &[(std::path::PathBuf, bool)],
-    registry: &Registry,
-    settings: &Settings,
-    keep_clean: bool,
-) -> (Vec<FileReport>, Tally) {
-    type Kept = (Vec<(usize, Vec<(FileReport, bool)>)>, Tally);
-    let one = |mut acc: Kept, (i, (p, explicit)): (usize, &(std::path::PathBuf, bool))| {
-        let group = check_all(Input::File { path: p, explicit: *explicit }, registry, settings);
-        match group.as_slice() {
-            [(r, false)] if !keep_clean && is_clean(r) => acc.1.count(r),
-            _ => acc.0.push((i, group)),
-        }
-        acc
-    };
-    let join = |mut a: Kept, b: Kept| {
-        a.0.extend(b.0);
-        (a.0, a.1.add(b.1))
-    };
-    let (mut kept, mut tally) = if paths.len() <= 1 {
-        paths.iter().enumerate().fold(Kept::default(), one)
-    } else {
-        paths.par_iter().enumerate().fold(Kept::default, one).reduce(Kept::default, join)
-    };
-    // A walked file that another file refers to gives way to the referred-to report (see
-    // `merge_reports`), in its own place: put back the ones not kept, uncounted.
-    let followed: std::collections::HashSet<&str> =
-        kept.iter().flat_map(|(_, g)| g.iter().filter(|(_, f)| *f).map(|(r, _)| r.path.as_str())).collect();
-    if !followed.is_empty() {
-        let have: std::collections::HashSet<usize> = kept.iter().map(|(i, _)| *i).collect();
-        let mut back = Vec::new();
-        for (i, (p, explicit)) in paths.iter().enumerate() {
-            if !have.contains(&i) && followed.contains(p.display().to_string().as_str()) {
-                let group = check_all(Input::File { path: p, explicit: *explicit }, registry, settings);
-                group.iter().for_each(|(r, _)| tally.uncount(r));
-                back.push((i, group));
-            }
-        }
-        kept.extend(back);
-    }
-    kept.sort_unstable_by_key(|(i, _)| *i);
-    let mut reports = merge_reports(kept.into_iter().flat_map(|(_, g)| g).collect());
-    setup_pass(&mut reports, registry, settings);
-    (reports, tally)
-}
-
-/// Nothing to show, keep or use later: no diagnostics, errors or setup facts.
-fn is_clean(r: &FileReport) -> bool {
-    r.diagnostics.is_empty() && r.errors.is_empty() && r.facts.is_empty()
-}
-
-// ---- setup pass (cross-document rules, CMK6xx; see `crate::setup`) ----
-
-/// Group the facts of all reports into setups, run the cross-document rules and add their
-/// findings to the reports of the files they point at (primary location).
-pub fn setup_pass(reports: &mut [FileReport], registry: &Registry, settings: &Settings) {
-    if !registry.rules.iter().enumerate().any(|(i, r)| r.record.scope == Scope::Setup && settings.enabled[i]) {
-        return;
-    }
-    if reports.iter().all(|r| r.facts.is_empty()) {
-        return;
-    }
-    let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
-    let values = crate::setup::Values::from_settings(settings);
-    let found = crate::rules::cross::check(&setups, &values, registry, settings);
-    drop(setups);
-    if found.is_empty() {
-        return;
-    }
-    let targets: Vec<Option<usize>> = {
-        let by_path: std::collections::HashMap<&str, usize> =
-            reports.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
-        found.iter().map(|(file, _)| by_path.get(file.as_str()).copied()).collect()
-    };
-    let mut touched = Vec::new();
-    for (target, (_, resolved)) in targets.into_iter().zip(found) {
-        if let Some(i) = target {
-            reports[i].diagnostics.push(resolved);
-            touched.push(i);
-        }
-    }
-    touched.sort_unstable();
-    touched.dedup();
-    for i in touched {
-        reports[i].diagnostics.sort_by(|a, b| {
-            (a.start.line, a.start.column, a.diagnostic.code).cmp(&(b.start.line, b.start.column, b.diagnostic.code))
-        });
-    }
-}
-// ---- end setup pass ----
-
 /// Check one input, turning a panic into an internal-error report naming the file. Files the
 /// input refers to (Terraform `file()`) are not included: see [`check_all`].
 pub fn check_guarded(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileReport {
     let mut report = check_all(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default();
-    setup_pass(std::slice::from_mut(&mut report), registry, settings);
+    if crate::driver::cross_enabled(registry, settings) {
+        let values = crate::setup::Values::from_settings(settings);
+        crate::driver::setup_pass(&mut [&mut report], registry, settings, &values, false, true);
+    }
     report
 }
 
@@ -172,13 +37,15 @@ pub fn check_all(input: Input<'_>, registry: &Registry, settings: &Settings) -> 
     let (report, followed) = guarded(&name, || check(input, registry, settings, None));
     let mut out = vec![(report, false)];
     let mut seen: Vec<(&std::path::Path, Option<PolicyKind>)> = Vec::new();
+    let scope = crate::setup::scope_of(&name);
     for f in &followed {
         if seen.contains(&(f.path.as_path(), f.kind)) || !f.path.is_file() {
             continue;
         }
         seen.push((f.path.as_path(), f.kind));
         let shown = f.path.display().to_string();
-        let context = Context { kind: f.kind, origin: f.origin.clone() };
+        let context =
+            Context { kind: f.kind, origin: f.origin.clone(), scope: scope.clone(), resource: f.resource.clone() };
         let (report, _) = guarded(&shown, || {
             check(Input::File { path: &f.path, explicit: true }, registry, settings, Some(&context))
         });
@@ -206,56 +73,14 @@ fn guarded(name: &str, f: impl FnOnce() -> (FileReport, Vec<Followed>)) -> (File
     }
 }
 
-/// One report per path, in first-seen order; a referred-to file's reports replace its own.
-fn merge_reports(all: Vec<(FileReport, bool)>) -> Vec<FileReport> {
-    if !all.iter().any(|(_, followed)| *followed) {
-        return all.into_iter().map(|(r, _)| r).collect();
-    }
-    let mut order: Vec<String> = Vec::new();
-    let mut by_path: std::collections::HashMap<String, Vec<(FileReport, bool)>> = std::collections::HashMap::new();
-    for (r, f) in all {
-        if !by_path.contains_key(&r.path) {
-            order.push(r.path.clone());
-        }
-        by_path.entry(r.path.clone()).or_default().push((r, f));
-    }
-    order
-        .into_iter()
-        .filter_map(|path| {
-            let entries = by_path.remove(&path)?;
-            let any_followed = entries.iter().any(|(_, f)| *f);
-            let mut kept = entries.into_iter().filter(|(_, f)| *f || !any_followed).map(|(r, _)| r);
-            let mut base = kept.next()?;
-            for other in kept {
-                base.diagnostics.extend(other.diagnostics);
-                base.errors.extend(other.errors);
-                base.policies = base.policies.max(other.policies);
-                base.skipped &= other.skipped;
-                base.facts.extend(other.facts);
-            }
-            base.diagnostics.sort_by(|a, b| {
-                (a.start.line, a.start.column, a.diagnostic.code, a.end.line, a.end.column).cmp(&(
-                    b.start.line,
-                    b.start.column,
-                    b.diagnostic.code,
-                    b.end.line,
-                    b.end.column,
-                ))
-            });
-            base.diagnostics.dedup_by(|a, b| {
-                a.diagnostic.code == b.diagnostic.code
-                    && a.diagnostic.span == b.diagnostic.span
-                    && a.diagnostic.message == b.diagnostic.message
-            });
-            Some(base)
-        })
-        .collect()
-}
-
 /// The context a referred-to file is checked in.
 struct Context {
     kind: Option<PolicyKind>,
     origin: String,
+    /// The folder of the file referring to it: the setup its facts belong to.
+    scope: String,
+    /// What the resource referring to it says about itself.
+    resource: Option<Box<extract::Resource>>,
 }
 
 /// The syntax of a file.
@@ -365,6 +190,7 @@ fn check(
     }
     let mut run = FileRun::new(&display, path, text, registry, settings);
     run.origin = context.map(|c| c.origin.clone());
+    run.scope = context.map(|c| c.scope.as_str());
     run.on_disk = on_disk;
     match syntax {
         Syntax::Json => {}
@@ -435,6 +261,9 @@ fn check(
         for doc in found.documents.iter_mut().filter(|d| d.origin.is_none()) {
             doc.kind = doc.kind.or(ctx.kind);
             doc.origin = Some(ctx.origin.clone());
+            if doc.resource.is_none() {
+                doc.resource.clone_from(&ctx.resource);
+            }
         }
     }
     if parsed.error.is_none() && found.is_empty() {
@@ -485,6 +314,8 @@ struct FileRun<'a> {
     site: Option<crate::setup::Site>,
     /// The text was read from `path` (not standard input or a test's text).
     on_disk: bool,
+    /// The folder of the setup the facts belong to, when not the file's own (see `Context`).
+    scope: Option<&'a str>,
 }
 
 impl<'a> FileRun<'a> {
@@ -502,6 +333,7 @@ impl<'a> FileRun<'a> {
             line_index: None,
             site: None,
             on_disk: false,
+            scope: None,
         }
     }
 
@@ -603,8 +435,8 @@ impl<'a> FileRun<'a> {
     fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind) {
         let text = self.text;
         let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
-        let (display, path, on_disk) = (self.display, self.path, self.on_disk);
-        let site = self.site.get_or_insert_with(|| crate::setup::Site::new(display, on_disk.then_some(path)));
+        let (display, path, on_disk, scope) = (self.display, self.path, self.on_disk, self.scope);
+        let site = self.site.get_or_insert_with(|| crate::setup::Site::new(display, on_disk.then_some(path), scope));
         if let Some(mut f) = crate::setup::collect(site, index, doc, kind, self.settings) {
             f.shrink();
             self.facts.push(f);

@@ -1,7 +1,7 @@
 //! cmek-lint: a static auditor for the AWS IAM and KMS policies behind a Pinecone
 //! customer-managed encryption key (CMEK).
 //!
-//! Pipeline, one direction: [`discover`] files → read → [`extract`] policy documents →
+//! Pipeline, one direction: [`discover`] files (streamed by the [`driver`]) → read → [`extract`] policy documents →
 //! span-preserving [`json`] parse → [`policy`] model → [`rules`] → [`diagnostic`]s →
 //! [`render`]. A rule never renders; a renderer never decides.
 
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod driver;
 pub mod engine;
 pub mod explain;
 pub mod extract;

@@ -4,7 +4,6 @@
 
 use crate::config::Settings;
 use crate::diagnostic::Severity;
-use crate::engine;
 use crate::policy::Arn;
 use crate::rules::{Registry, Scope};
 use crate::run::ExitStatus;
@@ -176,13 +175,18 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
     let mut items = check_values(&values, &settings);
 
     if !args.paths.is_empty() {
-        let opts = crate::discover::Options { exclude: Vec::new(), follow_symlinks: false, threads: 2 };
-        let (candidates, walk_errors) = crate::discover::discover(&args.paths, &opts)?;
-        if let Some(e) = walk_errors.first() {
+        let job = crate::driver::Job {
+            paths: &args.paths,
+            discover: &crate::discover::Options::default(),
+            jobs: 0,
+            explicit: true,
+            keep: crate::driver::Keep { clean: true, facts: true, setups: false },
+        };
+        let checked = crate::driver::check_paths(&job, registry, &settings)?;
+        if let Some(e) = checked.walk_errors.first() {
             return Err(e.clone());
         }
-        let list: Vec<(PathBuf, bool)> = candidates.into_iter().map(|c| (c.path, c.explicit)).collect();
-        let reports = engine::check_files(&list, registry, &settings);
+        let reports = checked.reports;
         if let Some(e) = reports.iter().flat_map(|r| r.errors.iter()).next() {
             return Err(e.clone());
         }

@@ -125,36 +125,39 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
             (None, _) => None,
         };
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::read).transpose()?;
-    let threads = args.jobs.unwrap_or(0);
-    if threads > 0 {
-        // A second initialisation (in tests) keeps the first pool; that is fine.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
-    }
     let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
 
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
     let file_paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
-    let opts =
-        crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks, threads };
-    let (candidates, walk_errors) = crate::discover::discover(&file_paths, &opts)?;
     if stdin_used {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
         let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
         reports.push(engine::check_guarded(Input::Text { name: &name, text }, registry, &settings));
     }
-    let list: Vec<(PathBuf, bool)> =
-        candidates.into_iter().map(|c| (c.path, c.explicit && !args.skip_non_policy_files)).collect();
-    // JUnit has a test case per file, clean or not, and a baseline tells recorded findings that
-    // are gone from the files checked, clean ones included; otherwise only files with something
-    // to show are kept, a clean file is only counted (memory grows with the findings).
-    let keep_clean = args.format == Some(Format::Junit) || file_format == Some(Format::Junit) || baseline.is_some();
-    let (checked, tally) = engine::check_files_with(&list, registry, &settings, keep_clean);
-    drop(list);
-    reports.extend(checked);
-    if !walk_errors.is_empty() {
-        reports.push(FileReport { path: String::new(), errors: walk_errors, ..Default::default() });
+    let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
+    let discover = crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks };
+    let job = crate::driver::Job {
+        paths: &file_paths,
+        discover: &discover,
+        jobs: args.jobs.unwrap_or(0),
+        explicit: !args.skip_non_policy_files,
+        keep: crate::driver::Keep {
+            // JUnit has a test case per file, clean or not, and a baseline tells recorded
+            // findings that are gone from the files checked, clean ones included; otherwise
+            // only files with something to show are kept, a clean file is only counted.
+            clean: args.format == Some(Format::Junit) || file_format == Some(Format::Junit) || baseline.is_some(),
+            facts: false,
+            // `setups` appear only in JSON output.
+            setups: json,
+        },
+    };
+    let checked = crate::driver::check_paths(&job, registry, &settings)?;
+    let tally = checked.tally;
+    reports.extend(checked.reports);
+    if !checked.walk_errors.is_empty() {
+        reports.push(FileReport { path: String::new(), errors: checked.walk_errors, ..Default::default() });
     }
     let has_errors = reports.iter().any(|r| !r.errors.is_empty());
 
@@ -181,10 +184,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     summary.files_checked += tally.checked;
     summary.files_skipped += tally.skipped;
     summary.policies += tally.policies;
-    // `setups` appear only in JSON output: describe them only when JSON is written.
-    if args.format == Some(Format::Json) || file_format == Some(Format::Json) {
-        summary.setups = crate::setup::describe(&reports, &settings);
-    }
+    summary.setups = checked.setups;
     summary.suppressed = settings.suppress.suppressed();
     summary.baselined = baselined;
     let fail_on = args.fail_on.unwrap_or(Severity::Error);

@@ -82,6 +82,7 @@ impl Tf<'_> {
             let ("resource", [ty, name]) = (block.ident.as_str(), labels.as_slice()) else { continue };
             let address = format!("{ty}.{name}");
             let first = self.out.documents.len();
+            let first_followed = self.out.followed.len();
             for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| t == ty) {
                 if let Some(a) = block.body.get_attribute(attr) {
                     self.policy_expr(&a.value, *kind, &address, &templates);
@@ -92,15 +93,19 @@ impl Tf<'_> {
             }
             let res = resources.get(&address).cloned().unwrap_or_default();
             self.out.describe_from(first, &res);
+            self.out.describe_followed_from(first_followed, &res);
             if *ty == "aws_iam_role" {
                 let inline = self.out.documents.len();
+                let inline_followed = self.out.followed.len();
                 for block in block.body.get_blocks("inline_policy") {
                     if let Some(a) = block.body.get_attribute("policy") {
                         let at = format!("{address}.inline_policy");
                         self.policy_expr(&a.value, PolicyKind::Identity, &at, &templates);
                     }
                 }
-                self.out.describe_from(inline, &res.attached(vec![format!("${{{address}}}")]));
+                let res = res.attached(vec![format!("${{{address}}}")]);
+                self.out.describe_from(inline, &res);
+                self.out.describe_followed_from(inline_followed, &res);
             }
         }
         for (name, block) in documents {
@@ -242,6 +247,7 @@ impl Tf<'_> {
                                 path,
                                 kind: Some(kind),
                                 origin: format!("{address} (via {name}())"),
+                                resource: None,
                             });
                         }
                     }
@@ -270,7 +276,7 @@ impl Tf<'_> {
                         if let Some(a) = templates.get(*name).and_then(|b| b.body.get_attribute("template")) {
                             let origin = format!("{address} (via data.template_file.{name})");
                             if let Some(path) = self.file_call(&a.value) {
-                                self.out.followed.push(Followed { path, kind: Some(kind), origin });
+                                self.out.followed.push(Followed { path, kind: Some(kind), origin, resource: None });
                             }
                         }
                     }

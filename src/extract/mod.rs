@@ -176,6 +176,9 @@ pub struct Followed {
     pub path: PathBuf,
     pub kind: Option<PolicyKind>,
     pub origin: String,
+    /// What the resource reading it says about itself (the key a key policy belongs to, the
+    /// role a policy is attached to), for the documents of the file.
+    pub resource: Option<Box<Resource>>,
 }
 
 /// Everything found in one file.
@@ -196,6 +199,14 @@ impl<'a> Extraction<'a> {
     pub fn describe_from(&mut self, first: usize, resource: &Resource) {
         for d in self.documents[first..].iter_mut().filter(|d| d.resource.is_none()) {
             d.resource = Some(Box::new(resource.clone()));
+        }
+    }
+
+    /// Tell the files read since `first` (see [`Followed`]) what the resource reading them says
+    /// about itself.
+    pub fn describe_followed_from(&mut self, first: usize, resource: &Resource) {
+        for f in self.followed[first..].iter_mut().filter(|f| f.resource.is_none()) {
+            f.resource = Some(Box::new(resource.clone()));
         }
     }
 

@@ -1,6 +1,6 @@
 //! Extract the small facts the setup pass needs from one document.
 
-use super::{Fact, Grant, KeyFact, KeyPolicyFact, Loc, PermissionsFact, Site, TrustFact, Valued};
+use super::{Fact, FactKind, Grant, KeyFact, KeyPolicyFact, Loc, PermissionsFact, Site, TrustFact, Valued};
 use crate::config::Settings;
 use crate::data::kms::is_crypto;
 use crate::extract::{Document, Subject};
@@ -36,6 +36,17 @@ pub fn collect(
     kind: PolicyKind,
     settings: &Settings,
 ) -> Option<Fact> {
+    collect_kind(site, index, doc, kind, settings).map(|kind| Fact { scope: site.scope.clone(), kind })
+}
+
+fn collect_kind(
+    site: &Site,
+    index: &LineIndex<'_>,
+    doc: &Document<'_>,
+    kind: PolicyKind,
+    settings: &Settings,
+) -> Option<FactKind> {
+    use FactKind as Fact;
     let r = Resolver { site, index, doc, origin: doc.origin.as_deref().map(Arc::from) };
     let root = doc.root.node();
     let res = doc.resource.as_deref();

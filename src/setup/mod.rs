@@ -4,7 +4,9 @@
 //!
 //! Grouping is one linear pass over the facts. Files are grouped by directory (a CloudFormation
 //! template, a Terraform module and a folder of AWS CLI exports each live in one directory), so
-//! unrelated setups in other folders are never paired. Inside a directory roles and keys are
+//! unrelated setups in other folders are never paired; a file that Terraform reads with `file()`
+//! belongs to the folder of the module reading it. Since a setup never spans folders, the
+//! driver runs the setup pass for a folder as soon as the walk has left it (`crate::driver`). Inside a directory roles and keys are
 //! matched by ARN, CloudFormation logical id (`!GetAtt X.Arn`, `Ref X`), Terraform address
 //! (`aws_iam_role.x.arn`) or role name.
 
@@ -18,19 +20,24 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-/// The file facts come from, shared by all their locations (facts are held for a whole run, so
-/// a location costs no allocation of its own).
+/// The file facts come from, shared by all their locations (facts are held until their folder
+/// is done, so a location costs no allocation of its own).
 #[derive(Clone, Debug)]
 pub struct Site {
     pub file: Arc<str>,
     /// The file on disk, to read a line back from when a finding shows it; `None` for text not
     /// on disk (standard input, tests), whose locations keep their line.
     pub path: Option<Arc<Path>>,
+    /// The folder whose setups the facts belong to: the file's own, or for a file read by
+    /// Terraform's `file()`, the folder of the module reading it.
+    pub scope: Arc<str>,
 }
 
 impl Site {
-    pub fn new(file: &str, path: Option<&Path>) -> Self {
-        Site { file: file.into(), path: path.map(Arc::from) }
+    /// `scope`: see [`Site::scope`]; `None` for the file's own folder.
+    pub fn new(file: &str, path: Option<&Path>, scope: Option<&str>) -> Self {
+        let scope = scope.map_or_else(|| scope_of(file), str::to_string);
+        Site { file: file.into(), path: path.map(Arc::from), scope: scope.into() }
     }
 }
 
@@ -173,9 +180,16 @@ pub struct PermissionsFact {
     pub at: Loc,
 }
 
-/// Facts of one document.
+/// Facts of one document, with the folder whose setups they belong to.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Fact {
+pub struct Fact {
+    pub scope: Arc<str>,
+    pub kind: FactKind,
+}
+
+/// What a document declares.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactKind {
     Trust(TrustFact),
     Key(KeyFact),
     KeyPolicy(KeyPolicyFact),
@@ -183,9 +197,10 @@ pub enum Fact {
 }
 
 impl Fact {
-    /// Drop the spare capacity of its lists: facts are held for the whole run.
+    /// Drop the spare capacity of its lists: facts are held until their folder is done.
     pub fn shrink(&mut self) {
-        match self {
+        use FactKind as Fact;
+        match &mut self.kind {
             Fact::Trust(t) => {
                 t.ids.shrink_to_fit();
                 t.external_ids.shrink_to_fit();
@@ -201,15 +216,6 @@ impl Fact {
                 p.resources.shrink_to_fit();
                 p.roles.iter_mut().for_each(Vec::shrink_to_fit);
             }
-        }
-    }
-
-    fn file(&self) -> &str {
-        match self {
-            Fact::Trust(t) => &t.at.file,
-            Fact::Key(k) => &k.at.file,
-            Fact::KeyPolicy(p) => &p.at.file,
-            Fact::Permissions(p) => &p.at.file,
         }
     }
 }
@@ -347,8 +353,9 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
     }
     let mut scopes: BTreeMap<String, Scope<'_>> = BTreeMap::new();
     for f in facts {
-        let s = scopes.entry(scope_of(f.file())).or_default();
-        match f {
+        use FactKind as Fact;
+        let s = scopes.entry(f.scope.to_string()).or_default();
+        match &f.kind {
             Fact::Trust(t) => {
                 if !s.roles.iter().any(|r| same_role(r, t)) {
                     s.roles.push(t);
@@ -451,13 +458,10 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
 }
 
 /// The setups of a run as JSON (`setups` of `--format json`): what was paired with what.
-pub fn describe(
-    reports: &[crate::diagnostic::FileReport],
-    settings: &crate::config::Settings,
-) -> Vec<serde_json::Value> {
-    let values = Values::from_settings(settings);
-    group(reports.iter().flat_map(|r| r.facts.iter()))
-        .into_iter()
+/// Each comes with its folder.
+pub fn describe(setups: &[Setup<'_>], values: &Values) -> Vec<(std::rc::Rc<str>, serde_json::Value)> {
+    setups
+        .iter()
         .map(|s| {
             let role = s.role.as_ref().map(|r| {
                 serde_json::json!({
@@ -479,7 +483,7 @@ pub fn describe(
                     "at": k.at,
                 })
             });
-            serde_json::json!({
+            let v = serde_json::json!({
                 "folder": &*s.scope,
                 "role": role,
                 "key": key,
@@ -491,7 +495,8 @@ pub fn describe(
                     .chain(s.loose.iter().map(|p| serde_json::json!({"at": p.at, "attached_to": null})))
                     .collect::<Vec<_>>(),
                 "values": values,
-            })
+            });
+            (s.scope.clone(), v)
         })
         .collect()
 }

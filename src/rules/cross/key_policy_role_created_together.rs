@@ -16,12 +16,21 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
         return;
     }
     let Some(g) = cx.mine().into_iter().find(|g| !references_role(&g.principal, cx.role)) else { return };
-    let reference = if cx.role.ids.iter().any(|id| id.starts_with("aws_iam_role.")) {
-        let address = cx.role.ids.iter().find(|id| id.starts_with("aws_iam_role.")).cloned().unwrap_or_default();
-        format!("`{address}.arn`, or add `depends_on = [{address}]` to the key")
+    let help = if let Some(address) = cx.role.ids.iter().find(|id| id.starts_with("aws_iam_role.")) {
+        // The Terraform resource setting the policy: the key, or an `aws_kms_key_policy`.
+        let origin = kp.at.origin.as_deref().unwrap_or("");
+        let setter = origin.split_whitespace().next().filter(|a| a.starts_with("aws_kms_"));
+        let to = setter.map_or_else(|| "the key".to_string(), |s| format!("`{s}`"));
+        if origin.contains("(via file())") {
+            format!(
+                "add `depends_on = [{address}]` to {to}, or read the policy with `templatefile()` and pass it `{address}.arn`"
+            )
+        } else {
+            format!("refer to the role instead of writing its ARN: `{address}.arn`, or add `depends_on = [{address}]` to {to}")
+        }
     } else {
         let id = cx.role.ids.first().cloned().unwrap_or_else(|| "Role".into());
-        format!("`!GetAtt {id}.Arn`, or add `DependsOn: {id}` to the key")
+        format!("refer to the role instead of writing its ARN: `!GetAtt {id}.Arn`, or add `DependsOn: {id}` to the key")
     };
     out.push(
         "key-policy-role-created-together",
@@ -30,7 +39,7 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
             "the key policy names the role `{}` by its ARN, but the role is created in the same deployment: nothing makes it exist before the key policy is set, and KMS rejects a policy whose principal does not exist",
             g.principal
         ),
-        format!("refer to the role instead of writing its ARN: {reference}"),
+        help,
         Some(cx.trust_label()),
     );
 }

@@ -1,0 +1,386 @@
+//! The driver over many files. Discovery streams the candidates in path order from a thread of
+//! its own; they are checked in batches on a thread pool and taken back in order; each
+//! folder's setup pass (cross-document rules, `crate::setup`) runs as soon as the walk has left
+//! the folder, after which its facts are dropped and a file with nothing to show is only
+//! counted. Memory grows with the findings (and the depth of the tree and its largest folder),
+//! not with the number of files; the output is the same whatever the thread count.
+
+use crate::config::Settings;
+use crate::diagnostic::{FileReport, Resolved};
+use crate::discover::{self, Candidate};
+use crate::engine::{Input, check_all};
+use crate::rules::{Registry, Scope};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Candidates handed from the walk to the checkers at a time.
+const BATCH: usize = 512;
+
+/// Files checked without a report kept for them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub checked: usize,
+    pub skipped: usize,
+    pub policies: usize,
+}
+
+impl Tally {
+    fn count(&mut self, r: &FileReport) {
+        if r.skipped {
+            self.skipped += 1;
+        } else {
+            self.checked += 1;
+        }
+        self.policies += r.policies;
+    }
+    fn uncount(&mut self, r: &FileReport) {
+        if r.skipped {
+            self.skipped -= 1;
+        } else {
+            self.checked -= 1;
+        }
+        self.policies -= r.policies;
+    }
+}
+
+/// What a run keeps besides the reports of files with something to show.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Keep {
+    /// A report for every file, clean or not (JUnit has a test case per file; a baseline tells
+    /// recorded findings that are gone from the files checked).
+    pub clean: bool,
+    /// The setup facts in the reports, for a caller grouping them itself (`preflight`).
+    pub facts: bool,
+    /// The setups as JSON (`setups` of `--format json`).
+    pub setups: bool,
+}
+
+/// What to check and how.
+pub struct Job<'a> {
+    pub paths: &'a [PathBuf],
+    pub discover: &'a discover::Options,
+    /// Checking threads; 0: one per available core.
+    pub jobs: usize,
+    /// Files named on the command line are reported as having no policy when they have none;
+    /// `false` treats them as found by walking (skipped silently).
+    pub explicit: bool,
+    pub keep: Keep,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Reports kept, in path order (a file read by another file, Terraform `file()`, right
+    /// after the first file reading it).
+    pub reports: Vec<FileReport>,
+    /// Files checked whose report was not kept.
+    pub tally: Tally,
+    /// `Keep::setups`: the setups, by folder.
+    pub setups: Vec<serde_json::Value>,
+    /// Errors met walking the paths (unreadable directories, missing paths), sorted.
+    pub walk_errors: Vec<String>,
+}
+
+/// Check the files under `job.paths`. `Err` only for a bad option (an invalid `--exclude`
+/// glob); I/O errors are reported in [`Checked`].
+pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> Result<Checked, String> {
+    let mut driver = Driver::new(registry, settings, job.keep);
+    let mut pool: Option<rayon::ThreadPool> = None;
+    let mut take_batch = |driver: &mut Driver<'_>, batch: Vec<Candidate>| {
+        let check = |c: &Candidate| {
+            check_all(Input::File { path: &c.path, explicit: c.explicit && job.explicit }, registry, settings)
+        };
+        let groups: Vec<_> = if batch.len() == 1 {
+            // One file (pre-commit): checked on this thread, no pool is started.
+            batch.iter().map(check).collect()
+        } else {
+            let pool = pool.get_or_insert_with(|| {
+                rayon::ThreadPoolBuilder::new().num_threads(job.jobs).build().expect("a thread pool")
+            });
+            pool.install(|| batch.par_iter().map(check).collect())
+        };
+        for (c, group) in batch.iter().zip(groups) {
+            driver.take(&c.path, group);
+        }
+    };
+    let walk_errors = if job.paths.iter().any(|p| p.is_dir()) {
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(2);
+            let walker = s.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let errors = discover::walk(job.paths, job.discover, |c| {
+                    batch.push(c);
+                    if batch.len() == BATCH {
+                        let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    }
+                });
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                errors
+            });
+            for batch in rx {
+                take_batch(&mut driver, batch);
+            }
+            walker.join().unwrap_or_else(|_| Err("internal error: the directory walk panicked".into()))
+        })?
+    } else {
+        // Only files: no walk to overlap with.
+        let mut batch = Vec::new();
+        let errors = discover::walk(job.paths, job.discover, |c| batch.push(c))?;
+        if !batch.is_empty() {
+            take_batch(&mut driver, batch);
+        }
+        errors
+    };
+    let mut checked = driver.finish(job, registry, settings)?;
+    checked.walk_errors = walk_errors;
+    Ok(checked)
+}
+
+/// A report taken, waiting for its folder or for the end of the run.
+struct Entry {
+    /// Its place in the output: the candidate's rank in the walk, then its rank in the
+    /// candidate's reports (a file read by it comes right after it).
+    key: (u64, u32),
+    /// The report of a file read by another file (Terraform `file()`).
+    followed: bool,
+    report: FileReport,
+}
+
+/// A folder the walk is in, with the reports holding setup facts of it.
+struct Open {
+    dir: PathBuf,
+    held: Vec<Entry>,
+}
+
+struct Driver<'a> {
+    registry: &'a Registry,
+    settings: &'a Settings,
+    keep: Keep,
+    /// A cross-document rule is enabled.
+    cross: bool,
+    values: crate::setup::Values,
+    rank: u64,
+    /// The folders open, outermost first: each one's folder holds the next one's.
+    open: Vec<Open>,
+    out: Vec<Entry>,
+    tally: Tally,
+    /// Files read by other files so far (as displayed).
+    followed: HashSet<String>,
+    /// Of those, the ones walked after being read (the walked copy was not taken).
+    walked_later: HashSet<String>,
+    setups: Vec<(std::rc::Rc<str>, serde_json::Value)>,
+}
+
+impl<'a> Driver<'a> {
+    fn new(registry: &'a Registry, settings: &'a Settings, keep: Keep) -> Self {
+        Driver {
+            registry,
+            settings,
+            keep,
+            cross: cross_enabled(registry, settings),
+            values: crate::setup::Values::from_settings(settings),
+            rank: 0,
+            open: Vec::new(),
+            out: Vec::new(),
+            tally: Tally::default(),
+            followed: HashSet::new(),
+            walked_later: HashSet::new(),
+            setups: Vec::new(),
+        }
+    }
+
+    /// Take the reports of a candidate (its own, then those of the files it reads), in walk
+    /// order.
+    fn take(&mut self, path: &Path, group: Vec<(FileReport, bool)>) {
+        let rank = self.rank;
+        self.rank += 1;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        // The walk is in path order: a folder that does not hold this file is done.
+        while let Some(top) = self.open.last() {
+            if dir.starts_with(&top.dir) {
+                break;
+            }
+            let done = self.open.pop().expect("an open folder");
+            self.folder_done(done);
+        }
+        for (i, (report, followed)) in group.into_iter().enumerate() {
+            if followed {
+                self.followed.insert(report.path.clone());
+            } else if self.followed.contains(&report.path) {
+                // Already read by another file, in that file's context: that report stands.
+                self.walked_later.insert(report.path);
+                continue;
+            }
+            let entry = Entry { key: (rank, i as u32), followed, report };
+            if entry.report.facts.is_empty() {
+                self.settle(entry);
+                continue;
+            }
+            // Its facts belong to this folder (a file read by another, to the reader's).
+            match self.open.last_mut() {
+                Some(top) if top.dir == dir => top.held.push(entry),
+                _ => self.open.push(Open { dir: dir.to_path_buf(), held: vec![entry] }),
+            }
+        }
+    }
+
+    /// A report whose setup pass is done: kept, or only counted.
+    fn settle(&mut self, entry: Entry) {
+        let r = &entry.report;
+        let clean = r.diagnostics.is_empty() && r.errors.is_empty() && r.facts.is_empty();
+        if entry.followed || self.keep.clean || !clean {
+            self.out.push(entry);
+        } else {
+            self.tally.count(&entry.report);
+        }
+    }
+
+    /// The walk has left a folder: its setup pass, then its reports are settled.
+    fn folder_done(&mut self, mut folder: Open) {
+        if self.cross || self.keep.setups {
+            let mut reports: Vec<&mut FileReport> = folder.held.iter_mut().map(|e| &mut e.report).collect();
+            let described = setup_pass(&mut reports, self.registry, self.settings, &self.values, self.keep.setups, self.cross);
+            self.setups.extend(described);
+        }
+        for mut entry in folder.held {
+            if !self.keep.facts {
+                entry.report.facts = Vec::new();
+            }
+            self.settle(entry);
+        }
+    }
+
+    fn finish(mut self, job: &Job<'_>, registry: &Registry, settings: &Settings) -> Result<Checked, String> {
+        while let Some(done) = self.open.pop() {
+            self.folder_done(done);
+        }
+        // Reports waiting for their folder were settled after later ones: back in walk order.
+        self.out.sort_by_key(|e| e.key);
+        let reports = if self.followed.is_empty() {
+            self.out.into_iter().map(|e| e.report).collect()
+        } else {
+            // A file read by another file is reported once, in that file's context: its walked
+            // copy gives way. One walked before being read and only counted is found again
+            // (the walk is asked for these files only) and uncounted.
+            let kept_walked: HashSet<&str> =
+                self.out.iter().filter(|e| !e.followed).map(|e| e.report.path.as_str()).collect();
+            let mut unsettled: Vec<PathBuf> = self
+                .followed
+                .iter()
+                .filter(|p| !self.walked_later.contains(*p) && !kept_walked.contains(p.as_str()))
+                .map(PathBuf::from)
+                .collect();
+            unsettled.sort();
+            if !unsettled.is_empty() {
+                for c in discover::find(job.paths, job.discover, &unsettled)? {
+                    let group =
+                        check_all(Input::File { path: &c.path, explicit: c.explicit && job.explicit }, registry, settings);
+                    if let Some((walked, _)) = group.first() {
+                        self.tally.uncount(walked);
+                    }
+                }
+            }
+            self.out.retain(|e| e.followed || !self.followed.contains(&e.report.path));
+            merge_reports(self.out.into_iter().map(|e| (e.report, e.followed)).collect())
+        };
+        // Folders are done innermost first; setups are listed by folder.
+        self.setups.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Checked {
+            reports,
+            tally: self.tally,
+            setups: self.setups.into_iter().map(|(_, v)| v).collect(),
+            walk_errors: Vec::new(),
+        })
+    }
+}
+
+/// One report per path, in first-seen order; a file read by another file (Terraform `file()`)
+/// more than once is merged into one report.
+fn merge_reports(all: Vec<(FileReport, bool)>) -> Vec<FileReport> {
+    let mut order: Vec<String> = Vec::new();
+    let mut by_path: std::collections::HashMap<String, Vec<FileReport>> = std::collections::HashMap::new();
+    for (r, _) in all {
+        if !by_path.contains_key(&r.path) {
+            order.push(r.path.clone());
+        }
+        by_path.entry(r.path.clone()).or_default().push(r);
+    }
+    order
+        .into_iter()
+        .filter_map(|path| {
+            let mut kept = by_path.remove(&path)?.into_iter();
+            let mut base = kept.next()?;
+            for other in kept {
+                base.diagnostics.extend(other.diagnostics);
+                base.errors.extend(other.errors);
+                base.policies = base.policies.max(other.policies);
+                base.skipped &= other.skipped;
+                base.facts.extend(other.facts);
+            }
+            base.diagnostics.sort_by(|a, b| {
+                (a.start.line, a.start.column, a.diagnostic.code, a.end.line, a.end.column).cmp(&(
+                    b.start.line,
+                    b.start.column,
+                    b.diagnostic.code,
+                    b.end.line,
+                    b.end.column,
+                ))
+            });
+            base.diagnostics.dedup_by(|a, b| {
+                a.diagnostic.code == b.diagnostic.code
+                    && a.diagnostic.span == b.diagnostic.span
+                    && a.diagnostic.message == b.diagnostic.message
+            });
+            Some(base)
+        })
+        .collect()
+}
+
+/// The setup pass over some reports (a folder's, or one input's): group their facts into
+/// setups, run the cross-document rules when `cross`, add their findings to the reports of the
+/// files they point at (primary location), and describe the setups when `describe`.
+pub fn setup_pass(
+    reports: &mut [&mut FileReport],
+    registry: &Registry,
+    settings: &Settings,
+    values: &crate::setup::Values,
+    describe: bool,
+    cross: bool,
+) -> Vec<(std::rc::Rc<str>, serde_json::Value)> {
+    if reports.iter().all(|r| r.facts.is_empty()) {
+        return Vec::new();
+    }
+    let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
+    let described = if describe { crate::setup::describe(&setups, values) } else { Vec::new() };
+    let found: Vec<(String, Resolved)> =
+        if cross { crate::rules::cross::check(&setups, values, registry, settings) } else { Vec::new() };
+    drop(setups);
+    let targets: Vec<Option<usize>> = {
+        let by_path: std::collections::HashMap<&str, usize> =
+            reports.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
+        found.iter().map(|(file, _)| by_path.get(file.as_str()).copied()).collect()
+    };
+    let mut touched = Vec::new();
+    for (target, (_, resolved)) in targets.into_iter().zip(found) {
+        if let Some(i) = target {
+            reports[i].diagnostics.push(resolved);
+            touched.push(i);
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for i in touched {
+        reports[i].diagnostics.sort_by(|a, b| {
+            (a.start.line, a.start.column, a.diagnostic.code).cmp(&(b.start.line, b.start.column, b.diagnostic.code))
+        });
+    }
+    described
+}
+
+/// Whether a cross-document rule is enabled.
+pub fn cross_enabled(registry: &Registry, settings: &Settings) -> bool {
+    registry.rules.iter().enumerate().any(|(i, r)| r.record.scope == Scope::Setup && settings.enabled[i])
+}
