@@ -6,7 +6,9 @@
 #
 # Usage: scripts/bench.sh [CORPUS_DIR]   (default: ../shared/corpus/aws-managed)
 # Env:   RUNS (default 5) timed runs per measurement, median reported;
-#        PARLIAMENT_FILES (default 200) files for the parliament comparison; SKIP_PARLIAMENT=1.
+#        PARLIAMENT_FILES (default 200) files for the parliament comparison; SKIP_PARLIAMENT=1;
+#        BASELINE_BIN: another cmek-lint binary (an earlier build) to compare with, side by side
+#        on the same replicas (wall time and peak RSS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-../shared/corpus/aws-managed}
@@ -74,6 +76,18 @@ printf '| pre-commit latency (1 small file, whole process) | 1 | | %s | | |\n' "
 
 printf '| peak RSS 1x / 10x / 50x (MB) | | | %s / %s / %s | | |\n' "$(peak_rss_mb "$BIN" --isolated -q "$X1")" \
   "$(peak_rss_mb "$BIN" --isolated -q "$X10")" "$(peak_rss_mb "$BIN" --isolated -q "$X50")"
+
+if [ -n "${BASELINE_BIN:-}" ]; then
+  for x in 10 50; do
+    dir=$WORK/x$x
+    b=$(median "$BASELINE_BIN" --isolated -q "$dir")
+    t=$(median "$BIN" --isolated -q "$dir")
+    printf '| %sx vs baseline build | %s | %s | %s | %s | %s× |\n' "$x" "$(files "$dir")" "$(mb "$dir")" "$t" "$b" "$(ratio "$t" "$b")"
+    printf '| %sx peak RSS vs baseline build (MB) | | | %s | %s | %s× |\n' "$x" \
+      "$(peak_rss_mb "$BIN" --isolated -q "$dir")" "$(peak_rss_mb "$BASELINE_BIN" --isolated -q "$dir")" \
+      "$(ratio "$(peak_rss_mb "$BIN" --isolated -q "$dir")" "$(peak_rss_mb "$BASELINE_BIN" --isolated -q "$dir")")"
+  done
+fi
 
 if [ -z "${SKIP_PARLIAMENT:-}" ]; then
   VENV=${PARLIAMENT_VENV:-$HOME/.cache/cmek-lint-bench/parliament-venv}

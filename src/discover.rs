@@ -65,7 +65,7 @@ fn walk_only(
     let mut streams: Vec<Stream> = Vec::new();
     for root in paths {
         if root.is_dir() {
-            streams.push(Stream::Walk(walker(root, opts, &exclude, targets)));
+            streams.push(Stream::Walk(Box::new(walker(root, opts, &exclude, targets))));
         } else if root.exists() || root.as_os_str() == "-" {
             streams.push(Stream::One(Some(root.clone())));
         } else {
@@ -112,7 +112,7 @@ fn walk_only(
 /// The candidates of one command-line path, in path order.
 enum Stream {
     One(Option<PathBuf>),
-    Walk(ignore::Walk),
+    Walk(Box<ignore::Walk>),
 }
 
 impl Iterator for Stream {
@@ -207,8 +207,19 @@ mod tests {
     fn the_stream_is_in_path_order_without_duplicates() {
         let t = tree(&["b/z.json", "a.json", "a/x.json", "a/b/c.json", "a/a.tf", "a-b/y.yaml", "a/README.md"]);
         let r = t.path();
-        let got = names(r, &[r.join("b"), r.join("a"), r.join("a/x.json"), r.join("a.json"), r.join("a-b")], &Options::default());
-        let expected = [("a/a.tf", false), ("a/b/c.json", false), ("a/x.json", true), ("a-b/y.yaml", false), ("a.json", true), ("b/z.json", false)];
+        let got = names(
+            r,
+            &[r.join("b"), r.join("a"), r.join("a/x.json"), r.join("a.json"), r.join("a-b")],
+            &Options::default(),
+        );
+        let expected = [
+            ("a/a.tf", false),
+            ("a/b/c.json", false),
+            ("a/x.json", true),
+            ("a-b/y.yaml", false),
+            ("a.json", true),
+            ("b/z.json", false),
+        ];
         let expected: Vec<(String, bool)> = expected.iter().map(|(p, e)| (p.to_string(), *e)).collect();
         assert_eq!(got, expected);
         // the same order as sorting the whole list

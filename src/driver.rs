@@ -208,6 +208,13 @@ impl<'a> Driver<'a> {
         }
         for (i, (report, followed)) in group.into_iter().enumerate() {
             if followed {
+                // A walked copy waiting for its folder gives way: its facts are not the file's
+                // (their kind and resource are what the reader says).
+                for e in self.open.iter_mut().flat_map(|o| o.held.iter_mut()) {
+                    if !e.followed && e.report.path == report.path {
+                        e.report.facts = Vec::new();
+                    }
+                }
                 self.followed.insert(report.path.clone());
             } else if self.followed.contains(&report.path) {
                 // Already read by another file, in that file's context: that report stands.
@@ -242,7 +249,8 @@ impl<'a> Driver<'a> {
     fn folder_done(&mut self, mut folder: Open) {
         if self.cross || self.keep.setups {
             let mut reports: Vec<&mut FileReport> = folder.held.iter_mut().map(|e| &mut e.report).collect();
-            let described = setup_pass(&mut reports, self.registry, self.settings, &self.values, self.keep.setups, self.cross);
+            let described =
+                setup_pass(&mut reports, self.registry, self.settings, &self.values, self.keep.setups, self.cross);
             self.setups.extend(described);
         }
         for mut entry in folder.held {
@@ -276,8 +284,11 @@ impl<'a> Driver<'a> {
             unsettled.sort();
             if !unsettled.is_empty() {
                 for c in discover::find(job.paths, job.discover, &unsettled)? {
-                    let group =
-                        check_all(Input::File { path: &c.path, explicit: c.explicit && job.explicit }, registry, settings);
+                    let group = check_all(
+                        Input::File { path: &c.path, explicit: c.explicit && job.explicit },
+                        registry,
+                        settings,
+                    );
                     if let Some((walked, _)) = group.first() {
                         self.tally.uncount(walked);
                     }

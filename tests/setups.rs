@@ -278,3 +278,24 @@ fn console_values_can_be_given_as_flags() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("kms-describe-key.json:2:5: error[CMK604]"), "{text}");
 }
+
+/// A trust policy file that Terraform reads with `file()` is the role's trust policy, whether
+/// the walk meets it before or after the `.tf` file: one setup, whose role has the Terraform
+/// address and name, not a second, nameless role of the folder.
+#[test]
+fn a_file_read_by_terraform_belongs_to_the_resource_reading_it() {
+    let v = json("ok-terraform-trust-policy-file");
+    let setups = v["setups"].as_array().unwrap();
+    assert_eq!(setups.len(), 1, "{setups:?}");
+    let role = &setups[0]["role"];
+    assert_eq!(role["ids"], serde_json::json!(["aws_iam_role.pinecone_cmek", "pinecone-cmek"]));
+    assert!(role["trust_policy"]["file"].as_str().unwrap().ends_with("a-trust-policy.json"), "{role}");
+    assert_eq!(v["summary"]["files_checked"], 2);
+
+    let v = json("ok-terraform-key-policy-file");
+    let setups = v["setups"].as_array().unwrap();
+    assert_eq!(setups.len(), 1, "{setups:?}");
+    assert_eq!(setups[0]["folder"], "corpus/setups/ok-terraform-key-policy-file");
+    assert_eq!(setups[0]["key"]["ids"], serde_json::json!(["aws_kms_key.pinecone_cmek"]));
+    assert!(setups[0]["key_policy"]["file"].as_str().unwrap().ends_with("policies/key-policy.json"));
+}

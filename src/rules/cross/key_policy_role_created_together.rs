@@ -26,7 +26,9 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
                 "add `depends_on = [{address}]` to {to}, or read the policy with `templatefile()` and pass it `{address}.arn`"
             )
         } else {
-            format!("refer to the role instead of writing its ARN: `{address}.arn`, or add `depends_on = [{address}]` to {to}")
+            format!(
+                "refer to the role instead of writing its ARN: `{address}.arn`, or add `depends_on = [{address}]` to {to}"
+            )
         }
     } else {
         let id = cx.role.ids.first().cloned().unwrap_or_else(|| "Role".into());
