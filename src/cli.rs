@@ -137,7 +137,7 @@ pub struct CheckArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_symlinks: bool,
-    /// Worker threads (default: number of CPUs).
+    /// Threads checking files (default: number of CPUs); 1 runs everything on one thread.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Disable colours (also honoured: the NO_COLOR environment variable).

@@ -82,7 +82,9 @@ pub struct Checked {
     pub walk_errors: Vec<String>,
 }
 
-/// Check the files under `job.paths`. `Err` only for a bad option (an invalid `--exclude`
+/// Check the files under `job.paths`: with `jobs` 1 everything runs on the calling thread;
+/// otherwise the walk has a thread of its own and the files are checked on a pool of `jobs`
+/// threads. `Err` only for a bad option (an invalid `--exclude`
 /// glob); I/O errors are reported in [`Checked`].
 pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> Result<Checked, String> {
     let mut driver = Driver::new(registry, settings, job.keep);
@@ -91,8 +93,8 @@ pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> R
         let check = |c: &Candidate| {
             check_all(Input::File { path: &c.path, explicit: c.explicit && job.explicit }, registry, settings)
         };
-        let groups: Vec<_> = if batch.len() == 1 {
-            // One file (pre-commit): checked on this thread, no pool is started.
+        let groups: Vec<_> = if batch.len() == 1 || job.jobs == 1 {
+            // One file (pre-commit) or one thread: checked on this thread, no pool is started.
             batch.iter().map(check).collect()
         } else {
             let pool = pool.get_or_insert_with(|| {
@@ -104,7 +106,7 @@ pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> R
             driver.take(&c.path, group);
         }
     };
-    let walk_errors = if job.paths.iter().any(|p| p.is_dir()) {
+    let walk_errors = if job.jobs != 1 && job.paths.iter().any(|p| p.is_dir()) {
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Candidate>>(2);
             let walker = s.spawn(move || {
@@ -126,9 +128,15 @@ pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> R
             walker.join().unwrap_or_else(|_| Err("internal error: the directory walk panicked".into()))
         })?
     } else {
-        // Only files: no walk to overlap with.
+        // Only files (no walk to overlap with), or one thread (`--jobs 1`): walk and check on
+        // this thread, a batch at a time.
         let mut batch = Vec::new();
-        let errors = discover::walk(job.paths, job.discover, |c| batch.push(c))?;
+        let errors = discover::walk(job.paths, job.discover, |c| {
+            batch.push(c);
+            if batch.len() == BATCH {
+                take_batch(&mut driver, std::mem::take(&mut batch));
+            }
+        })?;
         if !batch.is_empty() {
             take_batch(&mut driver, batch);
         }

@@ -1,5 +1,5 @@
-//! The pipeline for one file — read → parse → extract → model → rules → diagnostics — and the
-//! parallel driver over many files.
+//! The pipeline for one file — read → parse → extract → model → rules → diagnostics. The
+//! driver over many files is `crate::driver`.
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, FileReport, Label, Resolved, ResolvedLabel, Severity};

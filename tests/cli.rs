@@ -4,7 +4,7 @@ mod common;
 use common::{bin, run_in, stdout, write};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 
 const GOOD: &str = r#"{
   "Version": "2012-10-17",
@@ -248,7 +248,10 @@ fn output_is_identical_across_job_counts_and_runs() {
             .map(|jobs| {
                 let o = run_in(t.path(), &["--isolated", "--no-color", "--format", format, "--jobs", jobs, "."]);
                 assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-                elapsed.replace_all(&String::from_utf8(o.stdout).unwrap(), "\"elapsed_ms\": 0").into_owned().into_bytes()
+                elapsed
+                    .replace_all(&String::from_utf8(o.stdout).unwrap(), "\"elapsed_ms\": 0")
+                    .into_owned()
+                    .into_bytes()
             })
             .collect();
         assert!(outputs[0].len() > 10_000, "{format}: {}", String::from_utf8_lossy(&outputs[0]));
