@@ -232,6 +232,9 @@ pub struct Setup<'f> {
     pub attached: Vec<&'f PermissionsFact>,
     /// Permissions policies of the folder whose attachment is not known, shared by its roles.
     pub loose: std::rc::Rc<[&'f PermissionsFact]>,
+    /// Permissions policies of the folder attached to other roles, users or groups (to tell
+    /// the user where a missing grant went).
+    pub elsewhere: Vec<&'f PermissionsFact>,
 }
 
 impl<'f> Setup<'f> {
@@ -350,6 +353,8 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
         /// Attached permissions policies by the (lower-cased) role reference they name.
         attached: std::collections::HashMap<String, Vec<&'a PermissionsFact>>,
         loose: Vec<&'a PermissionsFact>,
+        /// Every permissions policy whose attachment is known (to roles, users or groups).
+        known: Vec<&'a PermissionsFact>,
     }
     let mut scopes: BTreeMap<String, Scope<'_>> = BTreeMap::new();
     for f in facts {
@@ -365,6 +370,7 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
             Fact::KeyPolicy(p) => s.policies.push(p),
             Fact::Permissions(p) if p.roles.is_none() => s.loose.push(p),
             Fact::Permissions(p) => {
+                s.known.push(p);
                 for r in p.roles.iter().flatten() {
                     s.attached.entry(r.to_ascii_lowercase()).or_default().push(p);
                 }
@@ -429,6 +435,8 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
             if let Some(p) = key_policy {
                 used_policies.push(p as *const _);
             }
+            let elsewhere =
+                s.known.iter().filter(|p| !attached.iter().any(|a| std::ptr::eq(*a, **p))).copied().collect();
             role_setups.push(Setup {
                 scope: scope.clone(),
                 role: Some(*role),
@@ -436,6 +444,7 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
                 key_policy,
                 attached,
                 loose: loose.clone(),
+                elsewhere,
             });
         }
         if s.roles.len() == 1 {

@@ -97,34 +97,38 @@ pub(crate) struct Out<'a> {
 
 impl Out<'_> {
     fn push(&mut self, name: &str, at: &Loc, message: String, help: String, label: Option<(&Loc, String)>) {
+        self.push_labelled(name, at, message, help, label.into_iter().collect());
+    }
+
+    /// [`Out::push`] with any number of secondary labels, in this file or others.
+    fn push_labelled(&mut self, name: &str, at: &Loc, message: String, help: String, labels: Vec<(&Loc, String)>) {
         let Some(index) = self.registry.rules.iter().position(|r| r.record.name == name) else { return };
         if !self.settings.enabled[index] || self.settings.ignored_for(std::path::Path::new(&*at.file), index) {
             return;
         }
         let record = self.registry.rules[index].record;
         let severity: Severity = self.settings.severity[index].unwrap_or(record.severity);
-        let same_file = label.as_ref().is_some_and(|(l, _)| l.file == at.file);
-        let other_file = |l: &Loc| (!same_file).then(|| l.file.to_string());
-        let labels: Vec<Label> =
-            label.iter().map(|(l, m)| Label { span: l.span, message: m.clone(), file: other_file(l) }).collect();
+        let other_file = |l: &Loc| (l.file != at.file).then(|| l.file.to_string());
+        let label =
+            labels.iter().map(|(l, m)| Label { span: l.span, message: m.clone(), file: other_file(l) }).collect();
         let lines_of = &mut self.lines;
-        let resolved_labels: Vec<ResolvedLabel> = label
+        let resolved_labels: Vec<ResolvedLabel> = labels
             .iter()
             .map(|(l, m)| ResolvedLabel {
                 start: l.start,
                 end: l.end,
                 message: m.clone(),
                 file: other_file(l),
-                line_text: (!same_file).then(|| lines_of.of(l)),
+                line_text: (l.file != at.file).then(|| lines_of.of(l)),
             })
             .collect();
         let first = self.lines.of(at);
         let (span, end) = first_line(at, &first);
         let mut lines = vec![(at.start.line, first)];
-        if let Some((l, _)) = label.as_ref().filter(|_| same_file)
-            && l.start.line != at.start.line
-        {
-            lines.push((l.start.line, self.lines.of(l)));
+        for (l, _) in labels.iter().filter(|(l, _)| l.file == at.file) {
+            if !lines.iter().any(|(n, _)| *n == l.start.line) {
+                lines.push((l.start.line, self.lines.of(l)));
+            }
         }
         lines.sort();
         let diagnostic = Diagnostic {
@@ -133,7 +137,7 @@ impl Out<'_> {
             severity,
             message,
             span,
-            labels,
+            labels: label,
             help: Some(help),
             kind: None,
             pointer: String::new(),

@@ -6,19 +6,16 @@
 use super::{Out, SetupCtx, role_desc};
 use crate::policy::Arn;
 use crate::policy::arn::is_account_id;
-use crate::setup::{Grant, names_key};
+use crate::setup::{Grant, KeyFact, Loc, PermissionsFact, names_key};
 
 pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
     let Some(kp) = cx.setup.key_policy else { return };
     let mine = cx.mine();
     let by_key_policy = mine.iter().any(|g| g.encrypt) && mine.iter().any(|g| g.decrypt);
     let key = cx.setup.key;
-    let identity = |want: fn(&Grant) -> bool| {
-        cx.setup.permissions().flat_map(|p| p.resources.iter()).any(|r| {
-            want(r) && (r.principal == "*" || key.is_none_or(|k| names_key(&r.principal, k) || k.arn.is_none()))
-        })
-    };
-    let by_identity = identity(|g| g.encrypt) && identity(|g| g.decrypt);
+    let by_identity = allows_both(&cx.setup.permissions().collect::<Vec<_>>(), key);
+    // A policy of the folder that would do, attached to another role, a user or a group.
+    let elsewhere = cx.setup.elsewhere.iter().copied().find(|p| allows_both(&[*p], key));
 
     // Accounts, where both are literal.
     let role_account = cx.role_arn().map(|a| a.account).filter(|a| is_account_id(a));
@@ -53,14 +50,24 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
             );
         } else if key_side && !by_identity {
             let at = mine.first().map_or(&kp.at, |g| &g.at);
-            out.push(
+            let (found, help) = match elsewhere {
+                Some(p) => (
+                    format!("the one found is attached to {}, not to this role", holder(p)),
+                    format!("attach that permissions policy (or a copy of its statement) to `{}` as well", role_desc(cx.role)),
+                ),
+                None => (
+                    "none was found".to_string(),
+                    "attach a permissions policy to the role allowing kms:Encrypt, kms:Decrypt and kms:DescribeKey on the key's ARN (the guide's permissions policy)".to_string(),
+                ),
+            };
+            out.push_labelled(
                 "role-missing-key-access",
                 at,
                 format!(
-                    "the key is in account `{ka}` and the role trusting Pinecone in account `{ra}`: cross-account use also needs a permissions policy on the role allowing kms:Encrypt and kms:Decrypt on the key, and none was found"
+                    "the key is in account `{ka}` and the role trusting Pinecone in account `{ra}`: cross-account use also needs a permissions policy on the role allowing kms:Encrypt and kms:Decrypt on the key, and {found}"
                 ),
-                "attach a permissions policy to the role allowing kms:Encrypt, kms:Decrypt and kms:DescribeKey on the key's ARN (the guide's permissions policy)".into(),
-                Some(cx.trust_label()),
+                help,
+                labels(cx, elsewhere),
             );
         }
         return;
@@ -68,17 +75,28 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
 
     let by_identity = kp.root && by_identity;
     if !by_key_policy && !by_identity && kp.grants.is_empty() {
-        let why = if kp.root {
-            "the key policy only delegates to the account's IAM policies, and no permissions policy found allows kms:Encrypt and kms:Decrypt on this key"
-        } else {
-            "no key policy statement names the role and the key policy does not delegate to IAM policies"
+        let elsewhere = elsewhere.filter(|_| kp.root);
+        let why = match elsewhere {
+            Some(p) => format!(
+                "the key policy only delegates to the account's IAM policies, and the permissions policy allowing kms:Encrypt and kms:Decrypt on this key is attached to {}, not to this role",
+                holder(p)
+            ),
+            None if kp.root => "the key policy only delegates to the account's IAM policies, and no permissions policy found allows kms:Encrypt and kms:Decrypt on this key".into(),
+            None => "no key policy statement names the role and the key policy does not delegate to IAM policies".into(),
         };
-        out.push(
+        let help = match elsewhere {
+            Some(_) => format!(
+                "attach that permissions policy (or a copy of its statement) to `{}` as well, or add a key policy statement allowing the role kms:Encrypt, kms:Decrypt (and kms:DescribeKey)",
+                role_desc(cx.role)
+            ),
+            None => "add a key policy statement allowing the role kms:Encrypt, kms:Decrypt (and kms:DescribeKey), or keep the account statement and attach a permissions policy allowing them on the key ARN".into(),
+        };
+        out.push_labelled(
             "role-missing-key-access",
             &kp.at,
             format!("the role trusting Pinecone `{}` cannot use this key: {why}", role_desc(cx.role)),
-            "add a key policy statement allowing the role kms:Encrypt, kms:Decrypt (and kms:DescribeKey), or keep the account statement and attach a permissions policy allowing them on the key ARN".into(),
-            Some(cx.trust_label()),
+            help,
+            labels(cx, elsewhere),
         );
     } else if !mine.is_empty() && !by_key_policy && !by_identity {
         missing_action(cx, &mine, out);
@@ -95,4 +113,33 @@ fn missing_action(cx: &SetupCtx<'_>, mine: &[&Grant], out: &mut Out<'_>) {
         "allow the role kms:Encrypt and kms:Decrypt on the key".into(),
         Some(cx.trust_label()),
     );
+}
+
+/// Whether the permissions policies allow kms:Encrypt and kms:Decrypt on the key (on any key
+/// when the key's ARN is not known).
+fn allows_both(policies: &[&PermissionsFact], key: Option<&KeyFact>) -> bool {
+    let allows = |want: fn(&Grant) -> bool| {
+        policies.iter().flat_map(|p| p.resources.iter()).any(|r| {
+            want(r) && (r.principal == "*" || key.is_none_or(|k| names_key(&r.principal, k) || k.arn.is_none()))
+        })
+    };
+    allows(|g| g.encrypt) && allows(|g| g.decrypt)
+}
+
+/// Who a permissions policy is attached to, for a message.
+fn holder(p: &PermissionsFact) -> String {
+    match p.roles.as_deref() {
+        Some(roles) if !roles.is_empty() => roles.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
+        _ => "a user or group".to_string(),
+    }
+}
+
+/// The trust policy, and the permissions policy attached elsewhere when there is one.
+fn labels<'a>(cx: &'a SetupCtx<'_>, elsewhere: Option<&'a PermissionsFact>) -> Vec<(&'a Loc, String)> {
+    let mut labels = vec![cx.trust_label()];
+    if let Some(p) = elsewhere {
+        labels
+            .push((&p.at, format!("allows kms:Encrypt and kms:Decrypt on the key, but is attached to {}", holder(p))));
+    }
+    labels
 }
