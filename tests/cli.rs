@@ -180,6 +180,38 @@ fn directory_walk_skips_unrelated_and_ignored_files() {
     // --exclude
     let out = stdout(&run_in(t.path(), &["--format", "concise", "--exclude", "infra"]));
     assert!(out.is_empty(), "{out}");
+    // an invalid glob is a usage error, with or without a directory to walk
+    for args in [&["--exclude", "infra/[", "."][..], &["--exclude", "infra/[", "infra/trust.json"][..]] {
+        let o = run_in(t.path(), args);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("invalid --exclude glob `infra/[`") && stdout(&o).is_empty(), "{err}");
+    }
+}
+
+/// Several command-line paths, overlapping, in any order: each file once, in path order, a
+/// file named explicitly keeps being explicit when a directory walk also finds it, and a
+/// missing path is an error while the others are still checked.
+#[test]
+fn overlapping_paths_are_merged_in_path_order() {
+    let t = tempfile::tempdir().unwrap();
+    let bad =
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",}]}"#;
+    for f in ["b/x.json", "a/y.json", "a/sub/z.json", "a-c.json"] {
+        write(t.path(), f, bad);
+    }
+    write(t.path(), "a/package.json", r#"{"name": "x"}"#);
+    let o = run_in(
+        t.path(),
+        &["--isolated", "--format", "concise", "b", "a/package.json", "a", "a/sub", "a-c.json", "missing"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let files: Vec<String> = stdout(&o).lines().map(|l| l.split(':').next().unwrap().to_string()).collect();
+    let mut order = files.clone();
+    order.dedup();
+    assert_eq!(order, ["a/package.json", "a/sub/z.json", "a/y.json", "a-c.json", "b/x.json"], "{files:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("missing: no such file or directory"), "{err}");
 }
 
 #[test]
