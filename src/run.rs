@@ -137,6 +137,14 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
         reports.push(engine::check_guarded(Input::Text { name: &name, text }, registry, &settings));
     }
     let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
+    // Standard input is a setup of its own (checked by `check_guarded`); listed first.
+    let mut setups: Vec<serde_json::Value> = match reports.first() {
+        Some(r) if json && !r.facts.is_empty() => {
+            let values = crate::setup::Values::from_settings(&settings);
+            crate::setup::describe(&crate::setup::group(r.facts.iter()), &values).into_iter().map(|(_, v)| v).collect()
+        }
+        _ => Vec::new(),
+    };
     let discover = crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks };
     let job = crate::driver::Job {
         paths: &file_paths,
@@ -184,7 +192,8 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     summary.files_checked += tally.checked;
     summary.files_skipped += tally.skipped;
     summary.policies += tally.policies;
-    summary.setups = checked.setups;
+    setups.extend(checked.setups);
+    summary.setups = setups;
     summary.suppressed = settings.suppress.suppressed();
     summary.baselined = baselined;
     let fail_on = args.fail_on.unwrap_or(Severity::Error);

@@ -299,3 +299,26 @@ fn a_file_read_by_terraform_belongs_to_the_resource_reading_it() {
     assert_eq!(setups[0]["key"]["ids"], serde_json::json!(["aws_kms_key.pinecone_cmek"]));
     assert!(setups[0]["key_policy"]["file"].as_str().unwrap().ends_with("policies/key-policy.json"));
 }
+
+/// A trust policy given on standard input is a setup of its own, listed first in `setups`.
+#[test]
+fn standard_input_is_a_setup_of_its_own() {
+    use std::io::Write;
+    let trust = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/trust/guide-a-explicit-regions-external-id.json"),
+    )
+    .unwrap();
+    let mut child = bin()
+        .args(["check", "--isolated", "--format", "json", "-", "corpus/setups/ok-cli-exports"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(trust.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let setups = v["setups"].as_array().unwrap();
+    assert_eq!(setups.len(), 2, "{setups:?}");
+    assert_eq!(setups[0]["role"]["trust_policy"]["file"], "<stdin>");
+    assert_eq!(setups[1]["folder"], "corpus/setups/ok-cli-exports");
+}
