@@ -38,7 +38,9 @@ pub fn is_candidate_name(path: &Path) -> bool {
 /// each directory sorted by name, which is path order); the streams are merged. Memory is
 /// bounded by the depth of the tree and the size of its largest directory, not by the number
 /// of files.
-pub fn walk(paths: &[PathBuf], opts: &Options, each: impl FnMut(Candidate)) -> Result<Vec<String>, String> {
+///
+/// `each` returns whether to go on.
+pub fn walk(paths: &[PathBuf], opts: &Options, each: impl FnMut(Candidate) -> bool) -> Result<Vec<String>, String> {
     walk_only(paths, opts, None, each)
 }
 
@@ -50,6 +52,7 @@ pub fn find(paths: &[PathBuf], opts: &Options, targets: &[PathBuf]) -> Result<Ve
         if targets.contains(&c.path) {
             found.push(c);
         }
+        true
     })?;
     Ok(found)
 }
@@ -58,13 +61,17 @@ fn walk_only(
     paths: &[PathBuf],
     opts: &Options,
     targets: Option<&[PathBuf]>,
-    mut each: impl FnMut(Candidate),
+    mut each: impl FnMut(Candidate) -> bool,
 ) -> Result<Vec<String>, String> {
     let exclude = build_globset(&opts.exclude)?;
     let mut errors = Vec::new();
     let mut streams: Vec<Stream> = Vec::new();
     for root in paths {
         if root.is_dir() {
+            // The walk never filters its root: an excluded directory named on the command line.
+            if !exclude.is_empty() && exclude.is_match(root) {
+                continue;
+            }
             streams.push(Stream::Walk(Box::new(walker(root, opts, &exclude, targets))));
         } else if root.exists() || root.as_os_str() == "-" {
             streams.push(Stream::One(Some(root.clone())));
@@ -96,8 +103,11 @@ fn walk_only(
         match &mut last {
             Some(l) if l.path == c.path => l.explicit |= c.explicit,
             _ => {
-                if let Some(l) = last.replace(c) {
-                    each(l);
+                if let Some(l) = last.replace(c)
+                    && !each(l)
+                {
+                    last = None;
+                    break;
                 }
             }
         }
@@ -198,6 +208,7 @@ mod tests {
         let mut out = Vec::new();
         walk(paths, opts, |c| {
             out.push((c.path.strip_prefix(root).unwrap().display().to_string(), c.explicit));
+            true
         })
         .unwrap();
         out
@@ -242,7 +253,11 @@ mod tests {
         let t = tree(&["a/x.json"]);
         let r = t.path();
         let mut n = 0;
-        let errors = walk(&[r.join("missing"), r.join("a")], &Options::default(), |_| n += 1).unwrap();
+        let errors = walk(&[r.join("missing"), r.join("a")], &Options::default(), |_| {
+            n += 1;
+            true
+        })
+        .unwrap();
         assert_eq!(n, 1);
         assert!(errors.len() == 1 && errors[0].ends_with("missing: no such file or directory"), "{errors:?}");
     }

@@ -11,7 +11,7 @@ use crate::discover::{self, Candidate};
 use crate::engine::{Input, check_all};
 use crate::rules::{Registry, Scope};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Candidates handed from the walk to the checkers at a time.
@@ -36,11 +36,11 @@ impl Tally {
     }
     fn uncount(&mut self, r: &FileReport) {
         if r.skipped {
-            self.skipped -= 1;
+            self.skipped = self.skipped.saturating_sub(1);
         } else {
-            self.checked -= 1;
+            self.checked = self.checked.saturating_sub(1);
         }
-        self.policies -= r.policies;
+        self.policies = self.policies.saturating_sub(r.policies);
     }
 }
 
@@ -113,9 +113,8 @@ pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> R
                 let mut batch = Vec::with_capacity(BATCH);
                 let errors = discover::walk(job.paths, job.discover, |c| {
                     batch.push(c);
-                    if batch.len() == BATCH {
-                        let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                    }
+                    // A send fails only when the checking side is gone (a panic): stop.
+                    batch.len() < BATCH || tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_ok()
                 });
                 if !batch.is_empty() {
                     let _ = tx.send(batch);
@@ -136,6 +135,7 @@ pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> R
             if batch.len() == BATCH {
                 take_batch(&mut driver, std::mem::take(&mut batch));
             }
+            true
         })?;
         if !batch.is_empty() {
             take_batch(&mut driver, batch);
@@ -175,8 +175,9 @@ struct Driver<'a> {
     open: Vec<Open>,
     out: Vec<Entry>,
     tally: Tally,
-    /// Files read by other files so far (as displayed).
-    followed: HashSet<String>,
+    /// Files read by other files so far (as displayed), with the folders of the files reading
+    /// them (the setups their facts belong to).
+    followed: HashMap<String, Vec<String>>,
     /// Of those, the ones walked after being read (the walked copy was not taken).
     walked_later: HashSet<String>,
     setups: Vec<(std::rc::Rc<str>, serde_json::Value)>,
@@ -194,7 +195,7 @@ impl<'a> Driver<'a> {
             open: Vec::new(),
             out: Vec::new(),
             tally: Tally::default(),
-            followed: HashSet::new(),
+            followed: HashMap::new(),
             walked_later: HashSet::new(),
             setups: Vec::new(),
         }
@@ -214,6 +215,7 @@ impl<'a> Driver<'a> {
             let done = self.open.pop().expect("an open folder");
             self.folder_done(done);
         }
+        let reader = group.first().map(|(r, _)| crate::setup::scope_of(&r.path)).unwrap_or_default();
         for (i, (report, followed)) in group.into_iter().enumerate() {
             if followed {
                 // A walked copy waiting for its folder gives way: its facts are not the file's
@@ -223,8 +225,11 @@ impl<'a> Driver<'a> {
                         e.report.facts = Vec::new();
                     }
                 }
-                self.followed.insert(report.path.clone());
-            } else if self.followed.contains(&report.path) {
+                let readers = self.followed.entry(report.path.clone()).or_default();
+                if !readers.contains(&reader) {
+                    readers.push(reader.clone());
+                }
+            } else if self.followed.contains_key(&report.path) {
                 // Already read by another file, in that file's context: that report stands.
                 self.walked_later.insert(report.path);
                 continue;
@@ -285,24 +290,31 @@ impl<'a> Driver<'a> {
                 self.out.iter().filter(|e| !e.followed).map(|e| e.report.path.as_str()).collect();
             let mut unsettled: Vec<PathBuf> = self
                 .followed
-                .iter()
+                .keys()
                 .filter(|p| !self.walked_later.contains(*p) && !kept_walked.contains(p.as_str()))
                 .map(PathBuf::from)
                 .collect();
             unsettled.sort();
             if !unsettled.is_empty() {
                 for c in discover::find(job.paths, job.discover, &unsettled)? {
-                    let group = check_all(
-                        Input::File { path: &c.path, explicit: c.explicit && job.explicit },
-                        registry,
-                        settings,
-                    );
-                    if let Some((walked, _)) = group.first() {
+                    // Only a copy that was counted (as its name shows it) is uncounted.
+                    let shown = c.path.display().to_string();
+                    if !self.followed.contains_key(&shown) || kept_walked.contains(shown.as_str()) {
+                        continue;
+                    }
+                    let input = Input::File { path: &c.path, explicit: c.explicit && job.explicit };
+                    if let Some((walked, _)) = check_all(input, registry, settings).first() {
                         self.tally.uncount(walked);
                     }
                 }
             }
-            self.out.retain(|e| e.followed || !self.followed.contains(&e.report.path));
+            self.out.retain(|e| e.followed || !self.followed.contains_key(&e.report.path));
+            // A walked copy whose folder was done before the file reading it came (a `files/`
+            // folder sorting before `main.tf`) was in that folder's setups: those are dropped.
+            let followed = &self.followed;
+            self.setups.retain(|(folder, v)| {
+                setup_files(v).all(|f| followed.get(f).is_none_or(|readers| readers.iter().any(|r| r == &**folder)))
+            });
             merge_reports(self.out.into_iter().map(|e| (e.report, e.followed)).collect())
         };
         // Folders are done innermost first; setups are listed by folder.
@@ -402,4 +414,11 @@ pub fn setup_pass(
 /// Whether a cross-document rule is enabled.
 pub fn cross_enabled(registry: &Registry, settings: &Settings) -> bool {
     registry.rules.iter().enumerate().any(|(i, r)| r.record.scope == Scope::Setup && settings.enabled[i])
+}
+
+/// The files a described setup is made of.
+fn setup_files(v: &serde_json::Value) -> impl Iterator<Item = &str> {
+    let one = [&v["role"]["trust_policy"]["file"], &v["key"]["at"]["file"], &v["key_policy"]["file"]];
+    let permissions = v["permissions_policies"].as_array().into_iter().flatten().map(|p| &p["at"]["file"]);
+    one.into_iter().chain(permissions).filter_map(serde_json::Value::as_str)
 }

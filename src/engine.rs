@@ -36,13 +36,16 @@ pub fn check_all(input: Input<'_>, registry: &Registry, settings: &Settings) -> 
     };
     let (report, followed) = guarded(&name, || check(input, registry, settings, None));
     let mut out = vec![(report, false)];
-    let mut seen: Vec<(&std::path::Path, Option<PolicyKind>)> = Vec::new();
+    // A file read twice the same way is checked once; read by two resources (a policy file
+    // attached to two roles), once for each, so each gets the facts of its attachment.
+    let mut seen: Vec<(&std::path::Path, Option<PolicyKind>, Option<&extract::Resource>)> = Vec::new();
     let scope = crate::setup::scope_of(&name);
     for f in &followed {
-        if seen.contains(&(f.path.as_path(), f.kind)) || !f.path.is_file() {
+        let key = (f.path.as_path(), f.kind, f.resource.as_deref());
+        if seen.contains(&key) || !f.path.is_file() {
             continue;
         }
-        seen.push((f.path.as_path(), f.kind));
+        seen.push(key);
         let shown = f.path.display().to_string();
         let context =
             Context { kind: f.kind, origin: f.origin.clone(), scope: scope.clone(), resource: f.resource.clone() };

@@ -339,3 +339,43 @@ fn clean_files_counted_and_referred_to_files_reported_once() {
     let junit = String::from_utf8_lossy(&o.stdout);
     assert!(junit.contains("tests=\"4\"") && junit.contains("file=\"./c.json\""), "{junit}");
 }
+
+/// A file Terraform reads as `file("./k.json")` is the walked `k.json`: counted once, whatever
+/// the format keeps (JUnit keeps every report, and the walked copy is never counted then).
+#[test]
+fn a_file_read_with_a_dot_path_is_its_walked_copy() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let identity = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+    write(d, "m/a-policy.json", identity);
+    write(
+        d,
+        "m/main.tf",
+        "resource \"aws_iam_policy\" \"p\" {\n  name   = \"x\"\n  policy = file(\"./a-policy.json\")\n}\n",
+    );
+    for format in ["json", "junit"] {
+        let o = run_in(d, &["--isolated", "--format", format, "m"]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        let out = stdout(&o);
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["summary"]["files_checked"], 2, "{v}");
+        } else {
+            assert!(out.contains("tests=\"2\""), "{out}");
+        }
+    }
+}
+
+/// A directory named on the command line and matched by `--exclude` is not walked.
+#[test]
+fn an_excluded_directory_named_on_the_command_line_is_not_walked() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "gen/p.json", "{\"Version\": \"2012-10-17\", \"Statement\": [],}");
+    let o = run_in(t.path(), &["--isolated", "--format", "concise", "gen", "--exclude", "gen"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).is_empty() && String::from_utf8_lossy(&o.stderr).contains("Checked 0 files"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -328,7 +328,9 @@ impl Tf<'_> {
             return None;
         }
         let p = Path::new(&rel);
-        Some(if p.is_absolute() { p.to_path_buf() } else { self.dir.join(p) })
+        // `a/./b.json` and `a//b.json` as `a/b.json`: the walk spells the file so, and a file
+        // read by another file is matched with its walked copy by name.
+        Some(if p.is_absolute() { p.to_path_buf() } else { self.dir.join(p) }.components().collect())
     }
 
     fn heredoc(&mut self, span: Span, kind: PolicyKind, address: &str) {

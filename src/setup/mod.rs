@@ -336,6 +336,12 @@ pub fn names_key(resource: &str, key: &KeyFact) -> bool {
     key.ids.iter().any(|id| id.eq_ignore_ascii_case(&n))
 }
 
+/// A role reference that cannot be resolved statically: a variable, local, module output, data
+/// source or an expression (`${var.env}-pinecone`).
+fn unresolved_ref(r: &str) -> bool {
+    ["var.", "local.", "module.", "data."].iter().any(|p| r.starts_with(p)) || r.contains("${") || r.contains('(')
+}
+
 /// Whether a permissions policy is attached to the role.
 fn attached_to(p: &PermissionsFact, role: &TrustFact) -> bool {
     p.roles.iter().flatten().any(|r| role.ids.iter().any(|id| id.eq_ignore_ascii_case(r)))
@@ -368,7 +374,13 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
             }
             Fact::Key(k) => s.keys.push(k),
             Fact::KeyPolicy(p) => s.policies.push(p),
-            Fact::Permissions(p) if p.roles.is_none() => s.loose.push(p),
+            // Attached to nothing the file shows, or only through references cmek-lint cannot
+            // resolve (`var.role_name`, a module output): it may be any role of the folder.
+            Fact::Permissions(p)
+                if p.roles.as_ref().is_none_or(|r| !r.is_empty() && r.iter().all(|x| unresolved_ref(x))) =>
+            {
+                s.loose.push(p)
+            }
             Fact::Permissions(p) => {
                 s.known.push(p);
                 for r in p.roles.iter().flatten() {

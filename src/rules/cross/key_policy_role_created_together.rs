@@ -25,6 +25,10 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
             format!(
                 "add `depends_on = [{address}]` to {to}, or read the policy with `templatefile()` and pass it `{address}.arn`"
             )
+        } else if origin.contains("(via templatefile())") || origin.contains("(via data.template_file.") {
+            format!(
+                "add `depends_on = [{address}]` to {to}, or pass `{address}.arn` to the template and use that variable as the principal"
+            )
         } else {
             format!(
                 "refer to the role instead of writing its ARN: `{address}.arn`, or add `depends_on = [{address}]` to {to}"

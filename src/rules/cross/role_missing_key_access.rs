@@ -14,8 +14,16 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
     let by_key_policy = mine.iter().any(|g| g.encrypt) && mine.iter().any(|g| g.decrypt);
     let key = cx.setup.key;
     let by_identity = allows_both(&cx.setup.permissions().collect::<Vec<_>>(), key);
-    // A policy of the folder that would do, attached to another role, a user or a group.
-    let elsewhere = cx.setup.elsewhere.iter().copied().find(|p| allows_both(&[*p], key));
+    // A policy of the folder that would do, attached to another role, a user or a group; only
+    // claimed when it names this key (or every key).
+    let elsewhere = key.and_then(|k| {
+        cx.setup.elsewhere.iter().copied().find(|p| {
+            let names = |want: fn(&Grant) -> bool| {
+                p.resources.iter().any(|r| want(r) && (r.principal == "*" || names_key(&r.principal, k)))
+            };
+            names(|g| g.encrypt) && names(|g| g.decrypt)
+        })
+    });
 
     // Accounts, where both are literal.
     let role_account = cx.role_arn().map(|a| a.account).filter(|a| is_account_id(a));
@@ -130,7 +138,7 @@ fn allows_both(policies: &[&PermissionsFact], key: Option<&KeyFact>) -> bool {
 fn holder(p: &PermissionsFact) -> String {
     match p.roles.as_deref() {
         Some(roles) if !roles.is_empty() => roles.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
-        _ => "a user or group".to_string(),
+        _ => "no role (a user, a group, or nothing)".to_string(),
     }
 }
 
