@@ -310,11 +310,21 @@ impl<'a> Driver<'a> {
             }
             self.out.retain(|e| e.followed || !self.followed.contains_key(&e.report.path));
             // A walked copy whose folder was done before the file reading it came (a `files/`
-            // folder sorting before `main.tf`) was in that folder's setups: those are dropped.
+            // folder sorting before `main.tf`) was in that folder's setup pass: the setups and
+            // the cross-document findings that point at it are dropped.
             let followed = &self.followed;
-            self.setups.retain(|(folder, v)| {
-                setup_files(v).all(|f| followed.get(f).is_none_or(|readers| readers.iter().any(|r| r == &**folder)))
-            });
+            let elsewhere =
+                |file: &str, folder: &str| followed.get(file).is_some_and(|r| !r.iter().any(|r| r == folder));
+            self.setups.retain(|(folder, v)| !setup_files(v).any(|f| elsewhere(f, folder)));
+            let cross: HashSet<&str> =
+                registry.rules.iter().filter(|r| r.record.scope == Scope::Setup).map(|r| r.record.code).collect();
+            for e in self.out.iter_mut().filter(|e| !e.followed) {
+                let folder = crate::setup::scope_of(&e.report.path);
+                e.report.diagnostics.retain(|d| {
+                    !cross.contains(d.diagnostic.code)
+                        || !d.labels.iter().any(|l| l.file.as_deref().is_some_and(|f| elsewhere(f, &folder)))
+                });
+            }
             merge_reports(self.out.into_iter().map(|e| (e.report, e.followed)).collect())
         };
         // Folders are done innermost first; setups are listed by folder.

@@ -1,5 +1,6 @@
 # The trust policy is kept in files/ (walked, and its folder done with, before this file) and
-# read with file(): it is the role's, not a second role of the folder.
+# read with file(): it is the role's, not a second role of the folder, and not a role of files/
+# either (where an unrelated key policy export sits: nothing pairs the two).
 
 data "aws_caller_identity" "current" {}
 
