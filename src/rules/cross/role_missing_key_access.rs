@@ -13,17 +13,10 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
     let mine = cx.mine();
     let by_key_policy = mine.iter().any(|g| g.encrypt) && mine.iter().any(|g| g.decrypt);
     let key = cx.setup.key;
-    let by_identity = allows_both(&cx.setup.permissions().collect::<Vec<_>>(), key);
+    let by_identity = allows_both(&cx.setup.permissions().collect::<Vec<_>>(), key, true);
     // A policy of the folder that would do, attached to another role, a user or a group; only
     // claimed when it names this key (or every key).
-    let elsewhere = key.and_then(|k| {
-        cx.setup.elsewhere.iter().copied().find(|p| {
-            let names = |want: fn(&Grant) -> bool| {
-                p.resources.iter().any(|r| want(r) && (r.principal == "*" || names_key(&r.principal, k)))
-            };
-            names(|g| g.encrypt) && names(|g| g.decrypt)
-        })
-    });
+    let elsewhere = key.and_then(|_| cx.setup.elsewhere.iter().copied().find(|p| allows_both(&[*p], key, false)));
 
     // Accounts, where both are literal.
     let role_account = cx.role_arn().map(|a| a.account).filter(|a| is_account_id(a));
@@ -123,13 +116,18 @@ fn missing_action(cx: &SetupCtx<'_>, mine: &[&Grant], out: &mut Out<'_>) {
     );
 }
 
-/// Whether the permissions policies allow kms:Encrypt and kms:Decrypt on the key (on any key
-/// when the key's ARN is not known).
-fn allows_both(policies: &[&PermissionsFact], key: Option<&KeyFact>) -> bool {
+/// Whether the permissions policies allow kms:Encrypt and kms:Decrypt on the key. `lenient`:
+/// any key counts when the key or its ARN is not known (to decide access, not to claim it).
+fn allows_both(policies: &[&PermissionsFact], key: Option<&KeyFact>, lenient: bool) -> bool {
+    let on_key = |resource: &str| {
+        resource == "*"
+            || match key {
+                Some(k) => names_key(resource, k) || (lenient && k.arn.is_none()),
+                None => lenient,
+            }
+    };
     let allows = |want: fn(&Grant) -> bool| {
-        policies.iter().flat_map(|p| p.resources.iter()).any(|r| {
-            want(r) && (r.principal == "*" || key.is_none_or(|k| names_key(&r.principal, k) || k.arn.is_none()))
-        })
+        policies.iter().flat_map(|p| p.resources.iter()).any(|r| want(r) && on_key(&r.principal))
     };
     allows(|g| g.encrypt) && allows(|g| g.decrypt)
 }
