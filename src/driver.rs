@@ -180,7 +180,7 @@ struct Driver<'a> {
     followed: HashMap<String, Vec<String>>,
     /// Of those, the ones walked after being read (the walked copy was not taken).
     walked_later: HashSet<String>,
-    setups: Vec<(std::rc::Rc<str>, serde_json::Value)>,
+    setups: Vec<crate::setup::Described>,
 }
 
 impl<'a> Driver<'a> {
@@ -315,7 +315,7 @@ impl<'a> Driver<'a> {
             let followed = &self.followed;
             let elsewhere =
                 |file: &str, folder: &str| followed.get(file).is_some_and(|r| !r.iter().any(|r| r == folder));
-            self.setups.retain(|(folder, v)| !setup_files(v).any(|f| elsewhere(f, folder)));
+            self.setups.retain(|d| !d.files.iter().any(|f| elsewhere(f, &d.folder)));
             let cross: HashSet<&str> =
                 registry.rules.iter().filter(|r| r.record.scope == Scope::Setup).map(|r| r.record.code).collect();
             for e in self.out.iter_mut().filter(|e| !e.followed) {
@@ -328,11 +328,11 @@ impl<'a> Driver<'a> {
             merge_reports(self.out.into_iter().map(|e| (e.report, e.followed)).collect())
         };
         // Folders are done innermost first; setups are listed by folder.
-        self.setups.sort_by(|a, b| a.0.cmp(&b.0));
+        self.setups.sort_by(|a, b| a.folder.cmp(&b.folder));
         Ok(Checked {
             reports,
             tally: self.tally,
-            setups: self.setups.into_iter().map(|(_, v)| v).collect(),
+            setups: self.setups.into_iter().map(|d| d.json).collect(),
             walk_errors: Vec::new(),
         })
     }
@@ -390,7 +390,7 @@ pub fn setup_pass(
     values: &crate::setup::Values,
     describe: bool,
     cross: bool,
-) -> Vec<(std::rc::Rc<str>, serde_json::Value)> {
+) -> Vec<crate::setup::Described> {
     if reports.iter().all(|r| r.facts.is_empty()) {
         return Vec::new();
     }
@@ -424,11 +424,4 @@ pub fn setup_pass(
 /// Whether a cross-document rule is enabled.
 pub fn cross_enabled(registry: &Registry, settings: &Settings) -> bool {
     registry.rules.iter().enumerate().any(|(i, r)| r.record.scope == Scope::Setup && settings.enabled[i])
-}
-
-/// The files a described setup is made of.
-fn setup_files(v: &serde_json::Value) -> impl Iterator<Item = &str> {
-    let one = [&v["role"]["trust_policy"]["file"], &v["key"]["at"]["file"], &v["key_policy"]["file"]];
-    let permissions = v["permissions_policies"].as_array().into_iter().flatten().map(|p| &p["at"]["file"]);
-    one.into_iter().chain(permissions).filter_map(serde_json::Value::as_str)
 }

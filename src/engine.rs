@@ -19,12 +19,25 @@ pub enum Input<'a> {
 /// Check one input, turning a panic into an internal-error report naming the file. Files the
 /// input refers to (Terraform `file()`) are not included: see [`check_all`].
 pub fn check_guarded(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileReport {
+    check_one(input, registry, settings, false).0
+}
+
+/// [`check_guarded`], with the input's setups described when `describe` (`setups` of
+/// `--format json`): one input is a setup pass of its own.
+pub fn check_one(
+    input: Input<'_>,
+    registry: &Registry,
+    settings: &Settings,
+    describe: bool,
+) -> (FileReport, Vec<crate::setup::Described>) {
     let mut report = check_all(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default();
-    if crate::driver::cross_enabled(registry, settings) {
+    let cross = crate::driver::cross_enabled(registry, settings);
+    let mut setups = Vec::new();
+    if cross || describe {
         let values = crate::setup::Values::from_settings(settings);
-        crate::driver::setup_pass(&mut [&mut report], registry, settings, &values, false, true);
+        setups = crate::driver::setup_pass(&mut [&mut report], registry, settings, &values, describe, cross);
     }
-    report
+    (report, setups)
 }
 
 /// Check one input and the files it refers to. Each report comes with `true` when it is a

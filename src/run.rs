@@ -130,21 +130,17 @@ fn check(args: CheckArgs) -> Result<ExitStatus, String> {
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
     let file_paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
+    // Standard input is a setup pass of its own; its setups are listed first.
+    let mut setups: Vec<serde_json::Value> = Vec::new();
     if stdin_used {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
         let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
-        reports.push(engine::check_guarded(Input::Text { name: &name, text }, registry, &settings));
+        let (report, described) = engine::check_one(Input::Text { name: &name, text }, registry, &settings, json);
+        reports.push(report);
+        setups.extend(described.into_iter().map(|d| d.json));
     }
-    let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
-    // Standard input is a setup of its own (checked by `check_guarded`); listed first.
-    let mut setups: Vec<serde_json::Value> = match reports.first() {
-        Some(r) if json && !r.facts.is_empty() => {
-            let values = crate::setup::Values::from_settings(&settings);
-            crate::setup::describe(&crate::setup::group(r.facts.iter()), &values).into_iter().map(|(_, v)| v).collect()
-        }
-        _ => Vec::new(),
-    };
     let discover = crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks };
     let job = crate::driver::Job {
         paths: &file_paths,

@@ -478,9 +478,17 @@ pub fn group<'f>(facts: impl IntoIterator<Item = &'f Fact>) -> Vec<Setup<'f>> {
     out
 }
 
+/// A setup as JSON, with its folder and the files it is made of.
+#[derive(Clone, Debug)]
+pub struct Described {
+    pub folder: std::rc::Rc<str>,
+    pub files: Vec<Arc<str>>,
+    pub json: serde_json::Value,
+}
+
 /// The setups of a run as JSON (`setups` of `--format json`): what was paired with what.
 /// Each comes with its folder.
-pub fn describe(setups: &[Setup<'_>], values: &Values) -> Vec<(std::rc::Rc<str>, serde_json::Value)> {
+pub fn describe(setups: &[Setup<'_>], values: &Values) -> Vec<Described> {
     setups
         .iter()
         .map(|s| {
@@ -517,7 +525,16 @@ pub fn describe(setups: &[Setup<'_>], values: &Values) -> Vec<(std::rc::Rc<str>,
                     .collect::<Vec<_>>(),
                 "values": values,
             });
-            (s.scope.clone(), v)
+            let files = s
+                .role
+                .map(|r| &r.at.file)
+                .into_iter()
+                .chain(s.key.map(|k| &k.at.file))
+                .chain(s.key_policy.map(|p| &p.at.file))
+                .chain(s.permissions().map(|p| &p.at.file))
+                .cloned()
+                .collect();
+            Described { folder: s.scope.clone(), files, json: v }
         })
         .collect()
 }
