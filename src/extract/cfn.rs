@@ -44,7 +44,7 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
         let Some(ty) = resource.value.get("Type").and_then(|m| m.value.as_str()) else {
             continue;
         };
-        let first = out.documents.len();
+        let first = out.mark();
         let mut res = describe(id, ty, &resource.value);
         if let Some(roles) = managed.get(id) {
             res = res.attached(roles.clone());
@@ -63,7 +63,7 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
                     push(&m.value, PolicyKind::Trust, format!("{base}.AssumeRolePolicyDocument"), out);
                 }
                 out.describe_from(first, &res);
-                let inline = out.documents.len();
+                let inline = out.mark();
                 if let Some(list) = props.get("Policies").and_then(|m| m.value.as_array()) {
                     for (i, p) in list.iter().enumerate() {
                         let Some(doc) = p.get("PolicyDocument") else { continue };

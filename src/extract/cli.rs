@@ -35,7 +35,7 @@ pub fn extract<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a>) {
             Some(role) => format!("role {role}, inline policy {name}"),
             None => format!("inline policy {name}"),
         };
-        let first = out.documents.len();
+        let first = out.mark();
         policy_value(&doc.value, Some(PolicyKind::Identity), origin, text, out);
         // A role's policy, or a user's or group's (attached to no role).
         if let Some(role) = str_of(root, "RoleName") {
@@ -74,7 +74,7 @@ fn role_trust<'a>(role: &'a Node, path: &str, text: &str, out: &mut Extraction<'
             Some(name) if !path.contains(name) => format!("{path} ({name}).AssumeRolePolicyDocument"),
             _ => format!("{path}.AssumeRolePolicyDocument"),
         };
-        let first = out.documents.len();
+        let first = out.mark();
         policy_value(&doc.value, Some(PolicyKind::Trust), origin, text, out);
         let res = Resource {
             name: str_of(role, "RoleName").map(str::to_string),
@@ -101,7 +101,7 @@ fn authorization_details<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a
     for (i, role) in roles.iter().enumerate() {
         let label = format!("RoleDetailList[{}]", role_label(role, i));
         role_trust(role, &label, text, out);
-        let first = out.documents.len();
+        let first = out.mark();
         inline_policies(role, "RolePolicyList", &label, text, out);
         let roles = str_of(role, "RoleName").map(str::to_string).into_iter().collect();
         out.describe_from(first, &Resource::default().attached(roles));
@@ -111,7 +111,7 @@ fn authorization_details<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a
         for (i, item) in items.iter().enumerate() {
             let name = str_of(item, "UserName").or_else(|| str_of(item, "GroupName"));
             let label = format!("{list}[{}]", name.map_or_else(|| i.to_string(), str::to_string));
-            let first = out.documents.len();
+            let first = out.mark();
             inline_policies(item, inline, &label, text, out);
             out.describe_from(first, &Resource::default().attached(Vec::new()));
         }
@@ -143,7 +143,7 @@ fn authorization_details<'a>(root: &'a Node, text: &str, out: &mut Extraction<'a
         if !attached.is_empty() {
             origin.push_str(&format!(" (attached to role {})", attached.join(", ")));
         }
-        let first = out.documents.len();
+        let first = out.mark();
         policy_value(&doc.value, Some(PolicyKind::Identity), origin, text, out);
         // The export lists every attachment of the account: none to a role is none.
         let roles = attached.iter().map(|r| r.to_string()).collect();

@@ -81,8 +81,7 @@ impl Tf<'_> {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             let ("resource", [ty, name]) = (block.ident.as_str(), labels.as_slice()) else { continue };
             let address = format!("{ty}.{name}");
-            let first = self.out.documents.len();
-            let first_followed = self.out.followed.len();
+            let first = self.out.mark();
             for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| t == ty) {
                 if let Some(a) = block.body.get_attribute(attr) {
                     self.policy_expr(&a.value, *kind, &address, &templates);
@@ -93,10 +92,8 @@ impl Tf<'_> {
             }
             let res = resources.get(&address).cloned().unwrap_or_default();
             self.out.describe_from(first, &res);
-            self.out.describe_followed_from(first_followed, &res);
             if *ty == "aws_iam_role" {
-                let inline = self.out.documents.len();
-                let inline_followed = self.out.followed.len();
+                let inline = self.out.mark();
                 for block in block.body.get_blocks("inline_policy") {
                     if let Some(a) = block.body.get_attribute("policy") {
                         let at = format!("{address}.inline_policy");
@@ -105,7 +102,6 @@ impl Tf<'_> {
                 }
                 let res = res.attached(vec![format!("${{{address}}}")]);
                 self.out.describe_from(inline, &res);
-                self.out.describe_followed_from(inline_followed, &res);
             }
         }
         for (name, block) in documents {
@@ -118,7 +114,7 @@ impl Tf<'_> {
                 origin.push_str(&format!(" (used by {})", names.join(", ")));
             }
             let node = self.policy_document(block);
-            let first = self.out.documents.len();
+            let first = self.out.mark();
             self.out.documents.push(Document::policy(Root::Owned(Box::new(node)), kind, origin, SpanMap::Identity));
             // A document data source is what its first user makes of it.
             if let Some(res) =

@@ -181,6 +181,13 @@ pub struct Followed {
     pub resource: Option<Box<Resource>>,
 }
 
+/// A point in an [`Extraction`] (see [`Extraction::mark`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    documents: usize,
+    followed: usize,
+}
+
 /// Everything found in one file.
 #[derive(Default)]
 pub struct Extraction<'a> {
@@ -194,18 +201,18 @@ pub struct Extraction<'a> {
 }
 
 impl<'a> Extraction<'a> {
-    /// Tell the documents found since `first` (that no one has described yet) what their
-    /// resource says about itself.
-    pub fn describe_from(&mut self, first: usize, resource: &Resource) {
-        for d in self.documents[first..].iter_mut().filter(|d| d.resource.is_none()) {
-            d.resource = Some(Box::new(resource.clone()));
-        }
+    /// Where the documents and read files found so far end, for [`Extraction::describe_from`].
+    pub fn mark(&self) -> Mark {
+        Mark { documents: self.documents.len(), followed: self.followed.len() }
     }
 
-    /// Tell the files read since `first` (see [`Followed`]) what the resource reading them says
-    /// about itself.
-    pub fn describe_followed_from(&mut self, first: usize, resource: &Resource) {
-        for f in self.followed[first..].iter_mut().filter(|f| f.resource.is_none()) {
+    /// Tell the documents and the read files (see [`Followed`]) found since `since`, that no
+    /// one has described yet, what their resource says about itself.
+    pub fn describe_from(&mut self, since: Mark, resource: &Resource) {
+        for d in self.documents[since.documents..].iter_mut().filter(|d| d.resource.is_none()) {
+            d.resource = Some(Box::new(resource.clone()));
+        }
+        for f in self.followed[since.followed..].iter_mut().filter(|f| f.resource.is_none()) {
             f.resource = Some(Box::new(resource.clone()));
         }
     }

@@ -115,7 +115,7 @@ fn resource(
     text: &str,
     out: &mut Extraction<'_>,
 ) {
-    let first = out.documents.len();
+    let first = out.mark();
     // Values, not configuration: references are resolved (or unknown), so the resource is not
     // taken as created here (CMK607 needs the configuration's references).
     let mut res = super::Resource { id: Some(address.to_string()), ..super::Resource::default() };
@@ -153,7 +153,7 @@ fn resource(
     }
     out.describe_from(first, &res);
     if ty == "aws_iam_role" {
-        let inline = out.documents.len();
+        let inline = out.mark();
         for (i, p) in
             values.get("inline_policy").and_then(|m| m.value.as_array()).unwrap_or_default().iter().enumerate()
         {
