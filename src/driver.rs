@@ -215,7 +215,11 @@ impl<'a> Driver<'a> {
             let done = self.open.pop().expect("an open folder");
             self.folder_done(done);
         }
-        let reader = group.first().map(|(r, _)| crate::setup::scope_of(&r.path)).unwrap_or_default();
+        // The folder of the file reading others (not computed for the usual lone report).
+        let reader = match group.as_slice() {
+            [_] | [] => String::new(),
+            [(r, _), ..] => crate::setup::scope_of(&r.path),
+        };
         for (i, (report, followed)) in group.into_iter().enumerate() {
             if followed {
                 // A walked copy waiting for its folder gives way: its facts are not the file's

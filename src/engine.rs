@@ -52,7 +52,8 @@ pub fn check_all(input: Input<'_>, registry: &Registry, settings: &Settings) -> 
     // A file read twice the same way is checked once; read by two resources (a policy file
     // attached to two roles), once for each, so each gets the facts of its attachment.
     let mut seen: Vec<(&std::path::Path, Option<PolicyKind>, Option<&extract::Resource>)> = Vec::new();
-    let scope = crate::setup::scope_of(&name);
+    // Only a file that reads others needs its folder (the setup of what it reads).
+    let scope = if followed.is_empty() { String::new() } else { crate::setup::scope_of(&name) };
     for f in &followed {
         let key = (f.path.as_path(), f.kind, f.resource.as_deref());
         if seen.contains(&key) || !f.path.is_file() {
