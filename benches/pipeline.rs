@@ -3,7 +3,6 @@
 //! Corpus: `$CMEK_BENCH_CORPUS`, else `../shared/corpus/aws-managed` (1,388 AWS managed
 //! policies), else this repository's `corpus/`. Run with `cargo bench`.
 
-use cmek_lint::config::Settings;
 use cmek_lint::engine::{Input, check_guarded};
 use cmek_lint::rules::Registry;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -28,7 +27,7 @@ fn benches(c: &mut Criterion) {
     let docs = corpus();
     let bytes: u64 = docs.iter().map(|(_, t)| t.len() as u64).sum();
     let registry = Registry::builtin();
-    let settings = Settings::defaults(&registry);
+    let settings = registry.default_settings();
 
     let mut g = c.benchmark_group("corpus");
     g.throughput(Throughput::Bytes(bytes));

@@ -2,11 +2,11 @@
 //! (`tests/fuzz_regressions.rs` includes this file): no panic, no internal error, every span
 //! inside the input and on char boundaries, line/column consistent with the offset.
 
-use cmek_lint::config::Settings;
 use cmek_lint::engine::{Input, check_guarded};
 use cmek_lint::extract::{Extraction, SpanMap, cfn, hcl, yaml};
 use cmek_lint::json::{Node, Value};
 use cmek_lint::rules::Registry;
+use cmek_lint::settings::Settings;
 use cmek_lint::source::{LineIndex, Span};
 
 /// File names the `pipeline` target picks from with its first byte.

@@ -25,8 +25,9 @@
 //! `file` is relative to the folder of the baseline file, with `/` separators, so a baseline
 //! works from any working directory and on any OS.
 
-use crate::diagnostic::{FileReport, Resolved};
-use crate::render::Notice;
+use crate::diagnostic::Notice;
+use crate::diagnostic::Resolved;
+use crate::engine::FileReport;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

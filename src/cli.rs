@@ -3,6 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::policy::PolicyKind;
 use crate::render::Format;
+use crate::settings::ConsoleValues;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -50,7 +51,7 @@ pub enum Command {
     },
     /// Check the role ARN, key ARN and external id to enter in the Pinecone console, and that
     /// they fit the setup's files or AWS CLI exports.
-    Preflight(crate::preflight::PreflightArgs),
+    Preflight(PreflightArgs),
 }
 
 /// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule
@@ -124,7 +125,7 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
     pub regions: Vec<String>,
     #[command(flatten)]
-    pub console: ConsoleValues,
+    pub console: ConsoleArgs,
     /// Treat every policy as this kind instead of classifying it from its content.
     #[arg(long, value_enum)]
     pub kind: Option<PolicyKind>,
@@ -148,9 +149,10 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
-/// The three values entered in the Pinecone console ("Add CMEK"), given on the command line.
+/// The three values entered in the Pinecone console ("Add CMEK"), given on the command line
+/// (they override `[customer]` of the config file in [`ConsoleValues`]).
 #[derive(clap::Args, Debug, Clone, Default)]
-pub struct ConsoleValues {
+pub struct ConsoleArgs {
     /// The role ARN entered (or to enter) in the Pinecone console [default: `[customer] role_arn`].
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
@@ -163,20 +165,29 @@ pub struct ConsoleValues {
     pub external_id: Option<String>,
 }
 
-impl ConsoleValues {
-    /// Put the values given into `customer`, over those of the config file (whose positions no
-    /// longer apply).
-    pub fn apply(&self, customer: &mut crate::config::Customer) {
-        let c = customer;
-        for (flag, value, at) in [
-            (&self.role_arn, &mut c.role_arn, &mut c.role_arn_at),
-            (&self.key_arn, &mut c.key_arn, &mut c.key_arn_at),
-            (&self.external_id, &mut c.external_id, &mut c.external_id_at),
-        ] {
-            if let Some(v) = flag {
-                *value = Some(v.clone());
-                *at = None;
-            }
-        }
+impl ConsoleArgs {
+    /// Put the values given over those of the config file.
+    pub fn apply(&self, console: &mut ConsoleValues) {
+        console.override_with(self.role_arn.as_deref(), self.key_arn.as_deref(), self.external_id.as_deref());
     }
+}
+
+/// Arguments of `cmek-lint preflight`. The three values default to `[customer]` of
+/// `cmek-lint.toml`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PreflightArgs {
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+    /// Files or folders of the setup (policies, templates, `aws iam get-role`, `aws kms
+    /// get-key-policy` and `aws kms describe-key` exports).
+    pub paths: Vec<PathBuf>,
+    /// Pinecone's AWS account id (12 digits) [default: `[pinecone] account_id`].
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub pinecone_account: Option<String>,
+    /// Read this config file instead of `cmek-lint.toml` found from the working directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 }

@@ -1,22 +1,17 @@
-//! `cmek-lint.toml`: discovery, parsing with positioned errors, and the resolved [`Settings`].
+//! The config loader: finds `cmek-lint.toml`, parses it with positioned errors and applies it
+//! onto [`Settings`] (plain data in `crate::settings`).
 
 use crate::diagnostic::Severity;
 use crate::policy::PolicyKind;
 use crate::rules::Registry;
-use globset::{Glob, GlobMatcher};
+use crate::settings::{ConsoleValues, PerFile, Settings};
+use globset::Glob;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 pub const CONFIG_FILE: &str = "cmek-lint.toml";
-
-/// AWS regions where Pinecone serverless runs (Pinecone API docs, 2026-04).
-pub const PINECONE_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"];
-/// The regions whose `pinecone_cmek_access_<region>` roles the CMEK guide names.
-pub const DOCUMENTED_CMEK_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1"];
-/// What the CMEK guide says the role needs on the key.
-pub const DEFAULT_KEY_ACTIONS: &[&str] = &["kms:Encrypt", "kms:Decrypt"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,83 +111,39 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// Customer-side values of the setup (`[customer]`, or `preflight` flags), with where the config
-/// file wrote them (for labels of the cross-document findings).
-#[derive(Debug, Default, Clone)]
-pub struct Customer {
-    pub role_arn: Option<String>,
-    pub key_arn: Option<String>,
-    pub external_id: Option<String>,
-    pub role_arn_at: Option<crate::setup::Loc>,
-    pub key_arn_at: Option<crate::setup::Loc>,
-    pub external_id_at: Option<crate::setup::Loc>,
+/// A config file read and parsed (shape only; values are checked when applied).
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    pub text: String,
+    pub file: ConfigFile,
 }
 
-/// Per-path settings.
-pub struct PerFile {
-    pub matcher: GlobMatcher,
-    pub ignore: Vec<usize>,
-    pub kind: Option<PolicyKind>,
+/// Find, read and parse the config file of a run: `--config`, else `cmek-lint.toml` in the
+/// working directory or an ancestor; none with `--isolated`.
+pub fn load_config(explicit: Option<&Path>, isolated: bool) -> Result<Option<LoadedConfig>, String> {
+    let path = if isolated {
+        None
+    } else if let Some(p) = explicit {
+        Some(p.to_path_buf())
+    } else {
+        // Shown relative to the working directory when found in it (messages, notices).
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| discover(&d).map(|p| p.strip_prefix(&d).map(Path::to_path_buf).unwrap_or(p)))
+    };
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = parse(&path, &text).map_err(|e| e.to_string())?;
+    Ok(Some(LoadedConfig { path, text, file }))
 }
 
-/// Everything a run needs to know, resolved from defaults, the config file and the command line.
-pub struct Settings {
-    pub pinecone_account: Option<String>,
-    pub regions: Vec<String>,
-    pub key_actions: Vec<String>,
-    pub customer: Customer,
-    pub trust_policy_size: usize,
-    pub max_file_size: u64,
-    /// Enabled flag per registry index.
-    pub enabled: Vec<bool>,
-    /// Severity override per registry index.
-    pub severity: Vec<Option<Severity>>,
-    pub per_file: Vec<PerFile>,
-    pub forced_kind: Option<PolicyKind>,
-    /// Directory that per-file globs are relative to.
-    pub root: PathBuf,
-    /// `[[suppress]]` entries and what they did (see `crate::suppress`).
-    pub suppress: crate::suppress::Suppressions,
-}
-
-impl Settings {
-    pub fn defaults(registry: &Registry) -> Self {
-        Settings {
-            pinecone_account: None,
-            regions: PINECONE_REGIONS.iter().map(|s| s.to_string()).collect(),
-            key_actions: DEFAULT_KEY_ACTIONS.iter().map(|s| s.to_string()).collect(),
-            customer: Customer::default(),
-            trust_policy_size: 2048,
-            max_file_size: 10 * 1024 * 1024,
-            enabled: vec![true; registry.rules.len()],
-            severity: vec![None; registry.rules.len()],
-            per_file: Vec::new(),
-            forced_kind: None,
-            root: PathBuf::from("."),
-            suppress: crate::suppress::Suppressions::new(registry),
-        }
+/// The rules of a run: built-in, plus `--rules-dir` directories, plus `[rules] extra`.
+pub fn registry_for(rules_dirs: &[PathBuf], config: Option<&LoadedConfig>) -> Result<Registry, String> {
+    let mut dirs = rules_dirs.to_vec();
+    if let Some(c) = config {
+        dirs.extend(extra_rule_dirs(&c.path, &c.text, &c.file).map_err(|e| e.to_string())?);
     }
-
-    /// The kind forced for `path` by `--kind` or a `[[per-file]]` entry.
-    pub fn kind_for(&self, path: &Path) -> Option<PolicyKind> {
-        self.forced_kind.or_else(|| {
-            let rel = path.strip_prefix(&self.root).unwrap_or(path);
-            self.per_file
-                .iter()
-                .rev()
-                .find(|p| p.matcher.is_match(rel) || p.matcher.is_match(path))
-                .and_then(|p| p.kind)
-        })
-    }
-
-    /// Whether rule `index` is ignored for `path` by a `[[per-file]]` entry.
-    pub fn ignored_for(&self, path: &Path, index: usize) -> bool {
-        if self.per_file.is_empty() {
-            return false;
-        }
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        self.per_file.iter().any(|p| (p.matcher.is_match(rel) || p.matcher.is_match(path)) && p.ignore.contains(&index))
-    }
+    Registry::with_user_rules(&dirs).map_err(|e| e.to_string())
 }
 
 /// Find `cmek-lint.toml` in `start` or its ancestors.
@@ -281,13 +232,13 @@ pub fn apply_parsed(
         settings.key_actions = actions.iter().map(|a| a.get_ref().clone()).collect();
     }
     let index = crate::source::LineIndex::new(text);
-    let site = crate::setup::Site::new(&path.display().to_string(), None, None);
+    let site = crate::source::Site::new(&path.display().to_string(), None, None);
     let at = |v: &Spanned<String>| {
         let span = crate::source::Span::new(v.span().start, v.span().end);
-        crate::setup::Loc::resolve(&site, span, &index, None)
+        crate::source::Loc::resolve(&site, span, &index, None)
     };
     let c = &file.customer;
-    settings.customer = Customer {
+    settings.console = ConsoleValues {
         role_arn: c.role_arn.as_ref().map(|v| v.get_ref().clone()),
         key_arn: c.key_arn.as_ref().map(|v| v.get_ref().clone()),
         external_id: c.external_id.as_ref().map(|v| v.get_ref().clone()),

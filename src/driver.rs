@@ -5,11 +5,11 @@
 //! counted. Memory grows with the findings (and the depth of the tree and its largest folder),
 //! not with the number of files; the output is the same whatever the thread count.
 
-use crate::config::Settings;
-use crate::diagnostic::{FileReport, Resolved};
 use crate::discover::{self, Candidate};
+use crate::engine::{FileReport, cross_enabled, setup_pass};
 use crate::engine::{Input, check_all};
 use crate::rules::{Registry, Scope};
+use crate::settings::Settings;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -169,7 +169,6 @@ struct Driver<'a> {
     keep: Keep,
     /// A cross-document rule is enabled.
     cross: bool,
-    values: crate::setup::Values,
     rank: u64,
     /// The folders open, outermost first: each one's folder holds the next one's.
     open: Vec<Open>,
@@ -190,7 +189,6 @@ impl<'a> Driver<'a> {
             settings,
             keep,
             cross: cross_enabled(registry, settings),
-            values: crate::setup::Values::from_settings(settings),
             rank: 0,
             open: Vec::new(),
             out: Vec::new(),
@@ -218,7 +216,7 @@ impl<'a> Driver<'a> {
         // The folder of the file reading others (not computed for the usual lone report).
         let reader = match group.as_slice() {
             [_] | [] => String::new(),
-            [(r, _), ..] => crate::setup::scope_of(&r.path),
+            [(r, _), ..] => crate::source::scope_of(&r.path),
         };
         for (i, (report, followed)) in group.into_iter().enumerate() {
             if followed {
@@ -266,8 +264,7 @@ impl<'a> Driver<'a> {
     fn folder_done(&mut self, mut folder: Open) {
         if self.cross || self.keep.setups {
             let mut reports: Vec<&mut FileReport> = folder.held.iter_mut().map(|e| &mut e.report).collect();
-            let described =
-                setup_pass(&mut reports, self.registry, self.settings, &self.values, self.keep.setups, self.cross);
+            let described = setup_pass(&mut reports, self.registry, self.settings, self.keep.setups, self.cross);
             self.setups.extend(described);
         }
         for mut entry in folder.held {
@@ -323,7 +320,7 @@ impl<'a> Driver<'a> {
             let cross: HashSet<&str> =
                 registry.rules.iter().filter(|r| r.record.scope == Scope::Setup).map(|r| r.record.code).collect();
             for e in self.out.iter_mut().filter(|e| !e.followed) {
-                let folder = crate::setup::scope_of(&e.report.path);
+                let folder = crate::source::scope_of(&e.report.path);
                 e.report.diagnostics.retain(|d| {
                     !cross.contains(d.diagnostic.code)
                         || !d.labels.iter().any(|l| l.file.as_deref().is_some_and(|f| elsewhere(f, &folder)))
@@ -382,50 +379,4 @@ fn merge_reports(all: Vec<(FileReport, bool)>) -> Vec<FileReport> {
             Some(base)
         })
         .collect()
-}
-
-/// The setup pass over some reports (a folder's, or one input's): group their facts into
-/// setups, run the cross-document rules when `cross`, add their findings to the reports of the
-/// files they point at (primary location), and describe the setups when `describe`.
-pub fn setup_pass(
-    reports: &mut [&mut FileReport],
-    registry: &Registry,
-    settings: &Settings,
-    values: &crate::setup::Values,
-    describe: bool,
-    cross: bool,
-) -> Vec<crate::setup::Described> {
-    if reports.iter().all(|r| r.facts.is_empty()) {
-        return Vec::new();
-    }
-    let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
-    let described = if describe { crate::setup::describe(&setups, values) } else { Vec::new() };
-    let found: Vec<(String, Resolved)> =
-        if cross { crate::rules::cross::check(&setups, values, registry, settings) } else { Vec::new() };
-    drop(setups);
-    let targets: Vec<Option<usize>> = {
-        let by_path: std::collections::HashMap<&str, usize> =
-            reports.iter().enumerate().map(|(i, r)| (r.path.as_str(), i)).collect();
-        found.iter().map(|(file, _)| by_path.get(file.as_str()).copied()).collect()
-    };
-    let mut touched = Vec::new();
-    for (target, (_, resolved)) in targets.into_iter().zip(found) {
-        if let Some(i) = target {
-            reports[i].diagnostics.push(resolved);
-            touched.push(i);
-        }
-    }
-    touched.sort_unstable();
-    touched.dedup();
-    for i in touched {
-        reports[i].diagnostics.sort_by(|a, b| {
-            (a.start.line, a.start.column, a.diagnostic.code).cmp(&(b.start.line, b.start.column, b.diagnostic.code))
-        });
-    }
-    described
-}
-
-/// Whether a cross-document rule is enabled.
-pub fn cross_enabled(registry: &Registry, settings: &Settings) -> bool {
-    registry.rules.iter().enumerate().any(|(i, r)| r.record.scope == Scope::Setup && settings.enabled[i])
 }

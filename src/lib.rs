@@ -7,24 +7,22 @@
 
 pub mod baseline;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod driver;
 pub mod engine;
-pub mod explain;
 pub mod extract;
 pub mod json;
 pub mod pinecone;
 pub mod policy;
-pub mod preflight;
 pub mod render;
 pub mod rules;
+pub mod settings;
 pub mod setup;
 pub mod source;
 pub mod suppress;
 
 pub mod data;
-mod run;
-
-pub use run::{ExitStatus, run};
+pub use commands::{ExitStatus, run};

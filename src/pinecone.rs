@@ -2,6 +2,13 @@
 
 use crate::policy::Arn;
 
+/// AWS regions where Pinecone serverless runs (Pinecone API docs, 2026-04).
+pub const PINECONE_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"];
+/// The regions whose `pinecone_cmek_access_<region>` roles the CMEK guide names.
+pub const DOCUMENTED_CMEK_REGIONS: &[&str] = &["us-east-1", "us-west-2", "eu-west-1"];
+/// What the CMEK guide says the role needs on the key.
+pub const DEFAULT_KEY_ACTIONS: &[&str] = &["kms:Encrypt", "kms:Decrypt"];
+
 /// Pinecone's per-region roles are named `pinecone_cmek_access_<region>`.
 pub const ROLE_PREFIX: &str = "pinecone_cmek_access_";
 

@@ -9,9 +9,7 @@
 //! The engine calls [`apply`] once per file, with the file's text, before positions are
 //! resolved; [`Suppressions::notices`] is read once after the run.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::Notice;
-use crate::rules::Registry;
+use crate::diagnostic::{Diagnostic, Notice, Severity};
 use globset::GlobMatcher;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -164,13 +162,14 @@ pub struct Suppressions {
 }
 
 impl Suppressions {
-    pub fn new(registry: &Registry) -> Self {
+    /// No suppressions yet, for a run of the rules `known` (`(code, name)` in registry order).
+    pub fn new(known: Vec<(&'static str, &'static str)>) -> Self {
         let cwd = std::env::current_dir().unwrap_or_default();
         Suppressions {
             entries: Vec::new(),
             root: cwd.clone(),
             cwd,
-            known: registry.rules.iter().map(|r| (r.record.code, r.record.name)).collect(),
+            known,
             suppressed: AtomicUsize::new(0),
             notices: Mutex::new(Vec::new()),
         }
@@ -308,8 +307,7 @@ fn directives(text: &str) -> Vec<Directive> {
 /// Drop the diagnostics of one file that a suppression covers. Called by the engine with the
 /// file's text; returns at once when there is nothing to do (no config entry, and a file type
 /// without comments).
-pub fn apply(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>, settings: &crate::config::Settings) {
-    let s = &settings.suppress;
+pub fn apply(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>, s: &Suppressions) {
     let inline = comment_capable(path, text);
     if s.entries.is_empty() && !inline {
         return;
@@ -423,6 +421,7 @@ pub fn apply(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>, setting
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Registry;
 
     #[test]
     fn dates_parse_and_come_from_days() {
@@ -470,7 +469,7 @@ mod tests {
     #[test]
     fn comments_in_yaml_suppress_their_line_and_the_next() {
         let registry = Registry::builtin();
-        let settings = crate::config::Settings::defaults(&registry);
+        let settings = registry.default_settings();
         let text = "Resources:\n  PineconeRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          # cmek-lint: ignore[CMK115] account id is injected by the pipeline\n          - Principal: {AWS: 'arn:aws:iam::XXXXXXXXXXXX:role/a'}\n            Resource: '*' # cmek-lint: ignore[trust-policy-resource]: legacy stack, removed in Q3\n          - Principal: {AWS: 'arn:aws:iam::YYYYYYYYYYYY:role/b'} # cmek-lint: ignore[CMK116] wrong rule\n          # cmek-lint: ignore[CMK115]\n          - Principal: {AWS: 'arn:aws:iam::ZZZZZZZZZZZZ:role/c'} # cmek-lint: ignore[CMK999] typo\n";
         let mut diags = vec![
             diag(&registry, "CMK115", text, "XXXXXXXXXXXX"),
@@ -478,7 +477,7 @@ mod tests {
             diag(&registry, "CMK115", text, "YYYYYYYYYYYY"),
             diag(&registry, "CMK115", text, "ZZZZZZZZZZZZ"),
         ];
-        apply(Path::new("stack.yaml"), text, &mut diags, &settings);
+        apply(Path::new("stack.yaml"), text, &mut diags, &settings.suppress);
         let left: Vec<&str> = diags.iter().map(|d| &text[d.span.range()]).collect();
         assert_eq!(left, vec!["YYYYYYYYYYYY", "ZZZZZZZZZZZZ"]);
         assert_eq!(settings.suppress.suppressed(), 2);
@@ -493,7 +492,7 @@ mod tests {
         );
         // JSON files are never searched for comments.
         let mut diags = vec![diag(&registry, "CMK115", text, "XXXXXXXXXXXX")];
-        apply(Path::new("stack.json"), text, &mut diags, &settings);
+        apply(Path::new("stack.json"), text, &mut diags, &settings.suppress);
         assert_eq!(diags.len(), 1);
     }
 

@@ -32,10 +32,10 @@ fn rule_pages_are_generated_from_the_records() {
     let registry = Registry::builtin();
     let mut stale = Vec::new();
     let mut expected = vec!["docs/rules/README.md".to_string()];
-    check_file("docs/rules/README.md", &cmek_lint::explain::doc_index(&registry), &mut stale);
+    check_file("docs/rules/README.md", &cmek_lint::render::rule_docs::doc_index(&registry), &mut stale);
     for r in RECORDS {
-        let rel = cmek_lint::explain::doc_path(r);
-        check_file(&rel, &cmek_lint::explain::doc_page(r), &mut stale);
+        let rel = cmek_lint::render::rule_docs::doc_path(r);
+        check_file(&rel, &cmek_lint::render::rule_docs::doc_page(r), &mut stale);
         expected.push(rel);
     }
     // Pages of rules that no longer exist.

@@ -7,14 +7,13 @@
 #[path = "../fuzz/checks.rs"]
 mod checks;
 
-use cmek_lint::config::Settings;
 use cmek_lint::rules::Registry;
 use std::path::Path;
 
 #[test]
 fn extract_seeds_and_reproducers() {
     let registry = Registry::builtin();
-    let settings = Settings::defaults(&registry);
+    let settings = registry.default_settings();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut n = 0;
     for dir in [root.join("fuzz/seeds/extract"), root.join("tests/data/fuzz/extract")] {
@@ -37,7 +36,7 @@ fn extract_seeds_and_reproducers() {
 #[test]
 fn pipeline_reproducers() {
     let registry = Registry::builtin();
-    let settings = Settings::defaults(&registry);
+    let settings = registry.default_settings();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/pipeline");
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();

@@ -2,9 +2,9 @@
 //! whatever is cut off or garbled, and format detection by content when there is no telling
 //! file name (standard input).
 
-use cmek_lint::config::Settings;
 use cmek_lint::engine::{Input, check_guarded};
 use cmek_lint::rules::Registry;
+use cmek_lint::settings::Settings;
 use std::path::Path;
 
 const FIXTURE_DIRS: &[&str] =
@@ -53,7 +53,7 @@ fn check_sound(registry: &Registry, settings: &Settings, name: &str, text: &str)
 #[test]
 fn truncated_and_garbled_inputs_never_panic_or_misplace_spans() {
     let registry = Registry::builtin();
-    let settings = Settings::defaults(&registry);
+    let settings = registry.default_settings();
     for (name, text) in fixtures() {
         check_sound(&registry, &settings, &name, &text);
         let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
@@ -72,7 +72,7 @@ fn truncated_and_garbled_inputs_never_panic_or_misplace_spans() {
 #[test]
 fn standard_input_is_recognised_by_content() {
     let registry = Registry::builtin();
-    let settings = Settings::defaults(&registry);
+    let settings = registry.default_settings();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let yaml = std::fs::read_to_string(root.join("corpus/cloudformation/pinecone-cmek.yaml")).unwrap();
     assert!(check_sound(&registry, &settings, "<stdin>", &yaml).contains(&"CMK112"));
@@ -85,7 +85,7 @@ fn standard_input_is_recognised_by_content() {
 #[test]
 fn intrinsics_and_interpolations_are_unknowns_not_mistakes() {
     let registry = Registry::builtin();
-    let settings = Settings::defaults(&registry);
+    let settings = registry.default_settings();
     let yaml = r#"
 Resources:
   Role:

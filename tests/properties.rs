@@ -1,7 +1,6 @@
 //! Property tests: parsing is faithful to the text, re-serialising a parsed policy and parsing it
 //! again gives the same model, and every diagnostic span slices the original text.
 
-use cmek_lint::config::Settings;
 use cmek_lint::engine::{Input, check_guarded};
 use cmek_lint::json::{Node, Value, parse};
 use cmek_lint::policy::{Policy, classify};
@@ -149,7 +148,7 @@ proptest! {
         let mut cut = at.index(text.len() + 1);
         while !text.is_char_boundary(cut) { cut -= 1; }
         text.insert_str(cut, &junk);
-        let settings = Settings::defaults(&REGISTRY);
+        let settings = REGISTRY.default_settings();
         let report = check_guarded(Input::Text { name: "p.json", text: text.clone() }, &REGISTRY, &settings);
         prop_assert!(report.errors.is_empty(), "{:?}", report.errors);
         let index = LineIndex::new(&text);

@@ -1,13 +1,13 @@
 //! Every rule record is complete, its bad example fires the rule and its good example does not.
 
-use cmek_lint::config::{self, Settings};
+use cmek_lint::config;
 use cmek_lint::engine::{Input, check_guarded};
 use cmek_lint::rules::{RECORDS, Registry};
 use std::path::Path;
 
 fn codes_for(registry: &Registry, code: &str, text: &str) -> Vec<String> {
     let rule = registry.find(code).unwrap();
-    let mut settings = Settings::defaults(registry);
+    let mut settings = registry.default_settings();
     if let Some(cfg) = rule.record.example_config {
         config::apply(Path::new("example.toml"), cfg, registry, &mut settings).expect("example_config is valid");
     }
@@ -73,7 +73,7 @@ fn every_native_check_has_a_record() {
 #[test]
 fn readme_rule_table_is_current() {
     let registry = Registry::builtin();
-    let table = cmek_lint::explain::readme_table(&registry);
+    let table = cmek_lint::render::rule_docs::readme_table(&registry);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let (start, end) = ("<!-- rules-table:start -->\n", "<!-- rules-table:end -->");

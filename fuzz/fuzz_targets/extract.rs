@@ -10,12 +10,12 @@
 #[path = "../checks.rs"]
 mod checks;
 
-use cmek_lint::config::Settings;
+use cmek_lint::settings::Settings;
 use cmek_lint::rules::Registry;
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::builtin);
-static SETTINGS: LazyLock<Settings> = LazyLock::new(|| Settings::defaults(&REGISTRY));
+static SETTINGS: LazyLock<Settings> = LazyLock::new(|| REGISTRY.default_settings());
 
 fuzz_target!(|data: &[u8]| checks::extract_ok(data, &REGISTRY, &SETTINGS));

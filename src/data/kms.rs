@@ -7,7 +7,7 @@
 //! condition keys" (conditions-kms); AWS CDK `aws-kms/lib/private/perms.ts`.
 
 use super::actions::KMS_ACTIONS;
-use crate::policy::wildcard_match_ci;
+use crate::data::wildcard::wildcard_match_ci;
 
 /// Cryptographic operations on a key (what a "key user" is for).
 pub const CRYPTO_ACTIONS: &[&str] = &[

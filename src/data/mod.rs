@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod kms;
 pub mod placeholders;
+pub mod wildcard;
 
 /// A UUID, and whether it is version 4 (RFC 9562: version nibble 4, variant bits 10xx).
 pub fn uuid_version(text: &str) -> Option<(bool, char)> {

@@ -144,7 +144,7 @@ fn managed_policy_roles(resources: &[Member]) -> BTreeMap<String, Vec<String>> {
     for r in roles {
         let arns = r.value.get("Properties").and_then(|p| p.value.get("ManagedPolicyArns"));
         for arn in arns.map(|m| list(&m.value)).unwrap_or_default() {
-            attached.entry(crate::setup::normalise_ref(&arn)).or_default().push(format!("${{{}}}", r.key));
+            attached.entry(super::normalise_ref(&arn)).or_default().push(format!("${{{}}}", r.key));
         }
     }
     attached

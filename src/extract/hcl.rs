@@ -161,16 +161,16 @@ impl Tf<'_> {
                 "aws_iam_role" => {
                     res.name = attr("name").into_iter().next().filter(|n| !n.contains("${"));
                     for arn in attr("managed_policy_arns") {
-                        attached.entry(crate::setup::normalise_ref(&arn)).or_default().push(format!("${{{address}}}"));
+                        attached.entry(super::normalise_ref(&arn)).or_default().push(format!("${{{address}}}"));
                     }
                 }
                 "aws_iam_role_policy" => res = res.attached(attr("role")),
                 "aws_iam_user_policy" | "aws_iam_group_policy" => res = res.attached(Vec::new()),
-                "aws_kms_key_policy" => res.key = attr("key_id").first().map(|k| crate::setup::normalise_ref(k)),
+                "aws_kms_key_policy" => res.key = attr("key_id").first().map(|k| super::normalise_ref(k)),
                 "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" => {
                     let roles = [attr("role"), attr("roles")].concat();
                     for arn in attr("policy_arn") {
-                        attached.entry(crate::setup::normalise_ref(&arn)).or_default().extend(roles.iter().cloned());
+                        attached.entry(super::normalise_ref(&arn)).or_default().extend(roles.iter().cloned());
                     }
                 }
                 _ if KEY_TYPES.contains(ty) => res.key = Some(address.clone()),

@@ -331,6 +331,24 @@ pub(crate) fn str_of<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
     node.get(key).and_then(|m| m.value.as_str())
 }
 
+/// Normalise a reference to a resource: `${X.Arn}` / `${X}` → `X`, `${aws_iam_role.x.arn}` →
+/// `aws_iam_role.x`, a literal ARN → itself lower-cased.
+pub fn normalise_ref(text: &str) -> String {
+    let t = text.trim();
+    if let Some(inner) = t.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+        && !inner.contains("${")
+    {
+        let inner = inner.trim();
+        for suffix in [".Arn", ".arn", ".id", ".name", ".key_id", ".KeyId"] {
+            if let Some(base) = inner.strip_suffix(suffix) {
+                return base.to_string();
+            }
+        }
+        return inner.to_string();
+    }
+    t.to_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! `path:line:col: severity[CODE] message`.
 
-use crate::diagnostic::FileReport;
+use crate::engine::FileReport;
 use std::io::{self, Write};
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {

@@ -1,7 +1,8 @@
 //! rustc-style output: a header, the location, the source lines with the span underlined and
 //! labelled, then help.
 
-use crate::diagnostic::{FileReport, Resolved, Severity};
+use crate::diagnostic::{Resolved, Severity};
+use crate::engine::FileReport;
 use std::io::{self, Write};
 
 struct Style {

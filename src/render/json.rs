@@ -2,7 +2,7 @@
 //! [`SCHEMA_VERSION`] on any incompatible change.
 
 use super::{Notice, Summary};
-use crate::diagnostic::FileReport;
+use crate::engine::FileReport;
 use serde::Serialize;
 use std::io::{self, Write};
 

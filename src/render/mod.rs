@@ -7,9 +7,12 @@ mod html;
 mod human;
 mod json;
 mod junit;
+pub mod rule_docs;
 mod sarif;
 
-use crate::diagnostic::{FileReport, Severity};
+pub use crate::diagnostic::Notice;
+use crate::diagnostic::Severity;
+use crate::engine::FileReport;
 use crate::rules::Registry;
 use std::io::{self, Write};
 
@@ -53,41 +56,6 @@ impl Format {
         } else {
             return None;
         })
-    }
-}
-
-/// A message about the run rather than about a policy: an expired or unused suppression, a
-/// baseline that needs pruning. Notices never change the exit code.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Notice {
-    pub severity: Severity,
-    pub message: String,
-    /// The file it is about (a config file, a YAML file with a suppression comment), if any.
-    pub file: Option<String>,
-    /// 1-based; 0 when the notice has no position.
-    pub line: usize,
-    pub column: usize,
-    /// The rule a notice is about, when only relevant while that rule is enabled.
-    #[serde(skip)]
-    pub rule: Option<String>,
-}
-
-impl Notice {
-    pub fn at(severity: Severity, message: String, file: &str, line: usize, column: usize) -> Self {
-        Notice { severity, message, file: Some(file.to_string()), line, column, rule: None }
-    }
-    pub fn general(severity: Severity, message: String) -> Self {
-        Notice { severity, message, file: None, line: 0, column: 0, rule: None }
-    }
-    /// `file:line:col: severity: message` (as printed on stderr).
-    pub fn one_line(&self) -> String {
-        match &self.file {
-            Some(f) if self.line > 0 => {
-                format!("{f}:{}:{}: {}: {}", self.line, self.column.max(1), self.severity.as_str(), self.message)
-            }
-            Some(f) => format!("{f}: {}: {}", self.severity.as_str(), self.message),
-            None => format!("{}: {}", self.severity.as_str(), self.message),
-        }
     }
 }
 

@@ -128,7 +128,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             "fullDescription": { "text": r.why },
             "help": {
                 "text": format!("{}\n\nWhy it matters: {}\n\nHow to fix: {}", r.summary, r.why, r.fix),
-                "markdown": crate::explain::markdown(r),
+                "markdown": super::rule_docs::markdown(r),
             },
             "defaultConfiguration": { "level": level(severity) },
             "properties": {

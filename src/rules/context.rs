@@ -1,9 +1,9 @@
 //! What a check sees ([`Ctx`]) and how it reports ([`Reporter`]).
 
-use crate::config::Settings;
 use crate::diagnostic::{Label, Severity};
 use crate::json::{Lenience, Node, ParseError};
 use crate::policy::{Policy, PolicyKind};
+use crate::settings::Settings;
 use crate::source::Span;
 
 /// The context of one check: one parsed text (file scope) or one policy document (policy scope).

@@ -94,6 +94,12 @@ impl Registry {
         Ok(registry)
     }
 
+    /// The settings of a run of these rules before any config or flag: every rule enabled at
+    /// its record's severity.
+    pub fn default_settings(&self) -> crate::settings::Settings {
+        crate::settings::Settings::defaults(self.rules.iter().map(|r| (r.record.code, r.record.name)).collect())
+    }
+
     /// The rule with this code or name (case-insensitive for codes).
     pub fn find(&self, code_or_name: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.record.code.eq_ignore_ascii_case(code_or_name) || r.record.name == code_or_name)

@@ -1,11 +1,11 @@
 //! Extract the small facts the setup pass needs from one document.
 
-use super::{Fact, FactKind, Grant, KeyFact, KeyPolicyFact, Loc, PermissionsFact, Site, TrustFact, Valued};
-use crate::config::Settings;
+use super::{Fact, FactKind, Grant, KeyFact, KeyPolicyFact, PermissionsFact, TrustFact, Valued};
 use crate::data::kms::is_crypto;
 use crate::extract::{Document, Subject};
 use crate::policy::{Arn, Policy, PolicyKind};
-use crate::source::{LineIndex, Span};
+use crate::settings::Settings;
+use crate::source::{LineIndex, Loc, Site, Span};
 use std::sync::Arc;
 
 /// How the document's resource is referred to (logical id, Terraform address), lower-case ARN

@@ -14,100 +14,10 @@ mod facts;
 
 pub use facts::collect;
 
-use crate::source::{LineCol, LineIndex, Span};
-use serde::Serialize;
+use crate::extract::normalise_ref;
+use crate::source::Loc;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
-
-/// The file facts come from, shared by all their locations (facts are held until their folder
-/// is done, so a location costs no allocation of its own).
-#[derive(Clone, Debug)]
-pub struct Site {
-    pub file: Arc<str>,
-    /// The file on disk, to read a line back from when a finding shows it; `None` for text not
-    /// on disk (standard input, tests), whose locations keep their line.
-    pub path: Option<Arc<Path>>,
-    /// The folder whose setups the facts belong to: the file's own, or for a file read by
-    /// Terraform's `file()`, the folder of the module reading it.
-    pub scope: Arc<str>,
-}
-
-impl Site {
-    /// `scope`: see [`Site::scope`]; `None` for the file's own folder.
-    pub fn new(file: &str, path: Option<&Path>, scope: Option<&str>) -> Self {
-        let scope = scope.map_or_else(|| scope_of(file), str::to_string);
-        Site { file: file.into(), path: path.map(Arc::from), scope: scope.into() }
-    }
-}
-
-/// Where the text of a location's line comes from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LineSource {
-    File(Arc<Path>),
-    Text(Box<str>),
-}
-
-/// A resolved position in a file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Loc {
-    pub file: Arc<str>,
-    pub span: Span,
-    pub start: LineCol,
-    pub end: LineCol,
-    /// Where in the file (CloudFormation resource path, Terraform address, export member).
-    pub origin: Option<Arc<str>>,
-    pub source: LineSource,
-}
-
-impl Serialize for Loc {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("file", &*self.file)?;
-        m.serialize_entry("line", &self.start.line)?;
-        m.serialize_entry("column", &self.start.column)?;
-        if let Some(o) = &self.origin {
-            m.serialize_entry("origin", &**o)?;
-        }
-        m.end()
-    }
-}
-
-impl Loc {
-    pub fn resolve(site: &Site, span: Span, index: &LineIndex<'_>, origin: Option<&Arc<str>>) -> Self {
-        let start = index.line_col(span.start as usize);
-        let end = index.line_col(span.end as usize);
-        let source = match &site.path {
-            Some(p) => LineSource::File(p.clone()),
-            None => LineSource::Text(index.line_text(start.line).into()),
-        };
-        Loc { file: site.file.clone(), span, start, end, origin: origin.cloned(), source }
-    }
-}
-
-/// The lines of locations, for the few findings that show them: files are read back once each.
-#[derive(Default)]
-pub struct Lines {
-    texts: std::collections::HashMap<Arc<Path>, Option<String>>,
-}
-
-impl Lines {
-    /// The text of a location's start line (empty when the file can no longer be read).
-    pub fn of(&mut self, loc: &Loc) -> String {
-        self.line(loc, loc.start.line)
-    }
-
-    pub fn line(&mut self, loc: &Loc, line: u32) -> String {
-        match &loc.source {
-            LineSource::Text(t) => t.to_string(),
-            LineSource::File(p) => {
-                let text = self.texts.entry(p.clone()).or_insert_with(|| std::fs::read_to_string(p).ok());
-                text.as_deref().map(|t| LineIndex::new(t).line_text(line).to_string()).unwrap_or_default()
-            }
-        }
-    }
-}
 
 /// A value written in a policy, with where it is.
 #[derive(Clone, Debug, PartialEq)]
@@ -242,57 +152,6 @@ impl<'f> Setup<'f> {
     pub fn permissions(&self) -> impl Iterator<Item = &'f PermissionsFact> + '_ {
         self.attached.iter().chain(self.loose.iter()).copied()
     }
-}
-
-/// The Pinecone-side values (config `[customer]`, preflight flags).
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Values {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Where the config file sets the key ARN and external id, when it does.
-    #[serde(skip)]
-    pub key_arn_at: Option<Loc>,
-    #[serde(skip)]
-    pub external_id_at: Option<Loc>,
-}
-
-impl Values {
-    pub fn from_settings(settings: &crate::config::Settings) -> Self {
-        let c = &settings.customer;
-        Values {
-            role_arn: c.role_arn.clone(),
-            key_arn: c.key_arn.clone(),
-            external_id: c.external_id.clone(),
-            key_arn_at: c.key_arn_at.clone(),
-            external_id_at: c.external_id_at.clone(),
-        }
-    }
-}
-
-pub fn scope_of(file: &str) -> String {
-    std::path::Path::new(file).parent().map(|p| p.display().to_string()).unwrap_or_default()
-}
-
-/// Normalise a reference to a resource: `${X.Arn}` / `${X}` → `X`, `${aws_iam_role.x.arn}` →
-/// `aws_iam_role.x`, a literal ARN → itself lower-cased.
-pub fn normalise_ref(text: &str) -> String {
-    let t = text.trim();
-    if let Some(inner) = t.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
-        && !inner.contains("${")
-    {
-        let inner = inner.trim();
-        for suffix in [".Arn", ".arn", ".id", ".name", ".key_id", ".KeyId"] {
-            if let Some(base) = inner.strip_suffix(suffix) {
-                return base.to_string();
-            }
-        }
-        return inner.to_string();
-    }
-    t.to_ascii_lowercase()
 }
 
 /// Whether a written principal refers to the role through a reference to its resource
@@ -488,7 +347,7 @@ pub struct Described {
 
 /// The setups of a run as JSON (`setups` of `--format json`): what was paired with what.
 /// Each comes with its folder.
-pub fn describe(setups: &[Setup<'_>], values: &Values) -> Vec<Described> {
+pub fn describe(setups: &[Setup<'_>], values: &crate::settings::ConsoleValues) -> Vec<Described> {
     setups
         .iter()
         .map(|s| {

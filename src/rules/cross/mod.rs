@@ -13,10 +13,12 @@ mod key_role_partition_mismatch;
 mod role_missing_key_access;
 mod trust_regions_miss_key_region;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Label, Resolved, ResolvedLabel, Severity};
 use crate::rules::{CheckFn, Ctx, Registry, Reporter};
-use crate::setup::{Grant, Loc, Setup, TrustFact, Values, names_role};
+use crate::settings::ConsoleValues;
+use crate::settings::Settings;
+use crate::setup::{Grant, Setup, TrustFact, names_role};
+use crate::source::Loc;
 use std::collections::HashMap;
 
 fn setup_pass(_: &Ctx<'_>, _: &mut Reporter) {}
@@ -46,7 +48,7 @@ pub(crate) struct SetupCtx<'a> {
     /// The role trusting Pinecone, its ARN filled in from the configured role ARN when only
     /// known at deploy time.
     pub role: &'a TrustFact,
-    pub values: &'a Values,
+    pub values: &'a ConsoleValues,
     pub settings: &'a Settings,
     /// The first setup of this role (a role is in several setups when its folder has several
     /// keys): per-role checks run once.
@@ -92,7 +94,7 @@ pub(crate) struct Out<'a> {
     /// The first use of each external id per folder (CMK603 reuse).
     first_use: HashMap<(String, String), Loc>,
     /// Line texts of the locations shown.
-    lines: crate::setup::Lines,
+    lines: crate::source::Lines,
 }
 
 impl Out<'_> {
@@ -174,12 +176,8 @@ fn role_desc(role: &TrustFact) -> String {
 
 /// Run every cross-document rule on the setups of a run. Findings come with their file, sorted
 /// by position.
-pub fn check(
-    setups: &[Setup<'_>],
-    values: &Values,
-    registry: &Registry,
-    settings: &Settings,
-) -> Vec<(String, Resolved)> {
+pub fn check(setups: &[Setup<'_>], registry: &Registry, settings: &Settings) -> Vec<(String, Resolved)> {
+    let values = &settings.console;
     let mut out = Out { registry, settings, found: Vec::new(), first_use: HashMap::new(), lines: Default::default() };
     let mut seen_roles: std::collections::HashSet<*const TrustFact> = std::collections::HashSet::new();
     for setup in setups {

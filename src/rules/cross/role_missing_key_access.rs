@@ -6,7 +6,8 @@
 use super::{Out, SetupCtx, role_desc};
 use crate::policy::Arn;
 use crate::policy::arn::is_account_id;
-use crate::setup::{Grant, KeyFact, Loc, PermissionsFact, names_key};
+use crate::setup::{Grant, KeyFact, PermissionsFact, names_key};
+use crate::source::Loc;
 
 pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
     let Some(kp) = cx.setup.key_policy else { return };

@@ -15,7 +15,7 @@ const WHY: &str = "Pinecone is meant to reach the key only through your CMEK rol
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     let pinecone = ctx.settings.pinecone_account.as_deref();
-    let own_role = ctx.settings.customer.role_arn.as_deref();
+    let own_role = ctx.settings.console.role_arn.as_deref();
     let help = "remove Pinecone's principal from the key policy and name your CMEK role instead (in the KMS console: select the role under \"Key users\")";
     for s in ctx.policy().statements.iter().filter(|s| s.is_allow()) {
         if let Some(p) = &s.principal {

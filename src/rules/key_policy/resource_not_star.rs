@@ -13,7 +13,7 @@ use crate::rules::permissions::relevance::resource_covers_key;
 use crate::rules::{Ctx, Reporter};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
-    let key_arn = ctx.settings.customer.key_arn.as_deref();
+    let key_arn = ctx.settings.console.key_arn.as_deref();
     for s in &ctx.policy().statements {
         if let Some(list) = &s.resource {
             for (value, node) in list.strings() {

@@ -15,12 +15,12 @@
 //! When neither finds a role, the role-based rules stay silent: guessing would turn every
 //! unrelated key policy into a finding.
 
-use crate::config::Settings;
 use crate::data::kms::CRYPTO_ACTIONS;
 use crate::data::placeholders::has_expression;
 use crate::pinecone::ROLE_PREFIX;
 use crate::policy::access::Caller;
 use crate::policy::{Arn, Policy};
+use crate::settings::Settings;
 
 /// Where a role's identity as the CMEK role comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +61,7 @@ impl CmekRole<'_> {
 /// The CMEK roles to check a key policy against, from the configuration or, failing that, the
 /// policy itself.
 pub(crate) fn cmek_roles<'a>(policy: &Policy<'a>, settings: &'a Settings) -> Vec<CmekRole<'a>> {
-    let known = settings.customer.role_arn.as_deref().map(|arn| (arn, RoleSource::Config));
+    let known = settings.console.role_arn.as_deref().map(|arn| (arn, RoleSource::Config));
     identify(policy, known, settings.pinecone_account.as_deref())
 }
 

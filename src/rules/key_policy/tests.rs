@@ -1,7 +1,7 @@
 //! End-to-end checks of the key-policy and permissions rules on realistic documents: which
 //! codes fire, at which severity, and which stay quiet.
 
-use crate::config::{self, Settings};
+use crate::config;
 use crate::diagnostic::Severity;
 use crate::engine::{Input, check_guarded};
 use crate::rules::Registry;
@@ -17,7 +17,7 @@ role_arn = "arn:aws:iam::222233334444:role/pinecone-cmek"
 /// `(code, severity)` of every CMK3xx/CMK4xx finding.
 fn findings(text: &str, config_text: Option<&str>) -> Vec<(&'static str, Severity)> {
     let registry = Registry::builtin();
-    let mut settings = Settings::defaults(&registry);
+    let mut settings = registry.default_settings();
     if let Some(c) = config_text {
         config::apply(Path::new("cmek-lint.toml"), c, &registry, &mut settings).unwrap();
     }

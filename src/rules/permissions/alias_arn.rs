@@ -14,7 +14,7 @@ use crate::rules::{Ctx, Reporter};
 const ALIAS_OPS: &[&str] = &["CreateAlias", "UpdateAlias", "DeleteAlias", "ListAliases"];
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
-    let key_arn = ctx.settings.customer.key_arn.as_deref();
+    let key_arn = ctx.settings.console.key_arn.as_deref();
     for s in ctx.policy().statements.iter().filter(|s| s.is_allow()) {
         let Some(actions) = &s.action else { continue };
         let key_ops: Vec<&str> = actions

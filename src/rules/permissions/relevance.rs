@@ -9,10 +9,10 @@
 //! - it has the shape of the guide's "keys outside your account" snippet: only `kms:` actions,
 //!   and `kms:Encrypt` or `kms:Decrypt` allowed on `arn:aws:kms:*:<account>:key/*`.
 
-use crate::config::Settings;
 use crate::data::placeholders::{has_expression, placeholder_kind};
 use crate::policy::access::{arn_like, expression_as_wildcard};
 use crate::policy::{Arn, Policy, Statement, wildcard_match_ci};
+use crate::settings::Settings;
 
 /// Why the policy counts as the CMEK role's permissions policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub(crate) fn relevance<'a>(policy: &Policy<'_>, settings: &'a Settings) -> Opti
     if !policy.statements.iter().any(has_kms_action) {
         return None;
     }
-    let key_arn = settings.customer.key_arn.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let key_arn = settings.console.key_arn.as_deref().map(str::trim).filter(|k| !k.is_empty());
     if let Some(key) = key_arn
         && policy
             .statements

@@ -15,7 +15,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     if deny_requires_external_id(policy, everyone_or_pinecone) {
         return;
     }
-    let id = ctx.settings.customer.external_id.as_deref().unwrap_or("<uuid-v4>");
+    let id = ctx.settings.console.external_id.as_deref().unwrap_or("<uuid-v4>");
     for (_, s) in pc.allow_statements() {
         if s.condition_entries(EXTERNAL_ID).next().is_some() {
             continue;

@@ -8,14 +8,15 @@
 //! generic security rules (an unbound `Principal: *`, optional or vacuous conditions) run on
 //! every trust policy.
 
-use crate::config::{PINECONE_REGIONS, Settings};
 use crate::data::placeholders::{has_expression, placeholder_kind};
 use crate::json::{Node, Value};
+use crate::pinecone::PINECONE_REGIONS;
 use crate::pinecone::ROLE_PREFIX;
 use crate::pinecone::name_looks_pinecone;
 use crate::policy::arn::is_account_id;
 use crate::policy::{Arn, Operator, Policy, SetQualifier, Statement};
 use crate::rules::util::{did_you_mean, sub_span};
+use crate::settings::Settings;
 use crate::source::Span;
 
 pub(crate) const PRINCIPAL_ARN: &str = "aws:PrincipalArn";

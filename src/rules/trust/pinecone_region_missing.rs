@@ -9,7 +9,7 @@
 //! configured they are expected, with a hint to confirm the role with Pinecone.
 
 use super::model::{NameVerdict, PRINCIPAL_ARN, Pinecone, is_unknown, judge_name, regions_configured};
-use crate::config::DOCUMENTED_CMEK_REGIONS;
+use crate::pinecone::DOCUMENTED_CMEK_REGIONS;
 use crate::pinecone::ROLE_PREFIX;
 use crate::rules::{Ctx, Reporter};
 use std::collections::BTreeSet;

@@ -1,10 +1,10 @@
 //! Behaviour of the trust rules on realistic policies, including the paths that depend on
 //! `cmek-lint.toml` (which the corpus snapshots, run with `--isolated`, cannot reach).
 
-use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::engine::{Input, check_guarded};
 use crate::rules::Registry;
+use crate::settings::Settings;
 
 const ACCT: &str = "905418236187";
 const EID: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
@@ -17,7 +17,7 @@ fn run_with(text: &str, configure: impl FnOnce(&mut Settings)) -> Vec<(String, S
 /// `(code, severity, the text the span covers)` of every finding whose code starts with `family`.
 fn run_family(text: &str, family: &str, configure: impl FnOnce(&mut Settings)) -> Vec<(String, Severity, String)> {
     let registry = Registry::builtin();
-    let mut settings = Settings::defaults(&registry);
+    let mut settings = registry.default_settings();
     configure(&mut settings);
     let report = check_guarded(Input::Text { name: "trust.json", text: text.to_string() }, &registry, &settings);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
@@ -76,7 +76,7 @@ fn filled_in_guide_snippets_are_clean_with_and_without_config() {
         assert_eq!(run(text), vec![], "{text}");
         let configured = run_with(text, |s| {
             s.pinecone_account = Some(ACCT.into());
-            s.customer.external_id = Some(EID.into());
+            s.console.external_id = Some(EID.into());
         });
         assert_eq!(configured, vec![], "{text}");
     }
@@ -287,7 +287,7 @@ fn external_id_values_and_operators() {
     assert_eq!(ignore_case[0].1, Severity::Info);
     // A value other than `[customer] external_id`: one finding, CMK603's (the setup pass, which
     // also points at the config file), none of CMK210's.
-    let configure = |s: &mut Settings| s.customer.external_id = Some("0b1d7a3e-6c2f-4e59-8a41-9f3c2d5e7b10".into());
+    let configure = |s: &mut Settings| s.console.external_id = Some("0b1d7a3e-6c2f-4e59-8a41-9f3c2d5e7b10".into());
     let configured = run_family(&policy(&three_roles(), r#""sts:AssumeRole""#, &ext()), "CMK", configure);
     assert_eq!(configured, vec![("CMK603".into(), Severity::Error, format!(r#""{EID}""#))]);
     // Not Pinecone's trust: only syntax is judged, not the UUID shape.

@@ -1,80 +1,21 @@
-//! Turning command-line arguments into a run: settings, discovery, checking, output, exit code.
+//! `cmek-lint check`: command-line arguments into a run: settings, discovery, checking, output,
+//! exit code.
 
-use crate::cli::{CheckArgs, Cli, Command, RuleSource};
-use crate::config::{self, ConfigFile, Settings};
-use crate::diagnostic::{FileReport, Severity};
+use super::ExitStatus;
+use crate::cli::CheckArgs;
+use crate::config::{self, LoadedConfig, load_config, registry_for};
+use crate::diagnostic::Severity;
+use crate::engine::FileReport;
 use crate::engine::{self, Input};
 use crate::render::{self, Format, Notice, RenderOptions, Run, Summary};
 use crate::rules::Registry;
+use crate::settings::Settings;
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
-
-/// Process exit status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ExitStatus {
-    /// Nothing at or above the fail threshold.
-    Success = 0,
-    /// Findings at or above the fail threshold.
-    Failure = 1,
-    /// Usage, configuration, I/O or internal error.
-    Error = 2,
-}
-
-/// Run the command line. `Err` carries a one-line message for exit code 2.
-pub fn run(cli: Cli) -> Result<ExitStatus, String> {
-    match cli.command {
-        Some(Command::Rules { format, rules }) => crate::explain::rules(&rule_source(&rules)?, format),
-        Some(Command::Explain { rule, format, rules }) => crate::explain::explain(&rule_source(&rules)?, &rule, format),
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Preflight(args)) => crate::preflight::run(args, &Registry::builtin()),
-        None => check(cli.check),
-    }
-}
-
-/// A config file read and parsed (shape only; values are checked when applied).
-pub struct LoadedConfig {
-    pub path: PathBuf,
-    pub text: String,
-    pub file: ConfigFile,
-}
-
-/// Find, read and parse the config file of a run: `--config`, else `cmek-lint.toml` in the
-/// working directory or an ancestor; none with `--isolated`.
-pub fn load_config(explicit: Option<&Path>, isolated: bool) -> Result<Option<LoadedConfig>, String> {
-    let path = if isolated {
-        None
-    } else if let Some(p) = explicit {
-        Some(p.to_path_buf())
-    } else {
-        // Shown relative to the working directory when found in it (messages, notices).
-        std::env::current_dir()
-            .ok()
-            .and_then(|d| config::discover(&d).map(|p| p.strip_prefix(&d).map(Path::to_path_buf).unwrap_or(p)))
-    };
-    let Some(path) = path else { return Ok(None) };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file = config::parse(&path, &text).map_err(|e| e.to_string())?;
-    Ok(Some(LoadedConfig { path, text, file }))
-}
-
-/// The rules of a run: built-in, plus `--rules-dir` directories, plus `[rules] extra`.
-pub fn registry_for(rules_dirs: &[PathBuf], config: Option<&LoadedConfig>) -> Result<Registry, String> {
-    let mut dirs = rules_dirs.to_vec();
-    if let Some(c) = config {
-        dirs.extend(config::extra_rule_dirs(&c.path, &c.text, &c.file).map_err(|e| e.to_string())?);
-    }
-    Registry::with_user_rules(&dirs).map_err(|e| e.to_string())
-}
-
-fn rule_source(src: &RuleSource) -> Result<Registry, String> {
-    let config = load_config(src.config.as_deref(), src.isolated)?;
-    registry_for(&src.rules_dir, config.as_ref())
-}
+use std::path::PathBuf;
 
 /// Build the settings of a check run: defaults, then the config file, then the flags.
 fn settings_with(args: &CheckArgs, registry: &Registry, config: Option<&LoadedConfig>) -> Result<Settings, String> {
-    let mut settings = Settings::defaults(registry);
+    let mut settings = registry.default_settings();
     if let Some(c) = config {
         config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings).map_err(|e| e.to_string())?;
     }
@@ -104,12 +45,12 @@ fn settings_with(args: &CheckArgs, registry: &Registry, config: Option<&LoadedCo
     if !args.regions.is_empty() {
         settings.regions = args.regions.clone();
     }
-    args.console.apply(&mut settings.customer);
+    args.console.apply(&mut settings.console);
     settings.forced_kind = args.kind;
     Ok(settings)
 }
 
-fn check(args: CheckArgs) -> Result<ExitStatus, String> {
+pub(super) fn run(args: CheckArgs) -> Result<ExitStatus, String> {
     let started = std::time::Instant::now();
     let config = load_config(args.config.as_deref(), args.isolated)?;
     let registry = registry_for(&args.rules_dir, config.as_ref())?;

@@ -1,8 +1,14 @@
 //! The pipeline for one file — read → parse → extract → model → rules → diagnostics. The
 //! driver over many files is `crate::driver`.
 
-use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, FileReport, Label, Resolved, ResolvedLabel, Severity};
+use crate::settings::Settings;
+mod report;
+mod setup_pass;
+
+pub use report::FileReport;
+pub use setup_pass::{cross_enabled, setup_pass};
+
+use crate::diagnostic::{Diagnostic, Label, Resolved, ResolvedLabel, Severity};
 use crate::extract::{self, Document, Extraction, Followed, SpanMap, Subject, cfn, hcl, yaml};
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
@@ -31,11 +37,10 @@ pub fn check_one(
     describe: bool,
 ) -> (FileReport, Vec<crate::setup::Described>) {
     let mut report = check_all(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default();
-    let cross = crate::driver::cross_enabled(registry, settings);
+    let cross = cross_enabled(registry, settings);
     let mut setups = Vec::new();
     if cross || describe {
-        let values = crate::setup::Values::from_settings(settings);
-        setups = crate::driver::setup_pass(&mut [&mut report], registry, settings, &values, describe, cross);
+        setups = setup_pass(&mut [&mut report], registry, settings, describe, cross);
     }
     (report, setups)
 }
@@ -53,7 +58,7 @@ pub fn check_all(input: Input<'_>, registry: &Registry, settings: &Settings) -> 
     // attached to two roles), once for each, so each gets the facts of its attachment.
     let mut seen: Vec<(&std::path::Path, Option<PolicyKind>, Option<&extract::Resource>)> = Vec::new();
     // Only a file that reads others needs its folder (the setup of what it reads).
-    let scope = if followed.is_empty() { String::new() } else { crate::setup::scope_of(&name) };
+    let scope = if followed.is_empty() { String::new() } else { crate::source::scope_of(&name) };
     for f in &followed {
         let key = (f.path.as_path(), f.kind, f.resource.as_deref());
         if seen.contains(&key) || !f.path.is_file() {
@@ -328,7 +333,7 @@ struct FileRun<'a> {
     facts: Vec<crate::setup::Fact>,
     line_index: Option<LineIndex<'a>>,
     /// The file as the setup facts name it (built for the first fact).
-    site: Option<crate::setup::Site>,
+    site: Option<crate::source::Site>,
     /// The text was read from `path` (not standard input or a test's text).
     on_disk: bool,
     /// The folder of the setup the facts belong to, when not the file's own (see `Context`).
@@ -453,7 +458,7 @@ impl<'a> FileRun<'a> {
         let text = self.text;
         let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
         let (display, path, on_disk, scope) = (self.display, self.path, self.on_disk, self.scope);
-        let site = self.site.get_or_insert_with(|| crate::setup::Site::new(display, on_disk.then_some(path), scope));
+        let site = self.site.get_or_insert_with(|| crate::source::Site::new(display, on_disk.then_some(path), scope));
         if let Some(mut f) = crate::setup::collect(site, index, doc, kind, self.settings) {
             f.shrink();
             self.facts.push(f);
@@ -554,7 +559,7 @@ impl<'a> FileRun<'a> {
     fn finish(mut self, text: &str) -> FileReport {
         // Suppressions (`[[suppress]]` entries, `# cmek-lint: ignore[...]` comments in YAML/HCL)
         // need the file's text; a no-op for JSON files when the config has no entries.
-        crate::suppress::apply(self.path, text, &mut self.diagnostics, self.settings);
+        crate::suppress::apply(self.path, text, &mut self.diagnostics, &self.settings.suppress);
         self.diagnostics.sort_by(|a, b| (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end)));
         self.diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         let index = LineIndex::new(text);

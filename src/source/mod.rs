@@ -3,6 +3,10 @@
 //! Everything inside cmek-lint works in byte offsets; lines and columns (in characters, i.e.
 //! Unicode scalar values) are computed only when a diagnostic is resolved for output.
 
+mod loc;
+
+pub use loc::{LineSource, Lines, Loc, Site, scope_of};
+
 use std::fmt;
 
 /// A half-open byte range `start..end` into a source text.

@@ -2,32 +2,12 @@
 //! ARN, external id) and, given the files or AWS CLI exports of the setup, that they fit them.
 //! Prints a ✓/✗ checklist; exit 1 when anything would fail.
 
-use crate::config::Settings;
+use super::ExitStatus;
+use crate::cli::PreflightArgs;
 use crate::diagnostic::Severity;
 use crate::policy::Arn;
 use crate::rules::{Registry, Scope};
-use crate::run::ExitStatus;
-use std::path::PathBuf;
-
-/// Arguments of `cmek-lint preflight`. The three values default to `[customer]` of
-/// `cmek-lint.toml`.
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct PreflightArgs {
-    #[command(flatten)]
-    pub console: crate::cli::ConsoleValues,
-    /// Files or folders of the setup (policies, templates, `aws iam get-role`, `aws kms
-    /// get-key-policy` and `aws kms describe-key` exports).
-    pub paths: Vec<PathBuf>,
-    /// Pinecone's AWS account id (12 digits) [default: `[pinecone] account_id`].
-    #[arg(long, value_name = "ACCOUNT_ID")]
-    pub pinecone_account: Option<String>,
-    /// Read this config file instead of `cmek-lint.toml` found from the working directory.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Ignore any config file.
-    #[arg(long, conflicts_with = "config")]
-    pub isolated: bool,
-}
+use crate::settings::Settings;
 
 /// The three console values, from the flags or the config.
 struct Values<'a> {
@@ -144,16 +124,16 @@ fn check_values(args: &Values<'_>, settings: &Settings) -> Vec<Item> {
 
 /// Run `cmek-lint preflight`.
 pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, String> {
-    let config = crate::run::load_config(args.config.as_deref(), args.isolated)?;
+    let config = crate::config::load_config(args.config.as_deref(), args.isolated)?;
     let registry_owned;
     let registry = match &config {
         Some(c) => {
-            registry_owned = crate::run::registry_for(&[], Some(c))?;
+            registry_owned = crate::config::registry_for(&[], Some(c))?;
             &registry_owned
         }
         None => registry,
     };
-    let mut settings = Settings::defaults(registry);
+    let mut settings = registry.default_settings();
     if let Some(c) = &config {
         crate::config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings).map_err(|e| e.to_string())?;
     }
@@ -163,8 +143,8 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
         }
         settings.pinecone_account = Some(acct.clone());
     }
-    args.console.apply(&mut settings.customer);
-    let customer = &settings.customer;
+    args.console.apply(&mut settings.console);
+    let customer = &settings.console;
     let missing = |name: &str| {
         format!("preflight needs --{name} (or `{}` in `[customer]` of cmek-lint.toml)", name.replace('-', "_"))
     };

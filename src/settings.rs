@@ -1,0 +1,117 @@
+//! What a run knows, as plain data the rules read: Pinecone's account and regions, the console
+//! values, limits, which rules run with which severity, per-path overrides and the
+//! suppressions. Built from defaults, the config file (`crate::config`) and the command line.
+
+use crate::diagnostic::Severity;
+use crate::pinecone::{DEFAULT_KEY_ACTIONS, PINECONE_REGIONS};
+use crate::policy::PolicyKind;
+use crate::source::Loc;
+use crate::suppress::Suppressions;
+use globset::GlobMatcher;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The three values typed into the Pinecone console ("Add CMEK"): from `[customer]` of the
+/// config file, overridden by `--role-arn`, `--key-arn` and `--external-id`, with where the
+/// config file wrote them (for labels of the cross-document findings; `None` for a flag).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ConsoleValues {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(skip)]
+    pub role_arn_at: Option<Loc>,
+    #[serde(skip)]
+    pub key_arn_at: Option<Loc>,
+    #[serde(skip)]
+    pub external_id_at: Option<Loc>,
+}
+
+impl ConsoleValues {
+    /// Put the values given on the command line over these (whose config positions then no
+    /// longer apply).
+    pub fn override_with(&mut self, role_arn: Option<&str>, key_arn: Option<&str>, external_id: Option<&str>) {
+        for (flag, value, at) in [
+            (role_arn, &mut self.role_arn, &mut self.role_arn_at),
+            (key_arn, &mut self.key_arn, &mut self.key_arn_at),
+            (external_id, &mut self.external_id, &mut self.external_id_at),
+        ] {
+            if let Some(v) = flag {
+                *value = Some(v.to_string());
+                *at = None;
+            }
+        }
+    }
+}
+
+/// Per-path settings.
+pub struct PerFile {
+    pub matcher: GlobMatcher,
+    pub ignore: Vec<usize>,
+    pub kind: Option<PolicyKind>,
+}
+
+/// Everything a run needs to know, resolved from defaults, the config file and the command line.
+pub struct Settings {
+    pub pinecone_account: Option<String>,
+    pub regions: Vec<String>,
+    pub key_actions: Vec<String>,
+    /// The values entered in the Pinecone console.
+    pub console: ConsoleValues,
+    pub trust_policy_size: usize,
+    pub max_file_size: u64,
+    /// Enabled flag per registry index.
+    pub enabled: Vec<bool>,
+    /// Severity override per registry index.
+    pub severity: Vec<Option<Severity>>,
+    pub per_file: Vec<PerFile>,
+    pub forced_kind: Option<PolicyKind>,
+    /// Directory that per-file globs are relative to.
+    pub root: PathBuf,
+    /// `[[suppress]]` entries and what they did (see `crate::suppress`).
+    pub suppress: Suppressions,
+}
+
+impl Settings {
+    /// The defaults for a run of the rules `known` (`(code, name)` in registry order).
+    pub fn defaults(known: Vec<(&'static str, &'static str)>) -> Self {
+        Settings {
+            pinecone_account: None,
+            regions: PINECONE_REGIONS.iter().map(|s| s.to_string()).collect(),
+            key_actions: DEFAULT_KEY_ACTIONS.iter().map(|s| s.to_string()).collect(),
+            console: ConsoleValues::default(),
+            trust_policy_size: 2048,
+            max_file_size: 10 * 1024 * 1024,
+            enabled: vec![true; known.len()],
+            severity: vec![None; known.len()],
+            per_file: Vec::new(),
+            forced_kind: None,
+            root: PathBuf::from("."),
+            suppress: Suppressions::new(known),
+        }
+    }
+
+    /// The kind forced for `path` by `--kind` or a `[[per-file]]` entry.
+    pub fn kind_for(&self, path: &Path) -> Option<PolicyKind> {
+        self.forced_kind.or_else(|| {
+            let rel = path.strip_prefix(&self.root).unwrap_or(path);
+            self.per_file
+                .iter()
+                .rev()
+                .find(|p| p.matcher.is_match(rel) || p.matcher.is_match(path))
+                .and_then(|p| p.kind)
+        })
+    }
+
+    /// Whether rule `index` is ignored for `path` by a `[[per-file]]` entry.
+    pub fn ignored_for(&self, path: &Path, index: usize) -> bool {
+        if self.per_file.is_empty() {
+            return false;
+        }
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        self.per_file.iter().any(|p| (p.matcher.is_match(rel) || p.matcher.is_match(path)) && p.ignore.contains(&index))
+    }
+}
