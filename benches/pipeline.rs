@@ -3,7 +3,7 @@
 //! Corpus: `$CMEK_BENCH_CORPUS`, else `../shared/corpus/aws-managed` (1,388 AWS managed
 //! policies), else this repository's `corpus/`. Run with `cargo bench`.
 
-use cmek_lint::engine::{Input, check_guarded};
+use cmek_lint::engine::{Input, check_input};
 use cmek_lint::rules::Registry;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
@@ -42,7 +42,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("check (parse + model + all rules)", |b| {
         b.iter(|| {
             for (name, text) in &docs {
-                std::hint::black_box(check_guarded(Input::Text { name, text: text.clone() }, &registry, &settings));
+                std::hint::black_box(check_input(Input::Text { name, text: text.clone() }, &registry, &settings));
             }
         })
     });

@@ -2,7 +2,7 @@
 //! (`tests/fuzz_regressions.rs` includes this file): no panic, no internal error, every span
 //! inside the input and on char boundaries, line/column consistent with the offset.
 
-use cmek_lint::engine::{Input, check_guarded};
+use cmek_lint::engine::{Input, check_input};
 use cmek_lint::extract::{Extraction, SpanMap, cfn, hcl, yaml};
 use cmek_lint::json::{Node, Value};
 use cmek_lint::rules::Registry;
@@ -53,7 +53,7 @@ fn extraction_ok(text: &str, found: &Extraction<'_>) {
 /// The whole per-file pipeline on `text` named `name`: no internal error; every diagnostic and
 /// same-file label inside the input, with line/column consistent with the offset.
 pub fn pipeline_ok(name: &str, text: &str, registry: &Registry, settings: &Settings) {
-    let report = check_guarded(Input::Text { name, text: text.to_string() }, registry, settings);
+    let report = check_input(Input::Text { name, text: text.to_string() }, registry, settings);
     assert!(report.errors.iter().all(|e| !e.contains("internal error")), "{:?}", report.errors);
     if report.path != name {
         return; // a finding in another file (Terraform file()) has its own text

@@ -23,6 +23,42 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub check: CheckArgs,
+    /// When to use colours, for findings and for cmek-lint's own errors alike.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Same as `--color never` (also honoured: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+/// `--color`: whether output gets ANSI colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    /// Colours when the stream is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always colours (e.g. a CI log that renders ANSI).
+    Always,
+    /// Never colours.
+    Never,
+}
+
+impl Cli {
+    /// The colour choice of the run: `--no-color` is `--color never`.
+    pub fn color_choice(&self) -> ColorChoice {
+        if self.no_color { ColorChoice::Never } else { self.color }
+    }
+}
+
+impl ColorChoice {
+    /// Decided once per stream: `Auto` colours a terminal unless `NO_COLOR` is set (non-empty).
+    pub fn enabled(self, stream_is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 // `Check` is much larger than the others; the command line is parsed once per process.
@@ -141,9 +177,6 @@ pub struct CheckArgs {
     /// Threads checking files (default: number of CPUs); 1 runs everything on one thread.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Disable colours (also honoured: the NO_COLOR environment variable).
-    #[arg(long)]
-    pub no_color: bool,
     /// Print only diagnostics, no summary line.
     #[arg(long, short)]
     pub quiet: bool,

@@ -7,7 +7,7 @@
 
 use crate::discover::{self, Candidate};
 use crate::engine::{FileReport, cross_enabled, setup_pass};
-use crate::engine::{Input, check_all};
+use crate::engine::{Input, check_with_referenced};
 use crate::rules::{Registry, Scope};
 use crate::settings::Settings;
 use rayon::prelude::*;
@@ -46,7 +46,7 @@ impl Tally {
 
 /// What a run keeps besides the reports of files with something to show.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Keep {
+pub struct Retention {
     /// A report for every file, clean or not (JUnit has a test case per file; a baseline tells
     /// recorded findings that are gone from the files checked).
     pub clean: bool,
@@ -65,7 +65,7 @@ pub struct Job<'a> {
     /// Files named on the command line are reported as having no policy when they have none;
     /// `false` treats them as found by walking (skipped silently).
     pub explicit: bool,
-    pub keep: Keep,
+    pub keep: Retention,
 }
 
 /// The outcome of a run.
@@ -76,7 +76,7 @@ pub struct Checked {
     pub reports: Vec<FileReport>,
     /// Files checked whose report was not kept.
     pub tally: Tally,
-    /// `Keep::setups`: the setups, by folder.
+    /// `Retention::setups`: the setups, by folder.
     pub setups: Vec<serde_json::Value>,
     /// Errors met walking the paths (unreadable directories, missing paths), sorted.
     pub walk_errors: Vec<String>,
@@ -91,7 +91,11 @@ pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> R
     let mut pool: Option<rayon::ThreadPool> = None;
     let mut take_batch = |driver: &mut Driver<'_>, batch: Vec<Candidate>| {
         let check = |c: &Candidate| {
-            check_all(Input::File { path: &c.path, explicit: c.explicit && job.explicit }, registry, settings)
+            check_with_referenced(
+                Input::File { path: &c.path, explicit: c.explicit && job.explicit },
+                registry,
+                settings,
+            )
         };
         let groups: Vec<_> = if batch.len() == 1 || job.jobs == 1 {
             // One file (pre-commit) or one thread: checked on this thread, no pool is started.
@@ -166,7 +170,7 @@ struct Open {
 struct Driver<'a> {
     registry: &'a Registry,
     settings: &'a Settings,
-    keep: Keep,
+    keep: Retention,
     /// A cross-document rule is enabled.
     cross: bool,
     rank: u64,
@@ -183,7 +187,7 @@ struct Driver<'a> {
 }
 
 impl<'a> Driver<'a> {
-    fn new(registry: &'a Registry, settings: &'a Settings, keep: Keep) -> Self {
+    fn new(registry: &'a Registry, settings: &'a Settings, keep: Retention) -> Self {
         Driver {
             registry,
             settings,
@@ -304,7 +308,7 @@ impl<'a> Driver<'a> {
                         continue;
                     }
                     let input = Input::File { path: &c.path, explicit: c.explicit && job.explicit };
-                    if let Some((walked, _)) = check_all(input, registry, settings).first() {
+                    if let Some((walked, _)) = check_with_referenced(input, registry, settings).first() {
                         self.tally.uncount(walked);
                     }
                 }

@@ -2,7 +2,7 @@
 //! whatever is cut off or garbled, and format detection by content when there is no telling
 //! file name (standard input).
 
-use cmek_lint::engine::{Input, check_guarded};
+use cmek_lint::engine::{Input, check_input};
 use cmek_lint::rules::Registry;
 use cmek_lint::settings::Settings;
 use std::path::Path;
@@ -32,7 +32,7 @@ fn fixtures() -> Vec<(String, String)> {
 /// Check `text` as `name`; assert no internal error and every span on a char boundary inside
 /// the text.
 fn check_sound(registry: &Registry, settings: &Settings, name: &str, text: &str) -> Vec<&'static str> {
-    let report = check_guarded(Input::Text { name, text: text.to_string() }, registry, settings);
+    let report = check_input(Input::Text { name, text: text.to_string() }, registry, settings);
     assert!(report.errors.is_empty(), "{name}: {:?}\n--- input ---\n{text}", report.errors);
     for d in &report.diagnostics {
         let s = d.diagnostic.span;

@@ -1,7 +1,7 @@
 //! Property tests: parsing is faithful to the text, re-serialising a parsed policy and parsing it
 //! again gives the same model, and every diagnostic span slices the original text.
 
-use cmek_lint::engine::{Input, check_guarded};
+use cmek_lint::engine::{Input, check_input};
 use cmek_lint::json::{Node, Value, parse};
 use cmek_lint::policy::{Policy, classify};
 use cmek_lint::rules::Registry;
@@ -149,7 +149,7 @@ proptest! {
         while !text.is_char_boundary(cut) { cut -= 1; }
         text.insert_str(cut, &junk);
         let settings = REGISTRY.default_settings();
-        let report = check_guarded(Input::Text { name: "p.json", text: text.clone() }, &REGISTRY, &settings);
+        let report = check_input(Input::Text { name: "p.json", text: text.clone() }, &REGISTRY, &settings);
         prop_assert!(report.errors.is_empty(), "{:?}", report.errors);
         let index = LineIndex::new(&text);
         for d in &report.diagnostics {

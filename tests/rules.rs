@@ -1,7 +1,7 @@
 //! Every rule record is complete, its bad example fires the rule and its good example does not.
 
 use cmek_lint::config;
-use cmek_lint::engine::{Input, check_guarded};
+use cmek_lint::engine::{Input, check_input};
 use cmek_lint::rules::{RECORDS, Registry};
 use std::path::Path;
 
@@ -12,7 +12,7 @@ fn codes_for(registry: &Registry, code: &str, text: &str) -> Vec<String> {
         config::apply(Path::new("example.toml"), cfg, registry, &mut settings).expect("example_config is valid");
     }
     settings.forced_kind = rule.record.example_kind;
-    let report = check_guarded(Input::Text { name: "example.json", text: text.to_string() }, registry, &settings);
+    let report = check_input(Input::Text { name: "example.json", text: text.to_string() }, registry, &settings);
     assert!(report.errors.is_empty(), "{code}: {:?}", report.errors);
     report.diagnostics.iter().map(|d| d.diagnostic.code.to_string()).collect()
 }

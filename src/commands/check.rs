@@ -2,7 +2,7 @@
 //! exit code.
 
 use super::ExitStatus;
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, ColorChoice};
 use crate::config::{self, LoadedConfig, load_config, registry_for};
 use crate::diagnostic::Severity;
 use crate::engine::FileReport;
@@ -50,7 +50,7 @@ fn settings_with(args: &CheckArgs, registry: &Registry, config: Option<&LoadedCo
     Ok(settings)
 }
 
-pub(super) fn run(args: CheckArgs) -> Result<ExitStatus, String> {
+pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, String> {
     let started = std::time::Instant::now();
     let config = load_config(args.config.as_deref(), args.isolated)?;
     let registry = registry_for(&args.rules_dir, config.as_ref())?;
@@ -78,7 +78,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitStatus, String> {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
         let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
-        let (report, described) = engine::check_one(Input::Text { name: &name, text }, registry, &settings, json);
+        let (report, described) = engine::check_alone(Input::Text { name: &name, text }, registry, &settings, json);
         reports.push(report);
         setups.extend(described.into_iter().map(|d| d.json));
     }
@@ -88,7 +88,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitStatus, String> {
         discover: &discover,
         jobs: args.jobs.unwrap_or(0),
         explicit: !args.skip_non_policy_files,
-        keep: crate::driver::Keep {
+        keep: crate::driver::Retention {
             // JUnit has a test case per file, clean or not, and a baseline tells recorded
             // findings that are gone from the files checked, clean ones included; otherwise
             // only files with something to show are kept, a clean file is only counted.
@@ -155,8 +155,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitStatus, String> {
         write().map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
     let format = if args.output.is_some() { Format::Human } else { args.format.unwrap_or(Format::Human) };
-    let color =
-        !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();
+    let color = color.enabled(std::io::stdout().is_terminal());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = render::render(format, &run, &RenderOptions { color }, &mut out).and_then(|()| out.flush());

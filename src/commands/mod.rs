@@ -23,12 +23,13 @@ pub enum ExitStatus {
 
 /// Run the command line. `Err` carries a one-line message for exit code 2.
 pub fn run(cli: Cli) -> Result<ExitStatus, String> {
+    let color = cli.color_choice();
     match cli.command {
         Some(Command::Rules { format, rules }) => explain::rules(&rule_source(&rules)?, format),
         Some(Command::Explain { rule, format, rules }) => explain::explain(&rule_source(&rules)?, &rule, format),
-        Some(Command::Check(args)) => check::run(args),
+        Some(Command::Check(args)) => check::run(args, color),
         Some(Command::Preflight(args)) => preflight::run(args, &Registry::builtin()),
-        None => check::run(cli.check),
+        None => check::run(cli.check, color),
     }
 }
 

@@ -160,7 +160,7 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
             discover: &crate::discover::Options::default(),
             jobs: 0,
             explicit: true,
-            keep: crate::driver::Keep { clean: true, facts: true, setups: false },
+            keep: crate::driver::Retention { clean: true, facts: true, setups: false },
         };
         let checked = crate::driver::check_paths(&job, registry, &settings)?;
         if let Some(e) = checked.walk_errors.first() {

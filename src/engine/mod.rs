@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Label, Resolved, ResolvedLabel, Severity};
 use crate::extract::{self, Document, Extraction, Followed, SpanMap, Subject, cfn, hcl, yaml};
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
-use crate::rules::{Ctx, Finding, Impl, Registry, Reporter, Scope};
+use crate::rules::{Finding, Implementation, Registry, Reporter, RuleContext, Scope};
 use crate::source::{LineIndex, Span};
 use std::path::Path;
 
@@ -23,20 +23,21 @@ pub enum Input<'a> {
 }
 
 /// Check one input, turning a panic into an internal-error report naming the file. Files the
-/// input refers to (Terraform `file()`) are not included: see [`check_all`].
-pub fn check_guarded(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileReport {
-    check_one(input, registry, settings, false).0
+/// input refers to (Terraform `file()`) are not included: see [`check_with_referenced`].
+pub fn check_input(input: Input<'_>, registry: &Registry, settings: &Settings) -> FileReport {
+    check_alone(input, registry, settings, false).0
 }
 
-/// [`check_guarded`], with the input's setups described when `describe` (`setups` of
+/// [`check_input`], with the input's setups described when `describe` (`setups` of
 /// `--format json`): one input is a setup pass of its own.
-pub fn check_one(
+pub fn check_alone(
     input: Input<'_>,
     registry: &Registry,
     settings: &Settings,
     describe: bool,
 ) -> (FileReport, Vec<crate::setup::Described>) {
-    let mut report = check_all(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default();
+    let mut report =
+        check_with_referenced(input, registry, settings).into_iter().next().map(|(r, _)| r).unwrap_or_default();
     let cross = cross_enabled(registry, settings);
     let mut setups = Vec::new();
     if cross || describe {
@@ -47,12 +48,12 @@ pub fn check_one(
 
 /// Check one input and the files it refers to. Each report comes with `true` when it is a
 /// referred-to file.
-pub fn check_all(input: Input<'_>, registry: &Registry, settings: &Settings) -> Vec<(FileReport, bool)> {
+pub fn check_with_referenced(input: Input<'_>, registry: &Registry, settings: &Settings) -> Vec<(FileReport, bool)> {
     let name = match &input {
         Input::File { path, .. } => path.display().to_string(),
         Input::Text { name, .. } => (*name).to_string(),
     };
-    let (report, followed) = guarded(&name, || check(input, registry, settings, None));
+    let (report, followed) = guarded(&name, || check_file(input, registry, settings, None));
     let mut out = vec![(report, false)];
     // A file read twice the same way is checked once; read by two resources (a policy file
     // attached to two roles), once for each, so each gets the facts of its attachment.
@@ -69,7 +70,7 @@ pub fn check_all(input: Input<'_>, registry: &Registry, settings: &Settings) -> 
         let context =
             Context { kind: f.kind, origin: f.origin.clone(), scope: scope.clone(), resource: f.resource.clone() };
         let (report, _) = guarded(&shown, || {
-            check(Input::File { path: &f.path, explicit: true }, registry, settings, Some(&context))
+            check_file(Input::File { path: &f.path, explicit: true }, registry, settings, Some(&context))
         });
         out.push((report, true));
     }
@@ -143,7 +144,7 @@ fn looks_like_terraform(text: &str) -> bool {
     })
 }
 
-fn check(
+fn check_file(
     input: Input<'_>,
     registry: &Registry,
     settings: &Settings,
@@ -429,7 +430,7 @@ impl<'a> FileRun<'a> {
     fn key_rules(&mut self, doc: &Document<'_>) {
         self.collect_facts(doc, PolicyKind::Key);
         let root = doc.root.node();
-        let ctx = Ctx {
+        let ctx = RuleContext {
             text: self.text,
             lenience: &[],
             error: None,
@@ -444,7 +445,7 @@ impl<'a> FileRun<'a> {
             if rule.record.scope != Scope::Key || !self.enabled(index) {
                 continue;
             }
-            if let Impl::Native(f) = &rule.imp {
+            if let Implementation::Native(f) = &rule.imp {
                 f(&ctx, &mut out);
             }
             for finding in out.take() {
@@ -466,7 +467,7 @@ impl<'a> FileRun<'a> {
     }
 
     fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>, map: &SpanMap) {
-        let ctx = Ctx {
+        let ctx = RuleContext {
             text: self.text,
             lenience,
             error,
@@ -481,7 +482,7 @@ impl<'a> FileRun<'a> {
             if rule.record.scope != Scope::File || !self.enabled(index) {
                 continue;
             }
-            if let Impl::Native(f) = &rule.imp {
+            if let Implementation::Native(f) = &rule.imp {
                 f(&ctx, &mut out);
             }
             for finding in out.take() {
@@ -497,7 +498,7 @@ impl<'a> FileRun<'a> {
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
         self.collect_facts(doc, kind);
-        let ctx = Ctx {
+        let ctx = RuleContext {
             text: self.text,
             lenience: &[],
             error: None,
@@ -514,8 +515,8 @@ impl<'a> FileRun<'a> {
                 continue;
             }
             match &rule.imp {
-                Impl::Native(f) => f(&ctx, &mut out),
-                Impl::Declarative(c) => {
+                Implementation::Native(f) => f(&ctx, &mut out),
+                Implementation::Declarative(c) => {
                     let v = json_value.get_or_insert_with(|| root.to_json());
                     c.run(&ctx, v, &mut out);
                 }

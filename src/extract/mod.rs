@@ -4,7 +4,7 @@
 //! context implies, an `origin` naming where it lives, and a map from the document's coordinates
 //! back to the file:
 //!
-//! - AWS CLI exports ([`cli`]): `get-role`, `get-role-policy`, `get-policy-version`,
+//! - AWS CLI exports ([`aws_cli`]): `get-role`, `get-role-policy`, `get-policy-version`,
 //!   `get-account-authorization-details`, `kms get-key-policy`, `kms describe-key`;
 //! - CloudFormation and CDK templates, JSON or YAML ([`cfn`], [`yaml`]);
 //! - Terraform configuration ([`hcl`]) and `terraform show -json` plan/state ([`tfjson`]).
@@ -13,8 +13,8 @@
 //! the coordinates of a decoded string, mapped back by [`SpanMap`]), so rules never see the
 //! format. Values known only at deploy time become [`crate::json::Value::Template`].
 
+pub mod aws_cli;
 pub mod cfn;
-pub mod cli;
 pub mod embedded;
 pub mod hcl;
 pub mod tfjson;
@@ -270,7 +270,7 @@ pub fn documents<'a>(root: &'a Node, text: &str) -> Extraction<'a> {
     } else if tfjson::is_terraform_json(root) {
         tfjson::extract(root, text, &mut out);
     } else {
-        cli::extract(root, text, &mut out);
+        aws_cli::extract(root, text, &mut out);
     }
     out
 }

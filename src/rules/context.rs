@@ -1,4 +1,4 @@
-//! What a check sees ([`Ctx`]) and how it reports ([`Reporter`]).
+//! What a check sees ([`RuleContext`]) and how it reports ([`Reporter`]).
 
 use crate::diagnostic::{Label, Severity};
 use crate::json::{Lenience, Node, ParseError};
@@ -7,7 +7,7 @@ use crate::settings::Settings;
 use crate::source::Span;
 
 /// The context of one check: one parsed text (file scope) or one policy document (policy scope).
-pub struct Ctx<'a> {
+pub struct RuleContext<'a> {
     /// The text spans refer to.
     pub text: &'a str,
     /// Lenient-parse findings of the text (file scope).
@@ -24,7 +24,7 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> RuleContext<'a> {
     /// The policy of a policy-scope check. The engine runs policy-scope checks only with a
     /// policy, so this never fails there.
     pub fn policy(&self) -> &'a Policy<'a> {

@@ -2,7 +2,7 @@
 //! regex test on each selected value. Hits map back to spans by resolving the normalized path
 //! jsonpath-rust returns in the spanned tree.
 
-use super::context::{Ctx, Reporter};
+use super::context::{Reporter, RuleContext};
 use super::record::DeclarativeSpec;
 use jsonpath_rust::parser::model::JpQuery;
 use jsonpath_rust::parser::parse_json_path;
@@ -74,7 +74,7 @@ impl Compiled {
         })
     }
 
-    pub fn run(&self, ctx: &Ctx<'_>, json: &serde_json::Value, out: &mut Reporter) {
+    pub fn run(&self, ctx: &RuleContext<'_>, json: &serde_json::Value, out: &mut Reporter) {
         let Some(root) = ctx.root else { return };
         let m = self.matcher();
         let Ok(hits) = js_path_process(&m.query, json) else {

@@ -3,7 +3,7 @@
 //! the registry joining them, and the context a check runs in.
 //!
 //! Adding a rule: write `rules/<CODE>-<name>.toml`; if it has no `[check]` table, add
-//! `src/rules/<family>/<name_in_snake_case>.rs` with `pub(crate) fn check(ctx: &Ctx, out: &mut
+//! `src/rules/<family>/<name_in_snake_case>.rs` with `pub(crate) fn check(ctx: &RuleContext, out: &mut
 //! Reporter)` and list it in the family's `CHECKS`. `cargo test` proves the bad example fires
 //! and the good one does not.
 
@@ -21,22 +21,22 @@ mod permissions;
 mod syntax;
 mod trust;
 
-pub use context::{Ctx, Finding, Reporter};
+pub use context::{Finding, Reporter, RuleContext};
 pub use declarative::{CompileError, Compiled, SpecField};
 pub use record::{DeclarativeSpec, RECORDS, RuleRecord, Scope};
 
 /// A native check.
-pub type CheckFn = fn(&Ctx<'_>, &mut Reporter);
+pub type CheckFn = fn(&RuleContext<'_>, &mut Reporter);
 
 /// How a rule is implemented.
-pub enum Impl {
+pub enum Implementation {
     Native(CheckFn),
     Declarative(Compiled),
 }
 
 pub struct Rule {
     pub record: &'static RuleRecord,
-    pub imp: Impl,
+    pub imp: Implementation,
 }
 
 /// All native checks, by rule name.
@@ -66,8 +66,8 @@ impl Registry {
             .map(|record| {
                 let imp = match &record.check {
                     // Compiled when first run: see `Compiled::lazy` (the test suite compiles them all).
-                    Some(spec) => Impl::Declarative(Compiled::lazy(spec)),
-                    None => Impl::Native(
+                    Some(spec) => Implementation::Declarative(Compiled::lazy(spec)),
+                    None => Implementation::Native(
                         native_checks()
                             .find(|(name, _)| *name == record.name)
                             .unwrap_or_else(|| panic!("rule {} ({}) has no implementation", record.code, record.name))
@@ -88,7 +88,7 @@ impl Registry {
         }
         let taken: Vec<&'static RuleRecord> = registry.rules.iter().map(|r| r.record).collect();
         for u in user::load(dirs, &taken)? {
-            registry.rules.push(Rule { record: u.record, imp: Impl::Declarative(u.compiled) });
+            registry.rules.push(Rule { record: u.record, imp: Implementation::Declarative(u.compiled) });
         }
         registry.rules.sort_by_key(|r| r.record.code);
         Ok(registry)

@@ -2,10 +2,10 @@
 //! for Pinecone (`[customer] external_id`, `preflight --external-id`), or two roles trusting
 //! Pinecone share one.
 
-use super::{Out, SetupCtx};
+use super::{SetupContext, SetupFindings};
 use std::collections::hash_map::Entry;
 
-pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     if !cx.first_time {
         return;
     }

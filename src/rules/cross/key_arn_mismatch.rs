@@ -2,10 +2,10 @@
 //! another key than the one found; or the configured key ARN, standing for a key whose metadata
 //! was not found, is in a region Pinecone does not serve or is multi-Region.
 
-use super::{Out, SetupCtx};
+use super::{SetupContext, SetupFindings};
 use crate::policy::Arn;
 
-pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     configured_key_unusable(cx, out);
     let Some(key) = cx.setup.key else { return };
     let found_arn = key.arn.as_deref();
@@ -43,7 +43,7 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
 /// The configured key ARN is all that is known of the setup's key (no `describe-key` export, a
 /// key created elsewhere): it must be usable by Pinecone. Reported at the key or key policy of
 /// the setup, pointing at the config line.
-fn configured_key_unusable(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+fn configured_key_unusable(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     if !cx.first_time || cx.setup.key.is_some_and(|k| k.arn.is_some()) {
         return; // the key's metadata is checked by the key-metadata rules
     }

@@ -1,9 +1,9 @@
 //! CMK601 key-policy-other-role: the key policy grants key use to a role other than the one
 //! trusting Pinecone, or to the right name in another account or path.
 
-use super::{Out, SetupCtx, role_desc};
+use super::{SetupContext, SetupFindings, role_desc};
 
-pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     let Some(kp) = cx.setup.key_policy else { return };
     if !cx.mine().is_empty() {
         return;

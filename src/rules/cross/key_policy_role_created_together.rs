@@ -3,10 +3,10 @@
 //! reference. Nothing then orders the two: KMS rejects a key policy whose principal does not
 //! exist yet (`MalformedPolicyDocumentException`), so the first deployment fails or races.
 
-use super::{Out, SetupCtx};
+use super::{SetupContext, SetupFindings};
 use crate::setup::references_role;
 
-pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     let Some(kp) = cx.setup.key_policy else { return };
     if !kp.created || !cx.role.created {
         return;

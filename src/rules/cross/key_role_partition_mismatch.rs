@@ -1,10 +1,10 @@
 //! CMK606 key-role-partition-mismatch: the key and the role trusting Pinecone are in different
 //! partitions (`aws`, `aws-cn`, `aws-us-gov`), or the key policy names the role in another one.
 
-use super::{Out, SetupCtx};
+use super::{SetupContext, SetupFindings};
 use crate::policy::Arn;
 
-pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     let Some(ra) = cx.role_arn() else { return };
     for (g, ga) in cx.near_misses().iter().filter(|(_, ga)| ga.partition != ra.partition) {
         out.push(

@@ -14,17 +14,17 @@ mod role_missing_key_access;
 mod trust_regions_miss_key_region;
 
 use crate::diagnostic::{Diagnostic, Label, Resolved, ResolvedLabel, Severity};
-use crate::rules::{CheckFn, Ctx, Registry, Reporter};
+use crate::rules::{CheckFn, Registry, Reporter, RuleContext};
 use crate::settings::ConsoleValues;
 use crate::settings::Settings;
 use crate::setup::{Grant, Setup, TrustFact, names_role};
 use crate::source::Loc;
 use std::collections::HashMap;
 
-fn setup_pass(_: &Ctx<'_>, _: &mut Reporter) {}
+fn setup_pass(_: &RuleContext<'_>, _: &mut Reporter) {}
 
 /// A cross-document rule: findings for one setup.
-type SetupCheck = fn(&SetupCtx<'_>, &mut Out<'_>);
+type SetupCheck = fn(&SetupContext<'_>, &mut SetupFindings<'_>);
 
 /// The cross-document rules by name, in the order they run on each setup.
 const RULES: &[(&str, SetupCheck)] = &[
@@ -43,7 +43,7 @@ pub(super) fn checks() -> impl Iterator<Item = (&'static str, CheckFn)> {
 }
 
 /// One setup as the rules see it.
-pub(crate) struct SetupCtx<'a> {
+pub(crate) struct SetupContext<'a> {
     pub setup: &'a Setup<'a>,
     /// The role trusting Pinecone, its ARN filled in from the configured role ARN when only
     /// known at deploy time.
@@ -55,7 +55,7 @@ pub(crate) struct SetupCtx<'a> {
     pub first_time: bool,
 }
 
-impl SetupCtx<'_> {
+impl SetupContext<'_> {
     /// The secondary label pointing at the trust policy.
     fn trust_label(&self) -> (&Loc, String) {
         (&self.role.at, format!("the role trusting Pinecone: {}", role_desc(self.role)))
@@ -87,7 +87,7 @@ impl SetupCtx<'_> {
 }
 
 /// Findings of the setup pass, with the run-wide state some rules keep.
-pub(crate) struct Out<'a> {
+pub(crate) struct SetupFindings<'a> {
     registry: &'a Registry,
     settings: &'a Settings,
     found: Vec<(String, Resolved)>,
@@ -97,12 +97,12 @@ pub(crate) struct Out<'a> {
     lines: crate::source::Lines,
 }
 
-impl Out<'_> {
+impl SetupFindings<'_> {
     fn push(&mut self, name: &str, at: &Loc, message: String, help: String, label: Option<(&Loc, String)>) {
         self.push_labelled(name, at, message, help, label.into_iter().collect());
     }
 
-    /// [`Out::push`] with any number of secondary labels, in this file or others.
+    /// [`SetupFindings::push`] with any number of secondary labels, in this file or others.
     fn push_labelled(&mut self, name: &str, at: &Loc, message: String, help: String, labels: Vec<(&Loc, String)>) {
         let Some(index) = self.registry.rules.iter().position(|r| r.record.name == name) else { return };
         if !self.settings.enabled[index] || self.settings.ignored_for(std::path::Path::new(&*at.file), index) {
@@ -178,7 +178,8 @@ fn role_desc(role: &TrustFact) -> String {
 /// by position.
 pub fn check(setups: &[Setup<'_>], registry: &Registry, settings: &Settings) -> Vec<(String, Resolved)> {
     let values = &settings.console;
-    let mut out = Out { registry, settings, found: Vec::new(), first_use: HashMap::new(), lines: Default::default() };
+    let mut out =
+        SetupFindings { registry, settings, found: Vec::new(), first_use: HashMap::new(), lines: Default::default() };
     let mut seen_roles: std::collections::HashSet<*const TrustFact> = std::collections::HashSet::new();
     for setup in setups {
         let Some(role) = setup.role else { continue };
@@ -194,7 +195,7 @@ pub fn check(setups: &[Setup<'_>], registry: &Registry, settings: &Settings) -> 
             }
             _ => role,
         };
-        let cx = SetupCtx { setup, role, values, settings, first_time };
+        let cx = SetupContext { setup, role, values, settings, first_time };
         for (_, rule) in RULES {
             rule(&cx, &mut out);
         }

@@ -3,13 +3,13 @@
 //! statement plus a permissions policy. Across accounts both sides are needed: the key policy
 //! must name the role (or its account) and a permissions policy must allow the key.
 
-use super::{Out, SetupCtx, role_desc};
+use super::{SetupContext, SetupFindings, role_desc};
 use crate::policy::Arn;
 use crate::policy::arn::is_account_id;
 use crate::setup::{Grant, KeyFact, PermissionsFact, names_key};
 use crate::source::Loc;
 
-pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     let Some(kp) = cx.setup.key_policy else { return };
     let mine = cx.mine();
     let by_key_policy = mine.iter().any(|g| g.encrypt) && mine.iter().any(|g| g.decrypt);
@@ -106,7 +106,7 @@ pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
 }
 
 /// The key policy names the role (`mine`, not empty) but not with both actions.
-fn missing_action(cx: &SetupCtx<'_>, mine: &[&Grant], out: &mut Out<'_>) {
+fn missing_action(cx: &SetupContext<'_>, mine: &[&Grant], out: &mut SetupFindings<'_>) {
     let missing = if mine.iter().any(|g| g.encrypt) { "kms:Decrypt" } else { "kms:Encrypt" };
     out.push(
         "role-missing-key-access",
@@ -142,7 +142,7 @@ fn holder(p: &PermissionsFact) -> String {
 }
 
 /// The trust policy, and the permissions policy attached elsewhere when there is one.
-fn labels<'a>(cx: &'a SetupCtx<'_>, elsewhere: Option<&'a PermissionsFact>) -> Vec<(&'a Loc, String)> {
+fn labels<'a>(cx: &'a SetupContext<'_>, elsewhere: Option<&'a PermissionsFact>) -> Vec<(&'a Loc, String)> {
     let mut labels = vec![cx.trust_label()];
     if let Some(p) = elsewhere {
         labels

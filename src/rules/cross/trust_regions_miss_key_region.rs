@@ -1,10 +1,10 @@
 //! CMK605 trust-regions-miss-key-region: the trust policy lists Pinecone's roles region by
 //! region, and the key's region is not among them.
 
-use super::{Out, SetupCtx};
+use super::{SetupContext, SetupFindings};
 use crate::policy::Arn;
 
-pub(super) fn check(cx: &SetupCtx<'_>, out: &mut Out<'_>) {
+pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     let Some(key) = cx.setup.key else { return };
     let role = cx.role;
     let region = key.region.clone().or_else(|| {

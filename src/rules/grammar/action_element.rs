@@ -1,9 +1,9 @@
 //! CMK108 action-element-invalid: a statement needs exactly one of `Action` / `NotAction`,
 //! holding strings.
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         match (&s.action, &s.not_action) {
             (None, None) => {

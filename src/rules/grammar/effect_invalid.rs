@@ -1,8 +1,8 @@
 //! CMK107 effect-invalid: `Effect` missing or not exactly `Allow`/`Deny`.
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         match s.effect {
             None => {

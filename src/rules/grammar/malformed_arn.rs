@@ -6,7 +6,7 @@ use crate::json::Node;
 use crate::policy::Arn;
 use crate::policy::arn::{PARTITIONS, is_account_id};
 use crate::rules::util::sub_span;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 fn has_unknowns(s: &str) -> bool {
     s.contains(['*', '?']) || s.contains("{{")
@@ -66,7 +66,7 @@ fn is_region(r: &str) -> bool {
         && parts.last().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         for list in [&s.resource, &s.not_resource].into_iter().flatten() {
             for (text, node) in list.strings() {

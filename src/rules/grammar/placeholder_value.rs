@@ -3,9 +3,9 @@
 
 use crate::data::placeholders::find_placeholder;
 use crate::rules::util::{for_each_string, sub_span};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let Some(statement) = policy.statement else {
         return;

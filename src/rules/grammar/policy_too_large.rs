@@ -2,7 +2,7 @@
 
 use crate::json::{Node, Value};
 use crate::policy::PolicyKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
 /// Characters of the compact JSON serialisation that are not whitespace (how IAM counts).
@@ -37,7 +37,7 @@ fn json_string_len(s: &str) -> usize {
         .sum::<usize>()
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let root = ctx.policy().root;
     let head = Span::new(root.span.start as usize, root.span.start as usize + 1);
     match ctx.kind {

@@ -1,9 +1,9 @@
 //! CMK109 principal-element-conflict: `Principal` and `NotPrincipal` in one statement, or
 //! `NotPrincipal` with `Allow`.
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         if let (Some(p), Some(n)) = (&s.principal, &s.not_principal) {
             out.report(

@@ -2,9 +2,9 @@
 //! `NotResource`.
 
 use crate::policy::PolicyKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         match (&s.resource, &s.not_resource) {
             (None, None) => {

@@ -2,9 +2,9 @@
 
 use crate::diagnostic::Severity;
 use crate::policy::PolicyKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let statements = &ctx.policy().statements;
     for (i, s) in statements.iter().enumerate() {
         let Some(sid) = s.sid_str().filter(|s| !s.is_empty()) else {

@@ -1,8 +1,8 @@
 //! CMK105 sid-invalid: IAM accepts only ASCII letters and digits in a `Sid`.
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         let Some(m) = s.sid else { continue };
         let Some((sid, false)) = m.value.as_text() else {

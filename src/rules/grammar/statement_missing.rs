@@ -1,10 +1,10 @@
 //! CMK104 statement-missing: no `Statement`, an empty one, or one of the wrong type.
 
 use crate::json::Value;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let Some(m) = policy.statement else {
         out.report(

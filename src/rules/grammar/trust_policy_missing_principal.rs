@@ -1,8 +1,8 @@
 //! CMK117 trust-policy-missing-principal: a trust statement without `Principal`.
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let permissions = !policy.has_principal() && policy.statements.iter().any(|s| s.resource.is_some());
     for s in &policy.statements {

@@ -1,8 +1,8 @@
 //! CMK118 trust-policy-not-principal: `NotPrincipal` is not supported in role trust policies.
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         if let Some(n) = &s.not_principal {
             out.report(n.member.key_span, "role trust policies do not support `NotPrincipal`").help(

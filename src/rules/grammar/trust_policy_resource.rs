@@ -2,9 +2,9 @@
 //! prohibited field Resource"; usually a permissions policy was pasted where the trust policy
 //! belongs (as the CMEK guide's "keys outside your account" tab shows).
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let looks_like_permissions = !policy.has_principal();
     for s in &policy.statements {

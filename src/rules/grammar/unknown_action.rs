@@ -3,9 +3,9 @@
 use crate::data::actions::known_actions;
 use crate::policy::wildcard_match_ci;
 use crate::rules::util::{did_you_mean, sub_span};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         for list in [&s.action, &s.not_action].into_iter().flatten() {
             for (action, node) in list.strings() {

@@ -2,9 +2,9 @@
 
 use crate::policy::condition::BASE_OPERATORS;
 use crate::rules::util::did_you_mean;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         if let Some(c) = s.condition
             && c.value.as_object().is_none()

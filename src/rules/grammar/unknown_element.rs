@@ -2,7 +2,7 @@
 
 use crate::json::Member;
 use crate::rules::util::did_you_mean;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 const TOP: &[&str] = &["Version", "Id", "Statement"];
 const STATEMENT: &[&str] =
@@ -20,7 +20,7 @@ fn report(out: &mut Reporter, m: &Member, allowed: &[&str], what: &str) {
     };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     for m in policy.root.as_object().unwrap_or_default() {
         report(out, m, TOP, "top-level element");

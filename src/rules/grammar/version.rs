@@ -1,8 +1,8 @@
 //! CMK101 version-missing and CMK103 version-invalid (CMK102 version-outdated is declarative).
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn missing(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn missing(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     if policy.version.is_none() {
         let at = policy.statement.map_or(policy.root.span, |m| m.key_span);
@@ -15,7 +15,7 @@ pub(crate) fn missing(ctx: &Ctx<'_>, out: &mut Reporter) {
     }
 }
 
-pub(crate) fn invalid(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn invalid(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(v) = ctx.policy().version else {
         return;
     };

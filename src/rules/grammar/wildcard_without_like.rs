@@ -2,12 +2,12 @@
 
 use crate::diagnostic::Severity;
 use crate::policy::PolicyKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 /// Keys whose literal mismatch locks Pinecone out of a trust policy.
 const TRUST_KEYS: &[&str] = &["aws:PrincipalArn", "sts:ExternalId", "aws:PrincipalAccount", "aws:PrincipalOrgID"];
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         for block in &s.conditions {
             let op = &block.operator;

@@ -1,9 +1,9 @@
 //! CMK505 key-not-enabled: a disabled key, or one pending deletion or import.
 
 use super::KeyView;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(key) = KeyView::new(ctx) else { return };
     if let Some((state, node)) = key.text("KeyState") {
         let what = match state {

@@ -1,9 +1,9 @@
 //! CMK503 key-origin-not-aws-kms: key material that KMS did not generate.
 
 use super::KeyView;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(key) = KeyView::new(ctx) else { return };
     let Some((origin, node)) = key.text("Origin") else { return };
     let why = match origin {

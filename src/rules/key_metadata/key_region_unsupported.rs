@@ -4,9 +4,9 @@
 use super::KeyView;
 use crate::policy::Arn;
 use crate::rules::util::sub_span;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(key) = KeyView::new(ctx) else { return };
     let Some((text, node)) = key.text("Arn") else { return };
     let Some(arn) = Arn::parse(text) else { return };

@@ -1,9 +1,9 @@
 //! CMK508 key-rotation-disabled: automatic rotation of the key material is off.
 
 use super::KeyView;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(key) = KeyView::new(ctx) else { return };
     let help = "turn on automatic rotation (CloudFormation `EnableKeyRotation: true`, Terraform `enable_key_rotation = true`); Pinecone keeps working, as KMS keeps old key material for decryption";
     match key.flag("EnableKeyRotation") {

@@ -1,9 +1,9 @@
 //! CMK501 key-spec-not-symmetric: Pinecone encrypts with a symmetric key only.
 
 use super::KeyView;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(key) = KeyView::new(ctx) else { return };
     let Some((spec, node)) = key.text("KeySpec").or_else(|| key.text("CustomerMasterKeySpec")) else { return };
     if spec != "SYMMETRIC_DEFAULT" {

@@ -1,9 +1,9 @@
 //! CMK502 key-usage-not-encrypt-decrypt: the key must be usable for encryption.
 
 use super::KeyView;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(key) = KeyView::new(ctx) else { return };
     let Some((usage, node)) = key.text("KeyUsage") else { return };
     if usage != "ENCRYPT_DECRYPT" {

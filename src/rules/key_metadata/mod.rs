@@ -17,7 +17,7 @@ mod key_usage_not_encrypt_decrypt;
 mod lockout_safety_check_bypassed;
 mod multi_region_key;
 
-use super::{CheckFn, Ctx};
+use super::{CheckFn, RuleContext};
 use crate::extract::FORMAT_KEY;
 use crate::json::{Node, Value};
 use crate::source::Span;
@@ -43,7 +43,7 @@ pub(crate) struct KeyView<'a> {
 }
 
 impl<'a> KeyView<'a> {
-    pub fn new(ctx: &Ctx<'a>) -> Option<Self> {
+    pub fn new(ctx: &RuleContext<'a>) -> Option<Self> {
         let root = ctx.root?;
         let format = root.get(FORMAT_KEY)?;
         Some(Self { root, format: format.value.as_str().unwrap_or(""), anchor: format.value.span })

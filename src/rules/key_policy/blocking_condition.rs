@@ -11,14 +11,14 @@ use super::{Relation, applies_to_key, deny_relation, list_code, pinecone_facts, 
 use crate::data::kms::{PineconeKey, pinecone_key};
 use crate::policy::Statement;
 use crate::policy::access::{Tri, eval_conditions};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
 /// A blocking condition entry: (entry key span, statement head, key, reason, whether it
 /// certainly blocks, the actions it blocks).
 type Blocking<'a> = (Span, Span, &'a str, &'static str, bool, Vec<&'a str>);
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let needed: Vec<&str> = ctx.settings.key_actions.iter().map(String::as_str).collect();
     for role in cmek_roles(policy, ctx.settings) {

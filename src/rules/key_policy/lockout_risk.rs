@@ -6,10 +6,10 @@
 
 use super::applies_to_key;
 use crate::policy::Statement;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let relevant = |s: &&Statement<'_>| s.covers_action("kms:PutKeyPolicy") && applies_to_key(s);
     let allowed = policy.statements.iter().filter(|s| s.is_allow() && s.principal.is_some()).any(|s| relevant(&s));

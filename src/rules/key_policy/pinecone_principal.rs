@@ -9,11 +9,11 @@ use crate::data::placeholders::has_expression;
 use crate::pinecone::ROLE_PREFIX;
 use crate::policy::Arn;
 use crate::policy::access::{AccountRef, account_principal};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 const WHY: &str = "Pinecone is meant to reach the key only through your CMEK role (the Role ARN you enter in the Pinecone console), which it assumes under your trust policy and external ID; a direct grant bypasses that role and its external ID";
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let pinecone = ctx.settings.pinecone_account.as_deref();
     let own_role = ctx.settings.console.role_arn.as_deref();
     let help = "remove Pinecone's principal from the key policy and name your CMEK role instead (in the KMS console: select the role under \"Key users\")";

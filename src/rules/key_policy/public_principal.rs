@@ -11,9 +11,9 @@ use crate::data::kms::kms_actions_matching;
 use crate::diagnostic::Severity;
 use crate::policy::condition::SetQualifier;
 use crate::policy::{Arn, ConditionBlock, ConditionEntry, Statement};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in ctx.policy().statements.iter().filter(|s| s.is_allow()) {
         let Some(p) = &s.principal else { continue };
         if !p.is_everyone() || s.conditions.iter().any(|b| b.entries.iter().any(|e| pins(b, e))) {

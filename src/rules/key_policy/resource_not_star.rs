@@ -10,9 +10,9 @@ use crate::data::placeholders::has_expression;
 use crate::diagnostic::Severity;
 use crate::policy::Arn;
 use crate::rules::permissions::relevance::resource_covers_key;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let key_arn = ctx.settings.console.key_arn.as_deref();
     for s in &ctx.policy().statements {
         if let Some(list) = &s.resource {

@@ -11,10 +11,10 @@ use super::{Relation, applies_to_key, deny_relation, list_code, pinecone_facts, 
 use crate::diagnostic::Severity;
 use crate::policy::access::{AccountRef, Tri, ValueHit, account_principal, conditions_hold, principal_value_hit};
 use crate::policy::{Policy, Statement};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let needed: Vec<&str> = ctx.settings.key_actions.iter().map(String::as_str).collect();
     for role in cmek_roles(policy, ctx.settings) {
@@ -132,7 +132,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
 }
 
 fn report_missing(
-    ctx: &Ctx<'_>,
+    ctx: &RuleContext<'_>,
     out: &mut Reporter,
     role: &CmekRole<'_>,
     missing: &[&str],

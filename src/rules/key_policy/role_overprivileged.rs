@@ -13,10 +13,10 @@ use super::{Relation, applies_to_key, list_code, relation};
 use crate::data::kms::{AdminClass, admin_class, kms_actions_matching};
 use crate::diagnostic::Severity;
 use crate::policy::Statement;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let roles = cmek_roles(policy, ctx.settings);
     for s in policy.statements.iter().filter(|s| s.is_allow() && applies_to_key(s)) {
@@ -27,7 +27,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
     }
 }
 
-fn check_statement(ctx: &Ctx<'_>, out: &mut Reporter, s: &Statement<'_>, role: &CmekRole<'_>) {
+fn check_statement(ctx: &RuleContext<'_>, out: &mut Reporter, s: &Statement<'_>, role: &CmekRole<'_>) {
     let who = role.describe();
     let needed = list_code(&ctx.settings.key_actions);
     let grant_ok = grant_for_aws_resource(s);

@@ -3,7 +3,7 @@
 
 use crate::config;
 use crate::diagnostic::Severity;
-use crate::engine::{Input, check_guarded};
+use crate::engine::{Input, check_input};
 use crate::rules::Registry;
 use std::path::Path;
 
@@ -21,7 +21,7 @@ fn findings(text: &str, config_text: Option<&str>) -> Vec<(&'static str, Severit
     if let Some(c) = config_text {
         config::apply(Path::new("cmek-lint.toml"), c, &registry, &mut settings).unwrap();
     }
-    let report = check_guarded(Input::Text { name: "p.json", text: text.to_string() }, &registry, &settings);
+    let report = check_input(Input::Text { name: "p.json", text: text.to_string() }, &registry, &settings);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
         .diagnostics

@@ -3,9 +3,9 @@
 //! (`kms:ResourceTag/*`).
 
 use crate::data::kms::unsupported_in_key_policy;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         for block in &s.conditions {
             for e in &block.entries {

@@ -9,11 +9,11 @@
 use super::relevance::{is_kms_action, may_be_key};
 use crate::data::kms::kms_actions_matching;
 use crate::policy::Arn;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 const ALIAS_OPS: &[&str] = &["CreateAlias", "UpdateAlias", "DeleteAlias", "ListAliases"];
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let key_arn = ctx.settings.console.key_arn.as_deref();
     for s in ctx.policy().statements.iter().filter(|s| s.is_allow()) {
         let Some(actions) = &s.action else { continue };

@@ -6,9 +6,9 @@ use super::relevance::relevance;
 use crate::data::kms::{CRYPTO_ACTIONS, kms_actions_matching};
 use crate::data::placeholders::{has_expression, placeholder_kind};
 use crate::policy::{Arn, Statement};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let Some(rel) = relevance(policy, ctx.settings) else { return };
     for s in policy.statements.iter().filter(|s| s.is_allow() && grants_crypto(s)) {

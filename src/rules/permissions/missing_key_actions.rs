@@ -9,14 +9,14 @@
 use super::relevance::{has_kms_action, may_be_key, relevance, resource_covers_key};
 use crate::policy::Statement;
 use crate::rules::key_policy::list_code;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
 fn is_alias_arn(v: &str) -> bool {
     crate::policy::Arn::parse(v.trim()).is_some_and(|a| a.service == "kms" && a.resource_type == "alias")
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let Some(rel) = relevance(policy, ctx.settings) else { return };
     // Alias ARNs count as naming the key here: CMK404 reports them.

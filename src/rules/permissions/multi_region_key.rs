@@ -3,9 +3,9 @@
 
 use super::relevance::relevance;
 use crate::policy::Arn;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     if relevance(policy, ctx.settings).is_none() {
         return;

@@ -1,9 +1,9 @@
 //! CMK004 duplicate-key: the same key twice in one object; only the last one takes effect.
 
 use crate::json::LenienceKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for l in ctx.lenience {
         let LenienceKind::DuplicateKey(key) = &l.kind else {
             continue;

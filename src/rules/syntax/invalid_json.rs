@@ -1,8 +1,8 @@
 //! CMK001 invalid-json: the text cannot be parsed as JSON.
 
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if let Some(e) = ctx.error {
         let hint = if e.message.contains("after the end") {
             "delete everything after the policy's closing `}` (text pasted from `aws ... --output text` or a shell prompt often ends up there)"

@@ -2,9 +2,9 @@
 //! tokens (pasted from web pages and chat tools).
 
 use crate::json::LenienceKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for l in ctx.lenience {
         let LenienceKind::InvisibleSpace(c) = l.kind else {
             continue;

@@ -1,9 +1,9 @@
 //! CMK002 json-comment: `//` or `/* */` comments, which IAM and KMS reject.
 
 use crate::json::LenienceKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for l in ctx.lenience {
         let what = match l.kind {
             LenienceKind::LineComment => "`//` comment",

@@ -8,10 +8,10 @@ mod json_comment;
 mod smart_quote;
 mod trailing_comma;
 
-use super::{CheckFn, Ctx, Reporter};
+use super::{CheckFn, Reporter, RuleContext};
 
 /// Rules the engine reports itself (before or instead of parsing).
-fn engine_reported(_: &Ctx<'_>, _: &mut Reporter) {}
+fn engine_reported(_: &RuleContext<'_>, _: &mut Reporter) {}
 
 pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
     ("invalid-json", invalid_json::check),

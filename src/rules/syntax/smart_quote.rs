@@ -1,9 +1,9 @@
 //! CMK006 smart-quote: typographic quotes used as string delimiters.
 
 use crate::json::LenienceKind;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for l in ctx.lenience {
         let LenienceKind::SmartQuote(c) = l.kind else {
             continue;

@@ -3,9 +3,9 @@
 
 use super::model::{ASSUME_ROLE, Pinecone};
 use crate::rules::util::did_you_mean;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let pc = Pinecone::new(ctx.policy(), ctx.settings);
     for (_, s) in pc.allow_statements() {
         let Some(list) = s.action.as_ref().or(s.not_action.as_ref()) else {

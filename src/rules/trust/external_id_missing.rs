@@ -4,9 +4,9 @@
 
 use super::model::{EXTERNAL_ID, Pinecone, deny_requires_external_id};
 use crate::diagnostic::Severity;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     // "Deny unless the external ID matches", for everyone or for Pinecone's roles.

@@ -5,9 +5,9 @@
 use super::model::{EXTERNAL_ID, Pinecone, grants_trust_action, has_wildcard, is_unknown, value_text};
 use crate::diagnostic::Severity;
 use crate::json::Value;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     for (i, s) in policy.statements.iter().enumerate() {

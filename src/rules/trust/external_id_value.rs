@@ -14,9 +14,9 @@ use super::model::{
 use crate::data::placeholders::placeholder_kind;
 use crate::diagnostic::Severity;
 use crate::rules::util::sub_span;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     for (i, s) in policy.statements.iter().enumerate() {

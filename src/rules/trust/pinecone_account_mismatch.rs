@@ -9,10 +9,10 @@ use crate::data::placeholders::placeholder_kind;
 use crate::pinecone::name_looks_pinecone;
 use crate::policy::arn::is_account_id;
 use crate::rules::util::sub_span;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     if !pc.is_pinecone_trust() {

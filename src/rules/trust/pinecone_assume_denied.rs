@@ -4,9 +4,9 @@
 //! are left alone.
 
 use super::model::{ASSUME_ROLE, Pinecone};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     if !pc.is_pinecone_trust() {

@@ -5,9 +5,9 @@
 use super::model::{PRINCIPAL_ACCOUNT, PRINCIPAL_ARN, Pinecone, account_principal, value_text};
 use crate::pinecone::ROLE_PREFIX;
 use crate::rules::util::sub_span;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let pc = Pinecone::new(ctx.policy(), ctx.settings);
     if !pc.is_pinecone_trust() {
         return;

@@ -11,10 +11,10 @@
 use super::model::{NameVerdict, PRINCIPAL_ARN, Pinecone, is_unknown, judge_name, regions_configured};
 use crate::pinecone::DOCUMENTED_CMEK_REGIONS;
 use crate::pinecone::ROLE_PREFIX;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 use std::collections::BTreeSet;
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if !regions_configured(ctx.settings) {
         return;
     }

@@ -6,9 +6,9 @@ use super::model::{NameVerdict, Pinecone, is_unknown, judge_name};
 use crate::diagnostic::Severity;
 use crate::pinecone::ROLE_PREFIX;
 use crate::rules::util::sub_span;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let pc = Pinecone::new(ctx.policy(), ctx.settings);
     if !pc.is_pinecone_trust() {
         return;

@@ -2,7 +2,7 @@
 //! `cmek-lint.toml` (which the corpus snapshots, run with `--isolated`, cannot reach).
 
 use crate::diagnostic::Severity;
-use crate::engine::{Input, check_guarded};
+use crate::engine::{Input, check_input};
 use crate::rules::Registry;
 use crate::settings::Settings;
 
@@ -19,7 +19,7 @@ fn run_family(text: &str, family: &str, configure: impl FnOnce(&mut Settings)) -
     let registry = Registry::builtin();
     let mut settings = registry.default_settings();
     configure(&mut settings);
-    let report = check_guarded(Input::Text { name: "trust.json", text: text.to_string() }, &registry, &settings);
+    let report = check_input(Input::Text { name: "trust.json", text: text.to_string() }, &registry, &settings);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
         .diagnostics

@@ -6,7 +6,7 @@ use super::model::{ASSUME_ROLE, Pinecone, has_wildcard, is_unknown};
 use crate::data::actions::TRUST_ACTIONS;
 use crate::diagnostic::Severity;
 use crate::policy::wildcard_match_ci;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 const HELP: &str = "Pinecone needs only `\"Action\": \"sts:AssumeRole\"`";
 
@@ -26,7 +26,7 @@ fn extra(action: &str) -> Option<&'static str> {
     })
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let pc = Pinecone::new(ctx.policy(), ctx.settings);
     for (_, s) in pc.allow_statements() {
         if let Some(list) = &s.not_action {

@@ -5,9 +5,9 @@
 use super::model::{EXTERNAL_ID, PRINCIPAL_ORG_ID, always_present, grants_trust_action, key_is};
 use crate::diagnostic::Severity;
 use crate::policy::SetQualifier;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in ctx.policy().statements.iter().filter(|s| s.is_allow() && grants_trust_action(s)) {
         for block in &s.conditions {
             let op = &block.operator;

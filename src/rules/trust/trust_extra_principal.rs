@@ -4,11 +4,11 @@
 use super::model::{Pinecone, account_principal, deny_pins_caller, everyone_binding};
 use crate::pinecone::name_looks_pinecone;
 use crate::policy::Arn;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 const HELP: &str = "give Pinecone a role of its own that trusts only Pinecone's `pinecone_cmek_access_<region>` roles, and keep other principals on other roles";
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     if !pc.is_pinecone_trust() {

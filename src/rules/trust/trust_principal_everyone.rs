@@ -2,9 +2,9 @@
 //! conditions do not pin the caller to an account: anyone can assume the role.
 
 use super::model::{EXTERNAL_ID, Pinecone, deny_pins_caller, everyone_binding, grants_trust_action, is_principal_key};
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
     let pc = Pinecone::new(policy, ctx.settings);
     let help = format!(

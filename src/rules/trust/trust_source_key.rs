@@ -5,11 +5,11 @@
 use super::model::{grants_trust_action, key_is};
 use crate::diagnostic::Severity;
 use crate::policy::SetQualifier;
-use crate::rules::{Ctx, Reporter};
+use crate::rules::{Reporter, RuleContext};
 
 const SOURCE_KEYS: &[&str] = &["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths"];
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Reporter) {
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in ctx.policy().statements.iter().filter(|s| s.is_allow() && grants_trust_action(s)) {
         let Some(p) = &s.principal else { continue };
         // Only statements whose principals are all IAM principals named explicitly: with a
