@@ -102,7 +102,11 @@ impl Node {
         'descend: loop {
             match &node.value {
                 Value::Object(members) => {
-                    for m in members.iter().rev() {
+                    // Members are in source order: look at the one starting last before the
+                    // target first (logarithmic), then at all of them (synthetic members).
+                    let near = members.partition_point(|m| m.key_span.start <= target.start);
+                    let guess = near.checked_sub(1).map(|i| &members[i]);
+                    for m in guess.into_iter().chain(members.iter().rev()) {
                         if m.key_span == target || m.value.span.contains(target) {
                             out.push('/');
                             push_escaped(&mut out, &m.key);
@@ -115,7 +119,10 @@ impl Node {
                     }
                 }
                 Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
+                    // Items are in source order: the one starting last before the target first.
+                    let near = items.partition_point(|item| item.span.start <= target.start);
+                    let guess = near.checked_sub(1).map(|i| (i, &items[i]));
+                    for (i, item) in guess.into_iter().chain(items.iter().enumerate()) {
                         if item.span.contains(target) {
                             out.push('/');
                             out.push_str(&i.to_string());

@@ -51,7 +51,16 @@ impl fmt::Debug for Span {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<u32>,
+    /// For a text that is not all ASCII: the number of characters before every
+    /// [`CHECKPOINT`]-th byte (rounded down to a character boundary), so a column costs at most
+    /// one checkpoint's worth of counting, however long the line (a single-line plan of
+    /// megabytes with thousands of findings stays linear). Empty for ASCII text, where a
+    /// column is a byte difference.
+    checkpoints: Vec<(u32, u32)>,
 }
+
+/// Bytes between two character-count checkpoints of a non-ASCII text.
+const CHECKPOINT: usize = 4096;
 
 /// A resolved position: 1-based line, 1-based column counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +78,28 @@ impl<'a> LineIndex<'a> {
                 starts.push(i as u32 + 1);
             }
         }
-        Self { text, starts }
+        let mut checkpoints = Vec::new();
+        if !text.is_ascii() {
+            let (mut at, mut chars) = (0usize, 0usize);
+            while at < text.len() {
+                checkpoints.push((at as u32, chars as u32));
+                let next = floor_char_boundary(text, (at + CHECKPOINT).min(text.len()));
+                let next = if next <= at { at + text[at..].chars().next().map_or(1, char::len_utf8) } else { next };
+                chars += text[at..next].chars().count();
+                at = next;
+            }
+        }
+        Self { text, starts, checkpoints }
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let i = self.checkpoints.partition_point(|&(at, _)| at as usize <= offset) - 1;
+        let (at, chars) = self.checkpoints[i];
+        chars as usize + self.text[at as usize..offset].chars().count()
     }
 
     /// Line (0-based) containing `offset`.
@@ -86,7 +116,7 @@ impl<'a> LineIndex<'a> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
         let start = self.starts[line] as usize;
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         LineCol { line: line as u32 + 1, column: column as u32 }
     }
 
@@ -110,6 +140,20 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_count_characters_on_long_non_ascii_lines() {
+        // Many checkpoints on one line, multi-byte characters straddling their boundaries.
+        let text: String = "é日x".repeat(5000) + "\nab日c";
+        let index = LineIndex::new(&text);
+        for offset in [0, 1, 2, 5, 6, 4095, 4096, 4097, 8190, 30000, text.len() - 6, text.len()] {
+            let offset = floor_char_boundary(&text, offset);
+            let start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+            let want = text[start..offset].chars().count() as u32 + 1;
+            assert_eq!(index.line_col(offset).column, want, "offset {offset}");
+        }
+        assert_eq!(index.line_col(text.len()), LineCol { line: 2, column: 5 });
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

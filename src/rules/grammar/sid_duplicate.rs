@@ -1,16 +1,20 @@
 //! CMK106 sid-duplicate: two statements share a `Sid`.
 
 use crate::diagnostic::Severity;
-use crate::policy::PolicyKind;
+use crate::policy::{PolicyKind, Statement};
 use crate::rules::{Reporter, RuleContext};
+use std::collections::HashMap;
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let statements = &ctx.policy().statements;
-    for (i, s) in statements.iter().enumerate() {
+    // The first statement of each Sid: one pass, linear in the number of statements.
+    let mut first_of: HashMap<&str, &Statement<'_>> = HashMap::new();
+    for s in statements {
         let Some(sid) = s.sid_str().filter(|s| !s.is_empty()) else {
             continue;
         };
-        if let Some(first) = statements[..i].iter().find(|p| p.sid_str() == Some(sid)) {
+        let first = *first_of.entry(sid).or_insert(s);
+        if !std::ptr::eq(first, s) {
             let f = out.report(
                 s.sid.expect("has sid").value.span,
                 format!("duplicate `Sid` \"{sid}\": statement ids must be unique within a policy"),

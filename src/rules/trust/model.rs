@@ -18,6 +18,7 @@ use crate::policy::{Arn, Operator, Policy, SetQualifier, Statement};
 use crate::rules::util::{did_you_mean, sub_span};
 use crate::settings::Settings;
 use crate::source::Span;
+use std::collections::HashSet;
 
 pub(crate) const PRINCIPAL_ARN: &str = "aws:PrincipalArn";
 pub(crate) const PRINCIPAL_ACCOUNT: &str = "aws:PrincipalAccount";
@@ -381,8 +382,11 @@ pub(crate) struct Pinecone<'a> {
     pub policy: &'a Policy<'a>,
     /// Every IAM/STS ARN in `Principal.AWS` and `aws:PrincipalArn` values, all statements.
     pub refs: Vec<ArnRef<'a>>,
-    /// Pinecone's account(s): the configured one, else the accounts of the Pinecone-named roles.
+    /// Pinecone's account(s): the configured one, else the accounts of the Pinecone-named roles,
+    /// in order of first appearance (see [`Pinecone::is_pinecone_account`] for membership).
     pub accounts: Vec<&'a str>,
+    /// The same accounts, for membership tests linear in the policy's size.
+    account_set: HashSet<&'a str>,
     /// Per statement: whether it names Pinecone.
     pub names_pinecone: Vec<bool>,
     pub served: Vec<&'a str>,
@@ -412,30 +416,41 @@ impl<'a> Pinecone<'a> {
                 }
             }
         }
-        let accounts: Vec<&'a str> = match settings.pinecone_account.as_deref() {
-            Some(a) => vec![a],
+        let mut accounts: Vec<&'a str> = Vec::new();
+        let mut account_set = HashSet::new();
+        match settings.pinecone_account.as_deref() {
+            Some(a) => {
+                accounts.push(a);
+                account_set.insert(a);
+            }
             None => {
-                let mut v: Vec<&'a str> = Vec::new();
                 for r in &refs {
                     if name_looks_pinecone(r.role_name())
                         && let Some(a) = r.real_account()
-                        && !v.contains(&a)
+                        && account_set.insert(a)
                     {
-                        v.push(a);
+                        accounts.push(a);
                     }
                 }
-                v
             }
-        };
+        }
         let mut me = Pinecone {
             policy,
             refs,
             accounts,
+            account_set,
             names_pinecone: vec![false; policy.statements.len()],
             served: served_regions(settings),
         };
+        // One pass over the references (each names its statement), then one over the statements.
+        let mut by_ref = vec![false; policy.statements.len()];
+        for r in &me.refs {
+            if !by_ref[r.stmt] && me.is_pinecone_ref(r) {
+                by_ref[r.stmt] = true;
+            }
+        }
         for (i, s) in policy.statements.iter().enumerate() {
-            let by_ref = me.refs.iter().any(|r| r.stmt == i && me.is_pinecone_ref(r));
+            let by_ref = by_ref[i];
             let by_principal = s
                 .principal
                 .iter()
@@ -446,7 +461,7 @@ impl<'a> Pinecone<'a> {
                 .condition_entries(PRINCIPAL_ACCOUNT)
                 .flat_map(|(_, e)| e.values.iter())
                 .filter_map(|n| value_text(n))
-                .any(|v| me.accounts.contains(&v));
+                .any(|v| me.is_pinecone_account(v));
             me.names_pinecone[i] = by_ref || by_principal || by_account;
         }
         // "Allow `*` + deny everyone who is not Pinecone": the Allow statements trust Pinecone.
@@ -467,12 +482,24 @@ impl<'a> Pinecone<'a> {
     /// Whether an ARN names (or is meant to name) a Pinecone role: by its name, or because it
     /// lives in Pinecone's account.
     pub fn is_pinecone_ref(&self, r: &ArnRef<'_>) -> bool {
-        name_looks_pinecone(r.role_name()) || r.real_account().is_some_and(|a| self.accounts.contains(&a))
+        name_looks_pinecone(r.role_name()) || r.real_account().is_some_and(|a| self.is_pinecone_account(a))
     }
 
     /// `"905418236187"` or `arn:aws:iam::905418236187:root` naming Pinecone's account.
     pub fn is_pinecone_account_principal(&self, v: &str) -> bool {
-        account_principal(v).is_some_and(|a| self.accounts.contains(&a))
+        account_principal(v).is_some_and(|a| self.is_pinecone_account(a))
+    }
+
+    /// Whether `account` is one of Pinecone's accounts (see [`Pinecone::accounts`]).
+    pub fn is_pinecone_account(&self, account: &str) -> bool {
+        self.account_set.contains(account)
+    }
+
+    /// The references of statement `stmt` (references are collected in statement order).
+    pub fn refs_of(&self, stmt: usize) -> &[ArnRef<'a>] {
+        let start = self.refs.partition_point(|r| r.stmt < stmt);
+        let end = start + self.refs[start..].partition_point(|r| r.stmt == stmt);
+        &self.refs[start..end]
     }
 
     /// Whether the policy trusts (or denies) Pinecone anywhere.

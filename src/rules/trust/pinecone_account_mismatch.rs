@@ -11,6 +11,7 @@ use crate::policy::arn::is_account_id;
 use crate::rules::util::sub_span;
 use crate::rules::{Reporter, RuleContext};
 use crate::source::Span;
+use std::collections::HashMap;
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
@@ -50,15 +51,16 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         return;
     }
     // Per account: occurrences, occurrences in role ARNs, first span.
+    // In order of first appearance (ties go to the first seen), indexed by account.
     let mut counts: Vec<(&str, usize, usize, Span)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for (span, a, in_arn) in &items {
-        match counts.iter_mut().find(|c| c.0 == *a) {
-            Some(c) => {
-                c.1 += 1;
-                c.2 += usize::from(*in_arn);
-            }
-            None => counts.push((a, 1, usize::from(*in_arn), *span)),
-        }
+        let i = *index.entry(a).or_insert_with(|| {
+            counts.push((a, 0, 0, *span));
+            counts.len() - 1
+        });
+        counts[i].1 += 1;
+        counts[i].2 += usize::from(*in_arn);
     }
     if counts.len() < 2 {
         return;

@@ -16,8 +16,8 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let account = super::account_hint(&pc);
     let narrow = format!("arn:aws:iam::{account}:role/{ROLE_PREFIX}*");
     for (i, s) in pc.allow_statements() {
-        for r in pc.refs.iter().filter(|r| r.stmt == i && r.op.is_some() && r.is_pattern()) {
-            let Some(a) = r.real_account().filter(|a| pc.accounts.contains(a)) else { continue };
+        for r in pc.refs_of(i).iter().filter(|r| r.op.is_some() && r.is_pattern()) {
+            let Some(a) = r.real_account().filter(|a| pc.is_pinecone_account(a)) else { continue };
             let resource = r.arn.resource;
             let literal = &resource[..resource.find(['*', '?']).unwrap_or(resource.len())];
             if want.starts_with(literal) && literal.len() < want.len() {
@@ -36,7 +36,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         let Some(p) = &s.principal else { continue };
         for node in p.values_of("AWS") {
             let Some(text) = node.as_str() else { continue };
-            if let Some(a) = account_principal(text).filter(|a| pc.accounts.contains(a)) {
+            if let Some(a) = account_principal(text).filter(|a| pc.is_pinecone_account(a)) {
                 out.report(
                     node.span,
                     format!("`{text}` trusts all of Pinecone's account `{a}`: any principal there that Pinecone's own IAM policies allow could assume this role, not only its CMEK roles"),
@@ -47,7 +47,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         if p.is_everyone() && s.condition_entries(PRINCIPAL_ARN).next().is_none() {
             for (_, e) in s.condition_entries(PRINCIPAL_ACCOUNT) {
                 for v in &e.values {
-                    if let Some(a) = value_text(v).filter(|a| pc.accounts.contains(a)) {
+                    if let Some(a) = value_text(v).filter(|a| pc.is_pinecone_account(a)) {
                         out.report(
                             v.span,
                             format!("`Principal: *` pinned only by `aws:PrincipalAccount` = `{a}` admits every principal in Pinecone's account, not only its `{ROLE_PREFIX}*` roles"),

@@ -36,11 +36,11 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                         continue;
                     }
                     if let Some(arn) = Arn::parse(text)
-                        && (name_looks_pinecone(arn.name()) || pc.accounts.contains(&arn.account))
+                        && (name_looks_pinecone(arn.name()) || pc.is_pinecone_account(arn.account))
                     {
                         continue;
                     }
-                    if account_principal(text).is_some_and(|a| pc.accounts.contains(&a)) {
+                    if account_principal(text).is_some_and(|a| pc.is_pinecone_account(a)) {
                         continue; // CMK207
                     }
                 }
