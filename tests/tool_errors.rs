@@ -211,3 +211,32 @@ fn a_closed_stdout_or_stderr_ends_the_run_quietly() {
     drop(child.stderr.take());
     assert_eq!(child.wait().unwrap().code(), Some(1));
 }
+
+/// A user rule record's errors point where the parser says, also for fields the record type
+/// keeps unspanned (`scope`, `summary`), and a misspelt enum value gets a did-you-mean.
+#[test]
+fn rule_record_errors_are_positioned_by_the_parser() {
+    let record = |extra: &str, summary: &str| {
+        format!(
+            "# scope and summary are explained in docs/user-rules.md\ncode = \"ACME001\"\nname = \"x-rule\"\n\
+             severity = \"error\"\nsummary = \"{summary}\"\nwhy = \"w\"\nfix = \"f\"\nbad = \"{{}}\"\ngood = \"{{}}\"\n{extra}\
+             [check]\nselect = \"$.Statement\"\nmessage = \"m\"\n"
+        )
+    };
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "x.json", GOOD);
+    let run = |text: &str| {
+        write(d, "r/ACME001-x-rule.toml", text);
+        let o = run_in(d, &["--isolated", "--rules-dir", "r", "x.json"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let err = run(&record("scope = \"file\"\n", "s"));
+    assert!(err.contains("ACME001-x-rule.toml:10:9: invalid rule record: user rules must have `scope"), "{err}");
+    let err = run(&record("", " "));
+    assert!(err.contains("ACME001-x-rule.toml:5:11: invalid rule record: `summary` must not be empty"), "{err}");
+    let err = run(&record("", "s").replace("\"error\"", "\"eror\""));
+    assert!(err.contains("ACME001-x-rule.toml:4:12: invalid rule record: unknown variant `eror`"), "{err}");
+    assert!(err.contains("did you mean `error`?"), "{err}");
+}

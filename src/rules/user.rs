@@ -100,7 +100,7 @@ pub fn load(dirs: &[PathBuf], taken: &[&'static RuleRecord]) -> Result<Vec<UserR
 /// Parse, check and compile one user record.
 pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> Result<UserRule, LoadError> {
     let shared: std::sync::Arc<str> = std::sync::Arc::from(text);
-    let at_span = |span: std::ops::Range<usize>, message: String| {
+    let at = |span: std::ops::Range<usize>, message: String| {
         let lc = crate::source::LineIndex::new(text).line_col(span.start.min(text.len()));
         let help = toml_help(&message);
         LoadError {
@@ -111,37 +111,45 @@ pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> 
             help,
         }
     };
-    let at = |offset: usize, message: String| at_span(offset..offset, message);
-    let r = RecordFile::parse(text).map_err(|(span, message)| at_span(span, message))?;
+    let r = RecordFile::parse(text).map_err(|(span, message)| at(span, message))?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    r.check_identity(&stem).map_err(|(span, message)| at_span(span, message))?;
+    r.check_identity(&stem).map_err(|(span, message)| at(span, message))?;
     let code = r.code.get_ref();
     let name = r.name.get_ref();
     if code.starts_with("CMK") {
-        return Err(at_span(
+        return Err(at(
             r.code.span(),
             format!("code `{code}`: the `CMK` prefix is reserved for built-in rules; use your own (e.g. `ACME001`)"),
         ));
     }
     if codes.iter().any(|c| c == code) {
-        return Err(at_span(r.code.span(), format!("code `{code}` is already used by another rule")));
+        return Err(at(r.code.span(), format!("code `{code}` is already used by another rule")));
     }
     if names.iter().any(|n| n == name) {
-        return Err(at_span(r.name.span(), format!("name `{name}` is already used by another rule")));
+        return Err(at(r.name.span(), format!("name `{name}` is already used by another rule")));
     }
+    // Where `scope` and `summary` are (the record type keeps them unspanned, as `build.rs`
+    // reads it too): from the same parser, never from a text search.
+    #[derive(serde::Deserialize)]
+    struct Positions {
+        scope: Option<toml::Spanned<toml::Value>>,
+        summary: Option<toml::Spanned<toml::Value>>,
+    }
+    let positions: Option<Positions> = toml::from_str(text).ok();
+    let span_of = |f: fn(&Positions) -> Option<std::ops::Range<usize>>| positions.as_ref().and_then(f).unwrap_or(0..0);
     if r.scope != ScopeName::Policy {
-        let offset = text.find("scope").unwrap_or(0);
-        return Err(at(offset, "user rules must have `scope = \"policy\"` (the default)".into()));
+        let span = span_of(|p| p.scope.as_ref().map(toml::Spanned::span));
+        return Err(at(span, "user rules must have `scope = \"policy\"` (the default)".into()));
     }
     let Some(check) = &r.check else {
-        return Err(at_span(
+        return Err(at(
             r.code.span(),
             "user rules need a `[check]` table (select, matches/not_matches, message): only built-in rules can be implemented in Rust".into(),
         ));
     };
     if r.summary.trim().is_empty() {
-        let offset = text.find("summary").unwrap_or(0);
-        return Err(at(offset, "`summary` must not be empty".into()));
+        let span = span_of(|p| p.summary.as_ref().map(toml::Spanned::span));
+        return Err(at(span, "`summary` must not be empty".into()));
     }
     let spec = DeclarativeSpec {
         select: leak(check.select.get_ref()),
@@ -155,7 +163,7 @@ pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> 
             SpecField::Matches => check.matches.as_ref().map_or(check.select.span(), |m| m.span()),
             SpecField::NotMatches => check.not_matches.as_ref().map_or(check.select.span(), |m| m.span()),
         };
-        at_span(span, e.message)
+        at(span, e.message)
     })?;
     let kinds: Vec<PolicyKind> = r.kinds.iter().map(|k| policy_kind(*k)).collect();
     let record = RuleRecord {
