@@ -31,6 +31,47 @@ pub struct Cli {
     pub no_color: bool,
 }
 
+/// The largest `--jobs`: more threads than this only cost memory (each has its own stack and
+/// buffers) and never speed up a run that reads files.
+pub const MAX_JOBS: i64 = 256;
+
+/// The subcommands' names (for [`subcommand_first`] and did-you-mean on a missing path).
+pub const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "preflight"];
+
+/// The command line with a subcommand named after options moved first:
+/// `cmek-lint --format concise check infra` is `cmek-lint check --format concise infra`
+/// (options before the subcommand would otherwise be taken for `check`'s, and the subcommand
+/// for a path, since `cmek-lint [PATHS]` is `cmek-lint check [PATHS]`).
+pub fn subcommand_first(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let command = <Cli as clap::CommandFactory>::command();
+    let takes_value = |arg: Option<&clap::Arg>| arg.is_some_and(|a| a.get_action().takes_values());
+    let mut i = 1;
+    while let Some(word) = args.get(i).and_then(|a| a.to_str()) {
+        if word == "--" {
+            break;
+        } else if let Some(long) = word.strip_prefix("--") {
+            if long.contains('=') {
+                i += 1;
+                continue;
+            }
+            let Some(arg) = command.get_arguments().find(|a| a.get_long() == Some(long)) else { break };
+            i += if takes_value(Some(arg)) { 2 } else { 1 };
+        } else if word.len() > 1 && word.starts_with('-') {
+            let short = word[1..].chars().next();
+            let arg = command.get_arguments().find(|a| a.get_short().is_some() && a.get_short() == short);
+            i += if takes_value(arg) && word.chars().count() == 2 { 2 } else { 1 };
+        } else {
+            if i > 1 && SUBCOMMANDS.contains(&word) {
+                let sub = args.remove(i);
+                args.insert(1, sub);
+            }
+            break;
+        }
+    }
+    args
+}
+
 /// `--color`: whether output gets ANSI colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorChoice {
@@ -174,9 +215,10 @@ pub struct CheckArgs {
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_symlinks: bool,
-    /// Threads checking files (default: number of CPUs); 1 runs everything on one thread.
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Threads checking files, 1 to 256 (default: number of CPUs); 1 runs everything on one
+    /// thread.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
+    pub jobs: Option<u16>,
     /// Print only diagnostics, no summary line.
     #[arg(long, short)]
     pub quiet: bool,

@@ -1,9 +1,9 @@
 //! `cmek-lint check`: command-line arguments into a run: settings, discovery, checking, output,
 //! exit code.
 
-use super::ExitStatus;
-use crate::cli::{CheckArgs, ColorChoice};
-use crate::config::{self, LoadedConfig, load_config, registry_for};
+use super::{ExitStatus, ToolError, registry_for, write_stderr};
+use crate::cli::{CheckArgs, ColorChoice, ConsoleArgs};
+use crate::config::{self, Invalid, LoadedConfig, load_config};
 use crate::diagnostic::Severity;
 use crate::engine::FileReport;
 use crate::engine::{self, Input};
@@ -13,45 +13,72 @@ use crate::settings::Settings;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
+/// A command-line value that cannot be valid: a usage error.
+fn usage(invalid: Invalid) -> ToolError {
+    ToolError::usage(invalid.message, invalid.help)
+}
+
 /// Build the settings of a check run: defaults, then the config file, then the flags.
-fn settings_with(args: &CheckArgs, registry: &Registry, config: Option<&LoadedConfig>) -> Result<Settings, String> {
+fn settings_with(args: &CheckArgs, registry: &Registry, config: Option<&LoadedConfig>) -> Result<Settings, ToolError> {
     let mut settings = registry.default_settings();
     if let Some(c) = config {
-        config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings).map_err(|e| e.to_string())?;
+        config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings)?;
     }
-    if !args.select.is_empty() {
-        settings.enabled.iter_mut().for_each(|e| *e = false);
-        for sel in &args.select {
-            let hits = registry.select(sel);
-            if hits.is_empty() {
-                return Err(format!("--select `{sel}` names no rule"));
-            }
-            hits.into_iter().for_each(|i| settings.enabled[i] = true);
-        }
-    }
-    for sel in &args.ignore {
-        let hits = registry.select(sel);
-        if hits.is_empty() {
-            return Err(format!("--ignore `{sel}` names no rule"));
-        }
-        hits.into_iter().for_each(|i| settings.enabled[i] = false);
-    }
+    let flag = |name: &'static str| move |s: &String| (format!("{name} `{s}`"), s.clone());
+    config::apply_selection(registry, &mut settings, &args.select, &[], flag("--select")).map_err(|(_, e)| usage(e))?;
+    config::apply_selection(registry, &mut settings, &[], &args.ignore, flag("--ignore")).map_err(|(_, e)| usage(e))?;
     if let Some(acct) = &args.pinecone_account {
-        if !crate::policy::arn::is_account_id(acct) {
-            return Err(format!("--pinecone-account must be 12 digits, found `{acct}`"));
-        }
+        config::check_account_id("--pinecone-account", acct).map_err(usage)?;
         settings.pinecone_account = Some(acct.clone());
     }
     if !args.regions.is_empty() {
+        for r in &args.regions {
+            config::check_region(&format!("--regions `{r}`"), r).map_err(usage)?;
+        }
         settings.regions = args.regions.clone();
     }
+    check_console_args(&args.console)?;
     args.console.apply(&mut settings.console);
     settings.forced_kind = args.kind;
     Ok(settings)
 }
 
-pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, String> {
+/// `--role-arn`, `--key-arn`, `--external-id`: refused when they can never be valid.
+pub(super) fn check_console_args(console: &ConsoleArgs) -> Result<(), ToolError> {
+    if let Some(v) = &console.role_arn {
+        config::check_role_arn(&format!("--role-arn `{v}`"), v).map_err(usage)?;
+    }
+    if let Some(v) = &console.key_arn {
+        config::check_key_arn(&format!("--key-arn `{v}`"), v).map_err(usage)?;
+    }
+    if let Some(v) = &console.external_id {
+        config::check_external_id(&format!("--external-id `{v}`"), v).map_err(usage)?;
+    }
+    Ok(())
+}
+
+/// A path that does not exist but is a subcommand's name, misspelt (`cmek-lint chek x`).
+fn misspelt_subcommand(paths: &[PathBuf]) -> Option<ToolError> {
+    let first = paths.first()?;
+    let name = first.to_str()?;
+    if first.exists() || name == "-" || name.contains(['/', '\\', '.']) {
+        return None;
+    }
+    let subcommand = crate::rules::util::did_you_mean(name, crate::cli::SUBCOMMANDS.iter().copied())?;
+    Some(ToolError::usage(
+        format!("{name}: no such file or directory"),
+        Some(format!(
+            "did you mean the subcommand `{subcommand}`? Options may come before or after it: \
+             `cmek-lint {subcommand} --format concise infra`"
+        )),
+    ))
+}
+
+pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, ToolError> {
     let started = std::time::Instant::now();
+    if let Some(e) = misspelt_subcommand(&args.paths) {
+        return Err(e);
+    }
     let config = load_config(args.config.as_deref(), args.isolated)?;
     let registry = registry_for(&args.rules_dir, config.as_ref())?;
     let registry = &registry;
@@ -86,7 +113,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Str
     let job = crate::driver::Job {
         paths: &file_paths,
         discover: &discover,
-        jobs: args.jobs.unwrap_or(0),
+        jobs: args.jobs.map_or(0, usize::from),
         explicit: !args.skip_non_policy_files,
         keep: crate::driver::Retention {
             // JUnit has a test case per file, clean or not, and a baseline tells recorded
@@ -110,11 +137,11 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Str
     let mut written_baseline = None;
     if let Some(path) = &args.write_baseline {
         if has_errors {
-            return Err(format!(
+            return Err(ToolError::Other(format!(
                 "not writing baseline {}: some files could not be checked ({})",
                 path.display(),
                 reports.iter().flat_map(|r| r.errors.iter()).next().map_or("", String::as_str)
-            ));
+            )));
         }
         written_baseline = Some((path, crate::baseline::write(path, &reports)?));
     }
@@ -162,22 +189,25 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Str
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        return Err(format!("writing output: {e}"));
+        return Err(format!("writing output: {e}").into());
     }
+    // Standard error, written at once; a closed stderr (`2>&1 | head -1`) is not an error.
+    let mut err = String::new();
     for e in reports.iter().flat_map(|r| r.errors.iter()) {
-        eprintln!("cmek-lint: error: {e}");
+        err.push_str(&format!("cmek-lint: error: {e}\n"));
     }
     if matches!(format, Format::Human | Format::Concise) {
         for n in &notices {
-            eprintln!("{}", n.one_line());
+            err.push_str(&format!("{}\n", n.one_line()));
         }
     }
     if !args.quiet && format.is_human() {
-        eprintln!("{}", render::summary_line(&summary));
+        err.push_str(&format!("{}\n", render::summary_line(&summary)));
     }
     if let Some((path, n)) = written_baseline {
-        eprintln!("Wrote {n} finding{} to baseline {}", if n == 1 { "" } else { "s" }, path.display());
+        err.push_str(&format!("Wrote {n} finding{} to baseline {}\n", if n == 1 { "" } else { "s" }, path.display()));
     }
+    write_stderr(&err);
 
     if has_errors {
         return Ok(ExitStatus::Error);

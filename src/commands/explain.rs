@@ -1,6 +1,6 @@
 //! `cmek-lint rules` and `cmek-lint explain`: the rule records, for people and for tools.
 
-use super::ExitStatus;
+use super::{ExitStatus, ToolError, write_stdout};
 use crate::cli::RulesFormat;
 use crate::render::rule_docs::{kinds_label, markdown};
 use crate::rules::{Registry, RuleRecord};
@@ -37,17 +37,20 @@ fn out(r: &RuleRecord) -> RecordOut<'_> {
     }
 }
 
-pub fn rules(registry: &Registry, format: RulesFormat) -> Result<ExitStatus, String> {
+pub fn rules(registry: &Registry, format: RulesFormat) -> Result<ExitStatus, ToolError> {
+    use std::fmt::Write;
+    let mut text = String::new();
     match format {
         RulesFormat::Json => {
             let all: Vec<_> = registry.rules.iter().map(|r| out(r.record)).collect();
-            println!("{}", serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?);
+            text = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())? + "\n";
         }
         RulesFormat::Table => {
-            println!("{:<8} {:<40} {:<9} {:<22} summary", "code", "name", "severity", "kinds");
+            let _ = writeln!(text, "{:<8} {:<40} {:<9} {:<22} summary", "code", "name", "severity", "kinds");
             for r in &registry.rules {
                 let r = r.record;
-                println!(
+                let _ = writeln!(
+                    text,
                     "{:<8} {:<40} {:<9} {:<22} {}",
                     r.code,
                     r.name,
@@ -58,21 +61,24 @@ pub fn rules(registry: &Registry, format: RulesFormat) -> Result<ExitStatus, Str
             }
         }
     }
+    write_stdout(&text)?;
     Ok(ExitStatus::Success)
 }
 
-pub fn explain(registry: &Registry, rule: &str, format: RulesFormat) -> Result<ExitStatus, String> {
+pub fn explain(registry: &Registry, rule: &str, format: RulesFormat) -> Result<ExitStatus, ToolError> {
     let Some(r) = registry.find(rule) else {
         let names = registry.rules.iter().flat_map(|r| [r.record.code, r.record.name]);
-        let hint = crate::rules::util::did_you_mean(rule, names)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(format!("no rule named `{rule}`{hint}; `cmek-lint rules` lists them"));
+        let hint = crate::rules::util::did_you_mean(rule, names).map(|s| format!("did you mean `{s}`?"));
+        return Err(ToolError::usage(
+            format!("no rule named `{rule}`; `cmek-lint rules` lists them"),
+            hint.or_else(|| Some("`cmek-lint rules` lists every rule".into())),
+        ));
     };
     let r = r.record;
-    match format {
-        RulesFormat::Json => println!("{}", serde_json::to_string_pretty(&out(r)).map_err(|e| e.to_string())?),
-        RulesFormat::Table => print!("{}", markdown(r)),
-    }
+    let text = match format {
+        RulesFormat::Json => serde_json::to_string_pretty(&out(r)).map_err(|e| e.to_string())? + "\n",
+        RulesFormat::Table => markdown(r),
+    };
+    write_stdout(&text)?;
     Ok(ExitStatus::Success)
 }

@@ -2,12 +2,17 @@
 //! parsed arguments into a run and an exit status.
 
 mod check;
+mod error;
 mod explain;
 mod preflight;
 
-use crate::cli::{Cli, Command, RuleSource};
-use crate::config::{load_config, registry_for};
+pub use error::ToolError;
+
+use crate::cli::{Cli, ColorChoice, Command, RuleSource};
+use crate::config::{LoadedConfig, extra_rule_dirs, load_config};
 use crate::rules::Registry;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 /// Process exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,8 +26,8 @@ pub enum ExitStatus {
     Error = 2,
 }
 
-/// Run the command line. `Err` carries a one-line message for exit code 2.
-pub fn run(cli: Cli) -> Result<ExitStatus, String> {
+/// Run the command line. `Err` is a tool error, for exit code 2 (see [`report_error`]).
+pub fn run(cli: Cli) -> Result<ExitStatus, ToolError> {
     let color = cli.color_choice();
     match cli.command {
         Some(Command::Rules { format, rules }) => explain::rules(&rule_source(&rules)?, format),
@@ -33,7 +38,39 @@ pub fn run(cli: Cli) -> Result<ExitStatus, String> {
     }
 }
 
-fn rule_source(src: &RuleSource) -> Result<Registry, String> {
+/// Write a tool error to standard error, decided once for the run: miette's report when
+/// stderr is a terminal (coloured per `--color`), the one-line `cmek-lint: error: ...` form
+/// otherwise (CI logs, pipes, editors).
+pub fn report_error(error: &ToolError, color: ColorChoice) {
+    let terminal = std::io::stderr().is_terminal();
+    write_stderr(&error.report(terminal, color.enabled(terminal)));
+}
+
+fn rule_source(src: &RuleSource) -> Result<Registry, ToolError> {
     let config = load_config(src.config.as_deref(), src.isolated)?;
     registry_for(&src.rules_dir, config.as_ref())
+}
+
+/// The rules of a run: built-in, plus `--rules-dir` directories, plus `[rules] extra`.
+fn registry_for(rules_dirs: &[PathBuf], config: Option<&LoadedConfig>) -> Result<Registry, ToolError> {
+    let mut dirs = rules_dirs.to_vec();
+    if let Some(c) = config {
+        dirs.extend(extra_rule_dirs(&c.path, &c.text, &c.file)?);
+    }
+    Ok(Registry::with_user_rules(&dirs)?)
+}
+
+/// Write to standard output; a closed stdout (`| head -1`) ends the output quietly.
+fn write_stdout(text: &str) -> Result<(), ToolError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing output: {e}").into()),
+        _ => Ok(()),
+    }
+}
+
+/// Write to standard error; a closed stderr is ignored (nothing else could tell).
+fn write_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }

@@ -2,7 +2,7 @@
 //! ARN, external id) and, given the files or AWS CLI exports of the setup, that they fit them.
 //! Prints a ✓/✗ checklist; exit 1 when anything would fail.
 
-use super::ExitStatus;
+use super::{ExitStatus, ToolError, write_stdout};
 use crate::cli::PreflightArgs;
 use crate::diagnostic::Severity;
 use crate::policy::Arn;
@@ -123,30 +123,32 @@ fn check_values(args: &Values<'_>, settings: &Settings) -> Vec<Item> {
 }
 
 /// Run `cmek-lint preflight`.
-pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, String> {
+pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolError> {
     let config = crate::config::load_config(args.config.as_deref(), args.isolated)?;
     let registry_owned;
     let registry = match &config {
         Some(c) => {
-            registry_owned = crate::config::registry_for(&[], Some(c))?;
+            registry_owned = super::registry_for(&[], Some(c))?;
             &registry_owned
         }
         None => registry,
     };
     let mut settings = registry.default_settings();
     if let Some(c) = &config {
-        crate::config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings).map_err(|e| e.to_string())?;
+        crate::config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings)?;
     }
     if let Some(acct) = &args.pinecone_account {
-        if !crate::policy::arn::is_account_id(acct) {
-            return Err(format!("--pinecone-account must be 12 digits, found `{acct}`"));
-        }
+        crate::config::check_account_id("--pinecone-account", acct).map_err(|e| ToolError::usage(e.message, e.help))?;
         settings.pinecone_account = Some(acct.clone());
     }
+    super::check::check_console_args(&args.console)?;
     args.console.apply(&mut settings.console);
     let customer = &settings.console;
     let missing = |name: &str| {
-        format!("preflight needs --{name} (or `{}` in `[customer]` of cmek-lint.toml)", name.replace('-', "_"))
+        ToolError::usage(
+            format!("preflight needs --{name} (or `{}` in `[customer]` of cmek-lint.toml)", name.replace('-', "_")),
+            None,
+        )
     };
     let role_arn = customer.role_arn.clone().ok_or_else(|| missing("role-arn"))?;
     let key_arn = customer.key_arn.clone().ok_or_else(|| missing("key-arn"))?;
@@ -164,11 +166,11 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
         };
         let checked = crate::driver::check_paths(&job, registry, &settings)?;
         if let Some(e) = checked.walk_errors.first() {
-            return Err(e.clone());
+            return Err(e.clone().into());
         }
         let reports = checked.reports;
         if let Some(e) = reports.iter().flat_map(|r| r.errors.iter()).next() {
-            return Err(e.clone());
+            return Err(e.clone().into());
         }
         let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
         // The setup of the role being entered (by ARN, else by name), else the first one.
@@ -269,6 +271,6 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, Strin
     } else {
         "\nNot ready: fix the ✗ items first.\n"
     });
-    print!("{out}");
+    write_stdout(&out)?;
     Ok(if ok { ExitStatus::Success } else { ExitStatus::Failure })
 }

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod kms;
 pub mod placeholders;
+pub mod regions;
 pub mod wildcard;
 
 /// A UUID, and whether it is version 4 (RFC 9562: version nibble 4, variant bits 10xx).

@@ -115,31 +115,28 @@ pub enum ScopeName {
 }
 
 impl RecordFile {
-    /// Parse a record; the error carries the byte offset it refers to.
-    pub fn parse(text: &str) -> Result<Self, (usize, String)> {
-        toml::from_str(text).map_err(|e| (e.span().map_or(0, |s| s.start), e.message().to_string()))
+    /// Parse a record; the error carries the byte range it refers to.
+    pub fn parse(text: &str) -> Result<Self, (std::ops::Range<usize>, String)> {
+        toml::from_str(text).map_err(|e| (e.span().unwrap_or(0..0), e.message().trim().replace('\n', ": ")))
     }
 
     /// Checks shared by built-in and user records: code and name shape, and the file name
-    /// `<code>-<name>.toml`. The error carries the byte offset it refers to.
-    pub fn check_identity(&self, file_stem: &str) -> Result<(), (usize, String)> {
+    /// `<code>-<name>.toml`. The error carries the byte range it refers to.
+    pub fn check_identity(&self, file_stem: &str) -> Result<(), (std::ops::Range<usize>, String)> {
         let code = self.code.get_ref();
         let name = self.name.get_ref();
         if !is_code(code) {
             return Err((
-                self.code.span().start,
+                self.code.span(),
                 format!("code `{code}` must be upper-case letters then 3 or 4 digits (e.g. `ACME001`)"),
             ));
         }
         if !is_name(name) {
-            return Err((
-                self.name.span().start,
-                format!("name `{name}` must be kebab-case (e.g. `key-admin-wildcard`)"),
-            ));
+            return Err((self.name.span(), format!("name `{name}` must be kebab-case (e.g. `key-admin-wildcard`)")));
         }
         let expected = format!("{code}-{name}");
         if file_stem != expected {
-            return Err((self.code.span().start, format!("the file must be named `{expected}.toml`")));
+            return Err((self.code.span(), format!("the file must be named `{expected}.toml`")));
         }
         Ok(())
     }

@@ -21,6 +21,21 @@ pub struct LoadError {
     /// 1-based line and column, when the problem is inside the file.
     pub position: Option<(usize, usize)>,
     pub message: String,
+    /// The byte range the problem is about and the file's text, when it is inside the file
+    /// (for a report that quotes the file).
+    pub source: Option<Box<(std::ops::Range<usize>, std::sync::Arc<str>)>>,
+    /// A hint (did-you-mean), when there is one.
+    pub help: Option<String>,
+}
+
+/// A did-you-mean hint for a TOML deserialization message naming an unknown field or variant
+/// (`unknown variant `warn`, expected one of `info`, `warning`, ...`).
+pub fn toml_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown variant `").or_else(|| message.strip_prefix("unknown field `"))?;
+    let (word, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected")?.1;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    super::util::did_you_mean(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
 impl std::fmt::Display for LoadError {
@@ -56,6 +71,8 @@ pub fn load(dirs: &[PathBuf], taken: &[&'static RuleRecord]) -> Result<Vec<UserR
             path: dir.clone(),
             position: None,
             message: format!("cannot read rules directory: {e}"),
+            source: None,
+            help: None,
         })?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -68,6 +85,8 @@ pub fn load(dirs: &[PathBuf], taken: &[&'static RuleRecord]) -> Result<Vec<UserR
                 path: path.clone(),
                 position: None,
                 message: format!("cannot read rule record: {e}"),
+                source: None,
+                help: None,
             })?;
             let rule = load_one(&path, &text, &codes, &names)?;
             codes.push(rule.record.code.to_string());
@@ -80,40 +99,57 @@ pub fn load(dirs: &[PathBuf], taken: &[&'static RuleRecord]) -> Result<Vec<UserR
 
 /// Parse, check and compile one user record.
 pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> Result<UserRule, LoadError> {
-    let at = |offset: usize, message: String| {
-        let lc = crate::source::LineIndex::new(text).line_col(offset);
-        LoadError { path: path.to_path_buf(), position: Some((lc.line as usize, lc.column as usize)), message }
+    let shared: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let at = |span: std::ops::Range<usize>, message: String| {
+        let lc = crate::source::LineIndex::new(text).line_col(span.start.min(text.len()));
+        let help = toml_help(&message);
+        LoadError {
+            path: path.to_path_buf(),
+            position: Some((lc.line as usize, lc.column as usize)),
+            message,
+            source: Some(Box::new((span, shared.clone()))),
+            help,
+        }
     };
-    let r = RecordFile::parse(text).map_err(|(offset, message)| at(offset, message))?;
+    let r = RecordFile::parse(text).map_err(|(span, message)| at(span, message))?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    r.check_identity(&stem).map_err(|(offset, message)| at(offset, message))?;
+    r.check_identity(&stem).map_err(|(span, message)| at(span, message))?;
     let code = r.code.get_ref();
     let name = r.name.get_ref();
     if code.starts_with("CMK") {
         return Err(at(
-            r.code.span().start,
+            r.code.span(),
             format!("code `{code}`: the `CMK` prefix is reserved for built-in rules; use your own (e.g. `ACME001`)"),
         ));
     }
     if codes.iter().any(|c| c == code) {
-        return Err(at(r.code.span().start, format!("code `{code}` is already used by another rule")));
+        return Err(at(r.code.span(), format!("code `{code}` is already used by another rule")));
     }
     if names.iter().any(|n| n == name) {
-        return Err(at(r.name.span().start, format!("name `{name}` is already used by another rule")));
+        return Err(at(r.name.span(), format!("name `{name}` is already used by another rule")));
     }
+    // Where `scope` and `summary` are (the record type keeps them unspanned, as `build.rs`
+    // reads it too): from the same parser, never from a text search.
+    #[derive(serde::Deserialize)]
+    struct Positions {
+        scope: Option<toml::Spanned<toml::Value>>,
+        summary: Option<toml::Spanned<toml::Value>>,
+    }
+    let positions: Option<Positions> = toml::from_str(text).ok();
+    let span_of = |f: fn(&Positions) -> Option<std::ops::Range<usize>>| positions.as_ref().and_then(f).unwrap_or(0..0);
     if r.scope != ScopeName::Policy {
-        let offset = text.find("scope").unwrap_or(0);
-        return Err(at(offset, "user rules must have `scope = \"policy\"` (the default)".into()));
+        let span = span_of(|p| p.scope.as_ref().map(toml::Spanned::span));
+        return Err(at(span, "user rules must have `scope = \"policy\"` (the default)".into()));
     }
     let Some(check) = &r.check else {
         return Err(at(
-            r.code.span().start,
+            r.code.span(),
             "user rules need a `[check]` table (select, matches/not_matches, message): only built-in rules can be implemented in Rust".into(),
         ));
     };
     if r.summary.trim().is_empty() {
-        let offset = text.find("summary").unwrap_or(0);
-        return Err(at(offset, "`summary` must not be empty".into()));
+        let span = span_of(|p| p.summary.as_ref().map(toml::Spanned::span));
+        return Err(at(span, "`summary` must not be empty".into()));
     }
     let spec = DeclarativeSpec {
         select: leak(check.select.get_ref()),
@@ -127,7 +163,7 @@ pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> 
             SpecField::Matches => check.matches.as_ref().map_or(check.select.span(), |m| m.span()),
             SpecField::NotMatches => check.not_matches.as_ref().map_or(check.select.span(), |m| m.span()),
         };
-        at(span.start, e.message)
+        at(span, e.message)
     })?;
     let kinds: Vec<PolicyKind> = r.kinds.iter().map(|k| policy_kind(*k)).collect();
     let record = RuleRecord {
