@@ -296,3 +296,17 @@ fn inline_comments_suppress_cross_document_findings() {
     assert_eq!(v["summary"]["suppressed"], 2);
     assert_eq!(v["notices"], Value::Array(vec![]));
 }
+
+/// Downstream of the sink, the baseline treats cross-document findings like the others.
+#[test]
+fn a_baseline_records_cross_document_findings() {
+    let t = tempfile::tempdir().unwrap();
+    copy_setup("bad-CMK601-other-role", t.path(), "aws");
+    let o = run_in(t.path(), &["--isolated", "aws", "--write-baseline", "baseline.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(t.path().join("baseline.json")).unwrap();
+    assert!(text.contains("\"CMK601\""), "{text}");
+    let o = run_in(t.path(), &["--isolated", "aws", "--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(codes(&json(&o)), Vec::<String>::new());
+}
