@@ -2,7 +2,7 @@
 
 use cmek_lint::config;
 use cmek_lint::engine::{Input, check_input};
-use cmek_lint::rules::{RECORDS, Registry};
+use cmek_lint::rules::{Implementation, RECORDS, Registry, Scope};
 use std::path::Path;
 
 fn codes_for(registry: &Registry, code: &str, text: &str) -> Vec<String> {
@@ -75,7 +75,14 @@ fn rule_ids_find_their_records_and_rules() {
         assert_eq!((id.code(), id.name()), (record.code, record.name));
         assert_eq!(id.record().code, record.code);
         assert_eq!(id.has_check(), record.check.is_some(), "{}", record.code);
-        assert_eq!(registry.rules[registry.index(id)].record.code, record.code);
+        let rule = &registry.rules[registry.index(id)];
+        assert_eq!(rule.record.code, record.code);
+        // A cross-document rule runs in the setup pass only, an engine-reported one on a file.
+        let setup = matches!(rule.imp, Implementation::Setup(_));
+        assert_eq!(setup, record.scope == Scope::Setup, "{}: `Setup` arm exactly for `scope = \"setup\"`", record.code);
+        if matches!(rule.imp, Implementation::Engine) {
+            assert_eq!(record.scope, Scope::File, "{}: the engine reports file-level rules", record.code);
+        }
     }
 }
 

@@ -81,8 +81,8 @@ impl<'a> Sink<'a> {
 
     /// Whether a cross-document rule is enabled.
     pub fn cross_enabled(&self) -> bool {
-        let rules = self.registry.rules.iter().enumerate();
-        rules.into_iter().any(|(i, r)| r.record.scope == Scope::Setup && self.settings.enabled[i])
+        let mut rules = self.registry.rules.iter().enumerate();
+        rules.any(|(i, r)| r.record.scope == Scope::Setup && self.settings.enabled[i])
     }
 
     /// Cross-document findings: the admitted ones resolved with their severity, with the
