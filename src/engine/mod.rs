@@ -55,7 +55,9 @@ pub fn check_alone(
 }
 
 /// Check one input and the files it refers to. Each report comes with `true` when it is a
-/// referred-to file.
+/// referred-to file. A report with setup facts may still get cross-document findings: when a
+/// cross-document rule is enabled, its findings are final only after [`setup_pass`] (which
+/// applies the file's suppressions to those too).
 pub fn check_with_referenced(input: Input<'_>, registry: &Registry, settings: &Settings) -> Vec<(FileReport, bool)> {
     let name = match &input {
         Input::File { path, .. } => path.display().to_string(),
