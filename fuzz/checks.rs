@@ -46,7 +46,7 @@ fn extraction_ok(text: &str, found: &Extraction<'_>) {
         }
     }
     for n in &found.notes {
-        span_ok(text, n.span, n.rule);
+        span_ok(text, n.span, n.rule.name());
     }
 }
 

@@ -34,6 +34,8 @@ impl Severity {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/rule_id.rs"));
+
 /// A secondary location with its own message (e.g. the first of two duplicate keys).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {

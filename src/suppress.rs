@@ -6,10 +6,11 @@
 //! the day after, it no longer suppresses and the run says so. Suppressions that suppressed
 //! nothing in the files they cover are reported as `info` notices, so they do not pile up.
 //!
-//! The engine calls [`apply`] once per file, with the file's text, before positions are
-//! resolved; [`Suppressions::notices`] is read once after the run.
+//! The engine builds a [`FileSuppressions`] per file, with the file's text, and applies it to
+//! every finding of the file, file-level or cross-document, in one place (the engine's sink);
+//! [`Suppressions::notices`] is read once after the run.
 
-use crate::diagnostic::{Diagnostic, Notice, Severity};
+use crate::diagnostic::{Diagnostic, Notice, Resolved, Severity};
 use globset::GlobMatcher;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -261,7 +262,7 @@ fn comment_capable(path: &Path, text: &str) -> bool {
 }
 
 /// An inline `# cmek-lint: ignore[CODES] reason` comment.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Directive {
     line: u32,
     column: u32,
@@ -304,41 +305,60 @@ fn directives(text: &str) -> Vec<Directive> {
     out
 }
 
-/// Drop the diagnostics of one file that a suppression covers. Called by the engine with the
-/// file's text; returns at once when there is nothing to do (no config entry, and a file type
-/// without comments).
-pub fn apply(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>, s: &Suppressions) {
-    let inline = comment_capable(path, text);
-    if s.entries.is_empty() && !inline {
-        return;
-    }
-    let mut matching: Vec<&Entry> = Vec::new();
-    if !s.entries.is_empty() {
-        let abs = absolute_in(&s.cwd, path);
-        let rel = abs.strip_prefix(&s.root).unwrap_or(&abs).to_path_buf();
-        for e in &s.entries {
-            if e.matcher.is_match(&rel) || e.matcher.is_match(path) {
-                e.files.fetch_add(1, Ordering::Relaxed);
-                matching.push(e);
+/// The suppressions that apply to one file: the config entries whose glob matches it and, in a
+/// YAML or HCL file, its inline comments. Built once per file with its text; applied to the
+/// file's findings as they come (file-level findings when the file is checked, cross-document
+/// findings after its setup pass), then [`FileSuppressions::finish`]ed, which reports the
+/// comments that suppressed nothing.
+#[derive(Clone, Debug)]
+pub struct FileSuppressions {
+    file: String,
+    /// Indices of the matching entries of [`Suppressions::entries`].
+    entries: Vec<usize>,
+    directives: Vec<Directive>,
+}
+
+impl FileSuppressions {
+    /// The suppressions of the file at `path`, or `None` when nothing can suppress a finding of
+    /// it (no config entry matches it, and no comment: returns at once for a JSON file when the
+    /// config has no entries).
+    pub fn new(path: &Path, text: &str, s: &Suppressions) -> Option<Self> {
+        let inline = comment_capable(path, text);
+        if s.entries.is_empty() && !inline {
+            return None;
+        }
+        let mut entries = Vec::new();
+        if !s.entries.is_empty() {
+            let abs = absolute_in(&s.cwd, path);
+            let rel = abs.strip_prefix(&s.root).unwrap_or(&abs).to_path_buf();
+            for (i, e) in s.entries.iter().enumerate() {
+                if e.matcher.is_match(&rel) || e.matcher.is_match(path) {
+                    e.files.fetch_add(1, Ordering::Relaxed);
+                    entries.push(i);
+                }
             }
         }
-    }
-    let mut dirs = if inline { directives(text) } else { Vec::new() };
-    if matching.is_empty() && dirs.is_empty() {
-        return;
-    }
-    let index = (!dirs.is_empty()).then(|| crate::source::LineIndex::new(text));
-    let before = diagnostics.len();
-    diagnostics.retain(|d| {
-        let mut suppress = false;
-        for e in &matching {
-            if e.covers(d) {
-                e.matched.fetch_add(1, Ordering::Relaxed);
-                suppress |= !e.expired;
-            }
+        let directives = if inline { directives(text) } else { Vec::new() };
+        if entries.is_empty() && directives.is_empty() {
+            return None;
         }
-        if let Some(index) = &index {
-            let line = index.line_col(d.span.start as usize).line;
+        Some(FileSuppressions { file: path.display().to_string(), entries, directives })
+    }
+
+    /// Drop the findings a suppression covers.
+    pub fn apply(&mut self, found: &mut Vec<Resolved>, s: &Suppressions) {
+        let before = found.len();
+        let dirs = &mut self.directives;
+        found.retain(|r| {
+            let d = &r.diagnostic;
+            let mut suppress = false;
+            for e in self.entries.iter().map(|&i| &s.entries[i]) {
+                if e.covers(d) {
+                    e.matched.fetch_add(1, Ordering::Relaxed);
+                    suppress |= !e.expired;
+                }
+            }
+            let line = r.start.line;
             for dir in dirs.iter_mut().filter(|dir| !dir.reason.is_empty()) {
                 if line != dir.line && line != dir.line + 1 {
                     continue;
@@ -350,71 +370,83 @@ pub fn apply(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>, s: &Sup
                     }
                 }
             }
-        }
-        !suppress
-    });
-    s.suppressed.fetch_add(before - diagnostics.len(), Ordering::Relaxed);
-
-    if dirs.is_empty() {
-        return;
+            !suppress
+        });
+        s.suppressed.fetch_add(before - found.len(), Ordering::Relaxed);
     }
-    let file = path.display().to_string();
-    let mut found = Vec::new();
-    for dir in &dirs {
-        if dir.reason.is_empty() {
-            found.push(Notice::at(
-                Severity::Warning,
-                format!(
-                    "suppression comment `ignore[{}]` has no reason and is not honoured: write `# cmek-lint: ignore[{}] <why>`",
-                    dir.rules.join(","),
-                    dir.rules.join(",")
-                ),
-                &file,
-                dir.line as usize,
-                dir.column as usize,
-            ));
-            continue;
+
+    /// Every finding of the file has been through [`FileSuppressions::apply`]: report the
+    /// comments without reason, naming no rule or suppressing nothing.
+    pub fn finish(self, s: &Suppressions) {
+        if self.directives.is_empty() {
+            return;
         }
-        if dir.rules.is_empty() {
-            found.push(Notice::at(
-                Severity::Warning,
-                "suppression comment names no rule: write `# cmek-lint: ignore[CODE] <why>`".into(),
-                &file,
-                dir.line as usize,
-                dir.column as usize,
-            ));
-        }
-        for (r, used) in dir.rules.iter().zip(&dir.used) {
-            match s.rule_index(r) {
-                None => found.push(Notice::at(
+        let file = self.file;
+        let mut found = Vec::new();
+        for dir in &self.directives {
+            if dir.reason.is_empty() {
+                found.push(Notice::at(
                     Severity::Warning,
-                    format!("suppression comment names `{r}`, which is no rule"),
+                    format!(
+                        "suppression comment `ignore[{}]` has no reason and is not honoured: write `# cmek-lint: ignore[{}] <why>`",
+                        dir.rules.join(","),
+                        dir.rules.join(",")
+                    ),
                     &file,
                     dir.line as usize,
                     dir.column as usize,
-                )),
-                Some(i) if !used => {
-                    let mut n = Notice::at(
-                        Severity::Info,
-                        format!(
-                            "unused suppression comment: no {} finding on this line or the next; remove it",
-                            s.known[i].0
-                        ),
+                ));
+                continue;
+            }
+            if dir.rules.is_empty() {
+                found.push(Notice::at(
+                    Severity::Warning,
+                    "suppression comment names no rule: write `# cmek-lint: ignore[CODE] <why>`".into(),
+                    &file,
+                    dir.line as usize,
+                    dir.column as usize,
+                ));
+            }
+            for (r, used) in dir.rules.iter().zip(&dir.used) {
+                match s.rule_index(r) {
+                    None => found.push(Notice::at(
+                        Severity::Warning,
+                        format!("suppression comment names `{r}`, which is no rule"),
                         &file,
                         dir.line as usize,
                         dir.column as usize,
-                    );
-                    n.rule = Some(s.known[i].0.to_string());
-                    found.push(n);
+                    )),
+                    Some(i) if !used => {
+                        let mut n = Notice::at(
+                            Severity::Info,
+                            format!(
+                                "unused suppression comment: no {} finding on this line or the next; remove it",
+                                s.known[i].0
+                            ),
+                            &file,
+                            dir.line as usize,
+                            dir.column as usize,
+                        );
+                        n.rule = Some(s.known[i].0.to_string());
+                        found.push(n);
+                    }
+                    Some(_) => {}
                 }
-                Some(_) => {}
             }
         }
+        if !found.is_empty()
+            && let Ok(mut n) = s.notices.lock()
+        {
+            n.extend(found);
+        }
     }
-    if !found.is_empty()
-        && let Ok(mut n) = s.notices.lock()
-    {
-        n.extend(found);
+}
+
+/// Drop the findings of one file that a suppression covers, all its findings at once.
+pub fn apply(path: &Path, text: &str, found: &mut Vec<Resolved>, s: &Suppressions) {
+    if let Some(mut file) = FileSuppressions::new(path, text, s) {
+        file.apply(found, s);
+        file.finish(s);
     }
 }
 
@@ -449,10 +481,11 @@ mod tests {
         assert_eq!((d[2].line, d[2].reason.as_str()), (4, ""));
     }
 
-    fn diag(registry: &Registry, code: &str, text: &str, needle: &str) -> Diagnostic {
+    fn diag(registry: &Registry, code: &str, text: &str, needle: &str) -> Resolved {
         let r = registry.find(code).unwrap().record;
         let at = text.find(needle).unwrap();
-        Diagnostic {
+        let index = crate::source::LineIndex::new(text);
+        let diagnostic = Diagnostic {
             code: r.code,
             name: r.name,
             severity: r.severity,
@@ -463,7 +496,9 @@ mod tests {
             kind: None,
             pointer: String::new(),
             origin: None,
-        }
+        };
+        let (start, end) = (index.line_col(at), index.line_col(at + needle.len()));
+        Resolved { diagnostic, start, end, labels: Vec::new(), lines: Vec::new() }
     }
 
     #[test]
@@ -478,7 +513,7 @@ mod tests {
             diag(&registry, "CMK115", text, "ZZZZZZZZZZZZ"),
         ];
         apply(Path::new("stack.yaml"), text, &mut diags, &settings.suppress);
-        let left: Vec<&str> = diags.iter().map(|d| &text[d.span.range()]).collect();
+        let left: Vec<&str> = diags.iter().map(|d| &text[d.diagnostic.span.range()]).collect();
         assert_eq!(left, vec!["YYYYYYYYYYYY", "ZZZZZZZZZZZZ"]);
         assert_eq!(settings.suppress.suppressed(), 2);
         let notices: Vec<String> = settings.suppress.notices(&settings.enabled).iter().map(Notice::one_line).collect();

@@ -2,7 +2,7 @@
 
 use cmek_lint::config;
 use cmek_lint::engine::{Input, check_input};
-use cmek_lint::rules::{RECORDS, Registry};
+use cmek_lint::rules::{Implementation, RECORDS, Registry, Scope};
 use std::path::Path;
 
 fn codes_for(registry: &Registry, code: &str, text: &str) -> Vec<String> {
@@ -64,10 +64,26 @@ fn records_are_complete_sorted_and_well_named() {
     assert_eq!(names.len(), RECORDS.len(), "rule names must be unique");
 }
 
+/// Records and implementations are tied at compile time (`RuleId`, one exhaustive `match`):
+/// what is left to check is that a `RuleId` finds its record, and its rule in a registry.
 #[test]
-fn every_native_check_has_a_record() {
-    let _ = Registry::builtin(); // panics if a record has no implementation
-    assert!(Registry::orphan_checks().is_empty(), "checks without record: {:?}", Registry::orphan_checks());
+fn rule_ids_find_their_records_and_rules() {
+    use cmek_lint::rules::RuleId;
+    assert_eq!(RuleId::ALL.len(), RECORDS.len());
+    let registry = Registry::builtin();
+    for (&id, record) in RuleId::ALL.iter().zip(RECORDS) {
+        assert_eq!((id.code(), id.name()), (record.code, record.name));
+        assert_eq!(id.record().code, record.code);
+        assert_eq!(id.has_check(), record.check.is_some(), "{}", record.code);
+        let rule = &registry.rules[registry.index(id)];
+        assert_eq!(rule.record.code, record.code);
+        // A cross-document rule runs in the setup pass only, an engine-reported one on a file.
+        let setup = matches!(rule.imp, Implementation::Setup(_));
+        assert_eq!(setup, record.scope == Scope::Setup, "{}: `Setup` arm exactly for `scope = \"setup\"`", record.code);
+        if matches!(rule.imp, Implementation::Engine) {
+            assert_eq!(record.scope, Scope::File, "{}: the engine reports file-level rules", record.code);
+        }
+    }
 }
 
 #[test]

@@ -190,3 +190,123 @@ fn bad_entries_are_configuration_errors_at_their_position() {
         );
     }
 }
+
+/// A copy of a setup of `corpus/setups` in `dir/sub`.
+fn copy_setup(name: &str, dir: &std::path::Path, sub: &str) {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/setups").join(name);
+    for e in std::fs::read_dir(&from).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        write(dir, &format!("{sub}/{}", p.file_name().unwrap().to_string_lossy()), &text);
+    }
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+}
+
+/// Cross-document findings (CMK6xx) go through the same sink as the others: a `[[suppress]]`
+/// entry suppresses them (and is not reported unused), `--ignore` and `[rules] ignore` disable
+/// them, `[[per-file]] ignore` and severity overrides apply.
+#[test]
+fn config_entries_and_flags_apply_to_cross_document_findings() {
+    let t = tempfile::tempdir().unwrap();
+    copy_setup("bad-CMK601-other-role", t.path(), "aws");
+    // Without configuration: CMK601 in the key policy export.
+    let o = run_in(t.path(), &["--isolated", "aws", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(codes(&v), vec!["CMK601"]);
+    assert_eq!(v["diagnostics"][0]["file"], "aws/kms-get-key-policy.json");
+    assert_eq!(v["diagnostics"][0]["severity"], "error");
+
+    // `--ignore CMK601`.
+    let o = run_in(t.path(), &["--isolated", "aws", "--format", "json", "--ignore", "CMK601"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(codes(&json(&o)), Vec::<String>::new());
+
+    // A `[[suppress]]` entry: suppressed, counted, and not "unused".
+    write(
+        t.path(),
+        "cmek-lint.toml",
+        "[[suppress]]\nrule = \"CMK601\"\npath = \"aws/kms-get-key-policy.json\"\nreason = \"app-backend is the CMEK role until the migration\"\n",
+    );
+    let o = run_in(t.path(), &["aws", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    let v = json(&o);
+    assert_eq!(codes(&v), Vec::<String>::new());
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(v["notices"], Value::Array(vec![]));
+
+    // An entry for the rule by name, on another file of the setup: nothing to suppress there.
+    write(
+        t.path(),
+        "cmek-lint.toml",
+        "[[suppress]]\nrule = \"key-policy-other-role\"\npath = \"aws/get-role.json\"\nreason = \"wrong file\"\n",
+    );
+    let o = run_in(t.path(), &["aws", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(codes(&v), vec!["CMK601"]);
+    let notices = v["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0]["message"].as_str().unwrap().starts_with("unused suppression"), "{notices:?}");
+
+    // `[[per-file]] ignore`.
+    write(t.path(), "cmek-lint.toml", "[[per-file]]\npath = \"aws/kms-*.json\"\nignore = [\"CMK601\"]\n");
+    let o = run_in(t.path(), &["aws", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(codes(&json(&o)), Vec::<String>::new());
+
+    // A severity override.
+    write(t.path(), "cmek-lint.toml", "[rules.severity]\nCMK601 = \"warning\"\n");
+    let o = run_in(t.path(), &["aws", "--format", "json"]);
+    let v = json(&o);
+    assert_eq!(codes(&v), vec!["CMK601"]);
+    assert_eq!(v["diagnostics"][0]["severity"], "warning");
+}
+
+/// Inline comments suppress cross-document findings in CloudFormation and Terraform setups, and
+/// one that suppressed a cross-document finding is not reported unused.
+#[test]
+fn inline_comments_suppress_cross_document_findings() {
+    let t = tempfile::tempdir().unwrap();
+    copy_setup("bad-CMK601-cloudformation", t.path(), "cfn");
+    copy_setup("bad-CMK602-terraform", t.path(), "tf");
+    let o = run_in(t.path(), &["--isolated", "cfn", "tf", "--format", "json"]);
+    let v = json(&o);
+    assert_eq!(codes(&v), vec!["CMK601", "CMK602"]);
+    assert_eq!((v["diagnostics"][0]["line"].as_u64(), v["diagnostics"][1]["line"].as_u64()), (Some(38), Some(30)));
+
+    let yaml = std::fs::read_to_string(t.path().join("cfn/pinecone-cmek.yaml")).unwrap();
+    let mut lines: Vec<&str> = yaml.lines().collect();
+    let comment = "              # cmek-lint: ignore[CMK601] AppRole gets the role's grants in the next release";
+    lines.insert(37, comment); // the line above `AWS: !GetAtt AppRole.Arn` (line 38)
+    write(t.path(), "cfn/pinecone-cmek.yaml", &(lines.join("\n") + "\n"));
+
+    let tf = std::fs::read_to_string(t.path().join("tf/main.tf")).unwrap();
+    let mut lines: Vec<String> = tf.lines().map(str::to_string).collect();
+    lines[29].push_str(" # cmek-lint: ignore[role-missing-key-access] granted by an SCP-managed policy");
+    write(t.path(), "tf/main.tf", &(lines.join("\n") + "\n"));
+
+    let o = run_in(t.path(), &["--isolated", "cfn", "tf", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    let v = json(&o);
+    assert_eq!(codes(&v), Vec::<String>::new());
+    assert_eq!(v["summary"]["suppressed"], 2);
+    assert_eq!(v["notices"], Value::Array(vec![]));
+}
+
+/// Downstream of the sink, the baseline treats cross-document findings like the others.
+#[test]
+fn a_baseline_records_cross_document_findings() {
+    let t = tempfile::tempdir().unwrap();
+    copy_setup("bad-CMK601-other-role", t.path(), "aws");
+    let o = run_in(t.path(), &["--isolated", "aws", "--write-baseline", "baseline.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(t.path().join("baseline.json")).unwrap();
+    assert!(text.contains("\"CMK601\""), "{text}");
+    let o = run_in(t.path(), &["--isolated", "aws", "--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(codes(&json(&o)), Vec::<String>::new());
+}

@@ -17,4 +17,7 @@ pub struct FileReport {
     /// Small facts about the setup found in this file (roles, keys, grants), for the setup
     /// pass (`crate::setup`). Not rendered.
     pub facts: Vec<crate::setup::Fact>,
+    /// The file's suppressions, kept for the cross-document findings of its setup pass (see
+    /// `super::sink`); `None` once its findings are final.
+    pub(crate) suppressions: Option<crate::suppress::FileSuppressions>,
 }

@@ -162,8 +162,8 @@ pub struct Embedded {
 
 /// A finding the extraction itself makes (e.g. a policy unknown at plan time).
 pub struct Note {
-    /// Rule name.
-    pub rule: &'static str,
+    /// The rule (one the engine reports, as the note says).
+    pub rule: crate::diagnostic::RuleId,
     pub span: Span,
     pub message: String,
     pub help: Option<String>,

@@ -137,7 +137,7 @@ fn resource(
             Some(Member { value: Node { value: Value::Null, .. }, .. }) | None => {
                 if let Some(flag) = unknown.and_then(|u| u.get(attr)).filter(|m| m.value.value == Value::Bool(true)) {
                     out.notes.push(Note {
-                        rule: "unknown-at-plan-time",
+                        rule: crate::diagnostic::RuleId::UnknownAtPlanTime,
                         span: flag.key_span,
                         message: format!("`{address}.{attr}` is unknown until apply, so it was not checked"),
                         help: Some(

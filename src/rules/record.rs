@@ -76,3 +76,10 @@ impl RuleRecord {
 }
 
 include!(concat!(env!("OUT_DIR"), "/records.rs"));
+
+impl crate::diagnostic::RuleId {
+    /// The rule's record (`RECORDS` is in [`RuleId`](crate::diagnostic::RuleId) order).
+    pub fn record(self) -> &'static RuleRecord {
+        &RECORDS[self as usize]
+    }
+}

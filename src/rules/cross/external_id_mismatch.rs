@@ -3,9 +3,10 @@
 //! Pinecone share one.
 
 use super::{SetupContext, SetupFindings};
+use crate::rules::RuleId;
 use std::collections::hash_map::Entry;
 
-pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     if !cx.first_time {
         return;
     }
@@ -15,7 +16,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     if let Some(want) = cx.values.external_id.as_deref().filter(|w| !role.external_ids.iter().any(|e| e.value == *w)) {
         for e in role.external_ids.iter().filter(|e| !e.value.contains("${")) {
             out.push(
-                "external-id-mismatch",
+                RuleId::ExternalIdMismatch,
                 &e.at,
                 format!(
                     "the trust policy's external id `{}` differs from the one configured for Pinecone `{want}`",
@@ -39,7 +40,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
                     reported = true;
                     let first = o.get().clone();
                     out.push(
-                        "external-id-mismatch",
+                        RuleId::ExternalIdMismatch,
                         &e.at,
                         format!("two roles trusting Pinecone use the same external id `{}`", e.value),
                         "give every role its own external id (a fresh UUID v4 per setup)".into(),

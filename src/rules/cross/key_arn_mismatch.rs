@@ -4,8 +4,9 @@
 
 use super::{SetupContext, SetupFindings};
 use crate::policy::Arn;
+use crate::rules::RuleId;
 
-pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     configured_key_unusable(cx, out);
     let Some(key) = cx.setup.key else { return };
     let found_arn = key.arn.as_deref();
@@ -19,7 +20,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
             }
             if !r.principal.eq_ignore_ascii_case(key_arn) {
                 out.push(
-                    "key-arn-mismatch",
+                    RuleId::KeyArnMismatch,
                     &r.at,
                     format!("the permissions policy names key `{}`, but {what} is `{key_arn}`", r.principal),
                     "use the key's ARN from `aws kms describe-key` in the permissions policy".into(),
@@ -31,7 +32,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     if let Some(want) = cx.values.key_arn.as_deref().filter(|w| found_arn.is_some() && !w.eq_ignore_ascii_case(key_arn))
     {
         out.push(
-            "key-arn-mismatch",
+            RuleId::KeyArnMismatch,
             &key.at,
             format!("the key ARN configured for Pinecone is `{want}`, but this key is `{key_arn}`"),
             "enter this key's ARN in the Pinecone console (and `[customer] key_arn`), or point to the right key".into(),
@@ -43,7 +44,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
 /// The configured key ARN is all that is known of the setup's key (no `describe-key` export, a
 /// key created elsewhere): it must be usable by Pinecone. Reported at the key or key policy of
 /// the setup, pointing at the config line.
-fn configured_key_unusable(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+fn configured_key_unusable(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     if !cx.first_time || cx.setup.key.is_some_and(|k| k.arn.is_some()) {
         return; // the key's metadata is checked by the key-metadata rules
     }
@@ -58,7 +59,7 @@ fn configured_key_unusable(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
         return;
     };
     out.push(
-        "key-arn-mismatch",
+        RuleId::KeyArnMismatch,
         at,
         format!("the key ARN configured for Pinecone `{text}` {problem}"),
         "create a single-Region symmetric key in the region of your Pinecone project and use its ARN everywhere".into(),

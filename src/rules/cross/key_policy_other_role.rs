@@ -2,8 +2,9 @@
 //! trusting Pinecone, or to the right name in another account or path.
 
 use super::{SetupContext, SetupFindings, role_desc};
+use crate::rules::RuleId;
 
-pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     let Some(kp) = cx.setup.key_policy else { return };
     if !cx.mine().is_empty() {
         return;
@@ -17,7 +18,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
                 "another path".to_string()
             };
             out.push(
-                "key-policy-other-role",
+                RuleId::KeyPolicyOtherRole,
                 &g.at,
                 format!(
                     "the key policy grants key use to `{}`, not to the role trusting Pinecone `{}` ({what})",
@@ -34,7 +35,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
         && let Some(g) = kp.grants.first()
     {
         out.push(
-                "key-policy-other-role",
+                RuleId::KeyPolicyOtherRole,
                 &g.at,
                 format!(
                     "the key policy grants key use to `{}`, but the role Pinecone assumes is `{}`",

@@ -4,9 +4,10 @@
 //! exist yet (`MalformedPolicyDocumentException`), so the first deployment fails or races.
 
 use super::{SetupContext, SetupFindings};
+use crate::rules::RuleId;
 use crate::setup::references_role;
 
-pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     let Some(kp) = cx.setup.key_policy else { return };
     if !kp.created || !cx.role.created {
         return;
@@ -39,7 +40,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
         format!("refer to the role instead of writing its ARN: `!GetAtt {id}.Arn`, or add `DependsOn: {id}` to the key")
     };
     out.push(
-        "key-policy-role-created-together",
+        RuleId::KeyPolicyRoleCreatedTogether,
         &g.at,
         format!(
             "the key policy names the role `{}` by its ARN, but the role is created in the same deployment: nothing makes it exist before the key policy is set, and KMS rejects a policy whose principal does not exist",

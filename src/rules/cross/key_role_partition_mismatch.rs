@@ -3,12 +3,13 @@
 
 use super::{SetupContext, SetupFindings};
 use crate::policy::Arn;
+use crate::rules::RuleId;
 
-pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     let Some(ra) = cx.role_arn() else { return };
     for (g, ga) in cx.near_misses().iter().filter(|(_, ga)| ga.partition != ra.partition) {
         out.push(
-            "key-role-partition-mismatch",
+            RuleId::KeyRolePartitionMismatch,
             &g.at,
             format!(
                 "the key policy names the role in partition `{}`, but the role is in `{}`",
@@ -22,7 +23,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     let Some(ka) = key.arn.as_deref().or(cx.values.key_arn.as_deref()).and_then(Arn::parse) else { return };
     if ka.partition != ra.partition {
         out.push(
-            "key-role-partition-mismatch",
+            RuleId::KeyRolePartitionMismatch,
             &key.at,
             format!("the key is in partition `{}` but the role is in `{}`", ka.partition, ra.partition),
             "create the key and the role in the same partition (Pinecone runs in `aws`)".into(),

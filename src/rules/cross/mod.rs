@@ -1,49 +1,32 @@
 //! Cross-document rules (CMK6xx): checks over a whole CMEK setup (role trusting Pinecone, key,
 //! key policy, permissions policies, Pinecone-side values) grouped by [`crate::setup`].
 //!
-//! They do not run per document: the registry entries below are placeholders so the records
-//! have an implementation; the setup pass calls [`check`] once per run, which hands every
-//! setup to each rule's `check` (one rule per file).
+//! They do not run per document: their registry entries are `Implementation::Setup`, and the
+//! setup pass calls [`check`], which hands every setup to each rule's `check` (one rule per
+//! file). Rules only produce [`SetupFinding`]s: whether and how one is reported (enabled, per-file
+//! ignores, severity, suppressions) is decided by the engine's sink, as for every finding.
 
-mod external_id_mismatch;
-mod key_arn_mismatch;
-mod key_policy_other_role;
-mod key_policy_role_created_together;
-mod key_role_partition_mismatch;
-mod role_missing_key_access;
-mod trust_regions_miss_key_region;
+pub(super) mod external_id_mismatch;
+pub(super) mod key_arn_mismatch;
+pub(super) mod key_policy_other_role;
+pub(super) mod key_policy_role_created_together;
+pub(super) mod key_role_partition_mismatch;
+pub(super) mod role_missing_key_access;
+pub(super) mod trust_regions_miss_key_region;
 
 use crate::diagnostic::{Diagnostic, Label, Resolved, ResolvedLabel, Severity};
-use crate::rules::{CheckFn, Registry, Reporter, RuleContext};
+use crate::rules::{Implementation, Registry, RuleId};
 use crate::settings::ConsoleValues;
 use crate::settings::Settings;
 use crate::setup::{Grant, Setup, TrustFact, names_role};
 use crate::source::Loc;
 use std::collections::HashMap;
 
-fn setup_pass(_: &RuleContext<'_>, _: &mut Reporter) {}
-
 /// A cross-document rule: findings for one setup.
-type SetupCheck = fn(&SetupContext<'_>, &mut SetupFindings<'_>);
-
-/// The cross-document rules by name, in the order they run on each setup.
-const RULES: &[(&str, SetupCheck)] = &[
-    ("key-policy-other-role", key_policy_other_role::check),
-    ("key-role-partition-mismatch", key_role_partition_mismatch::check),
-    ("role-missing-key-access", role_missing_key_access::check),
-    ("key-policy-role-created-together", key_policy_role_created_together::check),
-    ("key-arn-mismatch", key_arn_mismatch::check),
-    ("trust-regions-miss-key-region", trust_regions_miss_key_region::check),
-    ("external-id-mismatch", external_id_mismatch::check),
-];
-
-/// Their registry entries: placeholders, since they run in the setup pass, not per document.
-pub(super) fn checks() -> impl Iterator<Item = (&'static str, CheckFn)> {
-    RULES.iter().map(|(name, _)| (*name, setup_pass as CheckFn))
-}
+pub type SetupCheck = fn(&SetupContext<'_>, &mut SetupFindings);
 
 /// One setup as the rules see it.
-pub(crate) struct SetupContext<'a> {
+pub struct SetupContext<'a> {
     pub setup: &'a Setup<'a>,
     /// The role trusting Pinecone, its ARN filled in from the configured role ARN when only
     /// known at deploy time.
@@ -87,33 +70,50 @@ impl SetupContext<'_> {
 }
 
 /// Findings of the setup pass, with the run-wide state some rules keep.
-pub(crate) struct SetupFindings<'a> {
-    registry: &'a Registry,
-    settings: &'a Settings,
-    found: Vec<(String, Resolved)>,
+#[derive(Default)]
+pub struct SetupFindings {
+    found: Vec<SetupFinding>,
     /// The first use of each external id per folder (CMK603 reuse).
     first_use: HashMap<(String, String), Loc>,
-    /// Line texts of the locations shown.
-    lines: crate::source::Lines,
 }
 
-impl SetupFindings<'_> {
-    fn push(&mut self, name: &str, at: &Loc, message: String, help: String, label: Option<(&Loc, String)>) {
-        self.push_labelled(name, at, message, help, label.into_iter().collect());
+/// A finding of a cross-document rule, as the rule reports it.
+pub struct SetupFinding {
+    pub rule: RuleId,
+    /// The primary location: the finding is reported in its file.
+    pub at: Loc,
+    pub message: String,
+    pub help: String,
+    /// Secondary locations, in this file or others.
+    pub labels: Vec<(Loc, String)>,
+}
+
+impl SetupFindings {
+    fn push(&mut self, rule: RuleId, at: &Loc, message: String, help: String, label: Option<(&Loc, String)>) {
+        self.push_labelled(rule, at, message, help, label.into_iter().collect());
     }
 
     /// [`SetupFindings::push`] with any number of secondary labels, in this file or others.
-    fn push_labelled(&mut self, name: &str, at: &Loc, message: String, help: String, labels: Vec<(&Loc, String)>) {
-        let Some(index) = self.registry.rules.iter().position(|r| r.record.name == name) else { return };
-        if !self.settings.enabled[index] || self.settings.ignored_for(std::path::Path::new(&*at.file), index) {
-            return;
-        }
-        let record = self.registry.rules[index].record;
-        let severity: Severity = self.settings.severity[index].unwrap_or(record.severity);
+    fn push_labelled(&mut self, rule: RuleId, at: &Loc, message: String, help: String, labels: Vec<(&Loc, String)>) {
+        let labels = labels.into_iter().map(|(l, m)| (l.clone(), m)).collect();
+        self.found.push(SetupFinding { rule, at: at.clone(), message, help, labels });
+    }
+}
+
+impl SetupFinding {
+    /// The finding as reported, in the file of its primary location (returned with it), with
+    /// the severity and record the sink decided on. Line texts come from `lines`.
+    pub fn resolve(
+        self,
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        lines_of: &mut crate::source::Lines,
+    ) -> (String, Resolved) {
+        let SetupFinding { at, message, help, labels, .. } = self;
         let other_file = |l: &Loc| (l.file != at.file).then(|| l.file.to_string());
         let label =
             labels.iter().map(|(l, m)| Label { span: l.span, message: m.clone(), file: other_file(l) }).collect();
-        let lines_of = &mut self.lines;
         let resolved_labels: Vec<ResolvedLabel> = labels
             .iter()
             .map(|(l, m)| ResolvedLabel {
@@ -124,18 +124,18 @@ impl SetupFindings<'_> {
                 line_text: (l.file != at.file).then(|| lines_of.of(l)),
             })
             .collect();
-        let first = self.lines.of(at);
-        let (span, end) = first_line(at, &first);
+        let first = lines_of.of(&at);
+        let (span, end) = first_line(&at, &first);
         let mut lines = vec![(at.start.line, first)];
         for (l, _) in labels.iter().filter(|(l, _)| l.file == at.file) {
             if !lines.iter().any(|(n, _)| *n == l.start.line) {
-                lines.push((l.start.line, self.lines.of(l)));
+                lines.push((l.start.line, lines_of.of(l)));
             }
         }
         lines.sort();
         let diagnostic = Diagnostic {
-            code: record.code,
-            name: record.name,
+            code,
+            name,
             severity,
             message,
             span,
@@ -145,8 +145,7 @@ impl SetupFindings<'_> {
             pointer: String::new(),
             origin: at.origin.as_deref().map(str::to_string),
         };
-        self.found
-            .push((at.file.to_string(), Resolved { diagnostic, start: at.start, end, labels: resolved_labels, lines }));
+        (at.file.to_string(), Resolved { diagnostic, start: at.start, end, labels: resolved_labels, lines })
     }
 }
 
@@ -174,12 +173,20 @@ fn role_desc(role: &TrustFact) -> String {
         .unwrap_or_else(|| "the role".into())
 }
 
-/// Run every cross-document rule on the setups of a run. Findings come with their file, sorted
-/// by position.
-pub fn check(setups: &[Setup<'_>], registry: &Registry, settings: &Settings) -> Vec<(String, Resolved)> {
+/// Run every enabled cross-document rule of `registry` on the setups of a run, in code order.
+pub fn check(setups: &[Setup<'_>], registry: &Registry, settings: &Settings) -> Vec<SetupFinding> {
     let values = &settings.console;
-    let mut out =
-        SetupFindings { registry, settings, found: Vec::new(), first_use: HashMap::new(), lines: Default::default() };
+    let rules: Vec<SetupCheck> = registry
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| settings.enabled[*i])
+        .filter_map(|(_, r)| match r.imp {
+            Implementation::Setup(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let mut out = SetupFindings::default();
     let mut seen_roles: std::collections::HashSet<*const TrustFact> = std::collections::HashSet::new();
     for setup in setups {
         let Some(role) = setup.role else { continue };
@@ -196,18 +203,9 @@ pub fn check(setups: &[Setup<'_>], registry: &Registry, settings: &Settings) -> 
             _ => role,
         };
         let cx = SetupContext { setup, role, values, settings, first_time };
-        for (_, rule) in RULES {
+        for rule in &rules {
             rule(&cx, &mut out);
         }
     }
-    out.found.sort_by(|a, b| {
-        (&a.0, a.1.start.line, a.1.start.column, a.1.diagnostic.code).cmp(&(
-            &b.0,
-            b.1.start.line,
-            b.1.start.column,
-            b.1.diagnostic.code,
-        ))
-    });
-    out.found.dedup_by(|a, b| a.0 == b.0 && a.1.diagnostic == b.1.diagnostic);
     out.found
 }

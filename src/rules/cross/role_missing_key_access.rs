@@ -6,10 +6,11 @@
 use super::{SetupContext, SetupFindings, role_desc};
 use crate::policy::Arn;
 use crate::policy::arn::is_account_id;
+use crate::rules::RuleId;
 use crate::setup::{Grant, KeyFact, PermissionsFact, names_key};
 use crate::source::Loc;
 
-pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     let Some(kp) = cx.setup.key_policy else { return };
     let mine = cx.mine();
     let by_key_policy = mine.iter().any(|g| g.encrypt) && mine.iter().any(|g| g.decrypt);
@@ -38,7 +39,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
             missing_action(cx, &mine, out);
         } else if !key_side && kp.grants.is_empty() {
             out.push(
-                "role-missing-key-access",
+                RuleId::RoleMissingKeyAccess,
                 &kp.at,
                 format!(
                     "the key is in account `{ka}` and the role trusting Pinecone `{}` in account `{ra}`: the key policy must allow the role (or account `{ra}`), and it does not",
@@ -63,7 +64,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
                 ),
             };
             out.push_labelled(
-                "role-missing-key-access",
+                RuleId::RoleMissingKeyAccess,
                 at,
                 format!(
                     "the key is in account `{ka}` and the role trusting Pinecone in account `{ra}`: cross-account use also needs a permissions policy on the role allowing kms:Encrypt and kms:Decrypt on the key, and {found}"
@@ -94,7 +95,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
             None => "add a key policy statement allowing the role kms:Encrypt, kms:Decrypt (and kms:DescribeKey), or keep the account statement and attach a permissions policy allowing them on the key ARN".into(),
         };
         out.push_labelled(
-            "role-missing-key-access",
+            RuleId::RoleMissingKeyAccess,
             &kp.at,
             format!("the role trusting Pinecone `{}` cannot use this key: {why}", role_desc(cx.role)),
             help,
@@ -106,10 +107,10 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
 }
 
 /// The key policy names the role (`mine`, not empty) but not with both actions.
-fn missing_action(cx: &SetupContext<'_>, mine: &[&Grant], out: &mut SetupFindings<'_>) {
+fn missing_action(cx: &SetupContext<'_>, mine: &[&Grant], out: &mut SetupFindings) {
     let missing = if mine.iter().any(|g| g.encrypt) { "kms:Decrypt" } else { "kms:Encrypt" };
     out.push(
-        "role-missing-key-access",
+        RuleId::RoleMissingKeyAccess,
         &mine[0].at,
         format!("the key policy names the role trusting Pinecone but does not allow it {missing}"),
         "allow the role kms:Encrypt and kms:Decrypt on the key".into(),

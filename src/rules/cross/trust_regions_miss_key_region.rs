@@ -3,8 +3,9 @@
 
 use super::{SetupContext, SetupFindings};
 use crate::policy::Arn;
+use crate::rules::RuleId;
 
-pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
+pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     let Some(key) = cx.setup.key else { return };
     let role = cx.role;
     let region = key.region.clone().or_else(|| {
@@ -15,7 +16,7 @@ pub(super) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings<'_>) {
     let served = cx.settings.regions.iter().any(|r| r == region);
     if served && !role.regions.is_empty() && !role.regions.iter().any(|r| r == region) {
         out.push(
-            "trust-regions-miss-key-region",
+            RuleId::TrustRegionsMissKeyRegion,
             &role.at,
             format!(
                 "the trust policy lets Pinecone in from {} only, but the key is in `{region}`",

@@ -7,32 +7,20 @@
 //! `$format` member naming the source (`describe-key`, `cloudformation`, `terraform`,
 //! `terraform-plan`, `terraform-state`) whose span is the resource's name.
 
-mod aws_managed_key;
-mod key_not_enabled;
-mod key_origin_not_aws_kms;
-mod key_region_unsupported;
-mod key_rotation_disabled;
-mod key_spec_not_symmetric;
-mod key_usage_not_encrypt_decrypt;
-mod lockout_safety_check_bypassed;
-mod multi_region_key;
+pub(super) mod aws_managed_key;
+pub(super) mod key_not_enabled;
+pub(super) mod key_origin_not_aws_kms;
+pub(super) mod key_region_unsupported;
+pub(super) mod key_rotation_disabled;
+pub(super) mod key_spec_not_symmetric;
+pub(super) mod key_usage_not_encrypt_decrypt;
+pub(super) mod lockout_safety_check_bypassed;
+pub(super) mod multi_region_key;
 
-use super::{CheckFn, RuleContext};
+use super::RuleContext;
 use crate::extract::FORMAT_KEY;
 use crate::json::{Node, Value};
 use crate::source::Span;
-
-pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
-    ("key-spec-not-symmetric", key_spec_not_symmetric::check),
-    ("key-usage-not-encrypt-decrypt", key_usage_not_encrypt_decrypt::check),
-    ("key-origin-not-aws-kms", key_origin_not_aws_kms::check),
-    ("multi-region-key", multi_region_key::check),
-    ("key-not-enabled", key_not_enabled::check),
-    ("aws-managed-key", aws_managed_key::check),
-    ("key-region-unsupported", key_region_unsupported::check),
-    ("key-rotation-disabled", key_rotation_disabled::check),
-    ("lockout-safety-check-bypassed", lockout_safety_check_bypassed::check),
-];
 
 /// A key's metadata as the rules read it.
 pub(crate) struct KeyView<'a> {

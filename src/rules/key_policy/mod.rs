@@ -3,31 +3,19 @@
 //! The role-based rules (CMK301, CMK302, CMK306) need to know which principal is the customer's
 //! CMEK role: see [`role`]. The others look at the policy alone.
 
-mod blocking_condition;
-mod lockout_risk;
-mod pinecone_principal;
-mod public_principal;
-mod resource_not_star;
+pub(super) mod blocking_condition;
+pub(super) mod lockout_risk;
+pub(super) mod pinecone_principal;
+pub(super) mod public_principal;
+pub(super) mod resource_not_star;
 pub(crate) mod role;
-mod role_missing_access;
-mod role_overprivileged;
-mod unsupported_condition_key;
+pub(super) mod role_missing_access;
+pub(super) mod role_overprivileged;
+pub(super) mod unsupported_condition_key;
 
-use super::CheckFn;
 use crate::data::placeholders::has_expression;
 use crate::policy::access::{self, Caller, Fact, PrincipalHit, Tri};
 use crate::policy::{Arn, Statement};
-
-pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
-    ("key-role-missing-access", role_missing_access::check),
-    ("key-role-overprivileged", role_overprivileged::check),
-    ("key-public-principal", public_principal::check),
-    ("key-pinecone-principal", pinecone_principal::check),
-    ("key-lockout-risk", lockout_risk::check),
-    ("key-role-blocking-condition", blocking_condition::check),
-    ("key-resource-not-star", resource_not_star::check),
-    ("key-unsupported-condition-key", unsupported_condition_key::check),
-];
 
 /// Whether a key-policy statement can apply to the key it is attached to: `Resource` `"*"` (or
 /// something that may be this key's ARN), or a `NotResource` that does not exclude everything.

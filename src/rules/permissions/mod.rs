@@ -5,19 +5,9 @@
 //! ([`relevance`]); CMK404 (alias ARN as the resource of key operations) is wrong in any
 //! identity policy and applies to all of them.
 
-mod alias_arn;
-mod key_wildcard;
-mod kms_overprivileged;
-mod missing_key_actions;
-mod multi_region_key;
+pub(super) mod alias_arn;
+pub(super) mod key_wildcard;
+pub(super) mod kms_overprivileged;
+pub(super) mod missing_key_actions;
+pub(super) mod multi_region_key;
 pub(crate) mod relevance;
-
-use super::CheckFn;
-
-pub(crate) const CHECKS: &[(&str, CheckFn)] = &[
-    ("permissions-missing-key-actions", missing_key_actions::check),
-    ("permissions-key-wildcard", key_wildcard::check),
-    ("permissions-multi-region-key", multi_region_key::check),
-    ("permissions-alias-arn", alias_arn::check),
-    ("permissions-kms-overprivileged", kms_overprivileged::check),
-];

@@ -1,0 +1,70 @@
+//! The prelude of checking a file: read it (never a FIFO, socket or device), within the size
+//! limit. The text's encoding is the front end's business (`super::front_end`).
+
+use super::{FileReport, Input};
+use std::path::PathBuf;
+
+/// A file read, or a text given.
+pub(super) struct Source {
+    /// The name findings are reported under.
+    pub display: String,
+    /// The path settings and suppressions match (the display name for a text).
+    pub path: PathBuf,
+    /// Named by the user (reported as having no policy when it has none).
+    pub explicit: bool,
+    /// The text was read from `path` (not standard input or a test's text).
+    pub on_disk: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// What reading an input gave.
+pub(super) enum Read {
+    /// The bytes, within the size limit.
+    Bytes(Source),
+    /// Larger than the limit (`len` bytes): not read, or not kept.
+    TooLarge { display: String, path: PathBuf, len: u64 },
+    /// Could not be read: an error report.
+    Failed(FileReport),
+}
+
+/// Read an input, within `max_file_size` bytes.
+pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
+    let source = match input {
+        Input::File { path, explicit } => {
+            let display = path.display().to_string();
+            match std::fs::metadata(path) {
+                Ok(m) if m.len() > max_file_size => {
+                    return Read::TooLarge { display, path: path.to_path_buf(), len: m.len() };
+                }
+                Ok(m) if !m.is_file() => {
+                    // A FIFO, socket or device would block or never end; never read one.
+                    let e = std::io::Error::other("not a regular file; not read");
+                    return Read::Failed(io_failure(&display, &e));
+                }
+                Ok(_) => {}
+                Err(e) => return Read::Failed(io_failure(&display, &e)),
+            }
+            match std::fs::read(path) {
+                Ok(bytes) => Source { display, path: path.to_path_buf(), explicit, on_disk: true, bytes },
+                Err(e) => return Read::Failed(io_failure(&display, &e)),
+            }
+        }
+        Input::Text { name, text } => Source {
+            display: name.to_string(),
+            path: PathBuf::from(name),
+            explicit: true,
+            on_disk: false,
+            bytes: text.into_bytes(),
+        },
+    };
+    // The file may have grown since its size was read; a text has no size before.
+    if source.bytes.len() as u64 > max_file_size {
+        let len = source.bytes.len() as u64;
+        return Read::TooLarge { display: source.display, path: source.path, len };
+    }
+    Read::Bytes(source)
+}
+
+fn io_failure(display: &str, e: &std::io::Error) -> FileReport {
+    FileReport { path: display.to_string(), errors: vec![format!("{display}: {e}")], ..Default::default() }
+}

@@ -1,0 +1,277 @@
+//! The state of checking one file: its rules dispatched by scope, their findings handed to
+//! the sink, its setup facts collected.
+
+use super::FileReport;
+use super::sink::Sink;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::extract::{Document, Extraction, SpanMap, Subject};
+use crate::json::{self, Node, ParseError};
+use crate::policy::{self, Policy, PolicyKind};
+use crate::rules::{Finding, Implementation, Reporter, RuleContext, RuleId, Scope};
+use crate::settings::Settings;
+use crate::source::{LineIndex, Span};
+use std::path::Path;
+
+/// Where the findings of a dispatch land: what they are reported with.
+struct Target<'n> {
+    kind: Option<PolicyKind>,
+    /// The policy document (findings get a pointer into it).
+    root: Option<&'n Node>,
+    map: &'n SpanMap,
+    origin: Option<String>,
+}
+
+/// The state of checking one file.
+pub(super) struct FileRun<'a> {
+    pub display: &'a str,
+    path: &'a Path,
+    text: &'a str,
+    sink: Sink<'a>,
+    settings: &'a Settings,
+    diagnostics: Vec<Diagnostic>,
+    policies: usize,
+    /// Origin of file-level findings (a referred-to file: the resource that refers to it).
+    pub origin: Option<String>,
+    /// Setup facts of the documents (see `crate::setup`).
+    facts: Vec<crate::setup::Fact>,
+    line_index: Option<LineIndex<'a>>,
+    /// The file as the setup facts name it (built for the first fact).
+    site: Option<crate::source::Site>,
+    /// The text was read from `path` (not standard input or a test's text).
+    pub on_disk: bool,
+    /// The folder of the setup the facts belong to, when not the file's own (see `Context`).
+    pub scope: Option<&'a str>,
+}
+
+impl<'a> FileRun<'a> {
+    pub fn new(display: &'a str, path: &'a Path, text: &'a str, sink: Sink<'a>) -> Self {
+        Self {
+            display,
+            path,
+            text,
+            sink,
+            settings: sink.settings,
+            diagnostics: Vec::new(),
+            policies: 0,
+            origin: None,
+            facts: Vec::new(),
+            line_index: None,
+            site: None,
+            on_disk: false,
+            scope: None,
+        }
+    }
+
+    /// The text being checked.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The report of a file skipped (walked into, holding no policy).
+    pub fn skipped(&self) -> FileReport {
+        FileReport { path: self.display.to_string(), skipped: true, ..Default::default() }
+    }
+
+    pub fn too_large(&mut self, len: u64) {
+        let mb = |n: u64| n as f64 / 1_048_576.0;
+        self.engine_finding(
+            RuleId::FileTooLarge,
+            Span::empty(0),
+            format!(
+                "file is {:.1} MB, larger than the {:.1} MB limit; it was not checked",
+                mb(len),
+                mb(self.settings.max_file_size)
+            ),
+            Some("raise `[limits] max_file_size` in cmek-lint.toml if this file really holds policies".into()),
+            None,
+        );
+    }
+
+    /// Report a finding of a rule the engine itself detects (file too large, no policy).
+    pub fn engine_finding(
+        &mut self,
+        rule: RuleId,
+        span: Span,
+        message: String,
+        help: Option<String>,
+        origin: Option<String>,
+    ) {
+        let index = self.sink.index(rule);
+        if !self.sink.admits(index, self.path) {
+            return;
+        }
+        let finding = Finding { span, message, help, labels: Vec::new(), severity: None };
+        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin };
+        self.push(index, finding, &target);
+    }
+
+    pub fn no_policy(&mut self, at: usize, help: &str) {
+        let end = self.text[at.min(self.text.len())..].chars().next().map_or(at, |c| at + c.len_utf8());
+        self.engine_finding(
+            RuleId::NoPolicyFound,
+            Span::new(at, end),
+            "no IAM or KMS policy found in this file; it was not checked".into(),
+            Some(help.into()),
+            None,
+        );
+    }
+
+    /// Check everything an extraction found.
+    pub fn extraction(&mut self, found: &Extraction<'_>) {
+        for e in &found.embedded {
+            let saved = std::mem::replace(&mut self.origin, e.origin.clone());
+            self.file_rules(&e.lenience, e.error.as_ref(), &e.map);
+            self.origin = saved;
+        }
+        for n in &found.notes {
+            self.engine_finding(n.rule, n.span, n.message.clone(), n.help.clone(), n.origin.clone());
+        }
+        for doc in &found.documents {
+            match doc.subject {
+                Subject::Policy => self.policy_rules(doc),
+                Subject::KeyMetadata => self.key_rules(doc),
+            }
+        }
+    }
+
+    /// The rules of the text itself (`Scope::File`).
+    pub fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>, map: &SpanMap) {
+        let ctx = RuleContext {
+            text: self.text,
+            lenience,
+            error,
+            root: None,
+            policy: None,
+            kind: PolicyKind::Identity,
+            kind_forced: false,
+            settings: self.settings,
+        };
+        let target = Target { kind: None, root: None, map, origin: self.origin.clone() };
+        self.run_scope(Scope::File, &ctx, &target);
+    }
+
+    /// The rules of a KMS key's metadata (`Scope::Key`).
+    fn key_rules(&mut self, doc: &Document<'_>) {
+        self.collect_facts(doc, PolicyKind::Key);
+        let ctx = RuleContext {
+            text: self.text,
+            lenience: &[],
+            error: None,
+            root: Some(doc.root.node()),
+            policy: None,
+            kind: PolicyKind::Key,
+            kind_forced: true,
+            settings: self.settings,
+        };
+        let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone() };
+        self.run_scope(Scope::Key, &ctx, &target);
+    }
+
+    /// The rules of a policy document (`Scope::Policy`) of its kind.
+    fn policy_rules(&mut self, doc: &Document<'_>) {
+        self.policies += 1;
+        let root = doc.root.node();
+        let policy = Policy::new(root);
+        let forced = self.settings.kind_for(self.path).or(doc.kind);
+        let kind = forced.unwrap_or_else(|| policy::classify(&policy));
+        self.collect_facts(doc, kind);
+        let ctx = RuleContext {
+            text: self.text,
+            lenience: &[],
+            error: None,
+            root: Some(root),
+            policy: Some(&policy),
+            kind,
+            kind_forced: forced.is_some(),
+            settings: self.settings,
+        };
+        let target = Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone() };
+        self.run_scope(Scope::Policy, &ctx, &target);
+    }
+
+    /// Run every admitted rule of a scope (a policy rule: of the policy's kind) on one context,
+    /// its findings handed to the sink as they come.
+    fn run_scope(&mut self, scope: Scope, ctx: &RuleContext<'_>, target: &Target<'_>) {
+        let registry = self.sink.registry;
+        let mut json_value: Option<serde_json::Value> = None;
+        let mut out = Reporter::new();
+        for (index, rule) in registry.rules.iter().enumerate() {
+            if rule.record.scope != scope
+                || (scope == Scope::Policy && !rule.record.applies_to(ctx.kind))
+                || !self.sink.admits(index, self.path)
+            {
+                continue;
+            }
+            match &rule.imp {
+                Implementation::Native(f) => f(ctx, &mut out),
+                Implementation::Declarative(c) => {
+                    if let Some(root) = ctx.root.filter(|_| scope == Scope::Policy) {
+                        let v = json_value.get_or_insert_with(|| root.to_json());
+                        c.run(ctx, v, &mut out);
+                    }
+                }
+                // Reported by the engine; run by the setup pass.
+                Implementation::Engine | Implementation::Setup(_) => {}
+            }
+            for finding in out.take() {
+                self.push(index, finding, target);
+            }
+        }
+    }
+
+    /// Setup facts of one document (bounded: a few strings and positions per document).
+    fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind) {
+        let text = self.text;
+        let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
+        let (display, path, on_disk, scope) = (self.display, self.path, self.on_disk, self.scope);
+        let site = self.site.get_or_insert_with(|| crate::source::Site::new(display, on_disk.then_some(path), scope));
+        if let Some(mut f) = crate::setup::collect(site, index, doc, kind, self.settings) {
+            f.shrink();
+            self.facts.push(f);
+        }
+    }
+
+    fn push(&mut self, index: usize, finding: Finding, target: &Target<'_>) {
+        let record = self.sink.registry.rules[index].record;
+        let severity = self.sink.severity(index, finding.severity);
+        let pointer = target.root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
+        let map = target.map;
+        self.diagnostics.push(Diagnostic {
+            code: record.code,
+            name: record.name,
+            severity,
+            message: finding.message,
+            span: map.map(finding.span),
+            labels: finding
+                .labels
+                .into_iter()
+                .map(|l| Label { span: map.map(l.span), message: l.message, file: None })
+                .collect(),
+            help: finding.help,
+            kind: target.kind,
+            pointer,
+            origin: target.origin.clone(),
+        });
+    }
+
+    /// The file's report. Its suppressions (`[[suppress]]` entries, `# cmek-lint: ignore[...]`
+    /// comments in YAML/HCL) need the file's text: applied here by the sink, and kept for the
+    /// cross-document findings of the setup pass when the file has setup facts.
+    pub fn finish(mut self, text: &str) -> FileReport {
+        let index = LineIndex::new(text);
+        let found = self.diagnostics.into_iter().map(|d| super::resolve(d, &index)).collect();
+        let suppressions = self.sink.suppressions(self.path, text);
+        let cross_may_come = !self.facts.is_empty() && self.sink.cross_enabled();
+        let (diagnostics, suppressions) = self.sink.settle_file(found, suppressions, cross_may_come);
+        // Facts are kept until the setup pass: no spare capacity (a pushed Vec holds 4).
+        self.facts.shrink_to_fit();
+        FileReport {
+            path: self.display.to_string(),
+            diagnostics,
+            policies: self.policies,
+            facts: self.facts,
+            suppressions,
+            ..Default::default()
+        }
+    }
+}
