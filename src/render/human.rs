@@ -1,121 +1,219 @@
-//! rustc-style output: a header, the location, the source lines with the span underlined and
-//! labelled, then help.
+//! rustc-style output, drawn by `codespan-reporting`: a header, the location, the source lines
+//! with the span underlined and labelled (labels in other files as further snippets), then
+//! notes: severity `critical`, the policy's place in its file, help.
+//!
+//! Findings keep only the source lines their snippet needs (see [`Resolved::lines`]), so the
+//! files given to codespan are sparse: [`Sparse`] holds those lines, escaped for the terminal
+//! (see [`escape::snippet_line`]), and maps codespan's line indices back to real line numbers.
 
+use super::escape;
 use crate::diagnostic::{Resolved, Severity};
 use crate::engine::FileReport;
+use crate::source::LineCol;
+use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as Level};
+use codespan_reporting::files::{Error, Files};
+use codespan_reporting::term::termcolor::Buffer;
+use codespan_reporting::term::{self, Chars, Config};
 use std::io::{self, Write};
-
-struct Style {
-    on: bool,
-}
-
-impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
-    }
-    fn severity(&self, s: Severity) -> String {
-        let code = match s {
-            Severity::Critical => "1;35",
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
-        };
-        self.paint(code, s.as_str())
-    }
-    fn accent(&self, s: Severity) -> &'static str {
-        match s {
-            Severity::Critical => "1;35",
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
-        }
-    }
-}
+use std::ops::Range;
 
 pub fn render(reports: &[FileReport], opts: &super::RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let st = Style { on: opts.color };
+    let config = Config {
+        chars: Chars::ascii(),
+        // Lines between the ends of a multi-line span are not kept: never ask for them.
+        start_context_lines: 0,
+        end_context_lines: 0,
+        ..Config::default()
+    };
+    let mut buffer = if opts.color { Buffer::ansi() } else { Buffer::no_color() };
     for r in reports {
         for d in &r.diagnostics {
-            one(&st, &r.path, d, out)?;
+            let (files, diagnostic) = build(&r.path, d);
+            term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic).map_err(io::Error::other)?;
+            out.write_all(buffer.as_slice())?;
+            buffer.clear();
         }
     }
     Ok(())
 }
 
-fn one(st: &Style, path: &str, d: &Resolved, out: &mut dyn Write) -> io::Result<()> {
+/// One finding as codespan files and diagnostic.
+fn build(path: &str, d: &Resolved) -> (SparseFiles, Diagnostic<usize>) {
     let g = &d.diagnostic;
-    writeln!(
-        out,
-        "{}{} {}",
-        st.severity(g.severity),
-        st.paint("1", &format!("[{}]:", g.code)),
-        st.paint("1", &g.message)
-    )?;
-    let width = d.lines.iter().map(|(n, _)| n.to_string().len()).max().unwrap_or(1);
-    let pad = " ".repeat(width);
-    let blue = |s: &str| st.paint("1;34", s);
-    let origin = g.origin.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
-    writeln!(out, "{pad}{} {path}:{}:{}{origin}", blue("-->"), d.start.line, d.start.column)?;
-    writeln!(out, "{pad} {}", blue("|"))?;
-    for (line_no, text) in &d.lines {
-        let shown = text.replace('\t', "    ");
-        writeln!(out, "{} {} {}", blue(&format!("{line_no:>width$}")), blue("|"), shown)?;
-        // primary span on this line
-        if *line_no == d.start.line {
-            let (from, to) =
-                columns(text, d.start.column, if d.end.line == d.start.line { Some(d.end.column) } else { None });
-            let marks = "^".repeat((to - from).max(1));
-            writeln!(out, "{pad} {} {}{}", blue("|"), " ".repeat(from), st.paint(st.accent(g.severity), &marks))?;
-        }
-        for l in d.labels.iter().filter(|l| l.file.is_none() && l.start.line == *line_no) {
-            let (from, to) =
-                columns(text, l.start.column, if l.end.line == l.start.line { Some(l.end.column) } else { None });
-            let marks = "-".repeat((to - from).max(1));
-            writeln!(out, "{pad} {} {}{} {}", blue("|"), " ".repeat(from), blue(&marks), blue(&l.message))?;
+    let mut files = SparseFiles(vec![Sparse::new(path, d.lines.iter().map(|(n, t)| (*n, t.as_str())))]);
+    // Labels in other files: one sparse file per file named, with the lines the labels start on.
+    let mut others: Vec<(&str, Vec<(u32, &str)>)> = Vec::new();
+    for l in &d.labels {
+        if let (Some(file), Some(text)) = (l.file.as_deref(), l.line_text.as_deref()) {
+            let i = match others.iter().position(|(f, _)| *f == file) {
+                Some(i) => i,
+                None => {
+                    others.push((file, Vec::new()));
+                    others.len() - 1
+                }
+            };
+            others[i].1.push((l.start.line, text));
         }
     }
-    writeln!(out, "{pad} {}", blue("|"))?;
-    for l in d.labels.iter().filter(|l| l.file.is_some()) {
-        let file = l.file.as_deref().unwrap_or_default();
-        let text = l.line_text.as_deref().unwrap_or_default();
-        let width = width.max(l.start.line.to_string().len());
-        let pad = " ".repeat(width);
-        writeln!(out, "{pad}{} {file}:{}:{}", blue("-->"), l.start.line, l.start.column)?;
-        writeln!(out, "{pad} {}", blue("|"))?;
-        writeln!(out, "{} {} {}", blue(&format!("{:>width$}", l.start.line)), blue("|"), text.replace('\t', "    "))?;
-        let (from, to) =
-            columns(text, l.start.column, if l.end.line == l.start.line { Some(l.end.column) } else { None });
-        let marks = "-".repeat((to - from).max(1));
-        writeln!(out, "{pad} {} {}{} {}", blue("|"), " ".repeat(from), blue(&marks), blue(&l.message))?;
-        writeln!(out, "{pad} {}", blue("|"))?;
+    let mut other_ids = Vec::new();
+    for (file, mut lines) in others {
+        lines.sort_unstable_by_key(|(n, _)| *n);
+        lines.dedup_by_key(|(n, _)| *n);
+        other_ids.push((file, files.0.len()));
+        files.0.push(Sparse::new(file, lines.into_iter()));
+    }
+
+    let mut labels: Vec<Label<usize>> =
+        files.0[0].range(d.start, d.end).map(|range| Label::primary(0, range)).into_iter().collect();
+    for l in &d.labels {
+        let id = match l.file.as_deref() {
+            Some(file) => other_ids.iter().find(|(f, _)| *f == file).map(|(_, id)| *id),
+            None => Some(0),
+        };
+        if let Some(range) = id.and_then(|id| Some((id, files.0[id].range(l.start, l.end)?))) {
+            labels.push(Label::secondary(range.0, range.1).with_message(escape::terminal(&l.message)));
+        }
+    }
+
+    let level = match g.severity {
+        Severity::Critical | Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+        Severity::Info => Level::Note,
+    };
+    let mut notes = Vec::new();
+    if g.severity == Severity::Critical {
+        notes.push("severity: critical".to_string());
+    }
+    if let Some(origin) = &g.origin {
+        notes.push(format!("policy: {}", escape::terminal(origin)));
     }
     if let Some(help) = &g.help {
-        writeln!(out, "{pad} {} {} {help}", blue("="), st.paint("1", "help:"))?;
+        notes.push(format!("help: {}", escape::terminal(help)));
     }
-    writeln!(out)?;
-    Ok(())
+    let diagnostic = Diagnostic::new(level)
+        .with_code(g.code)
+        .with_message(escape::terminal(&g.message))
+        .with_labels(labels)
+        .with_notes(notes);
+    (files, diagnostic)
 }
 
-/// Display columns (0-based, tabs expanded to 4) of a character column range on a line.
-fn columns(text: &str, start_col: u32, end_col: Option<u32>) -> (usize, usize) {
-    let mut display = 0usize;
-    let mut from = None;
-    let mut to = None;
-    let chars: Vec<char> = text.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        let col = i as u32 + 1;
-        if col == start_col {
-            from = Some(display);
+/// The files of one finding.
+struct SparseFiles(Vec<Sparse>);
+
+/// The lines of a file a snippet shows, at codespan line indices: consecutive real lines stay
+/// consecutive; a gap in the real numbering becomes two empty placeholder lines, so codespan
+/// draws a break (`.`) there rather than a line whose text was not kept.
+struct Sparse {
+    /// The file name, escaped for the terminal.
+    name: String,
+    /// The kept lines, escaped, each followed by `\n`.
+    source: String,
+    lines: Vec<Line>,
+}
+
+struct Line {
+    /// Real 1-based line number (for placeholders: the previous line's plus the offset).
+    number: usize,
+    /// Byte range in `source`, without the newline.
+    range: Range<usize>,
+    /// For each character of the original line and one past its end, its byte offset in the
+    /// shown (escaped) line (see [`escape::snippet_line`]). Empty for placeholders.
+    starts: Vec<usize>,
+}
+
+impl Sparse {
+    fn new<'t>(name: &str, kept: impl Iterator<Item = (u32, &'t str)>) -> Self {
+        let mut s = Sparse { name: escape::terminal(name).into_owned(), source: String::new(), lines: Vec::new() };
+        let mut previous: Option<u32> = None;
+        for (number, text) in kept {
+            if let Some(p) = previous
+                && number > p + 1
+            {
+                s.push(p as usize + 1, "", Vec::new());
+                s.push(p as usize + 2, "", Vec::new());
+            }
+            let (shown, starts) = escape::snippet_line(text);
+            s.push(number as usize, &shown, starts);
+            previous = Some(number);
         }
-        if Some(col) == end_col {
-            to = Some(display);
-        }
-        display += if *c == '\t' { 4 } else { 1 };
+        s
     }
-    let from = from.unwrap_or(display);
-    let to = match end_col {
-        Some(_) => to.unwrap_or(display),
-        None => display,
-    };
-    (from, to.max(from + 1))
+
+    fn push(&mut self, number: usize, text: &str, starts: Vec<usize>) {
+        let start = self.source.len();
+        self.source.push_str(text);
+        self.lines.push(Line { number, range: start..self.source.len(), starts });
+        self.source.push('\n');
+    }
+
+    /// Byte offset in `source` of a position, clamped to the line's end; `None` if its line
+    /// was not kept.
+    fn offset(&self, at: LineCol) -> Option<usize> {
+        let line = self.lines.iter().find(|l| l.number == at.line as usize && !l.starts.is_empty())?;
+        let i = (at.column.max(1) as usize - 1).min(line.starts.len() - 1);
+        Some(line.range.start + line.starts[i])
+    }
+
+    /// The byte range of a span from `start` to `end`, `None` if its start line was not kept.
+    /// An end on a line not kept (the end of a label's span, the rest of a location in
+    /// another file) or at the very start of the next line is cut to the end of the start line.
+    fn range(&self, start: LineCol, end: LineCol) -> Option<Range<usize>> {
+        let from = self.offset(start)?;
+        let line_end = self.offset(LineCol { line: start.line, column: u32::MAX })?;
+        let to =
+            if end.line == start.line + 1 && end.column <= 1 { line_end } else { self.offset(end).unwrap_or(line_end) };
+        Some(from..to.max(from))
+    }
+
+    fn line_at(&self, byte: usize) -> usize {
+        self.lines.partition_point(|l| l.range.start <= byte).saturating_sub(1)
+    }
+}
+
+impl<'a> Files<'a> for SparseFiles {
+    type FileId = usize;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, Error> {
+        Ok(&self.get(id)?.name)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, Error> {
+        Ok(&self.get(id)?.source)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, Error> {
+        Ok(self.get(id)?.line_at(byte_index))
+    }
+
+    fn line_number(&'a self, id: usize, line_index: usize) -> Result<usize, Error> {
+        Ok(self.line(id, line_index)?.number)
+    }
+
+    /// The column in characters of the original line (escapes shown for control characters
+    /// are wider than what they stand for).
+    fn column_number(&'a self, id: usize, line_index: usize, byte_index: usize) -> Result<usize, Error> {
+        let line = self.line(id, line_index)?;
+        let within = byte_index.saturating_sub(line.range.start);
+        Ok(line.starts.partition_point(|&s| s < within) + 1)
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, Error> {
+        Ok(self.line(id, line_index)?.range.clone())
+    }
+}
+
+impl SparseFiles {
+    fn get(&self, id: usize) -> Result<&Sparse, Error> {
+        self.0.get(id).ok_or(Error::FileMissing)
+    }
+
+    fn line(&self, id: usize, line_index: usize) -> Result<&Line, Error> {
+        let file = self.get(id)?;
+        file.lines
+            .get(line_index)
+            .ok_or(Error::LineTooLarge { given: line_index, max: file.lines.len().saturating_sub(1) })
+    }
 }
