@@ -74,6 +74,13 @@ pub fn xml_text(s: &str) -> String {
     xml(s, false)
 }
 
+/// One line of XML text content made of input (a finding's `path:line:col: message` line, a
+/// help): as [`xml_text`] of [`terminal`], so a newline in a value cannot start a line of its
+/// own in a report some CI step prints.
+pub fn xml_line(s: &str) -> String {
+    xml_text(&terminal(s))
+}
+
 /// XML 1.0 attribute values: as [`xml_text`], and newlines and tabs as character references
 /// (`&#10;`), which attribute-value normalisation would otherwise turn into spaces.
 pub fn xml_attr(s: &str) -> String {

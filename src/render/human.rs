@@ -217,3 +217,97 @@ impl SparseFiles {
             .ok_or(Error::LineTooLarge { given: line_index, max: file.lines.len().saturating_sub(1) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Diagnostic as Finding, ResolvedLabel};
+    use crate::source::Span;
+
+    fn at(line: u32, column: u32) -> LineCol {
+        LineCol { line, column }
+    }
+
+    fn finding(severity: Severity, start: LineCol, end: LineCol, lines: &[(u32, &str)]) -> Resolved {
+        Resolved {
+            diagnostic: Finding {
+                code: "CMK999",
+                name: "test",
+                severity,
+                message: "a message".into(),
+                span: Span::default(),
+                labels: Vec::new(),
+                help: Some("do this".into()),
+                kind: None,
+                pointer: String::new(),
+                origin: None,
+            },
+            start,
+            end,
+            labels: Vec::new(),
+            lines: lines.iter().map(|(n, t)| (*n, t.to_string())).collect(),
+        }
+    }
+
+    fn show(d: Resolved, color: bool) -> String {
+        let reports = [FileReport { path: "policy.json".into(), diagnostics: vec![d], ..Default::default() }];
+        let mut out = Vec::new();
+        render(&reports, &super::super::RenderOptions { color }, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_label_in_another_file_is_a_second_snippet_naming_it() {
+        let mut d = finding(Severity::Error, at(12, 5), at(12, 10), &[(12, "    \"abc\": 1")]);
+        d.labels.push(ResolvedLabel {
+            start: at(3, 3),
+            end: at(9, 1),
+            message: "the role trusting Pinecone".into(),
+            file: Some("other/get-role.json".into()),
+            line_text: Some("  \"RoleName\": \"r\"".into()),
+        });
+        let out = show(d, false);
+        assert_eq!(
+            out,
+            "error[CMK999]: a message
+   --> policy.json:12:5
+   |
+12 |     \"abc\": 1
+   |     ^^^^^
+   |
+   --> other/get-role.json:3:3
+   |
+ 3 |   \"RoleName\": \"r\"
+   |   --------------- the role trusting Pinecone
+   |
+   = help: do this
+
+"
+        );
+    }
+
+    #[test]
+    fn critical_is_an_error_with_a_note_and_the_origin_is_shown() {
+        let mut d = finding(Severity::Critical, at(1, 2), at(1, 3), &[(1, "{*}")]);
+        d.diagnostic.origin = Some("Resources.Role.AssumeRolePolicyDocument".into());
+        let out = show(d, false);
+        assert!(out.starts_with("error[CMK999]: a message\n"), "{out}");
+        assert!(out.contains("  = severity: critical\n"), "{out}");
+        assert!(out.contains("  = policy: Resources.Role.AssumeRolePolicyDocument\n"), "{out}");
+        assert!(out.contains("  = help: do this\n"), "{out}");
+    }
+
+    #[test]
+    fn a_multi_line_span_marks_its_first_and_last_line_and_breaks_between() {
+        let d = finding(Severity::Warning, at(2, 3), at(9, 2), &[(2, "  {"), (9, "  }")]);
+        let out = show(d, false);
+        assert!(out.contains("2 | /   {\n  . |\n9 | |   }\n  | \\-^\n"), "{out}");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let d = finding(Severity::Error, at(1, 1), at(1, 2), &[(1, "{}")]);
+        assert!(!show(d.clone(), false).contains('\u{1b}'));
+        assert!(show(d, true).contains("\u{1b}["));
+    }
+}

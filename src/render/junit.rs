@@ -11,7 +11,7 @@ use super::Run;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::escape::{xml_attr as attr, xml_text as text};
+use super::escape::{xml_attr as attr, xml_line as text};
 
 pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut cases = String::new();
@@ -58,24 +58,24 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             );
             if g.severity >= run.fail_on {
                 failed = true;
-                let mut body_text = line;
+                let mut body_text = text(&line);
                 if let Some(h) = &g.help {
                     body_text.push_str("\nhelp: ");
-                    body_text.push_str(h);
+                    body_text.push_str(&text(h));
                 }
                 if !g.pointer.is_empty() {
                     body_text.push_str("\npointer: ");
-                    body_text.push_str(&g.pointer);
+                    body_text.push_str(&text(&g.pointer));
                 }
                 let _ = writeln!(
                     body,
                     "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                     attr(&format!("{} {}: {}", g.code, g.name, g.message)),
                     attr(g.code),
-                    text(&body_text)
+                    body_text
                 );
             } else {
-                below.push_str(&line);
+                below.push_str(&text(&line));
                 below.push('\n');
             }
         }
@@ -83,7 +83,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             failures += 1;
         }
         if !below.is_empty() {
-            let _ = writeln!(body, "      <system-out>{}</system-out>", text(&below));
+            let _ = writeln!(body, "      <system-out>{below}</system-out>");
         }
         if body.is_empty() {
             cases.push_str("/>\n");
@@ -103,8 +103,8 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     )?;
     out.write_all(cases.as_bytes())?;
     if !run.notices.is_empty() {
-        let lines: Vec<String> = run.notices.iter().map(|n| n.one_line()).collect();
-        writeln!(out, "    <system-out>{}</system-out>", text(&lines.join("\n")))?;
+        let lines: Vec<String> = run.notices.iter().map(|n| text(&n.one_line())).collect();
+        writeln!(out, "    <system-out>{}</system-out>", lines.join("\n"))?;
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")
