@@ -191,3 +191,29 @@ fn carets_sit_under_the_span_after_wide_zero_width_and_tab_characters() {
     let starts: Vec<usize> = cases.iter().map(|(name, _)| snippet(&human(t.path(), &[name]), "CMK115").1.0).collect();
     assert_eq!(starts, [88, 84, 90]);
 }
+
+#[test]
+fn long_single_line_files_print_a_window_around_each_span() {
+    // a 2 MB one-line policy (as `terraform show -json` writes plans) with 5 findings
+    let pad = " ".repeat(400_000);
+    let arns: Vec<String> = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-south-1"]
+        .iter()
+        .map(|r| format!("\"arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_{r}\""))
+        .collect();
+    let text = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": [{}]}}, \"Action\": \"sts:AssumeRole\"}}]}}\n",
+        arns.join(&format!(",{pad}"))
+    );
+    assert!(text.len() > 1_600_000 && text.lines().count() == 1);
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "plan.json", &text);
+    let out = human(t.path(), &["plan.json"]);
+    assert_eq!(out.matches("error[CMK115]").count(), 5, "{}", &out[..out.len().min(4000)]);
+    assert!(out.len() < 5 * 2_000, "{} bytes of output for 5 findings", out.len());
+    // each snippet is a window with `...` marks, the carets under the placeholder
+    for block in out.split("\n\n").filter(|b| b.contains("[CMK115]")) {
+        let (source, (start, count)) = snippet(block, "CMK115");
+        assert!(source.starts_with("...") && source.chars().count() < 200, "{block}");
+        assert_eq!(&source[start..start + count], "XXXXXXXXXXXX", "{block}");
+    }
+}

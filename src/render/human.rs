@@ -40,7 +40,10 @@ pub fn render(reports: &[FileReport], opts: &super::RenderOptions, out: &mut dyn
 /// One finding as codespan files and diagnostic.
 fn build(path: &str, d: &Resolved) -> (SparseFiles, Diagnostic<usize>) {
     let g = &d.diagnostic;
-    let mut files = SparseFiles(vec![Sparse::new(path, d.lines.iter().map(|(n, t)| (*n, t.as_str())))]);
+    let here: Vec<(LineCol, LineCol)> = std::iter::once((d.start, d.end))
+        .chain(d.labels.iter().filter(|l| l.file.is_none()).map(|l| (l.start, l.end)))
+        .collect();
+    let mut files = SparseFiles(vec![Sparse::new(path, d.lines.iter().map(|(n, t)| (*n, t.as_str())), &here)]);
     // Labels in other files: one sparse file per file named, with the lines the labels start on.
     let mut others: Vec<(&str, Vec<(u32, &str)>)> = Vec::new();
     for l in &d.labels {
@@ -60,7 +63,9 @@ fn build(path: &str, d: &Resolved) -> (SparseFiles, Diagnostic<usize>) {
         lines.sort_unstable_by_key(|(n, _)| *n);
         lines.dedup_by_key(|(n, _)| *n);
         other_ids.push((file, files.0.len()));
-        files.0.push(Sparse::new(file, lines.into_iter()));
+        let spans: Vec<(LineCol, LineCol)> =
+            d.labels.iter().filter(|l| l.file.as_deref() == Some(file)).map(|l| (l.start, l.end)).collect();
+        files.0.push(Sparse::new(file, lines.into_iter(), &spans));
     }
 
     let mut labels: Vec<Label<usize>> =
@@ -117,13 +122,121 @@ struct Line {
     number: usize,
     /// Byte range in `source`, without the newline.
     range: Range<usize>,
-    /// For each character of the original line and one past its end, its byte offset in the
-    /// shown (escaped) line (see [`escape::snippet_line`]). Empty for placeholders.
+    /// How the characters of the original line sit in the shown one. Empty for placeholders.
+    pieces: Vec<Piece>,
+}
+
+/// A run of characters of an original line: shown (escaped, see [`escape::snippet_line`]) or,
+/// on a long line, left out and replaced by [`ELISION`].
+struct Piece {
+    /// First character (0-based index in the original line).
+    first: usize,
+    /// Byte offset in the shown line where the piece starts.
+    byte: usize,
+    /// For a shown piece, the byte offset (from `byte`) of each of its characters and one past
+    /// its last; empty for a left-out piece.
     starts: Vec<usize>,
 }
 
+/// Lines longer than this many characters are cut around the spans on them (a one-line
+/// `terraform show -json` plan of megabytes would otherwise be printed whole per finding).
+const LONG_LINE: usize = 200;
+/// Characters kept on either side of a span on a cut line.
+const CONTEXT: usize = 60;
+/// A span longer than this on a cut line keeps this many characters at each of its ends.
+const LONG_SPAN: usize = 60;
+/// What stands for the characters left out of a cut line.
+const ELISION: &str = "...";
+
+impl Line {
+    /// Byte offset (from the line's start) of character `i` of the original line, clamped to
+    /// its end; a character left out maps to its elision mark.
+    fn byte(&self, i: usize) -> usize {
+        let p = &self.pieces[self.pieces.partition_point(|p| p.first <= i).saturating_sub(1)];
+        match p.starts.len() {
+            0 => p.byte,
+            n => p.byte + p.starts[(i - p.first.min(i)).min(n - 1)],
+        }
+    }
+
+    /// 0-based character of the original line at byte `b` of the shown line.
+    fn char_at(&self, b: usize) -> usize {
+        let p = &self.pieces[self.pieces.partition_point(|p| p.byte <= b).saturating_sub(1)];
+        p.first + p.starts.partition_point(|&s| p.byte + s < b)
+    }
+}
+
+/// The pieces of a line: all of it, or on a long line windows around `spans` (0-based
+/// character ranges) with the rest left out.
+fn cut(text: &str, spans: &[Range<usize>]) -> (String, Vec<Piece>) {
+    let len = text.chars().count();
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    if len <= LONG_LINE || spans.is_empty() {
+        windows.push(0..len);
+    } else {
+        for r in spans {
+            let (a, b) = (r.start.min(len), r.end.clamp(r.start.min(len), len));
+            if b - a <= 2 * LONG_SPAN {
+                windows.push(a.saturating_sub(CONTEXT)..(b + CONTEXT).min(len));
+            } else {
+                windows.push(a.saturating_sub(CONTEXT)..a + LONG_SPAN);
+                windows.push(b - LONG_SPAN..(b + CONTEXT).min(len));
+            }
+        }
+        windows.sort_by_key(|w| w.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for w in windows {
+            match merged.last_mut() {
+                // join windows whose gap is no wider than its mark
+                Some(last) if w.start <= last.end + ELISION.len() => last.end = last.end.max(w.end),
+                _ => merged.push(w),
+            }
+        }
+        // no mark for fewer characters than it has
+        if let Some(first) = merged.first_mut()
+            && first.start <= ELISION.len()
+        {
+            first.start = 0;
+        }
+        if let Some(last) = merged.last_mut()
+            && len - last.end <= ELISION.len()
+        {
+            last.end = len;
+        }
+        windows = merged;
+    }
+    let mut shown = String::new();
+    let mut pieces = Vec::new();
+    let mut at = 0; // character index
+    // (character index, byte offset) in `text`, moved forward only: windows come in order
+    let mut cursor = (0usize, 0usize);
+    let mut byte_at = |i: usize| -> usize {
+        while cursor.0 < i {
+            let Some(c) = text[cursor.1..].chars().next() else { break };
+            cursor = (cursor.0 + 1, cursor.1 + c.len_utf8());
+        }
+        cursor.1
+    };
+    for w in windows {
+        if w.start > at {
+            pieces.push(Piece { first: at, byte: shown.len(), starts: Vec::new() });
+            shown.push_str(ELISION);
+        }
+        let (part, starts) = escape::snippet_line(&text[byte_at(w.start)..byte_at(w.end)]);
+        pieces.push(Piece { first: w.start, byte: shown.len(), starts });
+        shown.push_str(&part);
+        at = w.end;
+    }
+    if at < len {
+        pieces.push(Piece { first: at, byte: shown.len(), starts: Vec::new() });
+        shown.push_str(ELISION);
+    }
+    (shown, pieces)
+}
+
 impl Sparse {
-    fn new<'t>(name: &str, kept: impl Iterator<Item = (u32, &'t str)>) -> Self {
+    /// A file's `kept` lines, cut around `spans` when long.
+    fn new<'t>(name: &str, kept: impl Iterator<Item = (u32, &'t str)>, spans: &[(LineCol, LineCol)]) -> Self {
         let mut s = Sparse { name: escape::terminal(name).into_owned(), source: String::new(), lines: Vec::new() };
         let mut previous: Option<u32> = None;
         for (number, text) in kept {
@@ -133,26 +246,35 @@ impl Sparse {
                 s.push(p as usize + 1, "", Vec::new());
                 s.push(p as usize + 2, "", Vec::new());
             }
-            let (shown, starts) = escape::snippet_line(text);
-            s.push(number as usize, &shown, starts);
+            let col = |c: &LineCol| c.column.max(1) as usize - 1;
+            let on_line: Vec<Range<usize>> = spans
+                .iter()
+                .filter_map(|(a, b)| match (a.line == number, b.line == number) {
+                    (true, true) => Some(col(a)..col(b)),
+                    (true, false) => Some(col(a)..col(a) + 1),
+                    (false, true) => Some(col(b).saturating_sub(1)..col(b)),
+                    (false, false) => None,
+                })
+                .collect();
+            let (shown, pieces) = cut(text, &on_line);
+            s.push(number as usize, &shown, pieces);
             previous = Some(number);
         }
         s
     }
 
-    fn push(&mut self, number: usize, text: &str, starts: Vec<usize>) {
+    fn push(&mut self, number: usize, text: &str, pieces: Vec<Piece>) {
         let start = self.source.len();
         self.source.push_str(text);
-        self.lines.push(Line { number, range: start..self.source.len(), starts });
+        self.lines.push(Line { number, range: start..self.source.len(), pieces });
         self.source.push('\n');
     }
 
     /// Byte offset in `source` of a position, clamped to the line's end; `None` if its line
     /// was not kept.
     fn offset(&self, at: LineCol) -> Option<usize> {
-        let line = self.lines.iter().find(|l| l.number == at.line as usize && !l.starts.is_empty())?;
-        let i = (at.column.max(1) as usize - 1).min(line.starts.len() - 1);
-        Some(line.range.start + line.starts[i])
+        let line = self.lines.iter().find(|l| l.number == at.line as usize && !l.pieces.is_empty())?;
+        Some(line.range.start + line.byte(at.column.max(1) as usize - 1))
     }
 
     /// The byte range of a span from `start` to `end`, `None` if its start line was not kept.
@@ -196,8 +318,10 @@ impl<'a> Files<'a> for SparseFiles {
     /// are wider than what they stand for).
     fn column_number(&'a self, id: usize, line_index: usize, byte_index: usize) -> Result<usize, Error> {
         let line = self.line(id, line_index)?;
-        let within = byte_index.saturating_sub(line.range.start);
-        Ok(line.starts.partition_point(|&s| s < within) + 1)
+        if line.pieces.is_empty() {
+            return Ok(1);
+        }
+        Ok(line.char_at(byte_index.saturating_sub(line.range.start)) + 1)
     }
 
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, Error> {
