@@ -6,7 +6,7 @@ fn main() -> ExitCode {
     match cmek_lint::run(cli) {
         Ok(status) => ExitCode::from(status as u8),
         Err(message) => {
-            eprintln!("cmek-lint: error: {message}");
+            eprintln!("cmek-lint: error: {}", cmek_lint::render::escape::terminal(&message));
             ExitCode::from(2)
         }
     }

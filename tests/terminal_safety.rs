@@ -217,3 +217,14 @@ fn long_single_line_files_print_a_window_around_each_span() {
         assert_eq!(&source[start..start + count], "XXXXXXXXXXXX", "{block}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn errors_about_hostile_file_names_stay_on_one_line() {
+    let t = tempfile::tempdir().unwrap();
+    let o = run_in(t.path(), &["--isolated", "missing\n::error file=README.md::Injected.json"]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(r"cmek-lint: error: missing\n::error file=README.md::Injected.json"), "{err}");
+    assert!(!err.lines().any(|l| l.starts_with("::")), "{err}");
+}

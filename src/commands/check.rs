@@ -165,11 +165,11 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Str
         return Err(format!("writing output: {e}"));
     }
     for e in reports.iter().flat_map(|r| r.errors.iter()) {
-        eprintln!("cmek-lint: error: {e}");
+        eprintln!("cmek-lint: error: {}", render::escape::terminal(e));
     }
     if matches!(format, Format::Human | Format::Concise) {
         for n in &notices {
-            eprintln!("{}", n.one_line());
+            eprintln!("{}", render::escape::terminal(&n.one_line()));
         }
     }
     if !args.quiet && format.is_human() {
