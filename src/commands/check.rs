@@ -194,11 +194,11 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     // Standard error, written at once; a closed stderr (`2>&1 | head -1`) is not an error.
     let mut err = String::new();
     for e in reports.iter().flat_map(|r| r.errors.iter()) {
-        err.push_str(&format!("cmek-lint: error: {e}\n"));
+        err.push_str(&format!("cmek-lint: error: {}\n", render::escape::terminal(e)));
     }
     if matches!(format, Format::Human | Format::Concise) {
         for n in &notices {
-            err.push_str(&format!("{}\n", n.one_line()));
+            err.push_str(&format!("{}\n", render::escape::terminal(&n.one_line())));
         }
     }
     if !args.quiet && format.is_human() {

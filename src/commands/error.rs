@@ -32,7 +32,8 @@ impl ToolError {
         let report = self.diagnostic();
         if !graphical {
             let help = report.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
-            return format!("cmek-lint: error: {self}{help}\n");
+            // Paths and values quoted in the message come from input: shown safely.
+            return format!("cmek-lint: error: {}\n", crate::render::escape::terminal(&format!("{self}{help}")));
         }
         let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
         let mut out = String::new();

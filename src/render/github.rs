@@ -5,9 +5,11 @@
 //! `notice` for info and `warning` for warning findings. The columns are left out when a
 //! finding spans several lines (GitHub ignores them then). The message repeats the position
 //! because the annotation's title and properties are not shown in the log. Escaping follows
-//! the runner: data `%`, `\r`, `\n`; properties also `:` and `,`.
+//! the runner: data `%`, `\r`, `\n`; properties also `:` and `,` (after control characters
+//! from input are shown visibly, see `super::escape`).
 
 use super::Run;
+use super::escape::{GITHUB_NEWLINE, github_data as escape_data, github_property as escape_property};
 use crate::diagnostic::Severity;
 use std::io::{self, Write};
 
@@ -17,16 +19,6 @@ fn command(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "notice",
     }
-}
-
-/// Escape a command's message.
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// Escape a command property value.
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -46,7 +38,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             }
             props.push_str(&format!(",title={}", escape_property(&format!("{} {}", g.code, g.name))));
             let origin = g.origin.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
-            let mut message = format!(
+            let mut message = escape_data(&format!(
                 "{}:{}:{}: {}[{}] {}{origin}",
                 r.path,
                 d.start.line,
@@ -54,12 +46,12 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
                 g.severity.as_str(),
                 g.code,
                 g.message
-            );
+            ));
             if let Some(help) = &g.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
+                message.push_str(GITHUB_NEWLINE);
+                message.push_str(&escape_data(&format!("help: {help}")));
             }
-            writeln!(out, "::{} {props}::{}", command(g.severity), escape_data(&message))?;
+            writeln!(out, "::{} {props}::{message}", command(g.severity))?;
         }
     }
     for r in run.reports {
@@ -79,15 +71,4 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "::{} {}::{}", command(n.severity), props.join(","), escape_data(&n.one_line()))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_follows_the_runner() {
-        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-    }
 }

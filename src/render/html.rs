@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::escape_markup as escape;
+use super::escape::xml_text as escape;
 
 /// One line of text with `code` spans as HTML (messages, help).
 fn inline(s: &str) -> String {

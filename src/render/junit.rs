@@ -11,7 +11,7 @@ use super::Run;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::escape_markup as escape;
+use super::escape::{xml_attr as attr, xml_line as text};
 
 pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut cases = String::new();
@@ -25,20 +25,20 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
                 let _ = writeln!(
                     cases,
                     "    <testcase name=\"(walk)\" classname=\"cmek-lint\" time=\"0\">\n      <error message=\"{}\"/>\n    </testcase>",
-                    escape(e)
+                    attr(e)
                 );
             }
             continue;
         }
         tests += 1;
-        let path = escape(&r.path);
+        let path = attr(&r.path);
         let _ = write!(cases, "    <testcase name=\"{path}\" classname=\"cmek-lint\" file=\"{path}\" time=\"0\"");
         let mut body = String::new();
         let mut below = String::new();
         if !r.errors.is_empty() {
             errors += 1;
             for e in &r.errors {
-                let _ = writeln!(body, "      <error message=\"{}\" type=\"error\"/>", escape(e));
+                let _ = writeln!(body, "      <error message=\"{}\" type=\"error\"/>", attr(e));
             }
         } else if r.skipped {
             skipped += 1;
@@ -58,24 +58,24 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             );
             if g.severity >= run.fail_on {
                 failed = true;
-                let mut text = line;
+                let mut body_text = text(&line);
                 if let Some(h) = &g.help {
-                    text.push_str("\nhelp: ");
-                    text.push_str(h);
+                    body_text.push_str("\nhelp: ");
+                    body_text.push_str(&text(h));
                 }
                 if !g.pointer.is_empty() {
-                    text.push_str("\npointer: ");
-                    text.push_str(&g.pointer);
+                    body_text.push_str("\npointer: ");
+                    body_text.push_str(&text(&g.pointer));
                 }
                 let _ = writeln!(
                     body,
                     "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                    escape(&format!("{} {}: {}", g.code, g.name, g.message)),
-                    escape(g.code),
-                    escape(&text)
+                    attr(&format!("{} {}: {}", g.code, g.name, g.message)),
+                    attr(g.code),
+                    body_text
                 );
             } else {
-                below.push_str(&line);
+                below.push_str(&text(&line));
                 below.push('\n');
             }
         }
@@ -83,7 +83,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             failures += 1;
         }
         if !below.is_empty() {
-            let _ = writeln!(body, "      <system-out>{}</system-out>", escape(&below));
+            let _ = writeln!(body, "      <system-out>{below}</system-out>");
         }
         if body.is_empty() {
             cases.push_str("/>\n");
@@ -103,20 +103,9 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     )?;
     out.write_all(cases.as_bytes())?;
     if !run.notices.is_empty() {
-        let lines: Vec<String> = run.notices.iter().map(|n| n.one_line()).collect();
-        writeln!(out, "    <system-out>{}</system-out>", escape(&lines.join("\n")))?;
+        let lines: Vec<String> = run.notices.iter().map(|n| text(&n.one_line())).collect();
+        writeln!(out, "    <system-out>{}</system-out>", lines.join("\n"))?;
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_what_xml_cannot_carry() {
-        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
-        assert_eq!(escape("bell\u{7} nul\u{0} tab\t zwsp\u{200B}"), "bell\u{FFFD} nul\u{FFFD} tab\t zwsp\u{200B}");
-    }
 }

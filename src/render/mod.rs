@@ -2,6 +2,7 @@
 //! decide nothing about them.
 
 mod concise;
+pub mod escape;
 mod github;
 mod html;
 mod human;
@@ -171,22 +172,3 @@ pub fn summary_line(summary: &Summary) -> String {
 }
 
 pub use json::SCHEMA_VERSION;
-
-/// Escape text for XML 1.0 and HTML content and attribute values (JUnit, HTML report), replacing
-/// characters neither can carry (most C0 controls, U+FFFE, U+FFFF) with U+FFFD.
-pub fn escape_markup(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
