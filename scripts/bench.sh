@@ -77,6 +77,32 @@ printf '| pre-commit latency (1 small file, whole process) | 1 | | %s | | |\n' "
 printf '| peak RSS 1x / 10x / 50x (MB) | | | %s / %s / %s | | |\n' "$(peak_rss_mb "$BIN" --isolated -q "$X1")" \
   "$(peak_rss_mb "$BIN" --isolated -q "$X10")" "$(peak_rss_mb "$BIN" --isolated -q "$X50")"
 
+# One huge policy: 100,000 statements (~30 MB), one per line and all on one line; thousands
+# of findings each. Time must grow linearly with the statements (tests/scaling.rs holds the
+# ratio; this measures the release binary).
+big=$WORK/big
+mkdir -p "$big"
+printf '[limits]\nmax_file_size = 100000000\n' > "$big/cmek-lint.toml"
+python3 - "$big" <<'PY'
+import json, sys
+rows = [json.dumps({"Sid": f"S{i % 100}", "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{100000000000 + i}:role/pinecone_cmek_access_us-east-1"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"sts:ExternalId": "0b1d7a3e-6c2f-4e59-8a41-9f3c2d5e7b10"}}})
+        for i in range(100000)]
+for name, sep in (("lines.json", ",\n"), ("one-line.json", ",")):
+    with open(f"{sys.argv[1]}/{name}", "w") as f:
+        f.write('{"Version": "2012-10-17", "Statement": [' + sep.join(rows) + "]}\n")
+PY
+for f in lines one-line; do
+  t=$(median "$BIN" --config "$big/cmek-lint.toml" -q --format concise "$big/$f.json")
+  b=""; r=""
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    b=$(RUNS=1 median "$BASELINE_BIN" --config "$big/cmek-lint.toml" -q --format concise "$big/$f.json"); r="$(ratio "$t" "$b")×"
+  fi
+  printf '| 100,000 statements (%s) | 1 | %s | %s | %s | %s |\n' "$f" "$(mb "$big/$f.json")" "$t" "$b" "$r"
+done
+
 if [ -n "${BASELINE_BIN:-}" ]; then
   for x in 10 50; do
     dir=$WORK/x$x

@@ -60,12 +60,10 @@ pub fn normalized_value(d: &Resolved) -> String {
     if d.start.line != d.end.line {
         return String::new();
     }
-    let Some((_, line)) = d.lines.iter().find(|(n, _)| *n == d.start.line) else {
+    let Some(line) = d.lines.iter().find(|l| l.number == d.start.line) else {
         return String::new();
     };
-    let from = d.start.column.saturating_sub(1) as usize;
-    let to = d.end.column.saturating_sub(1) as usize;
-    line.chars().skip(from).take(to.saturating_sub(from)).filter(|c| !c.is_whitespace()).collect()
+    line.slice(d.start.column, d.end.column).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The fingerprint of every diagnostic of a report, in the report's order.

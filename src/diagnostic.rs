@@ -1,7 +1,7 @@
 //! The diagnostic model: plain data produced by rules and consumed by renderers.
 
 use crate::policy::PolicyKind;
-use crate::source::{LineCol, Span};
+use crate::source::{LineCol, SourceLine, Span};
 use serde::{Deserialize, Serialize};
 
 /// How bad a finding is. Ordered: `Info < Warning < Error < Critical`.
@@ -70,10 +70,10 @@ pub struct ResolvedLabel {
     pub start: LineCol,
     pub end: LineCol,
     pub message: String,
-    /// Another file (cross-document findings), with the text of the label's line: rendered as
-    /// a second snippet.
+    /// Another file (cross-document findings), with the label's line: rendered as a second
+    /// snippet.
     pub file: Option<String>,
-    pub line_text: Option<String>,
+    pub line_text: Option<SourceLine>,
 }
 
 /// A diagnostic resolved against its file's text: positions and the source lines needed to
@@ -84,8 +84,9 @@ pub struct Resolved {
     pub start: LineCol,
     pub end: LineCol,
     pub labels: Vec<ResolvedLabel>,
-    /// `(line number, text)` for every line a snippet shows, sorted, without duplicates.
-    pub lines: Vec<(u32, String)>,
+    /// Every line a snippet shows (a long one as a window around the spans on it), sorted by
+    /// number, without duplicates.
+    pub lines: Vec<SourceLine>,
 }
 
 /// A message about the run rather than about a policy: an expired or unused suppression, a

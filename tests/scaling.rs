@@ -30,6 +30,12 @@ fn trust_policy(n: usize) -> String {
     s
 }
 
+/// The same shape on ONE line (a minified policy, a `terraform show -json` plan): every
+/// finding sits on a line of megabytes, whose text must not be copied or scanned per finding.
+fn one_line_trust_policy(n: usize) -> String {
+    trust_policy(n).replace('\n', "")
+}
+
 /// Wall time of a check of `file`, and the number of findings printed.
 fn timed_check(dir: &Path, file: &str) -> (Duration, usize) {
     let started = Instant::now();
@@ -64,4 +70,20 @@ fn a_100_000_statement_trust_policy_is_checked_in_linear_time() {
     // Linear is 4x; quadratic is 16x. 8x leaves room for n log n sorting and a noisy machine.
     assert!(ratio < 8.0, "4x the statements took {ratio:.1}x the time ({small:?} -> {large:?}): not linear");
     assert!(large < Duration::from_secs(300), "100,000 statements took {large:?}");
+}
+
+#[test]
+fn a_one_line_policy_with_thousands_of_findings_is_checked_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cmek-lint.toml"), "[limits]\nmax_file_size = 100000000\n").unwrap();
+    std::fs::write(dir.path().join("small.json"), one_line_trust_policy(5_000)).unwrap();
+    std::fs::write(dir.path().join("large.json"), one_line_trust_policy(20_000)).unwrap();
+
+    let (small, small_findings) = timed_check(dir.path(), "small.json");
+    let (large, large_findings) = timed_check(dir.path(), "large.json");
+    assert!(small_findings > 8_000 && large_findings > 4 * small_findings - 1_000, "{small_findings} {large_findings}");
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(0.001);
+    // Before: each finding copied its 1-6 MB line (20,000 statements: gigabytes, minutes).
+    assert!(ratio < 8.0, "4x the statements on one line took {ratio:.1}x the time ({small:?} -> {large:?})");
+    assert!(large < Duration::from_secs(120), "20,000 statements on one line took {large:?}");
 }

@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Resolved, ResolvedLabel, Severity};
 use crate::extract::{self, Followed};
 use crate::policy::PolicyKind;
 use crate::rules::Registry;
-use crate::source::LineIndex;
+use crate::source::{LineIndex, SourceLine};
 use read::Read;
 use run::FileRun;
 use sink::Sink;
@@ -228,7 +228,12 @@ pub fn resolve(diagnostic: Diagnostic, index: &LineIndex<'_>) -> Resolved {
     wanted.extend(labels.iter().map(|l| l.start.line));
     wanted.sort_unstable();
     wanted.dedup();
-    let lines = wanted.into_iter().map(|l| (l, index.line_text(l).to_string())).collect();
+    // What the snippet points at, for the window kept of a long line.
+    let spans: Vec<(usize, usize)> = std::iter::once(diagnostic.span)
+        .chain(diagnostic.labels.iter().map(|l| l.span))
+        .map(|s| (s.start as usize, s.end as usize))
+        .collect();
+    let lines = wanted.into_iter().map(|l| SourceLine::around(index, l, &spans)).collect();
     Resolved { diagnostic, start, end, labels, lines }
 }
 

@@ -81,11 +81,12 @@ fn marked_ranges(line: &str, mut ranges: Vec<(usize, Option<usize>, &str)>) -> S
 
 /// The snippet of a finding: its lines, numbered, with the primary span and labels marked.
 fn snippet(d: &Resolved) -> String {
-    let width = d.lines.iter().map(|(n, _)| n.to_string().len()).max().unwrap_or(1);
-    let col = |c: u32| c.saturating_sub(1) as usize;
+    let width = d.lines.iter().map(|l| l.number.to_string().len()).max().unwrap_or(1);
     let mut out = String::from("<pre class=\"snippet\">");
-    for (n, text) in &d.lines {
-        let n = *n;
+    for line in &d.lines {
+        let n = line.number;
+        // Columns of the whole line, into the part kept of it.
+        let col = |c: u32| c.saturating_sub(line.first_column) as usize;
         let mut ranges = Vec::new();
         if n == d.start.line {
             ranges.push((col(d.start.column), (d.end.line == n).then(|| col(d.end.column)), "primary"));
@@ -95,7 +96,9 @@ fn snippet(d: &Resolved) -> String {
         for l in d.labels.iter().filter(|l| l.start.line == n) {
             ranges.push((col(l.start.column), (l.end.line == n).then(|| col(l.end.column)), "label"));
         }
-        let _ = writeln!(out, "<span class=\"ln\">{n:>width$}</span> {}", marked_ranges(text, ranges));
+        let (before, after) = (if line.first_column > 1 { "…" } else { "" }, if line.cut_after { "…" } else { "" });
+        let marked = marked_ranges(&line.text, ranges);
+        let _ = writeln!(out, "<span class=\"ln\">{n:>width$}</span> {before}{marked}{after}");
     }
     for l in &d.labels {
         let _ =

@@ -9,7 +9,7 @@
 use super::escape;
 use crate::diagnostic::{Resolved, Severity};
 use crate::engine::FileReport;
-use crate::source::LineCol;
+use crate::source::{LineCol, SourceLine};
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as Level};
 use codespan_reporting::files::{Error, Files};
 use codespan_reporting::term::termcolor::Buffer;
@@ -43,11 +43,11 @@ fn build(path: &str, d: &Resolved) -> (SparseFiles, Diagnostic<usize>) {
     let here: Vec<(LineCol, LineCol)> = std::iter::once((d.start, d.end))
         .chain(d.labels.iter().filter(|l| l.file.is_none()).map(|l| (l.start, l.end)))
         .collect();
-    let mut files = SparseFiles(vec![Sparse::new(path, d.lines.iter().map(|(n, t)| (*n, t.as_str())), &here)]);
+    let mut files = SparseFiles(vec![Sparse::new(path, d.lines.iter(), &here)]);
     // Labels in other files: one sparse file per file named, with the lines the labels start on.
-    let mut others: Vec<(&str, Vec<(u32, &str)>)> = Vec::new();
+    let mut others: Vec<(&str, Vec<&SourceLine>)> = Vec::new();
     for l in &d.labels {
-        if let (Some(file), Some(text)) = (l.file.as_deref(), l.line_text.as_deref()) {
+        if let (Some(file), Some(text)) = (l.file.as_deref(), l.line_text.as_ref()) {
             let i = match others.iter().position(|(f, _)| *f == file) {
                 Some(i) => i,
                 None => {
@@ -55,13 +55,13 @@ fn build(path: &str, d: &Resolved) -> (SparseFiles, Diagnostic<usize>) {
                     others.len() - 1
                 }
             };
-            others[i].1.push((l.start.line, text));
+            others[i].1.push(text);
         }
     }
     let mut other_ids = Vec::new();
     for (file, mut lines) in others {
-        lines.sort_unstable_by_key(|(n, _)| *n);
-        lines.dedup_by_key(|(n, _)| *n);
+        lines.sort_unstable_by_key(|l| l.number);
+        lines.dedup_by_key(|l| l.number);
         other_ids.push((file, files.0.len()));
         let spans: Vec<(LineCol, LineCol)> =
             d.labels.iter().filter(|l| l.file.as_deref() == Some(file)).map(|l| (l.start, l.end)).collect();
@@ -166,9 +166,42 @@ impl Line {
     }
 }
 
-/// The pieces of a line: all of it, or on a long line windows around `spans` (0-based
-/// character ranges) with the rest left out.
-fn cut(text: &str, spans: &[Range<usize>]) -> (String, Vec<Piece>) {
+/// The pieces of a kept line (see [`SourceLine`]: a long line may come as a window of it):
+/// all of it, or on a long line windows around `spans` (0-based character ranges in the whole
+/// line) with the rest left out.
+fn cut(line: &SourceLine, spans: &[Range<usize>]) -> (String, Vec<Piece>) {
+    // Work in the kept text's characters, then give the pieces their place in the whole line.
+    let offset = line.first_column.max(1) as usize - 1;
+    let spans: Vec<Range<usize>> =
+        spans.iter().map(|r| r.start.saturating_sub(offset)..r.end.saturating_sub(offset)).collect();
+    let (mut shown, mut pieces) = cut_text(&line.text, &spans);
+    let kept = line.text.chars().count();
+    for p in &mut pieces {
+        p.first += offset;
+    }
+    if offset > 0 {
+        // the characters before the window: one mark for them (and any the cut left out)
+        match pieces.first_mut() {
+            Some(p) if p.starts.is_empty() => p.first = 0,
+            _ => {
+                let mark = ELISION.len();
+                for p in &mut pieces {
+                    p.byte += mark;
+                }
+                pieces.insert(0, Piece { first: 0, byte: 0, starts: Vec::new() });
+                shown.insert_str(0, ELISION);
+            }
+        }
+    }
+    if line.cut_after && !shown.ends_with(ELISION) {
+        pieces.push(Piece { first: offset + kept, byte: shown.len(), starts: Vec::new() });
+        shown.push_str(ELISION);
+    }
+    (shown, pieces)
+}
+
+/// [`cut`] on a text whose characters are the line's from its first.
+fn cut_text(text: &str, spans: &[Range<usize>]) -> (String, Vec<Piece>) {
     let len = text.chars().count();
     let mut windows: Vec<Range<usize>> = Vec::new();
     if len <= LONG_LINE || spans.is_empty() {
@@ -236,10 +269,11 @@ fn cut(text: &str, spans: &[Range<usize>]) -> (String, Vec<Piece>) {
 
 impl Sparse {
     /// A file's `kept` lines, cut around `spans` when long.
-    fn new<'t>(name: &str, kept: impl Iterator<Item = (u32, &'t str)>, spans: &[(LineCol, LineCol)]) -> Self {
+    fn new<'t>(name: &str, kept: impl Iterator<Item = &'t SourceLine>, spans: &[(LineCol, LineCol)]) -> Self {
         let mut s = Sparse { name: escape::terminal(name).into_owned(), source: String::new(), lines: Vec::new() };
         let mut previous: Option<u32> = None;
-        for (number, text) in kept {
+        for line in kept {
+            let number = line.number;
             if let Some(p) = previous
                 && number > p + 1
             {
@@ -256,7 +290,7 @@ impl Sparse {
                     (false, false) => None,
                 })
                 .collect();
-            let (shown, pieces) = cut(text, &on_line);
+            let (shown, pieces) = cut(line, &on_line);
             s.push(number as usize, &shown, pieces);
             previous = Some(number);
         }
@@ -369,7 +403,7 @@ mod tests {
             start,
             end,
             labels: Vec::new(),
-            lines: lines.iter().map(|(n, t)| (*n, t.to_string())).collect(),
+            lines: lines.iter().map(|(n, t)| SourceLine::whole(*n, t)).collect(),
         }
     }
 
@@ -388,7 +422,7 @@ mod tests {
             end: at(9, 1),
             message: "the role trusting Pinecone".into(),
             file: Some("other/get-role.json".into()),
-            line_text: Some("  \"RoleName\": \"r\"".into()),
+            line_text: Some(SourceLine::whole(3, "  \"RoleName\": \"r\"")),
         });
         let out = show(d, false);
         assert_eq!(

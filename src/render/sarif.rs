@@ -79,11 +79,9 @@ fn location(uri: &str, start: LineCol, end: LineCol) -> Value {
 fn primary_location(uri: &str, d: &Resolved) -> Value {
     let mut loc = location(uri, d.start, d.end);
     if d.start.line == d.end.line
-        && let Some((_, line)) = d.lines.iter().find(|(n, _)| *n == d.start.line)
+        && let Some(line) = d.lines.iter().find(|l| l.number == d.start.line)
     {
-        let from = d.start.column.saturating_sub(1) as usize;
-        let to = d.end.column.saturating_sub(1) as usize;
-        let text: String = line.chars().skip(from).take(to.saturating_sub(from)).collect();
+        let text = line.slice(d.start.column, d.end.column);
         let phys = &mut loc["physicalLocation"];
         if !text.is_empty() {
             phys["region"]["snippet"] = json!({ "text": text });
@@ -91,8 +89,14 @@ fn primary_location(uri: &str, d: &Resolved) -> Value {
         phys["contextRegion"] = json!({
             "startLine": d.start.line.max(1),
             "endLine": d.start.line.max(1),
-            "snippet": { "text": line },
+            "snippet": { "text": line.text },
         });
+        if line.is_cut() {
+            // A window of a long line: the context region is the part kept.
+            let width = line.text.chars().count() as u32;
+            phys["contextRegion"]["startColumn"] = json!(line.first_column);
+            phys["contextRegion"]["endColumn"] = json!(line.first_column + width);
+        }
     }
     loc
 }

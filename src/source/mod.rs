@@ -4,8 +4,10 @@
 //! Unicode scalar values) are computed only when a diagnostic is resolved for output.
 
 mod loc;
+mod snippet;
 
 pub use loc::{LineSource, Lines, Loc, Site, scope_of};
+pub use snippet::SourceLine;
 
 use std::fmt;
 
@@ -122,10 +124,21 @@ impl<'a> LineIndex<'a> {
 
     /// The text of 1-based `line` without its line terminator.
     pub fn line_text(&self, line: u32) -> &'a str {
+        let (start, end) = self.line_bounds(line);
+        &self.text[start..end]
+    }
+
+    /// Byte offsets of the start and end of 1-based `line`, without its line terminator.
+    pub fn line_bounds(&self, line: u32) -> (usize, usize) {
         let i = (line as usize).saturating_sub(1).min(self.starts.len() - 1);
         let start = self.starts[i] as usize;
         let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e as usize);
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        (start, start + self.text[start..end].trim_end_matches(['\n', '\r']).len())
+    }
+
+    /// The indexed text.
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 }
 

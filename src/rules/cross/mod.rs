@@ -19,7 +19,7 @@ use crate::rules::{Implementation, Registry, RuleId};
 use crate::settings::ConsoleValues;
 use crate::settings::Settings;
 use crate::setup::{Grant, Setup, TrustFact, names_role};
-use crate::source::Loc;
+use crate::source::{LineCol, Loc, SourceLine};
 use std::collections::HashMap;
 
 /// A cross-document rule: findings for one setup.
@@ -121,15 +121,21 @@ impl SetupFinding {
                 end: l.end,
                 message: m.clone(),
                 file: other_file(l),
-                line_text: (l.file != at.file).then(|| lines_of.of(l)),
+                line_text: (l.file != at.file).then(|| snippet_line(l, lines_of)),
             })
             .collect();
         let first = lines_of.of(&at);
         let (span, end) = first_line(&at, &first);
-        let mut lines = vec![(at.start.line, first)];
+        let mut here = vec![(at.start, end)];
+        here.extend(labels.iter().filter(|(l, _)| l.file == at.file).map(|(l, _)| (l.start, l.end)));
+        let on = |n: u32| -> Vec<(u32, u32)> {
+            let line_end = |e: LineCol| if e.line == n { e.column } else { u32::MAX };
+            here.iter().filter(|(s, _)| s.line == n).map(|(s, e)| (s.column, line_end(*e))).collect()
+        };
+        let mut lines = vec![SourceLine::around_columns(at.start.line, &first, &on(at.start.line))];
         for (l, _) in labels.iter().filter(|(l, _)| l.file == at.file) {
-            if !lines.iter().any(|(n, _)| *n == l.start.line) {
-                lines.push((l.start.line, lines_of.of(l)));
+            if !lines.iter().any(|s| s.number == l.start.line) {
+                lines.push(SourceLine::around_columns(l.start.line, &lines_of.of(l), &on(l.start.line)));
             }
         }
         lines.sort();
@@ -147,6 +153,12 @@ impl SetupFinding {
         };
         (at.file.to_string(), Resolved { diagnostic, start: at.start, end, labels: resolved_labels, lines })
     }
+}
+
+/// The line of a location in another file, kept around it.
+fn snippet_line(at: &Loc, lines_of: &mut crate::source::Lines) -> SourceLine {
+    let end = if at.end.line == at.start.line { at.end.column } else { u32::MAX };
+    SourceLine::around_columns(at.start.line, &lines_of.of(at), &[(at.start.column, end)])
 }
 
 /// The part of a location on its first line: a finding's snippet shows one line, and its span
