@@ -3,7 +3,11 @@
 //!
 //! Pipeline, one direction: [`discover`] files (streamed by the [`driver`]) → read → [`extract`] policy documents →
 //! span-preserving [`json`] parse → [`policy`] model → [`rules`] → [`diagnostic`]s →
-//! [`render`]. A rule never renders; a renderer never decides.
+//! the [`engine`]'s sink → [`render`]. A rule never renders; a renderer never decides; only the
+//! sink decides what is reported.
+//!
+//! Modules are floors, each importing only the floors below: ARCHITECTURE.md lists them, and
+//! `tests/architecture.rs` holds the code to it.
 
 pub mod baseline;
 pub mod cli;
