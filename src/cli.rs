@@ -118,7 +118,7 @@ pub enum Command {
     },
     /// Show a rule's full record: what it checks, why, how to fix, examples.
     Explain {
-        /// Rule code (`CMK201`) or name (`trust-principal-wildcard`).
+        /// Rule code (`CMK201`) or name (`trust-principal-everyone`).
         rule: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
