@@ -169,3 +169,22 @@ fn exclude_in_the_config_and_force_exclude_for_named_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("invalid glob"), "{}", stderr(&out));
 }
+
+/// CMK105 never suggests renaming a `Sid` to `""`.
+#[test]
+fn a_sid_of_no_letters_is_not_renamed_to_the_empty_string() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "trust.json", &TRUST.replace("\"AllowPinecone\"", "\"--\""));
+    let out = run_in(t.path(), &["check", "--isolated", "--format", "json", "trust.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK105").expect("CMK105");
+    let help = d["help"].as_str().unwrap();
+    assert!(!help.contains(r#""Sid": """#) && help.contains("letters and digits"), "{help}");
+    // A Sid with letters left keeps the concrete suggestion.
+    write(t.path(), "trust.json", &TRUST.replace("\"AllowPinecone\"", "\"Allow-Pinecone\""));
+    let out = run_in(t.path(), &["check", "--isolated", "--format", "json", "trust.json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK105").expect("CMK105");
+    assert!(d["help"].as_str().unwrap().contains(r#""Sid": "AllowPinecone""#), "{d}");
+}
