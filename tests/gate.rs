@@ -188,3 +188,19 @@ fn a_sid_of_no_letters_is_not_renamed_to_the_empty_string() {
     let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK105").expect("CMK105");
     assert!(d["help"].as_str().unwrap().contains(r#""Sid": "AllowPinecone""#), "{d}");
 }
+
+/// A report written to a symbolic link replaces the link's target, not the link.
+#[cfg(unix)]
+#[test]
+fn a_report_through_a_symbolic_link_is_written_to_its_target() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "infra/trust.json", TRUST);
+    std::fs::create_dir_all(t.path().join("out")).unwrap();
+    std::fs::write(t.path().join("out/report.sarif"), "old").unwrap();
+    std::os::unix::fs::symlink("out/report.sarif", t.path().join("latest.sarif")).unwrap();
+    let out = run_in(t.path(), &["check", "--isolated", "infra", "-o", "latest.sarif"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(t.path().join("latest.sarif")).unwrap().file_type().is_symlink());
+    assert!(read(t.path(), "out/report.sarif").contains("\"version\": \"2.1.0\""));
+    no_temporary_files(&t.path().join("out"));
+}
