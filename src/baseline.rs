@@ -147,12 +147,19 @@ pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
 }
 
 /// Write a file whole or not at all: into a temporary file of the same folder, renamed over
-/// `path` once complete, so an interrupted run never leaves half a report or baseline.
+/// `path` once complete, so an interrupted run never leaves half a report or baseline. A path
+/// that exists and is no regular file (`/dev/stdout`, a named pipe) is written to directly.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::io::Write;
+    // Not a file to replace (`/dev/stdout`, a named pipe): written to as it is.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut w = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        fill(&mut w)?;
+        return w.flush();
+    }
     // A symbolic link is written through (its target replaced), as `File::create` would.
     let resolved;
     let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {

@@ -204,3 +204,17 @@ fn a_report_through_a_symbolic_link_is_written_to_its_target() {
     assert!(read(t.path(), "out/report.sarif").contains("\"version\": \"2.1.0\""));
     no_temporary_files(&t.path().join("out"));
 }
+
+/// A device (`/dev/null`, `/dev/stdout`) is written to as it is, not replaced.
+#[cfg(unix)]
+#[test]
+fn a_report_to_a_device_is_written_to_it() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "trust.json", TRUST);
+    let out = run_in(t.path(), &["check", "--isolated", "trust.json", "--format", "json", "-o", "/dev/stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    assert!(v["summary"].is_object());
+    let out = run_in(t.path(), &["check", "--isolated", "trust.json", "-o", "/dev/null", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
