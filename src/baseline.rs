@@ -30,6 +30,7 @@ use crate::diagnostic::Resolved;
 use crate::engine::FileReport;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Version of the baseline file format.
@@ -138,8 +139,59 @@ pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
     let doc = BaselineFile { version: BASELINE_VERSION, tool: "cmek-lint".into(), findings };
     let mut text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     text.push('\n');
-    std::fs::write(path, text).map_err(|e| format!("writing baseline {}: {e}", path.display()))?;
+    write_atomic(path, |w| w.write_all(text.as_bytes()))
+        .map_err(|e| format!("writing baseline {}: {e}", path.display()))?;
     Ok(n)
+}
+
+/// Write a file whole or not at all: into a temporary file of the same folder, renamed over
+/// `path` once complete, so an interrupted run never leaves half a report or baseline. A path
+/// that exists and is no regular file (`/dev/stdout`, a named pipe) is written to directly.
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    // Not a file to replace (`/dev/stdout`, a named pipe): written to as it is.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut w = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        fill(&mut w)?;
+        return w.flush();
+    }
+    // A symbolic link is written through (its target replaced), as `File::create` would.
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut n = 0u32;
+    let (tmp, file) = loop {
+        let tmp = dir.join(format!(".{name}.cmek-lint-{}-{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = (|| {
+        let mut w = std::io::BufWriter::new(file);
+        fill(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_all()?;
+        drop(w);
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// A loaded baseline.

@@ -118,7 +118,7 @@ pub enum Command {
     },
     /// Show a rule's full record: what it checks, why, how to fix, examples.
     Explain {
-        /// Rule code (`CMK201`) or name (`trust-principal-wildcard`).
+        /// Rule code (`CMK201`) or name (`trust-principal-everyone`).
         rule: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
@@ -209,9 +209,16 @@ pub struct CheckArgs {
     /// Name to show for standard input.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Skip paths matching this glob (repeatable).
+    /// Skip paths matching this glob (repeatable; adds to `[files] exclude`). A glob matches
+    /// the path as walked (`infra/gen/x.json` for `cmek-lint infra`) or relative to the folder
+    /// walked (`gen/x.json`); one without `/` matches a file or folder name anywhere. Files
+    /// named on the command line are checked anyway, unless --force-exclude.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Apply the exclude globs to files named on the command line too (for pre-commit, which
+    /// names the files itself; also `[files] force-exclude = true`).
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Follow symbolic links while walking directories.
     #[arg(long)]
     pub follow_symlinks: bool,

@@ -33,6 +33,9 @@ pub struct ConfigFile {
     pub limits: LimitsSection,
     #[serde(default, rename = "per-file")]
     pub per_file: Vec<PerFileSection>,
+    /// `[files]`: which files a run skips.
+    #[serde(default)]
+    pub files: FilesSection,
     /// `[[suppress]]` entries (see `crate::suppress`).
     #[serde(default)]
     pub suppress: Vec<SuppressSection>,
@@ -77,6 +80,17 @@ pub struct LimitsSection {
     pub trust_policy_size: Option<usize>,
     /// Files larger than this many bytes are skipped with a diagnostic.
     pub max_file_size: Option<u64>,
+}
+
+/// `[files]`: `exclude` globs (as `--exclude`, which adds to them) and `force-exclude` (as
+/// `--force-exclude`: the globs apply to files named on the command line too).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesSection {
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+    #[serde(default, rename = "force-exclude")]
+    pub force_exclude: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -250,6 +264,7 @@ pub fn apply_parsed(
     cx.limits(&file.limits, settings);
     cx.rules(&file.rules, settings)?;
     cx.per_file(&file.per_file, settings)?;
+    cx.files(&file.files, settings)?;
     if let Some(dir) = path.parent() {
         settings.root = dir.to_path_buf();
     }
@@ -383,6 +398,18 @@ impl Cx<'_> {
                 None => None,
             };
             settings.per_file.push(PerFile { matcher, ignore, kind });
+        }
+        Ok(())
+    }
+
+    /// `[files]`: the globs are checked here, so a bad one points at its line.
+    fn files(&self, f: &FilesSection, settings: &mut Settings) -> Result<(), ConfigError> {
+        for g in &f.exclude {
+            Glob::new(g.get_ref()).map_err(|e| self.error(g.span(), format!("invalid glob: {e}"), None))?;
+            settings.exclude.push(g.get_ref().clone());
+        }
+        if let Some(force) = f.force_exclude {
+            settings.force_exclude = force;
         }
         Ok(())
     }

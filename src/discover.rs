@@ -15,8 +15,52 @@ pub struct Candidate {
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
+    /// Globs of paths to skip (see [`build_globset`] for what they match).
     pub exclude: Vec<String>,
+    /// Apply `exclude` to files named on the command line too (pre-commit names every file).
+    pub force_exclude: bool,
     pub follow_symlinks: bool,
+}
+
+/// The identity of a file on disk (device and inode on Unix, the canonical path elsewhere):
+/// two paths naming one file, through links or `..`, have the same identity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The identity of the file at `path`, when it exists.
+    pub fn of(path: &Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(path).ok()?;
+            Some(FileId((m.dev(), m.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::canonicalize(path).ok().map(FileId)
+        }
+    }
+}
+
+/// Why a path named on the command line cannot be checked: missing, a broken symbolic link,
+/// a symbolic link loop.
+fn missing(root: &Path) -> String {
+    let shown = root.display();
+    let Ok(link) = std::fs::symlink_metadata(root) else {
+        return format!("{shown}: no such file or directory");
+    };
+    if !link.file_type().is_symlink() {
+        return format!("{shown}: no such file or directory");
+    }
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let target = std::fs::read_link(root).map(|t| t.display().to_string()).unwrap_or_default();
+            format!("{shown}: broken symbolic link (its target `{target}` does not exist)")
+        }
+        Err(e) => format!("{shown}: cannot follow symbolic link (a symbolic link loop?): {e}"),
+        Ok(_) => format!("{shown}: no such file or directory"),
+    }
 }
 
 /// Extensions of files that may hold policies: JSON (bare policies, AWS CLI exports,
@@ -69,14 +113,21 @@ fn walk_only(
     for root in paths {
         if root.is_dir() {
             // The walk never filters its root: an excluded directory named on the command line.
-            if !exclude.is_empty() && exclude.is_match(root) {
+            if excluded_root(root, opts, &exclude) {
                 continue;
             }
             streams.push(Stream::Walk(Box::new(walker(root, opts, &exclude, targets))));
         } else if root.exists() || root.as_os_str() == "-" {
+            // A file named on the command line is checked whatever `exclude` says, unless
+            // `force_exclude` (pre-commit names the files itself).
+            // Gitignore-like: the file or a folder on its path (`generated/x.json` is excluded
+            // by `generated`).
+            if excluded_root(root, opts, &exclude) {
+                continue;
+            }
             streams.push(Stream::One(Some(root.clone())));
         } else {
-            errors.push(format!("{}: no such file or directory", root.display()));
+            errors.push(missing(root));
         }
     }
     // The next candidate of each stream; its errors are collected as they come.
@@ -179,6 +230,29 @@ fn walker(root: &Path, opts: &Options, exclude: &GlobSet, targets: Option<&[Path
     builder.build()
 }
 
+/// Whether a path named on the command line is skipped by `exclude`: a directory matched, or
+/// with `force_exclude` a file matched, itself or a folder on its path (gitignore-like).
+fn excluded_root(root: &Path, opts: &Options, exclude: &GlobSet) -> bool {
+    if exclude.is_empty() {
+        return false;
+    }
+    if root.is_dir() {
+        return exclude.is_match(root);
+    }
+    opts.force_exclude && root.ancestors().any(|a| !a.as_os_str().is_empty() && exclude.is_match(a))
+}
+
+/// Whether any of `paths` (named on the command line) is skipped by `exclude`.
+pub fn any_excluded(paths: &[PathBuf], opts: &Options) -> Result<bool, String> {
+    let exclude = build_globset(&opts.exclude)?;
+    Ok(paths.iter().any(|p| excluded_root(p, opts, &exclude)))
+}
+
+/// The `exclude` globs. A glob is matched against the path as walked (the command-line path
+/// joined with what is under it, e.g. `infra/gen/x.json` for `cmek-lint infra`) and against
+/// the path relative to the command-line path walked (`gen/x.json`); a glob without `/`
+/// matches a file or folder name anywhere (`gen` is `**/gen`). An excluded folder is not
+/// entered.
 fn build_globset(globs: &[String]) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
     for g in globs {

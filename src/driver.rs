@@ -12,6 +12,7 @@ use crate::rules::{Registry, Scope};
 use crate::settings::Settings;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Candidates handed from the walk to the checkers at a time.
@@ -68,6 +69,17 @@ pub struct Job<'a> {
     pub keep: Retention,
 }
 
+/// What a run watches for besides checking (see [`check_paths_watched`]).
+#[derive(Default)]
+pub struct Watch<'a> {
+    /// Files the run will write (a report, a baseline): an input that is one of them is
+    /// recorded in [`Checked::clobbered`] (compared by identity, links and `..` seen through).
+    pub guard: &'a [discover::FileId],
+    /// Show "checked N files…" on standard error while a run lasts more than a second (the
+    /// caller decides: only when stderr is a terminal).
+    pub progress: bool,
+}
+
 /// The outcome of a run.
 #[derive(Debug, Default)]
 pub struct Checked {
@@ -80,6 +92,8 @@ pub struct Checked {
     pub setups: Vec<serde_json::Value>,
     /// Errors met walking the paths (unreadable directories, missing paths), sorted.
     pub walk_errors: Vec<String>,
+    /// Inputs that are files of [`Watch::guard`]: the index in `guard` and the input as shown.
+    pub clobbered: Vec<(usize, String)>,
 }
 
 /// Check the files under `job.paths`: with `jobs` 1 everything runs on the calling thread;
@@ -87,7 +101,20 @@ pub struct Checked {
 /// threads. `Err` only for a bad option (an invalid `--exclude`
 /// glob); I/O errors are reported in [`Checked`].
 pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> Result<Checked, String> {
+    check_paths_watched(job, &Watch::default(), registry, settings)
+}
+
+/// [`check_paths`], recording the inputs that are files the run will write and showing
+/// progress, as `watch` says.
+pub fn check_paths_watched(
+    job: &Job<'_>,
+    watch: &Watch<'_>,
+    registry: &Registry,
+    settings: &Settings,
+) -> Result<Checked, String> {
     let mut driver = Driver::new(registry, settings, job.keep);
+    driver.guard = watch.guard;
+    driver.progress = watch.progress.then(Progress::new);
     let mut pool: Option<rayon::ThreadPool> = None;
     let mut take_batch = |driver: &mut Driver<'_>, batch: Vec<Candidate>| {
         let check = |c: &Candidate| {
@@ -146,8 +173,13 @@ pub fn check_paths(job: &Job<'_>, registry: &Registry, settings: &Settings) -> R
         }
         errors
     };
+    if let Some(p) = &driver.progress {
+        p.clear();
+    }
+    let clobbered = std::mem::take(&mut driver.clobbered);
     let mut checked = driver.finish(job, registry, settings)?;
     checked.walk_errors = walk_errors;
+    checked.clobbered = clobbered;
     Ok(checked)
 }
 
@@ -184,6 +216,44 @@ struct Driver<'a> {
     /// Of those, the ones walked after being read (the walked copy was not taken).
     walked_later: HashSet<String>,
     setups: Vec<crate::setup::Described>,
+    guard: &'a [discover::FileId],
+    clobbered: Vec<(usize, String)>,
+    progress: Option<Progress>,
+}
+
+/// A single updating line on standard error, "checked N files…", once a run has lasted a
+/// second; redrawn at most ten times a second.
+struct Progress {
+    started: std::time::Instant,
+    drawn: Option<std::time::Instant>,
+    files: usize,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Progress { started: std::time::Instant::now(), drawn: None, files: 0 }
+    }
+
+    fn tick(&mut self) {
+        self.files += 1;
+        let now = std::time::Instant::now();
+        if now.duration_since(self.started).as_millis() < 1000
+            || self.drawn.is_some_and(|d| now.duration_since(d).as_millis() < 100)
+        {
+            return;
+        }
+        self.drawn = Some(now);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[Kchecked {} files\u{2026}", self.files).and_then(|()| err.flush());
+    }
+
+    /// Erase the line, if it was drawn.
+    fn clear(&self) {
+        if self.drawn.is_some() {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K").and_then(|()| err.flush());
+        }
+    }
 }
 
 impl<'a> Driver<'a> {
@@ -200,6 +270,9 @@ impl<'a> Driver<'a> {
             followed: HashMap::new(),
             walked_later: HashSet::new(),
             setups: Vec::new(),
+            guard: &[],
+            clobbered: Vec::new(),
+            progress: None,
         }
     }
 
@@ -208,6 +281,26 @@ impl<'a> Driver<'a> {
     fn take(&mut self, path: &Path, group: Vec<(FileReport, bool)>) {
         let rank = self.rank;
         self.rank += 1;
+        if let Some(p) = &mut self.progress {
+            p.tick();
+        }
+        if !self.guard.is_empty() {
+            // The candidate and the files it reads (Terraform `file()`). A file walked into
+            // and skipped (no policy: an earlier JSON report, a baseline) is not an input.
+            let walked_policy = group.first().is_some_and(|(r, _)| !r.skipped);
+            let inputs = walked_policy
+                .then(|| path.display().to_string())
+                .into_iter()
+                .chain(group.iter().filter(|(_, followed)| *followed).map(|(r, _)| r.path.clone()));
+            for input in inputs {
+                if let Some(id) = discover::FileId::of(Path::new(&input))
+                    && let Some(i) = self.guard.iter().position(|g| *g == id)
+                    && !self.clobbered.iter().any(|(j, p)| *j == i && *p == input)
+                {
+                    self.clobbered.push((i, input));
+                }
+            }
+        }
         let dir = path.parent().unwrap_or(Path::new(""));
         // The walk is in path order: a folder that does not hold this file is done.
         while let Some(top) = self.open.last() {
@@ -339,6 +432,7 @@ impl<'a> Driver<'a> {
             tally: self.tally,
             setups: self.setups.into_iter().map(|d| d.json).collect(),
             walk_errors: Vec::new(),
+            clobbered: Vec::new(),
         })
     }
 }

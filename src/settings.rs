@@ -73,6 +73,10 @@ pub struct Settings {
     pub root: PathBuf,
     /// `[[suppress]]` entries and what they did (see `crate::suppress`).
     pub suppress: Suppressions,
+    /// `[files] exclude`: globs of paths to skip (`--exclude` adds to them).
+    pub exclude: Vec<String>,
+    /// `[files] force-exclude`: `exclude` applies to files named on the command line too.
+    pub force_exclude: bool,
 }
 
 impl Settings {
@@ -91,6 +95,8 @@ impl Settings {
             forced_kind: None,
             root: PathBuf::from("."),
             suppress: Suppressions::new(known),
+            exclude: Vec::new(),
+            force_exclude: false,
         }
     }
 

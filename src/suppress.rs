@@ -252,13 +252,21 @@ pub fn absolute_in(cwd: &Path, path: &Path) -> PathBuf {
 }
 
 /// Whether a file of this name and text can carry `#` comments (YAML, HCL), so inline
-/// suppression comments are looked for.
+/// suppression comments are looked for. As `engine::detect_syntax` decides the syntax: a
+/// YAML or Terraform name, never a JSON one (`.json`, `.tfstate`), else the content: text that does not open like JSON (`{`, `[`,
+/// `"`, a `//` comment) is read as YAML or HCL, whatever its name (`.template`, `.json.tpl`,
+/// standard input without `--stdin-filename`).
 fn comment_capable(path: &Path, text: &str) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
     if [".yaml", ".yml", ".tf", ".hcl", ".tfvars"].iter().any(|e| name.ends_with(e)) {
         return true;
     }
-    name.ends_with(".template") && !text.trim_start().starts_with('{')
+    // A file named JSON is never searched for comments, whatever it holds.
+    if name.ends_with(".json") || name.ends_with(".tfstate") {
+        return false;
+    }
+    let first = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).bytes().next();
+    !matches!(first, None | Some(b'{' | b'[' | b'/' | b'"'))
 }
 
 /// An inline `# cmek-lint: ignore[CODES] reason` comment.
@@ -538,5 +546,9 @@ mod tests {
         assert!(comment_capable(Path::new("stack.template"), "Resources:\n"));
         assert!(!comment_capable(Path::new("stack.template"), "  {\"Resources\": {}}"));
         assert!(!comment_capable(Path::new("trust.json"), ""));
+        // Standard input without --stdin-filename: the content decides, as it does the syntax.
+        assert!(comment_capable(Path::new("<stdin>"), "Resources:\n"));
+        assert!(comment_capable(Path::new("<stdin>"), "resource \"aws_iam_role\" \"r\" {}\n"));
+        assert!(!comment_capable(Path::new("<stdin>"), "\u{feff}{\"Version\": \"2012-10-17\"}"));
     }
 }

@@ -89,3 +89,57 @@ fn every_output_format_is_documented() {
         assert!(doc.contains(&format!("## `{name}`")), "docs/output-formats.md has no `## `{name}`` section");
     }
 }
+
+/// The Rust version the docs ask for is the `rust-version` of Cargo.toml.
+#[test]
+fn the_documented_rust_version_is_cargo_tomls() {
+    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let version = cargo.lines().find_map(|l| l.strip_prefix("rust-version = \"")).unwrap().trim_end_matches('"');
+    let re = regex::Regex::new(r"(?i)(?:rust(?: toolchain)?[ ,(]*|rust:|on your PATH, )(1\.\d+)").unwrap();
+    let mut wrong = Vec::new();
+    for rel in ["README.md", "docs/ci.md", ".pre-commit-hooks.yaml", "action.yml"] {
+        let Ok(text) = std::fs::read_to_string(root().join(rel)) else { continue };
+        for c in re.captures_iter(&text) {
+            if &c[1] != version {
+                wrong.push(format!("{rel}: `{}`", &c[0]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "Cargo.toml says rust-version {version}: {wrong:?}");
+}
+
+/// Every rule named in the help texts and the docs exists: codes (`CMK201`) anywhere, names
+/// where the help says "name (`...`)".
+#[test]
+fn every_rule_named_in_help_and_docs_exists() {
+    use clap::CommandFactory;
+    let registry = Registry::builtin();
+    let codes: Vec<&str> = registry.rules.iter().map(|r| r.record.code).collect();
+    let names: Vec<&str> = registry.rules.iter().map(|r| r.record.name).collect();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut cmd = cmek_lint::cli::Cli::command();
+    texts.push(("cmek-lint --help".into(), cmd.render_long_help().to_string()));
+    for sub in cmd.get_subcommands_mut() {
+        texts.push((format!("cmek-lint {} --help", sub.get_name()), sub.render_long_help().to_string()));
+    }
+    for rel in ["README.md", "docs/README.md", "docs/ci.md", "docs/suppressions.md", "docs/output-formats.md"] {
+        texts.push((rel.into(), std::fs::read_to_string(root().join(rel)).unwrap()));
+    }
+    let code = regex::Regex::new(r"\bCMK\d{3}\b").unwrap();
+    let name = regex::Regex::new(r"name \(`([a-z0-9-]+)`\)").unwrap();
+    let mut missing = Vec::new();
+    for (what, text) in &texts {
+        for m in code.find_iter(text) {
+            // `CMK999` is the docs' example of a typo.
+            if !codes.contains(&m.as_str()) && m.as_str() != "CMK999" {
+                missing.push(format!("{what}: {}", m.as_str()));
+            }
+        }
+        for c in name.captures_iter(text) {
+            if !names.contains(&&c[1]) {
+                missing.push(format!("{what}: {}", &c[1]));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "rules named that do not exist: {missing:?}");
+}

@@ -310,3 +310,55 @@ fn a_baseline_records_cross_document_findings() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
     assert_eq!(codes(&json(&o)), Vec::<String>::new());
 }
+
+/// The fenced blocks of a language in a Markdown file.
+fn fenced(markdown: &str, lang: &str) -> Vec<String> {
+    let open = format!("```{lang}\n");
+    markdown.split(&open).skip(1).map(|b| b.split("```").next().unwrap().to_string()).collect()
+}
+
+/// The HCL example of docs/suppressions.md, as a file: its comment suppresses the finding it
+/// names and is not reported as unused.
+#[test]
+fn the_hcl_example_of_the_docs_suppresses_what_it_says() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/suppressions.md")).unwrap();
+    let blocks = fenced(&doc, "hcl");
+    assert!(!blocks.is_empty(), "no ```hcl example in docs/suppressions.md");
+    for block in blocks {
+        let t = tempfile::tempdir().unwrap();
+        write(t.path(), "main.tf", &block);
+        let o = run_in(t.path(), &["check", "--isolated", "main.tf"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{block}\n{err}");
+        assert!(!err.contains("unused suppression") && err.contains("suppressed)"), "{block}\n{err}");
+        // Without the comment the finding is there: the comment is what suppresses it.
+        let bare: String = block.lines().filter(|l| !l.contains("cmek-lint:")).map(|l| format!("{l}\n")).collect();
+        write(t.path(), "main.tf", &bare);
+        assert_eq!(run_in(t.path(), &["check", "--isolated", "main.tf"]).status.code(), Some(1), "{bare}");
+    }
+}
+
+/// Inline comments on standard input: the content decides whether it can carry comments (YAML,
+/// HCL), as it decides the syntax, with or without `--stdin-filename`.
+#[test]
+fn inline_comments_on_standard_input_are_honoured_without_a_file_name() {
+    use std::io::Write;
+    let template = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  PineconeRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            # cmek-lint: ignore[CMK115] account id is injected by the pipeline\n            Principal: {AWS: 'arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1'}\n            Action: sts:AssumeRole\n            Condition: {StringEquals: {'sts:ExternalId': 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94}}\n";
+    for extra in [&[][..], &["--stdin-filename", "stack.yaml"][..]] {
+        let mut child = common::bin()
+            .args(["check", "--isolated", "--format", "json", "-"])
+            .args(extra)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(template.as_bytes()).unwrap();
+        let o = child.wait_with_output().unwrap();
+        let v = json(&o);
+        let codes: Vec<&str> =
+            v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert!(!codes.contains(&"CMK115"), "{extra:?}: {codes:?}");
+        assert_eq!(v["summary"]["suppressed"], 1, "{extra:?}: {v}");
+    }
+}

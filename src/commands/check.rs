@@ -11,7 +11,7 @@ use crate::render::{self, Format, Notice, RenderOptions, Run, Summary};
 use crate::rules::Registry;
 use crate::settings::Settings;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A command-line value that cannot be valid: a usage error.
 fn usage(invalid: Invalid) -> ToolError {
@@ -94,6 +94,22 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         };
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::read).transpose()?;
     let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    // The files the run will write, and the inputs named before it starts: a report or a
+    // baseline never replaces a file the run reads.
+    let writes = Writes::new(&args)?;
+    let mut named: Vec<(PathBuf, &str)> =
+        paths.iter().filter(|p| p.as_os_str() != "-" && p.is_file()).map(|p| (p.clone(), "checked")).collect();
+    named.extend(config.as_ref().map(|c| (c.path.clone(), "the configuration file")));
+    named.extend(args.baseline.iter().map(|p| (p.clone(), "the baseline read")));
+    for (input, what) in &named {
+        if let Some(i) = writes.index_of(input) {
+            // Reading the baseline and rewriting it is what --write-baseline is for.
+            if *what == "the baseline read" && writes.targets[i].1 == "baseline" {
+                continue;
+            }
+            return Err(writes.refuse(i, input, what));
+        }
+    }
 
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
@@ -109,7 +125,13 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         reports.push(report);
         setups.extend(described.into_iter().map(|d| d.json));
     }
-    let discover = crate::discover::Options { exclude: args.exclude.clone(), follow_symlinks: args.follow_symlinks };
+    let mut exclude = settings.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
+    let discover = crate::discover::Options {
+        exclude,
+        force_exclude: args.force_exclude || settings.force_exclude,
+        follow_symlinks: args.follow_symlinks,
+    };
     let job = crate::driver::Job {
         paths: &file_paths,
         discover: &discover,
@@ -125,13 +147,49 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
             setups: json,
         },
     };
-    let checked = crate::driver::check_paths(&job, registry, &settings)?;
+    let watch = crate::driver::Watch {
+        guard: &writes.ids,
+        // A single updating line, only for a person watching a terminal (never CI logs, pipes).
+        progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+    };
+    let checked = crate::driver::check_paths_watched(&job, &watch, registry, &settings)?;
+    if let Some((i, input)) = checked.clobbered.first() {
+        return Err(writes.refuse(writes.index_of_id(*i), Path::new(input), "checked"));
+    }
     let tally = checked.tally;
     reports.extend(checked.reports);
     if !checked.walk_errors.is_empty() {
         reports.push(FileReport { path: String::new(), errors: checked.walk_errors, ..Default::default() });
     }
     let has_errors = reports.iter().any(|r| !r.errors.is_empty());
+    // Nothing at all checked (an empty folder, a folder of non-policy files, a directory
+    // named `x.json`): not a clean run. Pre-commit (`--skip-non-policy-files`) names whatever
+    // files changed, policies or not: nothing to check is fine there; so is a path named and
+    // excluded on purpose (`--exclude`, `--force-exclude`).
+    let policies = tally.policies + reports.iter().map(|r| r.policies).sum::<usize>();
+    let diagnostics = reports.iter().any(|r| !r.diagnostics.is_empty());
+    if !stdin_used
+        && !has_errors
+        && !diagnostics
+        && policies == 0
+        && !args.skip_non_policy_files
+        && !crate::discover::any_excluded(&file_paths, &discover)?
+    {
+        let looked = tally.checked + tally.skipped + reports.len();
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(ToolError::usage(
+            format!(
+                "nothing checked: no policy found in {} ({looked} file{} looked at)",
+                shown.join(", "),
+                if looked == 1 { "" } else { "s" }
+            ),
+            Some(
+                "cmek-lint checks .json, .yaml/.yml, .template, .tf and .tfstate files holding IAM or KMS \
+                 policies; pass --skip-non-policy-files to accept a run with none (as pre-commit does)"
+                    .into(),
+            ),
+        ));
+    }
 
     let mut notices: Vec<Notice> = settings.suppress.notices(&settings.enabled);
     let mut written_baseline = None;
@@ -173,13 +231,8 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     };
 
     if let (Some(path), Some(format)) = (&args.output, file_format) {
-        let write = || -> std::io::Result<()> {
-            let file = std::fs::File::create(path)?;
-            let mut w = std::io::BufWriter::new(file);
-            render::render(format, &run, &RenderOptions { color: false }, &mut w)?;
-            w.flush()
-        };
-        write().map_err(|e| format!("writing {}: {e}", path.display()))?;
+        crate::baseline::write_atomic(path, |w| render::render(format, &run, &RenderOptions { color: false }, w))
+            .map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
     let format = if args.output.is_some() { Format::Human } else { args.format.unwrap_or(Format::Human) };
     let color = color.enabled(std::io::stdout().is_terminal());
@@ -217,4 +270,74 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     }
     let failing = engine::max_severity(&reports).is_some_and(|s| s >= fail_on);
     Ok(if failing && !args.exit_zero { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+/// The files a run writes: the `--output` report and the `--write-baseline` baseline.
+struct Writes {
+    /// The path and what it is ("report", "baseline").
+    targets: Vec<(PathBuf, &'static str)>,
+    /// The identities of the targets that exist already, and which target each is.
+    ids: Vec<crate::discover::FileId>,
+    of_id: Vec<usize>,
+}
+
+impl Writes {
+    fn new(args: &CheckArgs) -> Result<Self, ToolError> {
+        let mut targets = Vec::new();
+        targets.extend(args.output.iter().map(|p| (p.clone(), "report")));
+        targets.extend(args.write_baseline.iter().map(|p| (p.clone(), "baseline")));
+        let mut ids = Vec::new();
+        let mut of_id = Vec::new();
+        for (i, (p, _)) in targets.iter().enumerate() {
+            if p.is_dir() {
+                return Err(ToolError::usage(format!("cannot write to `{}`: it is a directory", p.display()), None));
+            }
+            if let Some(id) = crate::discover::FileId::of(p) {
+                if ids.contains(&id) || targets[..i].iter().any(|(q, _)| q == p) {
+                    return Err(ToolError::usage(
+                        format!("--output and --write-baseline name the same file `{}`", p.display()),
+                        Some("write the report and the baseline to different files".into()),
+                    ));
+                }
+                ids.push(id);
+                of_id.push(i);
+            } else if targets[..i].iter().any(|(q, _)| q == p) {
+                return Err(ToolError::usage(
+                    format!("--output and --write-baseline name the same file `{}`", p.display()),
+                    Some("write the report and the baseline to different files".into()),
+                ));
+            }
+        }
+        Ok(Writes { targets, ids, of_id })
+    }
+
+    /// The target that `input` is (the same file on disk), if any.
+    fn index_of(&self, input: &Path) -> Option<usize> {
+        let id = crate::discover::FileId::of(input)?;
+        self.ids.iter().position(|g| *g == id).map(|i| self.of_id[i])
+    }
+
+    fn index_of_id(&self, i: usize) -> usize {
+        self.of_id[i]
+    }
+
+    /// The error refusing to write target `i` over `input`.
+    fn refuse(&self, i: usize, input: &Path, what: &str) -> ToolError {
+        let (path, kind) = &self.targets[i];
+        let flag = if *kind == "report" { "--output" } else { "--write-baseline" };
+        let is = if what == "checked" {
+            format!("`{}` is a file this run checks", input.display())
+        } else {
+            format!("`{}` is {what}", input.display())
+        };
+        ToolError::usage(
+            format!(
+                "refusing to write the {kind} to `{}`: it would replace an input of this run ({is})",
+                path.display()
+            ),
+            Some(format!(
+                "give {flag} a file that is not checked, e.g. outside the folders checked or with another name"
+            )),
+        )
+    }
 }

@@ -33,7 +33,14 @@ pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
         return;
     }
     let mut reported = false;
+    // Facts are per role, external ids per statement: a role with one statement per region,
+    // all with the same id, uses it once (the first statement stands for the role).
+    let mut seen: Vec<&str> = Vec::new();
     for e in role.external_ids.iter().filter(|e| !e.value.contains("${") && !e.value.contains("XXXX")) {
+        if seen.contains(&e.value.as_str()) {
+            continue;
+        }
+        seen.push(&e.value);
         match out.first_use.entry((cx.setup.scope.to_string(), e.value.clone())) {
             Entry::Occupied(o) => {
                 if !reported && (o.get().file != e.at.file || o.get().start.line != e.at.start.line) {

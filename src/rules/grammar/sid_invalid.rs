@@ -15,7 +15,13 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
             let fixed: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
             let shown = if bad == ' ' { "space".to_string() } else { format!("`{bad}`") };
             out.report(m.value.span, format!("`Sid` contains a {shown}: IAM accepts only letters A-Z, a-z and digits 0-9 here ({} policies allow more)", "KMS key"))
-                .help(format!("rename it, e.g. `\"Sid\": \"{fixed}\"`"));
+                .help(if fixed.is_empty() {
+                    // Nothing is left to suggest: an empty `Sid` is no name.
+                    "rename it with letters and digits only, e.g. `\"Sid\": \"AllowPinecone\"`, or remove the `Sid` (it is optional)"
+                        .to_string()
+                } else {
+                    format!("rename it, e.g. `\"Sid\": \"{fixed}\"`")
+                });
         }
     }
 }
