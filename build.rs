@@ -69,7 +69,7 @@ fn main() {
         let example_kind = r.example_kind.map_or("None".to_string(), |k| format!("Some({})", kind(k)));
         writeln!(
             out,
-            "    RuleRecord {{ code: {:?}, name: {:?}, severity: Severity::{severity}, kinds: &[{}], scope: Scope::{scope}, summary: {:?}, why: {:?}, fix: {:?}, bad: {:?}, good: {:?}, example_kind: {example_kind}, example_config: {}, check: {check} }},",
+            "    RuleRecord {{ code: {:?}, name: {:?}, severity: Severity::{severity}, kinds: &[{}], scope: Scope::{scope}, summary: {:?}, why: {:?}, fix: {:?}, bad: {:?}, good: {:?}, valid: &{:?}, invalid: &{:?}, example_kind: {example_kind}, example_config: {}, check: {check} }},",
             r.code.get_ref(),
             r.name.get_ref(),
             kinds.join(", "),
@@ -78,6 +78,8 @@ fn main() {
             r.fix.trim(),
             r.bad.trim(),
             r.good.trim(),
+            r.valid.iter().map(|s| s.trim()).collect::<Vec<_>>(),
+            r.invalid.iter().map(|s| s.trim()).collect::<Vec<_>>(),
             opt(r.example_config.as_ref()),
         )
         .unwrap();

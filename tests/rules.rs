@@ -35,6 +35,33 @@ fn bad_examples_fire_and_good_examples_do_not() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The `valid` and `invalid` lists of a record (ast-grep style): edge cases beyond the one bad
+/// and one good example, each checked the same way.
+#[test]
+fn valid_cases_stay_silent_and_invalid_cases_fire() {
+    let registry = Registry::builtin();
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for rule in &registry.rules {
+        let r = rule.record;
+        for (i, text) in r.invalid.iter().enumerate() {
+            cases += 1;
+            let got = codes_for(&registry, r.code, text);
+            if !got.iter().any(|c| c == r.code) {
+                failures.push(format!("{} {}: invalid[{i}] does not fire (got {got:?})", r.code, r.name));
+            }
+        }
+        for (i, text) in r.valid.iter().enumerate() {
+            cases += 1;
+            if codes_for(&registry, r.code, text).iter().any(|c| c == r.code) {
+                failures.push(format!("{} {}: valid[{i}] fires", r.code, r.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(cases >= 20, "only {cases} valid/invalid cases: the lists are how edge cases are kept");
+}
+
 #[test]
 fn good_examples_are_strict_json() {
     for r in RECORDS {

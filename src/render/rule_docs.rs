@@ -22,7 +22,23 @@ pub fn markdown(r: &RuleRecord) -> String {
         fix = r.fix,
         bad = r.bad,
         good = r.good,
-    )
+    ) + &more_cases(r)
+}
+
+/// The record's `invalid` and `valid` lists, when it has them: more cases reported, and near
+/// misses that are not.
+fn more_cases(r: &RuleRecord) -> String {
+    let mut s = String::new();
+    for (title, cases) in [("More cases it reports", r.invalid), ("Near misses it does not report", r.valid)] {
+        if cases.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n## {title}\n"));
+        for case in cases {
+            s.push_str(&format!("\n```json\n{case}\n```\n"));
+        }
+    }
+    s
 }
 
 /// The README's rule table (between the `rules-table` markers), generated from the records.

@@ -45,6 +45,10 @@ pub struct RuleRecord {
     pub fix: &'static str,
     pub bad: &'static str,
     pub good: &'static str,
+    /// More policies the rule does not report (edge cases beyond `good`).
+    pub valid: &'static [&'static str],
+    /// More policies the rule reports (variants beyond `bad`).
+    pub invalid: &'static [&'static str],
     /// Kind forced when the examples are checked (for rules that depend on context, such as a
     /// permissions policy pasted where a trust policy belongs).
     pub example_kind: Option<PolicyKind>,

@@ -47,6 +47,14 @@ pub struct RecordFile {
     pub bad: String,
     /// The same policy, fixed: the rule does not report it.
     pub good: String,
+    /// More policies the rule must NOT report, beyond `good` (edge cases: the near misses a
+    /// pattern could catch by mistake). Each is checked like `good`.
+    #[serde(default)]
+    pub valid: Vec<String>,
+    /// More policies the rule MUST report, beyond `bad` (each way the problem is written).
+    /// Each is checked like `bad`.
+    #[serde(default)]
+    pub invalid: Vec<String>,
     /// Policy kind forced when the examples are checked.
     pub example_kind: Option<KindName>,
     /// `cmek-lint.toml` text applied when the examples are checked.

@@ -177,6 +177,8 @@ pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> 
         fix: leak(&r.fix),
         bad: leak(&r.bad),
         good: leak(&r.good),
+        valid: Box::leak(r.valid.iter().map(|s| leak(s)).collect::<Vec<&'static str>>().into_boxed_slice()),
+        invalid: Box::leak(r.invalid.iter().map(|s| leak(s)).collect::<Vec<&'static str>>().into_boxed_slice()),
         example_kind: r.example_kind.map(policy_kind),
         example_config: r.example_config.as_deref().map(leak),
         check: Some(spec),
