@@ -72,16 +72,17 @@ impl<'a> FileRun<'a> {
         FileReport { path: self.display.to_string(), skipped: true, ..Default::default() }
     }
 
-    pub fn too_large(&mut self, len: u64) {
-        let mb = |n: u64| n as f64 / 1_048_576.0;
+    /// CMK008: the input is larger than `[limits] max_file_size` and was not read (or not kept).
+    /// `len` is its size, or, for standard input (read up to the limit), a lower bound.
+    pub fn too_large(&mut self, len: u64, exact: bool) {
+        let limit = self.settings.max_file_size;
+        let what = if exact { format!("file is {},", human_size(len)) } else { "input is".to_string() };
+        let limit =
+            if limit == 0 { "the limit of 0 bytes".to_string() } else { format!("the {} limit", human_size(limit)) };
         self.engine_finding(
             RuleId::FileTooLarge,
             Span::empty(0),
-            format!(
-                "file is {:.1} MB, larger than the {:.1} MB limit; it was not checked",
-                mb(len),
-                mb(self.settings.max_file_size)
-            ),
+            format!("{what} larger than {limit}; it was not checked"),
             Some("raise `[limits] max_file_size` in cmek-lint.toml if this file really holds policies".into()),
             None,
         );
@@ -273,5 +274,14 @@ impl<'a> FileRun<'a> {
             suppressions,
             ..Default::default()
         }
+    }
+}
+
+/// A size for a message: bytes under 1 MB (`512 bytes`, `1 byte`), else MB with one decimal.
+fn human_size(n: u64) -> String {
+    match n {
+        1 => "1 byte".into(),
+        n if n < 1_048_576 => format!("{n} bytes"),
+        n => format!("{:.1} MB", n as f64 / 1_048_576.0),
     }
 }

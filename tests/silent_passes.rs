@@ -1,0 +1,172 @@
+//! Issue 13, "silent passes": a CI gate never passes what it did not check. Each input here was
+//! once skipped or passed (exit 0) when walked into or named; each is now a finding, the same
+//! whether the file is found by walking a folder or named on the command line.
+
+mod common;
+
+use common::{run_in, stderr, stdout, write};
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+const TRUST: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"},
+      "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}
+    }
+  ]
+}
+"#;
+
+fn check(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--isolated", "--format", "concise"];
+    all.extend_from_slice(args);
+    run_in(dir, &all)
+}
+
+/// The same finding (a line of the concise output for `file`) walked and named, exit 1.
+fn same_walked_and_named(dir: &Path, file: &str, expected: &[&str]) {
+    for (how, args) in [("walked", vec!["cfg"]), ("named", vec![file])] {
+        let o = check(dir, &args);
+        let out = stdout(&o);
+        for e in expected {
+            assert!(out.contains(e), "{how}: expected `{e}` in:\n{out}\n{}", stderr(&o));
+        }
+        assert!(!out.contains("no problems found"), "{how}: {out}");
+        assert_eq!(o.status.code(), Some(1), "{how}: {out}\n{}", stderr(&o));
+    }
+}
+
+// Item 9: an empty or whitespace-only `.json` file (an export that failed) is CMK001.
+#[test]
+fn empty_json_is_an_error_walked_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cfg/trust.json", "");
+    same_walked_and_named(
+        t.path(),
+        "cfg/trust.json",
+        &[
+            "cfg/trust.json:1:1: error[CMK001] invalid JSON: expected a JSON value, found end of input (the file is empty)",
+        ],
+    );
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cfg/kms-get-key-policy.json", "\r\n  \n");
+    same_walked_and_named(t.path(), "cfg/kms-get-key-policy.json", &["error[CMK001]", "(the file is empty)"]);
+}
+
+/// An empty YAML or Terraform file is still skipped when walking (it is not a `.json` export).
+#[test]
+fn empty_yaml_and_terraform_are_still_skipped_when_walking() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cfg/main.tf", "");
+    write(t.path(), "cfg/template.yaml", "");
+    write(t.path(), "cfg/trust.json", TRUST);
+    let o = check(t.path(), &["cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+// Item 10: a file over the size limit fails the gate (CMK008 is an error), with its size.
+#[test]
+fn too_large_fails_by_default_and_is_never_read() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cfg/trust.json", TRUST);
+    write(t.path(), "cmek-lint.toml", "[limits]\nmax_file_size = 100\n");
+    for (how, arg) in [("walked", "cfg"), ("named", "cfg/trust.json")] {
+        let o = run_in(t.path(), &["--format", "concise", arg]);
+        let out = stdout(&o);
+        assert!(
+            out.contains(&format!(
+                "cfg/trust.json:1:1: error[CMK008] file is {} bytes, larger than the 100 bytes limit; it was not checked",
+                TRUST.len()
+            )),
+            "{how}: {out}"
+        );
+        assert_eq!(o.status.code(), Some(1), "{how}: {out}");
+    }
+    // `max_file_size = 0` says so in bytes (it once said "0.0 MB larger than 0.0 MB").
+    write(t.path(), "cmek-lint.toml", "[limits]\nmax_file_size = 0\n");
+    let o = run_in(t.path(), &["--format", "concise", "cfg/trust.json"]);
+    assert!(stdout(&o).contains("larger than the limit of 0 bytes; it was not checked"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(1));
+    // Those who want large files to pass unchecked say so: `[rules] severity`.
+    write(t.path(), "cmek-lint.toml", "[limits]\nmax_file_size = 100\n[rules]\nseverity = { CMK008 = \"warning\" }\n");
+    let o = run_in(t.path(), &["--format", "concise", "cfg"]);
+    assert!(stdout(&o).contains("warning[CMK008]"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+/// Standard input over the limit is refused after reading at most the limit and one byte.
+#[test]
+fn too_large_standard_input_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cmek-lint.toml", "[limits]\nmax_file_size = 100\n");
+    let mut child = common::bin()
+        .current_dir(t.path())
+        .args(["--format", "concise", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Far more than the limit: the writer may see a closed pipe once the reader has enough.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(TRUST.repeat(1000).as_bytes());
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.contains("<stdin>:1:1: error[CMK008] input is larger than the 100 bytes limit; it was not checked"),
+        "{out}\n{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+// Item 11: `statement`, `Statements`, `effect`: IAM rejects these; they are CMK014, positioned.
+#[test]
+fn policy_key_case_is_an_error_walked_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "cfg/trust.json",
+        &TRUST.replace("\"Statement\"", "\"statement\"").replace("\"Effect\"", "\"effect\""),
+    );
+    same_walked_and_named(
+        t.path(),
+        "cfg/trust.json",
+        &[
+            "cfg/trust.json:3:3: error[CMK014] `statement` is not a policy element (IAM spells it `Statement`",
+            "cfg/trust.json:5:7: error[CMK014] `effect` is not a policy element (IAM spells it `Effect`",
+        ],
+    );
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cfg/key-policy.json", &TRUST.replace("\"Statement\"", "\"Statements\""));
+    same_walked_and_named(
+        t.path(),
+        "cfg/key-policy.json",
+        &["cfg/key-policy.json:3:3: error[CMK014] `Statements` is not a policy element (IAM spells it `Statement`"],
+    );
+    // A lone lower-case statement (no `Statement` around it at all).
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cfg/stmt.json", r#"[{"effect": "Allow", "action": "kms:Decrypt", "resource": "*"}]"#);
+    same_walked_and_named(t.path(), "cfg/stmt.json", &["cfg/stmt.json:1:3: error[CMK014] `effect`"]);
+}
+
+/// JSON with a lower-case `statement` that is no policy (no `Version` date, no statements) is
+/// not one: still skipped when walking, CMK009 when named.
+#[test]
+fn unrelated_json_mentioning_statement_is_not_a_near_policy() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "cfg/package.json", r#"{"name": "x", "statement": "hello", "version": "1.0.0"}"#);
+    let o = check(t.path(), &["cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = check(t.path(), &["cfg/package.json"]);
+    assert!(stdout(&o).contains("info[CMK009]"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("CMK014"), "{}", stdout(&o));
+}
