@@ -170,3 +170,63 @@ fn unrelated_json_mentioning_statement_is_not_a_near_policy() {
     assert!(stdout(&o).contains("info[CMK009]"), "{}", stdout(&o));
     assert!(!stdout(&o).contains("CMK014"), "{}", stdout(&o));
 }
+
+// Item 7: `preflight` names the export it could not find or read, says how to export it, and
+// fails (it once said "Ready" with an empty or missing key-policy export).
+const ROLE: &str = "arn:aws:iam::493820715560:role/pinecone-cmek";
+const KEY: &str = "arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7";
+const EXT: &str = "8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03";
+
+fn preflight(dir: &Path, path: &str) -> (String, Option<i32>) {
+    let o = run_in(dir, &["preflight", "--isolated", "--role-arn", ROLE, "--key-arn", KEY, "--external-id", EXT, path]);
+    (stdout(&o) + &stderr(&o), o.status.code())
+}
+
+fn exports(dir: &Path, leave_out: &[&str]) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/setups/ok-cli-exports");
+    std::fs::create_dir_all(dir.join("cmek-setup")).unwrap();
+    for f in ["get-role.json", "kms-get-key-policy.json", "kms-describe-key.json"] {
+        if !leave_out.contains(&f) {
+            std::fs::copy(src.join(f), dir.join("cmek-setup").join(f)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn preflight_fails_without_each_of_the_three_exports() {
+    let t = tempfile::tempdir().unwrap();
+    exports(t.path(), &[]);
+    let (out, code) = preflight(t.path(), "cmek-setup");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("✓ Key policy: found in cmek-setup/kms-get-key-policy.json"), "{out}");
+    assert!(out.contains("✓ Key metadata: found in cmek-setup/kms-describe-key.json"), "{out}");
+
+    // The key-policy export is empty (the `aws` command failed after `>` made the file).
+    std::fs::write(t.path().join("cmek-setup/kms-get-key-policy.json"), "").unwrap();
+    let (out, code) = preflight(t.path(), "cmek-setup");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✗ Key policy: no key policy found in the files (not read: cmek-setup/kms-get-key-policy.json: invalid JSON: expected a JSON value, found end of input (the file is empty) [CMK001]); export it: `aws kms get-key-policy --key-id arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7 --policy-name default > cmek-setup/kms-get-key-policy.json`"), "{out}");
+    assert!(out.contains("Not ready") && !out.contains("Ready: enter"), "{out}");
+
+    // Missing: the key policy, the key metadata, the role.
+    for (missing, line) in [
+        (
+            "kms-get-key-policy.json",
+            "✗ Key policy: no key policy found in the files; export it: `aws kms get-key-policy",
+        ),
+        (
+            "kms-describe-key.json",
+            "✗ Key metadata: no key metadata (`describe-key`, a KMS key resource) found in the files; export it: `aws kms describe-key --key-id arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7 > cmek-setup/kms-describe-key.json`",
+        ),
+        (
+            "get-role.json",
+            "✗ Role trusting Pinecone: no trust policy naming Pinecone's roles found in the files; export the role: `aws iam get-role --role-name pinecone-cmek > cmek-setup/get-role.json`",
+        ),
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        exports(t.path(), &[missing]);
+        let (out, code) = preflight(t.path(), "cmek-setup");
+        assert_eq!(code, Some(1), "{missing}: {out}");
+        assert!(out.contains(line), "{missing}: {out}");
+    }
+}
