@@ -230,3 +230,69 @@ fn preflight_fails_without_each_of_the_three_exports() {
         assert!(out.contains(line), "{missing}: {out}");
     }
 }
+
+// Item 8: UTF-16 (what Windows PowerShell 5's `>` writes) and UTF-32 are decoded and checked,
+// positions in the decoded text, and reported as an error naming the encoding and the fix. It
+// was skipped when walked ("no problems found") and "not valid UTF-8 (byte 0xFF)" when named.
+fn encoded(text: &str, encoding: &str) -> Vec<u8> {
+    let units16 = |be: bool| -> Vec<u8> {
+        text.encode_utf16().flat_map(|u| if be { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+    };
+    let units32 = || -> Vec<u8> { text.chars().flat_map(|c| (c as u32).to_le_bytes()).collect() };
+    match encoding {
+        "UTF-16 LE (byte-order mark FF FE)" => [vec![0xFF, 0xFE], units16(false)].concat(),
+        "UTF-16 BE (byte-order mark FE FF)" => [vec![0xFE, 0xFF], units16(true)].concat(),
+        "UTF-32 LE (byte-order mark FF FE 00 00)" => [vec![0xFF, 0xFE, 0, 0], units32()].concat(),
+        "UTF-16 LE without a byte-order mark" => units16(false),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn utf16_and_utf32_are_decoded_checked_and_reported_walked_and_named() {
+    // PowerShell 5: `Get-Content trust.json | ... > trust.json` gives CRLF line ends, UTF-16 LE.
+    let text = TRUST.replace("\"sts:AssumeRole\"", "\"sts:AssumeRoles\"").replace('\n', "\r\n");
+    for (encoding, iconv) in [
+        ("UTF-16 LE (byte-order mark FF FE)", "UTF-16"),
+        ("UTF-16 BE (byte-order mark FE FF)", "UTF-16"),
+        ("UTF-32 LE (byte-order mark FF FE 00 00)", "UTF-32"),
+        ("UTF-16 LE without a byte-order mark", "UTF-16LE"),
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir(t.path().join("cfg")).unwrap();
+        std::fs::write(t.path().join("cfg/trust.json"), encoded(&text, encoding)).unwrap();
+        same_walked_and_named(
+            t.path(),
+            "cfg/trust.json",
+            &[
+                &format!(
+                    "cfg/trust.json:1:1: error[CMK007] the file is {encoding}, not UTF-8: it was decoded and checked"
+                ),
+                // The decoded policy is checked, at its own lines and columns.
+                "cfg/trust.json:7:22: error[CMK111] unknown action `sts:AssumeRoles`",
+            ],
+        );
+        let o = run_in(t.path(), &["--isolated", "--no-color", "cfg/trust.json"]);
+        let out = stdout(&o);
+        assert!(
+            out.contains(&format!(
+                "convert it to UTF-8: `Get-Content trust.json | Set-Content -Encoding utf8 trust-utf8.json` (PowerShell), or `iconv -f {iconv} -t UTF-8 trust.json > trust-utf8.json`"
+            )),
+            "{encoding}: {out}"
+        );
+        assert!(!out.contains("not valid UTF-8"), "{encoding}: {out}");
+        // Standard input too.
+        let mut child = common::bin()
+            .current_dir(t.path())
+            .args(["--isolated", "--format", "concise", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&encoded(&text, encoding)).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(stdout(&o).contains(&format!("<stdin>:1:1: error[CMK007] the file is {encoding}")), "{}", stdout(&o));
+        assert!(stdout(&o).contains("<stdin>:7:22: error[CMK111]"), "{}", stdout(&o));
+        assert_eq!(o.status.code(), Some(1));
+    }
+}

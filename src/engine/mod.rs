@@ -4,6 +4,7 @@
 //! many files is `crate::driver`.
 
 use crate::settings::Settings;
+mod encoding;
 mod front_end;
 mod read;
 mod report;
@@ -185,7 +186,10 @@ fn check_file(
         Read::Failed(report) => return (report, Vec::new()),
     };
     let (display, path) = (source.display.as_str(), source.path.as_path());
-    let text = match std::str::from_utf8(&source.bytes) {
+    // UTF-16 or UTF-32 (PowerShell 5's `>`): checked decoded, and reported (CMK007).
+    let sniffed = if source.is_text { None } else { encoding::sniff(&source.bytes) };
+    let decoded = sniffed.map(|s| encoding::decode(&source.bytes, s));
+    let text = match decoded.as_deref().map_or_else(|| std::str::from_utf8(&source.bytes), Ok) {
         Ok(t) => t,
         Err(e) => {
             let lossy = String::from_utf8_lossy(&source.bytes[..e.valid_up_to()]).into_owned();
@@ -215,7 +219,11 @@ fn check_file(
     }
     run.origin = context.map(|c| c.origin.clone());
     run.scope = context.map(|c| c.scope.as_str());
-    run.on_disk = source.on_disk;
+    // A decoded text's lines are not the file's: locations keep their line (see `Site`).
+    run.on_disk = source.on_disk && decoded.is_none();
+    if let Some(sniffed) = sniffed {
+        run.not_utf8_encoding(sniffed);
+    }
     match syntax {
         Syntax::Json => front_end::json(run, text, source.explicit, context),
         Syntax::Yaml => front_end::yaml(run, text, source.explicit),

@@ -14,6 +14,8 @@ pub(super) struct Source {
     pub explicit: bool,
     /// The text was read from `path` (not standard input or a test's text).
     pub on_disk: bool,
+    /// Given as text (`Input::Text`): UTF-8 already, never sniffed for another encoding.
+    pub is_text: bool,
     pub bytes: Vec<u8>,
 }
 
@@ -47,7 +49,9 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
                 Err(e) => return Read::Failed(io_failure(&display, &e)),
             }
             match read_at_most(path, max_file_size) {
-                Ok(bytes) => Source { display, path: path.to_path_buf(), explicit, on_disk: true, bytes },
+                Ok(bytes) => {
+                    Source { display, path: path.to_path_buf(), explicit, on_disk: true, is_text: false, bytes }
+                }
                 Err(e) => return Read::Failed(io_failure(&display, &e)),
             }
         }
@@ -56,6 +60,7 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
             path: PathBuf::from(name),
             explicit: true,
             on_disk: false,
+            is_text: true,
             bytes: text.into_bytes(),
         },
         Input::Bytes { name, bytes } => {
@@ -63,7 +68,7 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
             if bytes.len() as u64 > max_file_size {
                 return Read::TooLarge { display, path: PathBuf::from(name), len: bytes.len() as u64, exact: false };
             }
-            Source { display, path: PathBuf::from(name), explicit: true, on_disk: false, bytes }
+            Source { display, path: PathBuf::from(name), explicit: true, on_disk: false, is_text: false, bytes }
         }
     };
     // The file may have grown since its size was read; a text has no size before.

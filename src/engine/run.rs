@@ -88,6 +88,38 @@ impl<'a> FileRun<'a> {
         );
     }
 
+    /// CMK007, an error: the file is UTF-16 or UTF-32 (decoded, it is checked all the same).
+    pub(super) fn not_utf8_encoding(&mut self, sniffed: super::encoding::Sniffed) {
+        let index = self.sink.index(RuleId::ByteOrderMark);
+        if !self.sink.admits(index, self.path) {
+            return;
+        }
+        let name = Path::new(self.display)
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .filter(|n| !n.starts_with('<'))
+            .unwrap_or("policy.json".into());
+        let converted = match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => format!("{stem}-utf8.{ext}"),
+            _ => format!("{name}-utf8"),
+        };
+        let finding = Finding {
+            span: Span::empty(0),
+            message: format!(
+                "the file is {}, not UTF-8: it was decoded and checked, but IAM, the AWS CLI (`file://`) and Terraform's `file()` read UTF-8 and reject it (Windows PowerShell 5 writes UTF-16 with `>` and `Out-File`)",
+                sniffed.describe()
+            ),
+            help: Some(format!(
+                "convert it to UTF-8: `Get-Content {name} | Set-Content -Encoding utf8 {converted}` (PowerShell), or `iconv -f {} -t UTF-8 {name} > {converted}`",
+                sniffed.iconv()
+            )),
+            labels: Vec::new(),
+            severity: Some(crate::diagnostic::Severity::Error),
+        };
+        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin: None };
+        self.push(index, finding, &target);
+    }
+
     /// Report a finding of a rule the engine itself detects (file too large, no policy).
     pub fn engine_finding(
         &mut self,
