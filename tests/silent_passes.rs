@@ -296,3 +296,19 @@ fn utf16_and_utf32_are_decoded_checked_and_reported_walked_and_named() {
         assert_eq!(o.status.code(), Some(1));
     }
 }
+
+/// A Latin-1 (Windows-1252) policy whose first non-UTF-8 byte comes before `Statement`: CMK001
+/// at that byte, walked and named (walking once told "may hold a policy" from the text before it).
+#[test]
+fn latin1_before_the_statement_is_an_error_walked_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join("cfg")).unwrap();
+    let text = TRUST.replace("\"Version\": \"2012-10-17\",", "\"Version\": \"2012-10-17\", \"Id\": \"caf\u{e9}\",");
+    let latin1: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    std::fs::write(t.path().join("cfg/trust.json"), latin1).unwrap();
+    same_walked_and_named(
+        t.path(),
+        "cfg/trust.json",
+        &["cfg/trust.json:2:38: error[CMK001] invalid JSON: the file is not valid UTF-8 (byte 0xE9)"],
+    );
+}

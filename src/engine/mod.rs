@@ -193,7 +193,9 @@ fn check_file(
         Ok(t) => t,
         Err(e) => {
             let lossy = String::from_utf8_lossy(&source.bytes[..e.valid_up_to()]).into_owned();
-            if !source.explicit && !extract::may_hold_policy(&lossy) {
+            // Whether it may hold a policy is told from all of it, not only the text before
+            // the first invalid byte (`"Id": "café"` in Latin-1 before `"Statement"`).
+            if !source.explicit && !extract::may_hold_policy(&String::from_utf8_lossy(&source.bytes)) {
                 return (FileReport { path: source.display, skipped: true, ..Default::default() }, Vec::new());
             }
             let run = FileRun::new(display, path, &lossy, sink);
