@@ -312,3 +312,19 @@ fn latin1_before_the_statement_is_an_error_walked_and_named() {
         &["cfg/trust.json:2:38: error[CMK001] invalid JSON: the file is not valid UTF-8 (byte 0xE9)"],
     );
 }
+
+/// Given no files, `preflight` checks the values and does not say "Ready".
+#[test]
+fn preflight_without_files_does_not_say_ready() {
+    let t = tempfile::tempdir().unwrap();
+    let o = run_in(t.path(), &["preflight", "--isolated", "--role-arn", ROLE, "--key-arn", KEY, "--external-id", EXT]);
+    let out = stdout(&o);
+    assert!(!out.contains("Ready") && !out.contains('✗'), "{out}");
+    assert!(
+        out.contains(
+            "no files were given: nothing checked that the role, the key policy and the key metadata fit them"
+        ),
+        "{out}"
+    );
+    assert_eq!(o.status.code(), Some(0), "{out}");
+}

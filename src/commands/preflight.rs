@@ -291,10 +291,15 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolE
         ok &= i.ok;
         out.push_str(&format!("{} {}: {}\n", if i.ok { "✓" } else { "✗" }, i.what, i.why));
     }
-    out.push_str(if ok {
-        "\nReady: enter these values in the Pinecone console (Manage > CMEK).\n"
-    } else {
+    out.push_str(if !ok {
         "\nNot ready: fix the ✗ items first.\n"
+    } else if args.paths.is_empty() {
+        // Never "Ready" about a role and a key it did not see.
+        "\nThe values are well-formed, but no files were given: nothing checked that the role, the key policy and \
+         the key metadata fit them. Export them (`aws iam get-role`, `aws kms get-key-policy`, `aws kms describe-key`) \
+         into a folder and pass it.\n"
+    } else {
+        "\nReady: enter these values in the Pinecone console (Manage > CMEK).\n"
     });
     write_stdout(&out)?;
     Ok(if ok { ExitStatus::Success } else { ExitStatus::Failure })
