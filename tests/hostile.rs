@@ -79,7 +79,7 @@ fn huge_and_deeply_nested_files_are_bounded() {
     std::fs::write(root.join("deep.json"), format!("{{\"Statement\": {}", "[".repeat(1_000_000))).unwrap();
     let o = run(root, &["huge.json", "deep.json"]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("huge.json:1:1: warning[CMK008]") && out.contains("200.0 MB"), "{out}");
+    assert!(out.contains("huge.json:1:1: error[CMK008]") && out.contains("200.0 MB"), "{out}");
     assert!(out.contains("deep.json:1:") && out.contains("nesting deeper than 128"), "{out}");
     assert_eq!(o.status.code(), Some(1));
     if let Some((mb, _)) = peak_rss_mb(root, &["huge.json", "deep.json"]) {

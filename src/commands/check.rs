@@ -10,7 +10,7 @@ use crate::engine::{self, Input};
 use crate::render::{self, Format, Notice, RenderOptions, Run, Summary};
 use crate::rules::Registry;
 use crate::settings::Settings;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// A command-line value that cannot be valid: a usage error.
@@ -118,10 +118,11 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     // Standard input is a setup pass of its own; its setups are listed first.
     let mut setups: Vec<serde_json::Value> = Vec::new();
     if stdin_used {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
+        // Read no more than the size limit and a byte: over it, CMK008 without holding it all.
+        let bytes = engine::read_bounded(std::io::stdin().lock(), settings.max_file_size)
+            .map_err(|e| format!("reading standard input: {e}"))?;
         let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
-        let (report, described) = engine::check_alone(Input::Text { name: &name, text }, registry, &settings, json);
+        let (report, described) = engine::check_alone(Input::Bytes { name: &name, bytes }, registry, &settings, json);
         reports.push(report);
         setups.extend(described.into_iter().map(|d| d.json));
     }

@@ -172,6 +172,7 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolE
         if let Some(e) = reports.iter().flat_map(|r| r.errors.iter()).next() {
             return Err(e.clone().into());
         }
+        let documents = Documents::of(&reports);
         let setups = crate::setup::group(reports.iter().flat_map(|r| r.facts.iter()));
         // The setup of the role being entered (by ARN, else by name), else the first one.
         let wanted = Arn::parse(role_arn.trim());
@@ -181,12 +182,18 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolE
         };
         let setup = setups.iter().find(|s| s.role.is_some_and(fits)).or_else(|| setups.first());
         let role = setup.and_then(|s| s.role);
+        let export = Export { folder: export_folder(&args.paths), role_arn: &role_arn, key_arn: &key_arn };
         match role {
             None => item(
                 &mut items,
                 false,
                 "Role trusting Pinecone",
-                "no trust policy naming Pinecone's roles found in the files",
+                format!(
+                    "no trust policy naming Pinecone's roles found in the files{}{}; export the role: `{}`",
+                    if documents.trust { " (a trust policy was found, naming none of them)" } else { "" },
+                    documents.unread(),
+                    export.role()
+                ),
             ),
             Some(r) => {
                 let where_ = format!("{}:{}", r.at.file, r.at.start.line);
@@ -220,6 +227,24 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolE
                     );
                 }
             }
+        }
+        // The key policy and the key metadata: without them, nothing below checks the key.
+        if let Some(file) = &documents.key_policy {
+            item(&mut items, true, "Key policy", format!("found in {file}"));
+        } else {
+            let why =
+                format!("no key policy found in the files{}; export it: `{}`", documents.unread(), export.key_policy());
+            item(&mut items, false, "Key policy", why);
+        }
+        if let Some(file) = &documents.key {
+            item(&mut items, true, "Key metadata", format!("found in {file}"));
+        } else {
+            let why = format!(
+                "no key metadata (`describe-key`, a KMS key resource) found in the files{}; export it: `{}`",
+                documents.unread(),
+                export.key()
+            );
+            item(&mut items, false, "Key metadata", why);
         }
         let key = setup.and_then(|s| s.key).or_else(|| setups.iter().find_map(|s| s.key));
         if let Some(k) = key.and_then(|k| k.arn.as_deref()) {
@@ -266,11 +291,102 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolE
         ok &= i.ok;
         out.push_str(&format!("{} {}: {}\n", if i.ok { "✓" } else { "✗" }, i.what, i.why));
     }
-    out.push_str(if ok {
-        "\nReady: enter these values in the Pinecone console (Manage > CMEK).\n"
-    } else {
+    out.push_str(if !ok {
         "\nNot ready: fix the ✗ items first.\n"
+    } else if args.paths.is_empty() {
+        // Never "Ready" about a role and a key it did not see.
+        "\nThe values are well-formed, but no files were given: nothing checked that the role, the key policy and \
+         the key metadata fit them. Export them (`aws iam get-role`, `aws kms get-key-policy`, `aws kms describe-key`) \
+         into a folder and pass it.\n"
+    } else {
+        "\nReady: enter these values in the Pinecone console (Manage > CMEK).\n"
     });
     write_stdout(&out)?;
     Ok(if ok { ExitStatus::Success } else { ExitStatus::Failure })
+}
+
+/// Which of the three documents preflight needs the files hold (trust policy, key policy, key
+/// metadata), and the files that could not be read as any document (empty, invalid, too large,
+/// not UTF-8, no policy): what a missing document may be hiding in.
+struct Documents {
+    trust: bool,
+    /// The first file holding a key policy, key metadata.
+    key_policy: Option<String>,
+    key: Option<String>,
+    unread: Vec<String>,
+}
+
+impl Documents {
+    fn of(reports: &[crate::engine::FileReport]) -> Self {
+        use crate::setup::FactKind;
+        let facts = || reports.iter().flat_map(|r| r.facts.iter().map(|f| &f.kind));
+        let file_with = |what: fn(&FactKind) -> bool| {
+            reports.iter().find(|r| r.facts.iter().any(|f| what(&f.kind))).map(|r| r.path.clone())
+        };
+        // Findings that mean the file (or a document in it) was not read.
+        const UNREAD: &[&str] = &["CMK001", "CMK007", "CMK008", "CMK009", "CMK010", "CMK011", "CMK012", "CMK014"];
+        let unread = reports
+            .iter()
+            .filter_map(|r| {
+                if r.skipped {
+                    return Some(format!("{}: no policy in it", r.path));
+                }
+                let d = r
+                    .diagnostics
+                    .iter()
+                    .find(|d| UNREAD.contains(&d.diagnostic.code) && d.diagnostic.severity >= Severity::Error)
+                    .or_else(|| r.diagnostics.iter().find(|d| d.diagnostic.code == "CMK009"))?;
+                Some(format!("{}: {} [{}]", r.path, d.diagnostic.message, d.diagnostic.code))
+            })
+            .collect();
+        Documents {
+            trust: facts().any(|f| matches!(f, FactKind::Trust(_))),
+            key_policy: file_with(|f| matches!(f, FactKind::KeyPolicy(_))),
+            key: file_with(|f| matches!(f, FactKind::Key(_))),
+            unread,
+        }
+    }
+
+    /// `` (not read: a: why; b: why)``, or nothing.
+    fn unread(&self) -> String {
+        if self.unread.is_empty() { String::new() } else { format!(" (not read: {})", self.unread.join("; ")) }
+    }
+}
+
+/// The `aws` commands exporting the three documents (as in the README), into the folder given.
+struct Export<'a> {
+    folder: String,
+    role_arn: &'a str,
+    key_arn: &'a str,
+}
+
+impl Export<'_> {
+    fn role(&self) -> String {
+        let name = Arn::parse(self.role_arn.trim()).map_or("<role name>", |a| a.name());
+        format!("aws iam get-role --role-name {name} > {}get-role.json", self.folder)
+    }
+    fn key_policy(&self) -> String {
+        format!(
+            "aws kms get-key-policy --key-id {} --policy-name default > {}kms-get-key-policy.json",
+            self.key_arn.trim(),
+            self.folder
+        )
+    }
+    fn key(&self) -> String {
+        format!("aws kms describe-key --key-id {} > {}kms-describe-key.json", self.key_arn.trim(), self.folder)
+    }
+}
+
+/// The folder exports go to: the first folder given (`cmek-setup/`), else the first file's.
+fn export_folder(paths: &[std::path::PathBuf]) -> String {
+    let dir = paths.iter().find(|p| p.is_dir()).cloned().or_else(|| {
+        paths.first().and_then(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf())
+    });
+    match dir {
+        Some(d) => {
+            let d = d.display().to_string();
+            if d.ends_with('/') { d } else { format!("{d}/") }
+        }
+        None => String::new(),
+    }
 }

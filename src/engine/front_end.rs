@@ -39,6 +39,23 @@ pub(super) fn json(mut run: FileRun<'_>, text: &str, explicit: bool, context: Op
         }
     }
     if parsed.error.is_none() && found.is_empty() {
+        let near = parsed.root.as_ref().map(extract::near_policy).unwrap_or_default();
+        if !near.is_empty() {
+            run.file_rules(&parsed.lenience, None, &SpanMap::Identity);
+            for m in near {
+                run.engine_finding(
+                    RuleId::PolicyKeyCase,
+                    m.span,
+                    format!(
+                        "`{}` is not a policy element (IAM spells it `{}`; names are case-sensitive): IAM and KMS reject this document, and nothing in it was checked",
+                        m.found, m.expected
+                    ),
+                    Some(format!("write `{}`", m.expected)),
+                    None,
+                );
+            }
+            return (run.finish(text), Vec::new());
+        }
         if let Some(root) = parsed.root.as_ref().filter(|r| extract::is_statement_fragment(r)) {
             run.file_rules(&parsed.lenience, None, &SpanMap::Identity);
             run.engine_finding(

@@ -4,6 +4,7 @@
 //! many files is `crate::driver`.
 
 use crate::settings::Settings;
+mod encoding;
 mod front_end;
 mod read;
 mod report;
@@ -24,10 +25,22 @@ use run::FileRun;
 use sink::Sink;
 use std::path::Path;
 
-/// Input of one check: a path on disk, or a text (stdin) with a display name.
+/// Input of one check: a path on disk, a text with a display name, or bytes read from a
+/// stream (standard input) with a display name. Bytes longer than `[limits] max_file_size` are
+/// taken as "at least that long": read standard input with [`read_bounded`].
 pub enum Input<'a> {
     File { path: &'a Path, explicit: bool },
     Text { name: &'a str, text: String },
+    Bytes { name: &'a str, bytes: Vec<u8> },
+}
+
+/// Read a stream (standard input) up to `limit + 1` bytes: enough to tell it is over the limit
+/// (CMK008) without holding more.
+pub fn read_bounded(stream: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    stream.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Check one input, turning a panic into an internal-error report naming the file. Files the
@@ -61,7 +74,7 @@ pub fn check_alone(
 pub fn check_with_referenced(input: Input<'_>, registry: &Registry, settings: &Settings) -> Vec<(FileReport, bool)> {
     let name = match &input {
         Input::File { path, .. } => path.display().to_string(),
-        Input::Text { name, .. } => (*name).to_string(),
+        Input::Text { name, .. } | Input::Bytes { name, .. } => (*name).to_string(),
     };
     let (report, followed) = guarded(&name, || check_file(input, registry, settings, None));
     let mut out = vec![(report, false)];
@@ -165,19 +178,24 @@ fn check_file(
     let sink = Sink::new(registry, settings);
     let source = match read::read(input, settings.max_file_size) {
         Read::Bytes(source) => source,
-        Read::TooLarge { display, path, len } => {
+        Read::TooLarge { display, path, len, exact } => {
             let mut run = FileRun::new(&display, &path, "", sink);
-            run.too_large(len);
+            run.too_large(len, exact);
             return (run.finish(""), Vec::new());
         }
         Read::Failed(report) => return (report, Vec::new()),
     };
     let (display, path) = (source.display.as_str(), source.path.as_path());
-    let text = match std::str::from_utf8(&source.bytes) {
+    // UTF-16 or UTF-32 (PowerShell 5's `>`): checked decoded, and reported (CMK007).
+    let sniffed = if source.is_text { None } else { encoding::sniff(&source.bytes) };
+    let decoded = sniffed.map(|s| encoding::decode(&source.bytes, s));
+    let text = match decoded.as_deref().map_or_else(|| std::str::from_utf8(&source.bytes), Ok) {
         Ok(t) => t,
         Err(e) => {
             let lossy = String::from_utf8_lossy(&source.bytes[..e.valid_up_to()]).into_owned();
-            if !source.explicit && !extract::may_hold_policy(&lossy) {
+            // Whether it may hold a policy is told from all of it, not only the text before
+            // the first invalid byte (`"Id": "café"` in Latin-1 before `"Statement"`).
+            if !source.explicit && !extract::may_hold_policy(&String::from_utf8_lossy(&source.bytes)) {
                 return (FileReport { path: source.display, skipped: true, ..Default::default() }, Vec::new());
             }
             let run = FileRun::new(display, path, &lossy, sink);
@@ -192,13 +210,22 @@ fn check_file(
         Syntax::Yaml => extract::may_hold_cfn(text),
         Syntax::Hcl => extract::may_hold_terraform(text),
     };
+    // An empty `.json` file is a finding when walked into too (CMK001): an export that failed
+    // leaves one, and a gate must not pass it as "holds no policy".
+    let empty_json = syntax == Syntax::Json
+        && display.to_ascii_lowercase().ends_with(".json")
+        && text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty();
     let mut run = FileRun::new(display, path, text, sink);
-    if !source.explicit && !may_hold {
+    if !source.explicit && !may_hold && !empty_json {
         return (run.skipped(), Vec::new());
     }
     run.origin = context.map(|c| c.origin.clone());
     run.scope = context.map(|c| c.scope.as_str());
-    run.on_disk = source.on_disk;
+    // A decoded text's lines are not the file's: locations keep their line (see `Site`).
+    run.on_disk = source.on_disk && decoded.is_none();
+    if let Some(sniffed) = sniffed {
+        run.not_utf8_encoding(sniffed);
+    }
     match syntax {
         Syntax::Json => front_end::json(run, text, source.explicit, context),
         Syntax::Yaml => front_end::yaml(run, text, source.explicit),

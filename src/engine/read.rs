@@ -14,6 +14,8 @@ pub(super) struct Source {
     pub explicit: bool,
     /// The text was read from `path` (not standard input or a test's text).
     pub on_disk: bool,
+    /// Given as text (`Input::Text`): UTF-8 already, never sniffed for another encoding.
+    pub is_text: bool,
     pub bytes: Vec<u8>,
 }
 
@@ -21,20 +23,22 @@ pub(super) struct Source {
 pub(super) enum Read {
     /// The bytes, within the size limit.
     Bytes(Source),
-    /// Larger than the limit (`len` bytes): not read, or not kept.
-    TooLarge { display: String, path: PathBuf, len: u64 },
+    /// Larger than the limit (`len` bytes; at least `len` when not `exact`: standard input,
+    /// read no further than the limit): not read, or not kept.
+    TooLarge { display: String, path: PathBuf, len: u64, exact: bool },
     /// Could not be read: an error report.
     Failed(FileReport),
 }
 
-/// Read an input, within `max_file_size` bytes.
+/// Read an input, within `max_file_size` bytes: a file's size is checked before it is read,
+/// and no more than the limit and one byte is ever read (a file growing meanwhile, a stream).
 pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
     let source = match input {
         Input::File { path, explicit } => {
             let display = path.display().to_string();
             match std::fs::metadata(path) {
                 Ok(m) if m.len() > max_file_size => {
-                    return Read::TooLarge { display, path: path.to_path_buf(), len: m.len() };
+                    return Read::TooLarge { display, path: path.to_path_buf(), len: m.len(), exact: true };
                 }
                 Ok(m) if !m.is_file() => {
                     // A FIFO, socket or device would block or never end; never read one.
@@ -44,8 +48,10 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
                 Ok(_) => {}
                 Err(e) => return Read::Failed(io_failure(&display, &e)),
             }
-            match std::fs::read(path) {
-                Ok(bytes) => Source { display, path: path.to_path_buf(), explicit, on_disk: true, bytes },
+            match read_at_most(path, max_file_size) {
+                Ok(bytes) => {
+                    Source { display, path: path.to_path_buf(), explicit, on_disk: true, is_text: false, bytes }
+                }
                 Err(e) => return Read::Failed(io_failure(&display, &e)),
             }
         }
@@ -54,15 +60,31 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
             path: PathBuf::from(name),
             explicit: true,
             on_disk: false,
+            is_text: true,
             bytes: text.into_bytes(),
         },
+        Input::Bytes { name, bytes } => {
+            let display = name.to_string();
+            if bytes.len() as u64 > max_file_size {
+                return Read::TooLarge { display, path: PathBuf::from(name), len: bytes.len() as u64, exact: false };
+            }
+            Source { display, path: PathBuf::from(name), explicit: true, on_disk: false, is_text: false, bytes }
+        }
     };
     // The file may have grown since its size was read; a text has no size before.
     if source.bytes.len() as u64 > max_file_size {
         let len = source.bytes.len() as u64;
-        return Read::TooLarge { display: source.display, path: source.path, len };
+        return Read::TooLarge { display: source.display, path: source.path, len, exact: true };
     }
     Read::Bytes(source)
+}
+
+/// The first `limit + 1` bytes of a file at most.
+fn read_at_most(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn io_failure(display: &str, e: &std::io::Error) -> FileReport {

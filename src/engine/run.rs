@@ -72,19 +72,52 @@ impl<'a> FileRun<'a> {
         FileReport { path: self.display.to_string(), skipped: true, ..Default::default() }
     }
 
-    pub fn too_large(&mut self, len: u64) {
-        let mb = |n: u64| n as f64 / 1_048_576.0;
+    /// CMK008: the input is larger than `[limits] max_file_size` and was not read (or not kept).
+    /// `len` is its size, or, for standard input (read up to the limit), a lower bound.
+    pub fn too_large(&mut self, len: u64, exact: bool) {
+        let limit = self.settings.max_file_size;
+        let what = if exact { format!("file is {},", human_size(len)) } else { "input is".to_string() };
+        let limit =
+            if limit == 0 { "the limit of 0 bytes".to_string() } else { format!("the {} limit", human_size(limit)) };
         self.engine_finding(
             RuleId::FileTooLarge,
             Span::empty(0),
-            format!(
-                "file is {:.1} MB, larger than the {:.1} MB limit; it was not checked",
-                mb(len),
-                mb(self.settings.max_file_size)
-            ),
+            format!("{what} larger than {limit}; it was not checked"),
             Some("raise `[limits] max_file_size` in cmek-lint.toml if this file really holds policies".into()),
             None,
         );
+    }
+
+    /// CMK007, an error: the file is UTF-16 or UTF-32 (decoded, it is checked all the same).
+    pub(super) fn not_utf8_encoding(&mut self, sniffed: super::encoding::Sniffed) {
+        let index = self.sink.index(RuleId::ByteOrderMark);
+        if !self.sink.admits(index, self.path) {
+            return;
+        }
+        let name = Path::new(self.display)
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .filter(|n| !n.starts_with('<'))
+            .unwrap_or("policy.json".into());
+        let converted = match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => format!("{stem}-utf8.{ext}"),
+            _ => format!("{name}-utf8"),
+        };
+        let finding = Finding {
+            span: Span::empty(0),
+            message: format!(
+                "the file is {}, not UTF-8: it was decoded and checked, but IAM, the AWS CLI (`file://`) and Terraform's `file()` read UTF-8 and reject it (Windows PowerShell 5 writes UTF-16 with `>` and `Out-File`)",
+                sniffed.describe()
+            ),
+            help: Some(format!(
+                "convert it to UTF-8: `Get-Content {name} | Set-Content -Encoding utf8 {converted}` (PowerShell), or `iconv -f {} -t UTF-8 {name} > {converted}`",
+                sniffed.iconv()
+            )),
+            labels: Vec::new(),
+            severity: Some(crate::diagnostic::Severity::Error),
+        };
+        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin: None };
+        self.push(index, finding, &target);
     }
 
     /// Report a finding of a rule the engine itself detects (file too large, no policy).
@@ -273,5 +306,14 @@ impl<'a> FileRun<'a> {
             suppressions,
             ..Default::default()
         }
+    }
+}
+
+/// A size for a message: bytes under 1 MB (`512 bytes`, `1 byte`), else MB with one decimal.
+fn human_size(n: u64) -> String {
+    match n {
+        1 => "1 byte".into(),
+        n if n < 1_048_576 => format!("{n} bytes"),
+        n => format!("{:.1} MB", n as f64 / 1_048_576.0),
     }
 }

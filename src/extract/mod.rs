@@ -280,9 +280,16 @@ pub fn documents<'a>(root: &'a Node, text: &str) -> Extraction<'a> {
 pub fn may_hold_policy(text: &str) -> bool {
     text.contains("Statement")
         || text.contains("\"Effect\"")
+        // A near-policy (`"statement"`, `"effect"`: see [`near_policy`]) is reported, not skipped.
+        || contains_ignore_ascii_case(text, "\"statement")
+        || contains_ignore_ascii_case(text, "\"effect\"")
         || text.contains("KeyMetadata")
         || text.contains("AWS::KMS::")
         || text.contains("aws_kms_key")
+}
+
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Cheap test on a YAML file: could it be a CloudFormation template with IAM or KMS resources?
@@ -303,6 +310,96 @@ pub fn is_statement_fragment(node: &Node) -> bool {
         Some(items) => !items.is_empty() && items.iter().all(one),
         None => one(node) && node.get("Statement").is_none(),
     }
+}
+
+/// A member name that IAM would not recognise only because of its case or a plural (`statement`,
+/// `Statements`, `effect`): the name written, where, and the element it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MisspeltKey {
+    pub span: Span,
+    pub found: String,
+    pub expected: &'static str,
+}
+
+const POLICY_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_KEYS: &[&str] =
+    &["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+
+/// The element `key` is a case or plural variant of (never `key` itself).
+fn variant_of(key: &str, elements: &[&'static str]) -> Option<&'static str> {
+    elements.iter().copied().find(|e| {
+        *e != key
+            && (key.eq_ignore_ascii_case(e) || key.strip_suffix(['s', 'S']).is_some_and(|k| k.eq_ignore_ascii_case(e)))
+    })
+}
+
+/// A member named `element` or a case/plural variant of it.
+fn like<'n>(node: &'n Node, element: &'static str) -> Option<&'n Member> {
+    let members = node.as_object()?;
+    members.iter().find(|m| &*m.key == element || variant_of(&m.key, &[element]).is_some())
+}
+
+/// An object that reads as a statement, whatever the case of its names: an `Effect` and an
+/// `Action`, `NotAction`, `Principal` or `NotPrincipal`.
+fn statement_like(node: &Node) -> bool {
+    like(node, "Effect").is_some()
+        && ["Action", "NotAction", "Principal", "NotPrincipal"].iter().any(|e| like(node, e).is_some())
+}
+
+fn misspelt_in(node: &Node, elements: &[&'static str], out: &mut Vec<MisspeltKey>) {
+    for m in node.as_object().unwrap_or_default() {
+        if let Some(expected) = variant_of(&m.key, elements) {
+            out.push(MisspeltKey { span: m.key_span, found: m.key.to_string(), expected });
+        }
+    }
+}
+
+fn statements_of(node: &Node) -> Vec<&Node> {
+    match node.as_array() {
+        Some(items) => items.iter().collect(),
+        None => vec![node],
+    }
+}
+
+/// A near-policy: a document IAM rejects because element names are case-sensitive, which would
+/// otherwise read as "no policy" — an object with a `Version` date (or statements) and a case or
+/// plural variant of `Statement` (`statement`, `Statements`), or statements whose `Effect`,
+/// `Action`, `Principal` are spelt in another case. Returns the misspelt names (empty when the
+/// node is no near-policy). A node with a `Statement` member is a policy: see [`is_policy`].
+pub fn near_policy(node: &Node) -> Vec<MisspeltKey> {
+    let mut out = Vec::new();
+    if is_policy(node) {
+        return out;
+    }
+    if let Some(items) = node.as_array() {
+        if !items.is_empty() && items.iter().all(statement_like) {
+            items.iter().for_each(|s| misspelt_in(s, STATEMENT_KEYS, &mut out));
+        }
+        return out;
+    }
+    let Some(members) = node.as_object() else {
+        return out;
+    };
+    let statement = members.iter().find(|m| variant_of(&m.key, &["Statement"]).is_some());
+    match statement {
+        Some(st) => {
+            let dated = like(node, "Version").and_then(|m| m.value.as_str()).is_some_and(is_policy_date);
+            let statements = statements_of(&st.value);
+            if dated || statements.iter().any(|s| statement_like(s)) {
+                misspelt_in(node, POLICY_KEYS, &mut out);
+                statements.iter().for_each(|s| misspelt_in(s, STATEMENT_KEYS, &mut out));
+            }
+        }
+        None if statement_like(node) => misspelt_in(node, STATEMENT_KEYS, &mut out),
+        None => {}
+    }
+    out
+}
+
+/// `2012-10-17`, `2008-10-17`: a policy language version's shape.
+fn is_policy_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 /// Build an object node.

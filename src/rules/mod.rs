@@ -80,6 +80,7 @@ pub(crate) const fn implementation(id: RuleId) -> Builtin {
         R::InvalidYaml => Engine,
         R::InvalidHcl => Engine,
         R::UnknownAtPlanTime => Engine,
+        R::PolicyKeyCase => Engine,
         R::VersionMissing => Native(grammar::version::missing),
         R::VersionOutdated => Declarative,
         R::VersionInvalid => Native(grammar::version::invalid),

@@ -1,4 +1,4 @@
-//! `CMK0xx`: the text is not the strict JSON IAM and KMS accept. CMK008..CMK013 are reported
+//! `CMK0xx`: the text is not the strict JSON IAM and KMS accept. CMK008..CMK014 are reported
 //! by the engine itself, before or instead of parsing (see `crate::rules::implementation`).
 
 pub(super) mod byte_order_mark;
