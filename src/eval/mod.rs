@@ -161,6 +161,15 @@ pub enum Via {
     ResourceAccount,
 }
 
+/// The element of a statement that kept it from applying for sure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Element {
+    Action,
+    Resource,
+    Principal,
+    Condition,
+}
+
 /// One statement's verdict on the request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementHit {
@@ -182,6 +191,8 @@ pub struct StatementHit {
     pub at: Option<Span>,
     /// Why it does not apply / is uncertain.
     pub detail: Option<String>,
+    /// Which element that was (`None` when the statement applies).
+    pub miss: Option<Element>,
 }
 
 /// The decision with its grounds.
@@ -203,36 +214,48 @@ impl Evaluation {
     }
 }
 
+/// Whether a statement applies, through what, and what decided it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applies {
+    pub value: Tri,
+    pub via: Via,
+    pub at: Option<Span>,
+    pub detail: Option<String>,
+    pub miss: Option<Element>,
+}
+
 /// Evaluate a statement against the request. `resource_policy` selects Principal handling.
-pub fn statement_applies(
-    stmt: &Statement<'_>,
-    req: &Request,
-    resource_policy: bool,
-    variables: bool,
-) -> (Tri, Via, Option<Span>, Option<String>) {
+pub fn statement_applies(stmt: &Statement<'_>, req: &Request, resource_policy: bool, variables: bool) -> Applies {
     let mut via = if resource_policy { Via::ResourceDirect } else { Via::Identity };
-    let mut parts: Vec<(Tri, Option<Span>, String)> = Vec::new();
+    let mut parts: Vec<(Tri, Option<Span>, Element, &str)> = Vec::new();
     // Action.
     parts.push(match (&stmt.action, &stmt.not_action) {
-        (Some(l), _) => {
-            (list_match(l, |p| wildcard_match_ci(p, &req.action), None), Some(l.member.value.span), "Action".into())
-        }
+        (Some(l), _) => (
+            list_match(l, |p| wildcard_match_ci(p, &req.action), None),
+            Some(l.member.value.span),
+            Element::Action,
+            "Action",
+        ),
         (None, Some(l)) => (
             Tri3::not(list_match(l, |p| wildcard_match_ci(p, &req.action), None)),
             Some(l.member.value.span),
-            "NotAction".into(),
+            Element::Action,
+            "NotAction",
         ),
-        (None, None) => (Tri::False, None, "no Action".into()),
+        (None, None) => (Tri::False, None, Element::Action, "no Action"),
     });
     // Resource (absent in trust policies: the resource is the policy's owner).
     let res = |p: &str| wildcard_match(p.as_bytes(), req.resource.as_bytes());
     let ctx = variables.then_some(&req.context);
     match (&stmt.resource, &stmt.not_resource) {
-        (Some(l), _) => parts.push((list_match(l, res, ctx), Some(l.member.value.span), "Resource".into())),
-        (None, Some(l)) => {
-            parts.push((Tri3::not(list_match(l, res, ctx)), Some(l.member.value.span), "NotResource".into()))
-        }
-        (None, None) if !resource_policy => parts.push((Tri::False, None, "no Resource".into())),
+        (Some(l), _) => parts.push((list_match(l, res, ctx), Some(l.member.value.span), Element::Resource, "Resource")),
+        (None, Some(l)) => parts.push((
+            Tri3::not(list_match(l, res, ctx)),
+            Some(l.member.value.span),
+            Element::Resource,
+            "NotResource",
+        )),
+        (None, None) if !resource_policy => parts.push((Tri::False, None, Element::Resource, "no Resource")),
         (None, None) => {}
     }
     // Principal.
@@ -258,32 +281,36 @@ pub fn statement_applies(
                         }
                     }
                 };
-                parts.push((t, Some(p.member.value.span), "Principal".into()));
+                parts.push((t, Some(p.member.value.span), Element::Principal, "Principal"));
             }
             (None, Some(p)) => {
                 let t = Tri3::not(principal::not_principal_exempts(p, &req.caller));
-                parts.push((t, Some(p.member.value.span), "NotPrincipal".into()));
+                parts.push((t, Some(p.member.value.span), Element::Principal, "NotPrincipal"));
             }
-            (None, None) => parts.push((Tri::False, None, "no Principal".into())),
+            (None, None) => parts.push((Tri::False, None, Element::Principal, "no Principal")),
         }
     }
-    let mut unknown: Option<(Option<Span>, String)> = None;
-    for (t, at, what) in parts {
+    let mut unknown: Option<(Option<Span>, Element, String)> = None;
+    for (t, at, element, what) in parts {
         match t {
-            Tri::False => return (Tri::False, via, at, Some(format!("{what} does not match the request"))),
+            Tri::False => {
+                let detail = Some(format!("{what} does not match the request"));
+                return Applies { value: Tri::False, via, at, detail, miss: Some(element) };
+            }
             Tri::Unknown => {
-                unknown.get_or_insert((at, format!("{what} may or may not match the request")));
+                unknown.get_or_insert((at, element, format!("{what} may or may not match the request")));
             }
             Tri::True => {}
         }
     }
     let cond = condition::eval_statement(stmt, &req.context, variables);
-    match (cond.value, unknown) {
-        (Tri::False, _) => (Tri::False, via, cond.entry, cond.detail),
-        (_, Some((at, why))) => (Tri::Unknown, via, at, Some(why)),
-        (Tri::Unknown, None) => (Tri::Unknown, via, cond.entry, cond.detail),
-        (Tri::True, None) => (Tri::True, via, stmt.condition.map(|c| c.key_span.cover(c.value.span)), None),
-    }
+    let (value, at, detail, miss) = match (cond.value, unknown) {
+        (Tri::False, _) => (Tri::False, cond.entry, cond.detail, Some(Element::Condition)),
+        (_, Some((at, element, why))) => (Tri::Unknown, at, Some(why), Some(element)),
+        (Tri::Unknown, None) => (Tri::Unknown, cond.entry, cond.detail, Some(Element::Condition)),
+        (Tri::True, None) => (Tri::True, stmt.condition.map(|c| c.key_span.cover(c.value.span)), None, None),
+    };
+    Applies { value, via, at, detail, miss }
 }
 
 /// Whether any value of a list matches (`Unknown` for deploy-time values or unresolved
@@ -308,8 +335,8 @@ fn list_match(list: &ValueList<'_>, matches: impl Fn(&str) -> bool, variables: O
 pub fn key_policy_enables_iam(policy: &Policy<'_>, req: &Request) -> Tri {
     let variables = policy.version_str() == Some("2012-10-17");
     Tri3::any(policy.statements.iter().filter(|s| s.is_allow()).map(|s| {
-        let (t, via, _, _) = statement_applies(s, req, true, variables);
-        if via == Via::ResourceAccount { t } else { Tri::False }
+        let a = statement_applies(s, req, true, variables);
+        if a.via == Via::ResourceAccount { a.value } else { Tri::False }
     }))
 }
 
@@ -325,7 +352,7 @@ pub fn evaluate(set: &PolicySet<'_, '_>, req: &Request) -> Evaluation {
                 Some("Deny") => Effect::Deny,
                 _ => continue,
             };
-            let (applies, via, at, detail) = statement_applies(stmt, req, resource, variables);
+            let Applies { value: applies, via, at, detail, miss } = statement_applies(stmt, req, resource, variables);
             statements.push(StatementHit {
                 policy: pi,
                 statement: stmt.index,
@@ -337,6 +364,7 @@ pub fn evaluate(set: &PolicySet<'_, '_>, req: &Request) -> Evaluation {
                 head: stmt.head_span(),
                 at,
                 detail,
+                miss,
             });
         }
     }
@@ -447,8 +475,17 @@ fn decide(set: &PolicySet<'_, '_>, req: &Request, statements: Vec<StatementHit>)
         }
         Tri::False => {
             let reason = deny_reason(same_account, direct, account, identity, strict, has_resource_policy);
-            // Cite the statements that came closest: the uncertain or side-specific allows.
-            let at = [direct_at, account_at, identity_at].concat();
+            // Cite the statements that came closest: the side-specific allows, else the allows
+            // whose action matched but whose condition (or principal, resource) did not.
+            let mut at = [direct_at, account_at, identity_at].concat();
+            if at.is_empty() {
+                for element in [Element::Condition, Element::Principal, Element::Resource] {
+                    at = indices(&statements, |s| s.effect == Effect::Allow && s.miss == Some(element));
+                    if !at.is_empty() {
+                        break;
+                    }
+                }
+            }
             done(Decision::Denied, reason, at)
         }
         Tri::Unknown => {
@@ -476,6 +513,10 @@ fn deny_reason(same: Tri, direct: Tri, account: Tri, identity: Tri, strict: bool
         }
         if strict && direct == Tri::False && identity == Tri::True {
             return "implicit deny: the resource policy does not delegate to IAM policies".into();
+        }
+        if strict && direct == Tri::False && account == Tri::True {
+            return "implicit deny: the resource policy delegates to IAM policies, but no identity policy allows"
+                .into();
         }
         return "implicit deny: no Allow applies".into();
     }
