@@ -352,6 +352,12 @@ fn render(stmts: &[Stmt], with_principal: bool) -> String {
 }
 
 fn requests() -> Vec<Request> {
+    requests_with(None)
+}
+
+/// The property requests; `context` = `Some((value of kms:EncryptionContext:t, keys))` makes
+/// the encryption context known (`None` value: the key is absent), `None` leaves it unknown.
+fn requests_with(context: Option<(Option<&str>, &[&str])>) -> Vec<Request> {
     let mut out = Vec::new();
     for role in [ROLE, "arn:aws:iam::999999999999:role/PineconeCMEK"] {
         for action in ["kms:Encrypt", "kms:Decrypt", "kms:PutKeyPolicy"] {
@@ -362,7 +368,17 @@ fn requests() -> Vec<Request> {
                 .set("kms:CallerAccount", account)
                 .set("aws:SecureTransport", "true")
                 .set("aws:SourceIp", "198.51.100.1");
-            r.context.unknown_prefix("kms:EncryptionContext");
+            match context {
+                None => {
+                    r.context.unknown_prefix("kms:EncryptionContext");
+                }
+                Some((value, keys)) => {
+                    if let Some(v) = value {
+                        r.context.set("kms:EncryptionContext:t", v);
+                    }
+                    r.context.set_many("kms:EncryptionContextKeys", keys.iter().copied());
+                }
+            }
             out.push(r);
         }
     }
@@ -426,6 +442,28 @@ proptest! {
             }
             if before == Decision::Unknown {
                 prop_assert_ne!(after, Decision::Allowed);
+            }
+        }
+    }
+
+    /// Soundness of Unknown: a decision reached with the encryption context unknown holds for
+    /// every concrete encryption context.
+    #[test]
+    fn known_decisions_survive_any_resolution_of_unknowns(
+        key in prop::collection::vec(stmt(), 0..5),
+        identity in prop::collection::vec(stmt(), 0..4),
+        scope in scope(),
+    ) {
+        let unknown = requests();
+        let resolutions: [(Option<&str>, &[&str]); 4] =
+            [(Some("x"), &["t"]), (Some("y"), &["t", "u"]), (None, &[]), (None, &["u"])];
+        for (value, keys) in resolutions {
+            let known = requests_with(Some((value, keys)));
+            for (u, k) in unknown.iter().zip(&known) {
+                let before = decide(&key, &identity, scope, u).decision;
+                if before != Decision::Unknown {
+                    prop_assert_eq!(decide(&key, &identity, scope, k).decision, before, "{} with {:?}", u.action, (value, keys));
+                }
             }
         }
     }

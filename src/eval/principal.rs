@@ -43,26 +43,36 @@ pub fn principal_match(p: &Principal<'_>, caller: &Caller) -> PrincipalMatch {
     m
 }
 
-/// Whether a `NotPrincipal` element exempts the caller. IAM evaluates a request as both the
-/// principal and its account, so a caller is exempt only when its own identity (the assumed-role
-/// *session* ARN for a role session — listing the role ARN does not exempt its sessions; the
-/// user ARN; the root) **and** its account are listed.
+/// Whether a `NotPrincipal` element exempts the caller (IAM User Guide, "NotPrincipal with
+/// Deny"). A role session is exempt only if its assumed-role *session* ARN is listed — listing
+/// the role ARN or the account alone never exempts it (no wildcards name "all sessions"). AWS
+/// "might validate the account first, then the role, and then the assumed-role user", so the
+/// exemption is certain only when the session, its role and its account are all listed, and
+/// unknown when the session is listed without them. Likewise a user needs its ARN and its
+/// account; the root needs its account.
 pub fn not_principal_exempts(p: &Principal<'_>, caller: &Caller) -> Tri {
     if p.star {
         return Tri::True;
     }
-    let mut own = Tri::False;
-    let mut account = Tri::False;
+    let (mut own, mut role, mut account) = (Tri::False, Tri::False, Tri::False);
     for entry in &p.entries {
         for node in &entry.values {
-            let (o, a) = not_value(&entry.member.key, node, caller);
+            let (o, r, a) = not_value(&entry.member.key, node, caller);
             own = Tri3::or(own, o);
+            role = Tri3::or(role, r);
             account = Tri3::or(account, a);
         }
     }
-    match caller.account() {
-        Some(_) => Tri3::and(own, account),
-        None => own,
+    let parents = match caller {
+        Caller::RoleSession { .. } => Tri3::and(role, account),
+        Caller::User { .. } => account,
+        _ => Tri::True,
+    };
+    match (own, parents) {
+        (Tri::False, _) => Tri::False,
+        (own, Tri::True) => own,
+        // Listed, but its role or account is not: AWS may deny through the parent.
+        _ => Tri::Unknown,
     }
 }
 
@@ -141,31 +151,37 @@ fn role_match(v: &str, role_arn: &str) -> bool {
     }
 }
 
-/// `(own identity listed, account listed)` for one `NotPrincipal` value.
-fn not_value(kind: &str, node: &Node, caller: &Caller) -> (Tri, Tri) {
+/// `(own identity listed, parent role listed, account listed)` for one `NotPrincipal` value.
+fn not_value(kind: &str, node: &Node, caller: &Caller) -> (Tri, Tri, Tri) {
     let v = match text(node) {
         Some(Ok(v)) => v,
-        Some(Err(())) => return (Tri::Unknown, Tri::Unknown),
-        None => return (Tri::False, Tri::False),
+        Some(Err(())) => return (Tri::Unknown, Tri::Unknown, Tri::Unknown),
+        None => return (Tri::False, Tri::False, Tri::False),
     };
     match kind {
         "AWS" => {
             if v == "*" {
-                return (Tri::True, Tri::True);
+                return (Tri::True, Tri::True, Tri::True);
             }
             let account = caller.account().is_some_and(|a| names_account(v, a));
-            let own = match caller {
-                Caller::RoleSession { session_arn, .. } => v == session_arn,
-                Caller::User { arn, .. } => v == arn,
-                Caller::AccountRoot { .. } => account,
-                _ => false,
+            let (own, role) = match caller {
+                Caller::RoleSession { session_arn, role_arn, .. } => {
+                    (v == session_arn, v.eq_ignore_ascii_case(role_arn) || role_match(v, role_arn))
+                }
+                Caller::User { arn, .. } => (v == arn, false),
+                Caller::AccountRoot { .. } => (account, false),
+                _ => (false, false),
             };
-            (tri(own), tri(account))
+            (tri(own), tri(role), tri(account))
         }
-        "Service" => (tri(matches!(caller, Caller::Service { name } if v.eq_ignore_ascii_case(name))), Tri::False),
-        "Federated" => {
-            (tri(matches!(caller, Caller::Federated { provider } if v.eq_ignore_ascii_case(provider))), Tri::False)
+        "Service" => {
+            (tri(matches!(caller, Caller::Service { name } if v.eq_ignore_ascii_case(name))), Tri::False, Tri::False)
         }
-        _ => (Tri::False, Tri::False),
+        "Federated" => (
+            tri(matches!(caller, Caller::Federated { provider } if v.eq_ignore_ascii_case(provider))),
+            Tri::False,
+            Tri::False,
+        ),
+        _ => (Tri::False, Tri::False, Tri::False),
     }
 }

@@ -410,13 +410,26 @@ fn not_principal_exempts_sessions_only_by_session_arn() {
         go(&deny(r#""arn:aws:iam::111111111111:role/app/cmek","arn:aws:iam::111111111111:root""#)),
         Decision::Denied
     );
-    // The session ARN and the account do.
+    // The session ARN, its role and its account do.
     assert_eq!(
-        go(&deny(r#""arn:aws:sts::111111111111:assumed-role/cmek/s","arn:aws:iam::111111111111:root""#)),
+        go(&deny(
+            r#""arn:aws:sts::111111111111:assumed-role/cmek/s","arn:aws:iam::111111111111:role/app/cmek","arn:aws:iam::111111111111:root""#
+        )),
         Decision::Allowed
     );
-    // The session ARN without the account does not.
-    assert_eq!(go(&deny(r#""arn:aws:sts::111111111111:assumed-role/cmek/s""#)), Decision::Denied);
+    // The session ARN without its role or account: AWS "might" deny through the parent.
+    assert_eq!(
+        go(&deny(r#""arn:aws:sts::111111111111:assumed-role/cmek/s","arn:aws:iam::111111111111:root""#)),
+        Decision::Unknown
+    );
+    assert_eq!(go(&deny(r#""arn:aws:sts::111111111111:assumed-role/cmek/s""#)), Decision::Unknown);
+    // Another session of the role is not exempt.
+    assert_eq!(
+        go(&deny(
+            r#""arn:aws:sts::111111111111:assumed-role/cmek/other","arn:aws:iam::111111111111:role/app/cmek","arn:aws:iam::111111111111:root""#
+        )),
+        Decision::Denied
+    );
 }
 
 #[test]
