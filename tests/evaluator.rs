@@ -111,6 +111,9 @@ fn scenario_names_are_the_contract() {
     assert_eq!(c.lookup("aws:SourceVpce"), eval::Lookup::Absent);
     assert_eq!(c.lookup("aws:MultiFactorAuthPresent"), eval::Lookup::Absent);
     assert_eq!(c.lookup("kms:EncryptionContext:tenant"), eval::Lookup::Unknown);
+    let d = assume.requests[0].describe();
+    assert!(d.starts_with("arn:aws:sts::210987654321:assumed-role/pinecone_cmek_access_us-east-1/pinecone-cmek calls sts:AssumeRole on arn:aws:iam::111122223333:role/PineconeCMEK with "), "{d}");
+    assert!(d.contains("sts:externalid=6f1b2c3d") && d.contains("kms:encryptioncontext*=?"), "{d}");
 }
 
 #[test]

@@ -181,4 +181,28 @@ impl Request {
         }
         Request { caller, action: action.to_string(), resource: resource.to_string(), context }
     }
+
+    /// A one-line description of the request, for counterexamples: who calls what on which
+    /// resource, with the context keys set and the unknown prefixes.
+    pub fn describe(&self) -> String {
+        let who = match &self.caller {
+            Caller::RoleSession { session_arn, .. } => session_arn.clone(),
+            Caller::User { arn, .. } => arn.clone(),
+            Caller::AccountRoot { account } => format!("arn:aws:iam::{account}:root"),
+            Caller::Service { name } => name.clone(),
+            Caller::Federated { provider } => provider.clone(),
+            Caller::Anonymous => "an anonymous caller".into(),
+        };
+        let keys: Vec<String> = self
+            .context
+            .iter()
+            .map(|(k, v)| match v {
+                KeyValue::One(v) => format!("{k}={v}"),
+                KeyValue::Many(vs) => format!("{k}=[{}]", vs.join(",")),
+                KeyValue::Unknown => format!("{k}=?"),
+            })
+            .chain(self.context.unknown_prefixes().iter().map(|p| format!("{p}*=?")))
+            .collect();
+        format!("{who} calls {} on {} with {}", self.action, self.resource, keys.join(" "))
+    }
 }
