@@ -603,3 +603,49 @@ fn statement_spans_point_into_the_source() {
     assert_eq!(&kp[d.span.range()], ROLE_USE);
     assert_eq!(&kp[d.head.range()], "\"RoleUse\"");
 }
+
+/// Replace every string value equal to `from` by a deploy-time template.
+fn templatize(n: &mut crate::json::Node, from: &str) {
+    match &mut n.value {
+        crate::json::Value::String(s) if &**s == from => {
+            n.value = crate::json::Value::Template(format!("${{{from}}}").into())
+        }
+        crate::json::Value::Object(ms) => ms.iter_mut().for_each(|m| templatize(&mut m.value, from)),
+        crate::json::Value::Array(ns) => ns.iter_mut().for_each(|n| templatize(n, from)),
+        _ => {}
+    }
+}
+
+#[test]
+fn deploy_time_principals_actions_and_resources_are_unknown() {
+    let req = key_req(session(ROLE), "kms:Encrypt");
+    let go = |text: &str, from: &str| {
+        let mut root = parse(text).root.unwrap();
+        templatize(&mut root, from);
+        let p = Policy::new(&root);
+        let set = PolicySet::new(IdentityScope::Complete).resource(ResourceKind::KeyPolicy, Some(A), &p);
+        evaluate(&set, &req)
+    };
+    let kp = key_policy(&[ROLE_USE]);
+    // `${RoleArn}` in Principal: may be the role.
+    let e = go(&kp, ROLE);
+    assert_eq!(e.decision, Decision::Unknown);
+    assert_eq!(e.deciding().next().unwrap().miss, Some(Element::Principal));
+    // A deploy-time action or resource.
+    assert_eq!(go(&kp, "kms:Encrypt").decision, Decision::Unknown);
+    let kp_res = kp.replace(r#""Resource":"*""#, r#""Resource":"KEYARN""#);
+    assert_eq!(go(&kp_res, "KEYARN").decision, Decision::Unknown);
+    // A Deny with a deploy-time condition value caps an Allow at Unknown.
+    let deny = r#"{"Sid":"D","Effect":"Deny","Principal":"*","Action":"kms:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"VPCE"}}}"#;
+    let mut req2 = req.clone();
+    req2.context.set("aws:SourceVpce", "vpce-1");
+    let mut root = parse(&key_policy(&[ROLE_USE, deny])).root.unwrap();
+    templatize(&mut root, "VPCE");
+    let p = Policy::new(&root);
+    let set = PolicySet::new(IdentityScope::Complete).resource(ResourceKind::KeyPolicy, Some(A), &p);
+    let e = evaluate(&set, &req2);
+    assert_eq!(e.decision, Decision::Unknown);
+    assert_eq!(e.deciding().next().unwrap().sid.as_deref(), Some("D"));
+    // ... but when the key is absent the negated operator holds whatever the value: denied.
+    assert_eq!(evaluate(&set, &req).decision, Decision::Denied);
+}
