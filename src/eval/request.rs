@@ -1,0 +1,208 @@
+//! The request being evaluated: who calls, what action on which resource, and what is known
+//! about each condition key.
+
+use std::collections::BTreeMap;
+
+/// Who makes the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caller {
+    /// A session of an IAM role: `arn:aws:sts::A:assumed-role/R/S`, with the role's ARN
+    /// `arn:aws:iam::A:role/path/R` (path included).
+    RoleSession { account: String, role_arn: String, session_arn: String },
+    /// An IAM user `arn:aws:iam::A:user/path/N`.
+    User { account: String, arn: String },
+    /// The account root `arn:aws:iam::A:root`.
+    AccountRoot { account: String },
+    /// An AWS service principal (`ec2.amazonaws.com`).
+    Service { name: String },
+    /// A federated principal (`cognito-identity.amazonaws.com`, a SAML provider ARN, ...).
+    Federated { provider: String },
+    /// An unauthenticated request.
+    Anonymous,
+}
+
+impl Caller {
+    /// A session named `session` of the role `role_arn` (`arn:<p>:iam::A:role/path/R`).
+    /// Returns `None` when `role_arn` is not a role ARN with a literal account.
+    pub fn role_session(role_arn: &str, session: &str) -> Option<Caller> {
+        let arn = crate::policy::Arn::parse(role_arn)?;
+        if arn.service != "iam" || arn.resource_type != "role" || !crate::policy::arn::is_account_id(arn.account) {
+            return None;
+        }
+        let session_arn = format!("arn:{}:sts::{}:assumed-role/{}/{}", arn.partition, arn.account, arn.name(), session);
+        Some(Caller::RoleSession { account: arn.account.to_string(), role_arn: role_arn.to_string(), session_arn })
+    }
+
+    /// The caller's account, when it has one.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Caller::RoleSession { account, .. } | Caller::User { account, .. } | Caller::AccountRoot { account } => {
+                Some(account)
+            }
+            _ => None,
+        }
+    }
+
+    /// `aws:PrincipalArn`: the role ARN for a role session, the user or root ARN otherwise.
+    pub fn principal_arn(&self) -> Option<String> {
+        match self {
+            Caller::RoleSession { role_arn, .. } => Some(role_arn.clone()),
+            Caller::User { arn, .. } => Some(arn.clone()),
+            Caller::AccountRoot { account } => Some(format!("arn:aws:iam::{account}:root")),
+            _ => None,
+        }
+    }
+
+    /// `aws:PrincipalType`.
+    pub fn principal_type(&self) -> &'static str {
+        match self {
+            Caller::RoleSession { .. } => "AssumedRole",
+            Caller::User { .. } => "User",
+            Caller::AccountRoot { .. } => "Account",
+            Caller::Service { .. } => "Service",
+            Caller::Federated { .. } => "FederatedUser",
+            Caller::Anonymous => "Anonymous",
+        }
+    }
+}
+
+/// What is known about one condition key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyValue {
+    /// A single-valued key.
+    One(String),
+    /// A multivalued key (possibly empty).
+    Many(Vec<String>),
+    /// Present or not, with a value cmek-lint cannot know.
+    Unknown,
+}
+
+/// The request context: condition keys by lower-cased name. A key neither set nor covered by
+/// an unknown prefix is absent from the request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    keys: BTreeMap<String, KeyValue>,
+    unknown_prefixes: Vec<String>,
+}
+
+/// What the context says about a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    Absent,
+    Values(&'a [String]),
+    Unknown,
+}
+
+impl Context {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Set a single-valued key.
+    pub fn set(&mut self, key: &str, value: impl Into<String>) -> &mut Self {
+        self.keys.insert(key.to_ascii_lowercase(), KeyValue::One(value.into()));
+        self
+    }
+    /// Set a multivalued key.
+    pub fn set_many(&mut self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> &mut Self {
+        self.keys.insert(key.to_ascii_lowercase(), KeyValue::Many(values.into_iter().map(Into::into).collect()));
+        self
+    }
+    /// Mark a key as unknown.
+    pub fn unknown(&mut self, key: &str) -> &mut Self {
+        self.keys.insert(key.to_ascii_lowercase(), KeyValue::Unknown);
+        self
+    }
+    /// Mark every key starting with `prefix` (case-insensitive) and not set explicitly as
+    /// unknown (`kms:EncryptionContext:`, `aws:PrincipalTag/`).
+    pub fn unknown_prefix(&mut self, prefix: &str) -> &mut Self {
+        self.unknown_prefixes.push(prefix.to_ascii_lowercase());
+        self
+    }
+    /// Remove a key (it becomes absent, or unknown under an unknown prefix).
+    pub fn remove(&mut self, key: &str) -> &mut Self {
+        self.keys.remove(&key.to_ascii_lowercase());
+        self
+    }
+    /// Whether a key is set (to a value or unknown).
+    pub fn has(&self, key: &str) -> bool {
+        self.keys.contains_key(&key.to_ascii_lowercase())
+    }
+
+    /// What is known about `key` (case-insensitive).
+    pub fn lookup(&self, key: &str) -> Lookup<'_> {
+        let lower = key.to_ascii_lowercase();
+        match self.keys.get(&lower) {
+            Some(KeyValue::One(v)) => Lookup::Values(std::slice::from_ref(v)),
+            Some(KeyValue::Many(v)) => Lookup::Values(v),
+            Some(KeyValue::Unknown) => Lookup::Unknown,
+            None if self.unknown_prefixes.iter().any(|p| lower.starts_with(p.as_str())) => Lookup::Unknown,
+            None => Lookup::Absent,
+        }
+    }
+
+    /// The keys set, for reports: `(lower-cased key, value)`.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyValue)> {
+        self.keys.iter().map(|(k, v)| (k.as_str(), v))
+    }
+    pub fn unknown_prefixes(&self) -> &[String] {
+        &self.unknown_prefixes
+    }
+}
+
+/// One request: a caller performing `action` on `resource` with a context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub caller: Caller,
+    /// `service:Action`.
+    pub action: String,
+    /// The resource ARN (the role for `sts:AssumeRole`, the key for KMS).
+    pub resource: String,
+    pub context: Context,
+}
+
+impl Request {
+    /// A request whose context holds the principal keys derived from the caller
+    /// (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
+    /// `aws:PrincipalIsAWSService`); add the rest with [`Request::context`].
+    pub fn new(caller: Caller, action: &str, resource: &str) -> Self {
+        let mut context = Context::new();
+        if let Some(arn) = caller.principal_arn() {
+            context.set("aws:PrincipalArn", arn);
+        }
+        if let Some(account) = caller.account() {
+            context.set("aws:PrincipalAccount", account.to_string());
+        }
+        if !matches!(caller, Caller::Anonymous) {
+            context.set("aws:PrincipalType", caller.principal_type());
+            context.set("aws:PrincipalIsAWSService", matches!(caller, Caller::Service { .. }).to_string());
+        }
+        if let Caller::Service { name } = &caller {
+            context.set("aws:PrincipalServiceName", name.clone());
+        }
+        Request { caller, action: action.to_string(), resource: resource.to_string(), context }
+    }
+
+    /// A one-line description of the request, for counterexamples: who calls what on which
+    /// resource, with the context keys set and the unknown prefixes.
+    pub fn describe(&self) -> String {
+        let who = match &self.caller {
+            Caller::RoleSession { session_arn, .. } => session_arn.clone(),
+            Caller::User { arn, .. } => arn.clone(),
+            Caller::AccountRoot { account } => format!("arn:aws:iam::{account}:root"),
+            Caller::Service { name } => name.clone(),
+            Caller::Federated { provider } => provider.clone(),
+            Caller::Anonymous => "an anonymous caller".into(),
+        };
+        let keys: Vec<String> = self
+            .context
+            .iter()
+            .map(|(k, v)| match v {
+                KeyValue::One(v) => format!("{k}={v}"),
+                KeyValue::Many(vs) => format!("{k}=[{}]", vs.join(",")),
+                KeyValue::Unknown => format!("{k}=?"),
+            })
+            .chain(self.context.unknown_prefixes().iter().map(|p| format!("{p}*=?")))
+            .collect();
+        format!("{who} calls {} on {} with {}", self.action, self.resource, keys.join(" "))
+    }
+}

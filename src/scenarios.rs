@@ -1,0 +1,301 @@
+//! The requests Pinecone (and an attacker) make against a customer's CMEK setup, as
+//! [`crate::eval`] requests with an expected decision.
+//!
+//! Floor: above [`crate::settings`] and [`crate::pinecone`] (it reads the configured Pinecone
+//! account, regions and console values), below the rules.
+//!
+//! Scenario names are a public contract (rules and reports cite them):
+//!
+//! | name | caller → action on resource | expected |
+//! |---|---|---|
+//! | `pinecone-assume` | each configured region's `pinecone_cmek_access_<region>` role, with the external ID → `sts:AssumeRole` on the CMEK role | allowed |
+//! | `pinecone-assume-without-external-id` | the same, sending no external ID (only when one is configured) | denied |
+//! | `other-account-assume` | a role of the same name in another account, with the external ID | denied |
+//! | `pinecone-other-role-assume` | another role in Pinecone's account, with the external ID | denied |
+//! | `anonymous-assume` | an unauthenticated caller | denied |
+//! | `role-encrypt`, `role-decrypt` | a session of the CMEK role → `kms:Encrypt`/`kms:Decrypt` on the key | allowed |
+//! | `role-key-admin` | the CMEK role's session → `kms:PutKeyPolicy`, `kms:ScheduleKeyDeletion`, `kms:DisableKey`, `kms:CreateGrant` | denied |
+//! | `other-account-key-use` | a role of the CMEK role's name in another account → `kms:Encrypt`/`kms:Decrypt` | denied |
+//!
+//! The request context, key by key:
+//! - `aws:PrincipalArn` (the calling role's ARN), `aws:PrincipalAccount`, `aws:PrincipalType`
+//!   (`AssumedRole`), `aws:PrincipalIsAWSService` (`false`): set from the caller.
+//! - `sts:ExternalId`: the configured external ID (`pinecone-assume`, the attacker scenarios —
+//!   an external ID is not a secret); absent in `pinecone-assume-without-external-id` and when
+//!   none is configured.
+//! - `aws:SourceIp`: [`PUBLIC_SOURCE_IP`], a public address outside the customer's networks.
+//! - `aws:SecureTransport`: `true`; `aws:ViaAWSService`: `false`.
+//! - `kms:CallerAccount`: the calling role's account (KMS requests).
+//! - Absent: `aws:SourceVpce`, `aws:SourceVpc`, `aws:MultiFactorAuthPresent`,
+//!   `aws:SourceAccount`, `aws:SourceArn`, `kms:ViaService`, `aws:CalledVia`, `aws:username`,
+//!   and every key not listed here.
+//! - Unknown ([`UNKNOWN_PREFIXES`]): the encryption context, principal and resource tags,
+//!   organization ids and paths, `aws:userid`, the session name, times, the requested region,
+//!   the encryption algorithm and the key's own attributes.
+
+use crate::eval::{self, Caller, Decision, Evaluation, IdentityScope, PolicySet, Request, ResourceKind};
+use crate::pinecone::ROLE_PREFIX;
+use crate::policy::arn::is_account_id;
+use crate::policy::{Arn, Policy};
+use crate::settings::Settings;
+
+/// The source address of the simulated requests (TEST-NET-2: public, in no customer network).
+pub const PUBLIC_SOURCE_IP: &str = "198.51.100.23";
+/// The session name of the simulated role sessions.
+pub const SESSION_NAME: &str = "pinecone-cmek";
+/// Context keys (by lower-cased prefix) whose values cmek-lint cannot know.
+pub const UNKNOWN_PREFIXES: &[&str] = &[
+    "kms:encryptioncontext",
+    "aws:principaltag/",
+    "aws:principalorg",
+    "aws:resourcetag/",
+    "aws:requesttag/",
+    "aws:tagkeys",
+    "aws:userid",
+    "sts:rolesessionname",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:tokenissuetime",
+    "aws:requestedregion",
+    "kms:encryptionalgorithm",
+    "kms:keyorigin",
+    "kms:keyspec",
+    "kms:keyusage",
+    "kms:multiregion",
+];
+/// The KMS administration actions the CMEK role must not be able to perform.
+pub const KEY_ADMIN_ACTIONS: &[&str] =
+    &["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateGrant"];
+
+/// Which of the customer's documents a scenario is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `sts:AssumeRole` on the CMEK role: its trust policy.
+    Trust,
+    /// KMS calls on the key: the key policy and the CMEK role's permissions policy.
+    Key,
+}
+
+/// One named scenario: requests and the decision they should all get.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub description: String,
+    pub expected: Decision,
+    pub target: Target,
+    pub requests: Vec<Request>,
+    /// Whether the caller is the customer's CMEK role (its permissions policy applies);
+    /// otherwise the caller controls its own identity policies.
+    pub customer_role: bool,
+}
+
+/// The outcome of a scenario: the decision that counts against the expectation, and every
+/// request's evaluation.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub scenario: &'static str,
+    pub expected: Decision,
+    /// For an expected `Allowed`: `Denied` if any request is denied, else `Unknown` if any is
+    /// unknown. For an expected `Denied`: `Allowed` if any request is allowed, else `Unknown`
+    /// if any is unknown.
+    pub decision: Decision,
+    pub evaluations: Vec<(Request, Evaluation)>,
+    /// Index into `evaluations` of the request that gave `decision` (the counterexample).
+    pub witness: Option<usize>,
+}
+
+impl Outcome {
+    pub fn as_expected(&self) -> bool {
+        self.decision == self.expected
+    }
+}
+
+fn base_context(req: &mut Request) {
+    let c = &mut req.context;
+    c.set("aws:SourceIp", PUBLIC_SOURCE_IP);
+    c.set("aws:SecureTransport", "true");
+    c.set("aws:ViaAWSService", "false");
+    for p in UNKNOWN_PREFIXES {
+        c.unknown_prefix(p);
+    }
+}
+
+fn assume(caller: Caller, role_arn: &str, external_id: Option<&str>) -> Request {
+    let mut req = Request::new(caller, "sts:AssumeRole", role_arn);
+    base_context(&mut req);
+    if let Some(id) = external_id {
+        req.context.set("sts:ExternalId", id);
+    }
+    req
+}
+
+fn key_call(caller: Caller, action: &str, key_arn: &str) -> Request {
+    let account = caller.account().map(str::to_string);
+    let mut req = Request::new(caller, action, key_arn);
+    base_context(&mut req);
+    if let Some(a) = account {
+        req.context.set("kms:CallerAccount", a);
+    }
+    req
+}
+
+/// An account id differing from all of `taken`.
+fn other_account(taken: &[&str]) -> String {
+    ["999999999999", "888888888888", "777777777777"]
+        .into_iter()
+        .find(|a| !taken.contains(a))
+        .unwrap_or("666666666666")
+        .to_string()
+}
+
+/// The scenarios the settings allow: assume scenarios need Pinecone's account and the CMEK
+/// role ARN; key scenarios need the role and key ARNs (literal 12-digit accounts).
+pub fn scenarios(settings: &Settings) -> Vec<Scenario> {
+    let mut out = Vec::new();
+    let pinecone = settings.pinecone_account.as_deref().filter(|a| is_account_id(a));
+    let role = settings.console.role_arn.as_deref().filter(|r| Caller::role_session(r, SESSION_NAME).is_some());
+    let key = settings.console.key_arn.as_deref().filter(|k| Arn::parse(k).is_some_and(|a| is_account_id(a.account)));
+    let external_id = settings.console.external_id.as_deref();
+    let role_account = role.and_then(Arn::parse).map(|a| a.account);
+    let key_account = key.and_then(Arn::parse).map(|a| a.account);
+    let taken: Vec<&str> = [pinecone, role_account, key_account].into_iter().flatten().collect();
+    let other = other_account(&taken);
+
+    if let (Some(p), Some(role)) = (pinecone, role) {
+        let pinecone_role = |region: &str| format!("arn:aws:iam::{p}:role/{ROLE_PREFIX}{region}");
+        let session = |arn: &str| Caller::role_session(arn, SESSION_NAME).expect("a literal role ARN");
+        let regions: Vec<&str> = settings.regions.iter().map(String::as_str).collect();
+        out.push(Scenario {
+            name: "pinecone-assume",
+            description: "Pinecone's per-region CMEK roles assume the CMEK role with the external ID".into(),
+            expected: Decision::Allowed,
+            target: Target::Trust,
+            requests: regions.iter().map(|r| assume(session(&pinecone_role(r)), role, external_id)).collect(),
+            customer_role: false,
+        });
+        if external_id.is_some() {
+            out.push(Scenario {
+                name: "pinecone-assume-without-external-id",
+                description: "Pinecone's roles assume the CMEK role without sending the external ID".into(),
+                expected: Decision::Denied,
+                target: Target::Trust,
+                requests: regions.iter().map(|r| assume(session(&pinecone_role(r)), role, None)).collect(),
+                customer_role: false,
+            });
+        }
+        out.push(Scenario {
+            name: "other-account-assume",
+            description: format!("a role named like Pinecone's in another account ({other}) assumes the CMEK role"),
+            expected: Decision::Denied,
+            target: Target::Trust,
+            requests: regions
+                .iter()
+                .map(|r| assume(session(&format!("arn:aws:iam::{other}:role/{ROLE_PREFIX}{r}")), role, external_id))
+                .collect(),
+            customer_role: false,
+        });
+        out.push(Scenario {
+            name: "pinecone-other-role-assume",
+            description: "another role in Pinecone's account assumes the CMEK role".into(),
+            expected: Decision::Denied,
+            target: Target::Trust,
+            requests: vec![assume(session(&format!("arn:aws:iam::{p}:role/some-other-role")), role, external_id)],
+            customer_role: false,
+        });
+        out.push(Scenario {
+            name: "anonymous-assume",
+            description: "an unauthenticated caller assumes the CMEK role".into(),
+            expected: Decision::Denied,
+            target: Target::Trust,
+            requests: vec![assume(Caller::Anonymous, role, external_id)],
+            customer_role: false,
+        });
+    }
+
+    if let (Some(role), Some(key)) = (role, key) {
+        let me = || Caller::role_session(role, SESSION_NAME).expect("checked above");
+        for (name, action) in [("role-encrypt", "kms:Encrypt"), ("role-decrypt", "kms:Decrypt")] {
+            out.push(Scenario {
+                name,
+                description: format!("a session of the CMEK role calls {action} on the key"),
+                expected: Decision::Allowed,
+                target: Target::Key,
+                requests: vec![key_call(me(), action, key)],
+                customer_role: true,
+            });
+        }
+        out.push(Scenario {
+            name: "role-key-admin",
+            description: "a session of the CMEK role administers the key".into(),
+            expected: Decision::Denied,
+            target: Target::Key,
+            requests: KEY_ADMIN_ACTIONS.iter().map(|a| key_call(me(), a, key)).collect(),
+            customer_role: true,
+        });
+        let name = Arn::parse(role).map(|a| a.resource_name).unwrap_or_default();
+        let stranger = Caller::role_session(&format!("arn:aws:iam::{other}:role/{name}"), SESSION_NAME)
+            .expect("a literal role ARN");
+        out.push(Scenario {
+            name: "other-account-key-use",
+            description: format!("a role of the CMEK role's name in another account ({other}) uses the key"),
+            expected: Decision::Denied,
+            target: Target::Key,
+            requests: ["kms:Encrypt", "kms:Decrypt"].iter().map(|a| key_call(stranger.clone(), a, key)).collect(),
+            customer_role: false,
+        });
+    }
+    out
+}
+
+/// Run a scenario against the customer's documents. A document not given is unknown: a
+/// missing trust or key policy makes the resource side unknown, a missing permissions policy
+/// makes the CMEK role's identity side unknown (give `Some` of an empty-statement policy to say
+/// "no permissions policy attached", as the Pinecone guide sets the role up).
+pub fn run(
+    scenario: &Scenario,
+    trust: Option<&Policy<'_>>,
+    key_policy: Option<&Policy<'_>>,
+    permissions: Option<&Policy<'_>>,
+) -> Outcome {
+    let evaluations: Vec<(Request, Evaluation)> = scenario
+        .requests
+        .iter()
+        .map(|req| {
+            let account = Arn::parse(&req.resource).map(|a| a.account).filter(|a| is_account_id(a));
+            let scope = match (scenario.customer_role, permissions) {
+                (false, _) => IdentityScope::CallerControlled,
+                (true, Some(_)) => IdentityScope::Complete,
+                (true, None) => IdentityScope::Partial,
+            };
+            let mut set = PolicySet::new(scope);
+            let (kind, resource_policy) = match scenario.target {
+                Target::Trust => (ResourceKind::Trust, trust),
+                Target::Key => (ResourceKind::KeyPolicy, key_policy),
+            };
+            set = match resource_policy {
+                Some(p) => set.resource(kind, account, p),
+                None => set.resource_kind(kind),
+            };
+            if scenario.customer_role
+                && let Some(p) = permissions
+            {
+                set = set.identity(p);
+            }
+            (req.clone(), eval::evaluate(&set, req))
+        })
+        .collect();
+    let find = |d: Decision| evaluations.iter().position(|(_, e)| e.decision == d);
+    let (decision, witness) = match scenario.expected {
+        Decision::Allowed => match (find(Decision::Denied), find(Decision::Unknown)) {
+            (Some(i), _) => (Decision::Denied, Some(i)),
+            (None, Some(i)) => (Decision::Unknown, Some(i)),
+            (None, None) => (Decision::Allowed, evaluations.first().map(|_| 0)),
+        },
+        _ => match (find(Decision::Allowed), find(Decision::Unknown)) {
+            (Some(i), _) => (Decision::Allowed, Some(i)),
+            (None, Some(i)) => (Decision::Unknown, Some(i)),
+            (None, None) => (Decision::Denied, evaluations.first().map(|_| 0)),
+        },
+    };
+    Outcome { scenario: scenario.name, expected: scenario.expected, decision, evaluations, witness }
+}
