@@ -237,19 +237,44 @@ const SCRIPT: &str = r#"
 "#;
 
 pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let s = run.summary;
-    let mut by_rule: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
-    let mut by_file: Vec<(usize, &str)> = Vec::new();
-    for r in run.reports {
-        if !r.diagnostics.is_empty() {
-            by_file.push((r.diagnostics.len(), &r.path));
-        }
-        for d in &r.diagnostics {
-            by_rule.entry(d.diagnostic.code).or_insert((0, d.diagnostic.name)).0 += 1;
-        }
-    }
-    let total = s.findings();
+    let tally = Tally::of(run);
     let mut page = String::new();
+    head(&mut page, run, &tally);
+    totals(&mut page, run, &tally);
+    notes(&mut page, run);
+    findings(&mut page, run, &tally);
+    rule_docs(&mut page, run, &tally);
+    foot(&mut page, run);
+    out.write_all(page.as_bytes())
+}
+
+/// Findings counted by rule (code → count and name) and by file, and in all.
+struct Tally<'a> {
+    by_rule: BTreeMap<&'a str, (usize, &'a str)>,
+    by_file: Vec<(usize, &'a str)>,
+    total: usize,
+}
+
+impl<'a> Tally<'a> {
+    fn of(run: &Run<'a>) -> Self {
+        let mut by_rule: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+        let mut by_file: Vec<(usize, &str)> = Vec::new();
+        for r in run.reports {
+            if !r.diagnostics.is_empty() {
+                by_file.push((r.diagnostics.len(), &r.path));
+            }
+            for d in &r.diagnostics {
+                by_rule.entry(d.diagnostic.code).or_insert((0, d.diagnostic.name)).0 += 1;
+            }
+        }
+        Tally { by_rule, by_file, total: run.summary.findings() }
+    }
+}
+
+/// The document's head, styles and title line.
+fn head(page: &mut String, run: &Run<'_>, tally: &Tally<'_>) {
+    let s = run.summary;
+    let total = tally.total;
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     page.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n");
@@ -269,7 +294,14 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         if s.suppressed > 0 { format!(" · {} suppressed", s.suppressed) } else { String::new() },
         if s.baselined > 0 { format!(" · {} in baseline", s.baselined) } else { String::new() },
     );
+}
 
+/// Totals: tiles and charts by severity, rule and file.
+fn totals(page: &mut String, run: &Run<'_>, tally: &Tally<'_>) {
+    let s = run.summary;
+    let total = tally.total;
+    let by_rule = &tally.by_rule;
+    let mut by_file = tally.by_file.clone();
     // Totals.
     page.push_str("<section id=\"totals\">\n<div class=\"tiles\">\n");
     for (n, label) in [
@@ -290,7 +322,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     let max = sev_counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
     for (sev, n) in sev_counts {
         let href = format!("#severity={}", sev.as_str());
-        bar(&mut page, sev.as_str(), Some(&href), n, max, sev.as_str());
+        bar(page, sev.as_str(), Some(&href), n, max, sev.as_str());
     }
     page.push_str("</div>\n<div id=\"chart-rule\">\n<h2>By rule</h2>\n");
     let mut rules: Vec<(&str, usize, &str)> = by_rule.iter().map(|(c, (n, name))| (*c, *n, *name)).collect();
@@ -308,7 +340,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             .and_then(|i| run.rule_severity.get(i).copied())
             .unwrap_or(Severity::Error);
         let label = format!("{} <small>{}</small>", escape(code), escape(name));
-        bar(&mut page, &label, Some(&format!("#rule={code}")), *n, max, sev.as_str());
+        bar(page, &label, Some(&format!("#rule={code}")), *n, max, sev.as_str());
     }
     page.push_str("</div>\n<div id=\"chart-file\">\n<h2>Files with the most findings</h2>\n");
     by_file.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
@@ -317,10 +349,13 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         page.push_str("<p>No findings.</p>\n");
     }
     for (n, path) in by_file.iter().take(15) {
-        bar(&mut page, &escape(path), None, *n, max, "file");
+        bar(page, &escape(path), None, *n, max, "file");
     }
     page.push_str("</div>\n</div>\n</section>\n");
+}
 
+/// Problems with the run itself: files not checked, notices.
+fn notes(page: &mut String, run: &Run<'_>) {
     // Problems with the run itself.
     let errors: Vec<&String> = run.reports.iter().flat_map(|r| r.errors.iter()).collect();
     if !errors.is_empty() || !run.notices.is_empty() {
@@ -339,7 +374,12 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
         page.push_str("</ul>\n</section>\n");
     }
+}
 
+/// The findings table, with its filters.
+fn findings(page: &mut String, run: &Run<'_>, tally: &Tally<'_>) {
+    let total = tally.total;
+    let by_rule = &tally.by_rule;
     // The findings table.
     page.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n<div class=\"controls\">\n");
     page.push_str(
@@ -350,54 +390,63 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         let _ = write!(page, "<option value=\"{sev}\">{sev}</option>");
     }
     page.push_str("</select>\n<select id=\"rule\" aria-label=\"Rule\"><option value=\"\">All rules</option>");
-    for (code, (n, name)) in &by_rule {
+    for (code, (n, name)) in by_rule {
         let _ = write!(page, "<option value=\"{}\">{} {} ({n})</option>", escape(code), escape(code), escape(name));
     }
     let _ = writeln!(page, "</select>\n<span id=\"count\">{total} findings</span>\n</div>");
     page.push_str("<table id=\"findings-table\">\n<thead><tr><th data-key=\"severity\">Severity</th><th data-key=\"rule\">Rule</th><th data-key=\"location\">Location</th><th data-key=\"message\">Finding</th></tr></thead>\n<tbody>\n");
     for r in run.reports {
         for d in &r.diagnostics {
-            let g = &d.diagnostic;
-            let record = run.registry.find(g.code).map(|r| r.record);
-            let origin = g.origin.as_deref().map(|o| format!("<br><small>{}</small>", escape(o))).unwrap_or_default();
-            let _ = write!(
-                page,
-                "<tr class=\"finding\" data-severity=\"{sev}\" data-sev=\"{rank}\" data-rule=\"{code}\" data-file=\"{file}\" data-line=\"{line}\" data-col=\"{col}\" data-msg=\"{msg}\">\
-<td><span class=\"badge {sev}\">{sev}</span></td>\
-<td><a href=\"#rule-{code}\">{code}</a><br><small>{name}</small></td>\
-<td class=\"loc\">{file}:{line}:{col}{origin}</td>\
-<td>{msg_html}<details><summary>Source and explanation</summary>{snippet}",
-                sev = g.severity.as_str(),
-                rank = rank(g.severity),
-                code = escape(g.code),
-                name = escape(g.name),
-                file = escape(&r.path),
-                line = d.start.line,
-                col = d.start.column,
-                msg = escape(&g.message),
-                msg_html = inline(&g.message),
-                snippet = snippet(d),
-            );
-            if let Some(h) = &g.help {
-                let _ = write!(page, "<p class=\"help\"><b>Help:</b> {}</p>", inline(h));
-            }
-            if !g.pointer.is_empty() {
-                let _ = write!(page, "<p class=\"help\"><b>Pointer:</b> <code>{}</code></p>", escape(&g.pointer));
-            }
-            if let Some(rec) = record {
-                let _ = write!(
-                    page,
-                    "<h4>Rule: {}</h4><h4>Why it matters</h4>{}<h4>How to fix</h4>{}",
-                    inline(rec.summary),
-                    prose(rec.why),
-                    prose(rec.fix)
-                );
-            }
-            page.push_str("</details></td></tr>\n");
+            finding_row(page, run, &r.path, d);
         }
     }
     page.push_str("</tbody>\n</table>\n<p id=\"empty\" hidden>No finding matches the filter.</p>\n</section>\n");
+}
 
+/// One row of the findings table, with its snippet and explanation folded in.
+fn finding_row(page: &mut String, run: &Run<'_>, path: &str, d: &Resolved) {
+    let g = &d.diagnostic;
+    let record = run.registry.find(g.code).map(|r| r.record);
+    let origin = g.origin.as_deref().map(|o| format!("<br><small>{}</small>", escape(o))).unwrap_or_default();
+    let _ = write!(
+        page,
+        "<tr class=\"finding\" data-severity=\"{sev}\" data-sev=\"{rank}\" data-rule=\"{code}\" data-file=\"{file}\" data-line=\"{line}\" data-col=\"{col}\" data-msg=\"{msg}\">\
+    <td><span class=\"badge {sev}\">{sev}</span></td>\
+    <td><a href=\"#rule-{code}\">{code}</a><br><small>{name}</small></td>\
+    <td class=\"loc\">{file}:{line}:{col}{origin}</td>\
+    <td>{msg_html}<details><summary>Source and explanation</summary>{snippet}",
+        sev = g.severity.as_str(),
+        rank = rank(g.severity),
+        code = escape(g.code),
+        name = escape(g.name),
+        file = escape(path),
+        line = d.start.line,
+        col = d.start.column,
+        msg = escape(&g.message),
+        msg_html = inline(&g.message),
+        snippet = snippet(d),
+    );
+    if let Some(h) = &g.help {
+        let _ = write!(page, "<p class=\"help\"><b>Help:</b> {}</p>", inline(h));
+    }
+    if !g.pointer.is_empty() {
+        let _ = write!(page, "<p class=\"help\"><b>Pointer:</b> <code>{}</code></p>", escape(&g.pointer));
+    }
+    if let Some(rec) = record {
+        let _ = write!(
+            page,
+            "<h4>Rule: {}</h4><h4>Why it matters</h4>{}<h4>How to fix</h4>{}",
+            inline(rec.summary),
+            prose(rec.why),
+            prose(rec.fix)
+        );
+    }
+    page.push_str("</details></td></tr>\n");
+}
+
+/// Explanations of the rules that fired.
+fn rule_docs(page: &mut String, run: &Run<'_>, tally: &Tally<'_>) {
+    let by_rule = &tally.by_rule;
     // Explanations of the rules that fired.
     if !by_rule.is_empty() {
         page.push_str("<section id=\"rules\">\n<h2>Rules that reported findings</h2>\n");
@@ -419,6 +468,11 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
         page.push_str("</section>\n");
     }
+}
+
+/// The footer and the filtering script.
+fn foot(page: &mut String, run: &Run<'_>) {
+    let s = run.summary;
     let _ = writeln!(
         page,
         "<footer>Generated by cmek-lint {} in {} ms. This page is self-contained: it loads nothing from the network.</footer>",
@@ -428,7 +482,6 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     page.push_str("<script>");
     page.push_str(SCRIPT);
     page.push_str("</script>\n</body>\n</html>\n");
-    out.write_all(page.as_bytes())
 }
 
 #[cfg(test)]
