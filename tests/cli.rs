@@ -6,19 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
-const GOOD: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "AllowPinecone",
-      "Effect": "Allow",
-      "Principal": {"AWS": ["arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"]},
-      "Action": "sts:AssumeRole",
-      "Condition": {"StringEquals": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}
-    }
-  ]
-}
-"#;
+const GOOD: &str = common::CLEAN_TRUST;
 
 const BAD: &str = r#"{
   "Version": "2012-10-17",

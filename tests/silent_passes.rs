@@ -166,11 +166,7 @@ fn unrelated_json_mentioning_statement_is_not_a_near_policy() {
     write(t.path(), "cfg/package.json", r#"{"name": "x", "statement": "hello", "version": "1.0.0"}"#);
     // A clean policy beside it, so the walk checks something (a walk that checks nothing at all
     // exits 2: see tests/gate.rs).
-    write(
-        t.path(),
-        "cfg/trust.json",
-        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}}]}"#,
-    );
+    write(t.path(), "cfg/trust.json", common::CLEAN_TRUST);
     let o = check(t.path(), &["cfg"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(!stdout(&o).contains("package.json"), "{}", stdout(&o));

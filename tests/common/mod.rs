@@ -4,6 +4,21 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// A clean trust policy: Pinecone's us-east-1 role with an external id (no finding).
+pub const CLEAN_TRUST: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AllowPinecone",
+      "Effect": "Allow",
+      "Principal": {"AWS": ["arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"]},
+      "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}
+    }
+  ]
+}
+"#;
+
 /// The binary, with the caller's `NO_COLOR` removed so output does not depend on it.
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cmek-lint"));
