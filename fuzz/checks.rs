@@ -2,9 +2,11 @@
 //! (`tests/fuzz_regressions.rs` includes this file): no panic, no internal error, every span
 //! inside the input and on char boundaries, line/column consistent with the offset.
 
-use cmek_lint::engine::{Input, check_input};
+use cmek_lint::diagnostic::Severity;
+use cmek_lint::engine::{FileReport, Input, check_input};
 use cmek_lint::extract::{Extraction, SpanMap, cfn, hcl, yaml};
 use cmek_lint::json::{Node, Value};
+use cmek_lint::render::{self, Format, RenderOptions, Run, Summary};
 use cmek_lint::rules::Registry;
 use cmek_lint::settings::Settings;
 use cmek_lint::source::{LineIndex, Span};
@@ -58,6 +60,7 @@ pub fn pipeline_ok(name: &str, text: &str, registry: &Registry, settings: &Setti
     if report.path != name {
         return; // a finding in another file (Terraform file()) has its own text
     }
+    output_ok(&report, text.len(), registry);
     let index = LineIndex::new(text);
     for d in &report.diagnostics {
         let g = &d.diagnostic;
@@ -69,6 +72,47 @@ pub fn pipeline_ok(name: &str, text: &str, registry: &Registry, settings: &Setti
                 span_ok(text, l.span, g.code);
                 assert_eq!(index.line_col(l.span.start as usize), r.start, "{} label line/col", g.code);
             }
+        }
+    }
+}
+
+/// What the terminal and CI-log formats print of a report is safe for their sink, whatever the
+/// input held: no control character but a line break (and a tab in a human snippet), so no
+/// escape sequence or workflow command can come from a policy; every `github` line is one
+/// workflow command; and the human output stays bounded on long lines (a window around each
+/// span, not the whole line per finding).
+pub fn output_ok(report: &FileReport, input_len: usize, registry: &Registry) {
+    let summary = Summary::new(std::slice::from_ref(report), 0);
+    let rule_severity: Vec<Severity> = registry.rules.iter().map(|r| r.record.severity).collect();
+    let run = Run {
+        reports: std::slice::from_ref(report),
+        summary: &summary,
+        notices: &[],
+        registry,
+        rule_severity: &rule_severity,
+        fail_on: Severity::Error,
+    };
+    for format in [Format::Human, Format::Concise, Format::Github] {
+        let mut out = Vec::new();
+        render::render(format, &run, &RenderOptions { color: false }, &mut out).unwrap();
+        let out = String::from_utf8(out).expect("output is UTF-8");
+        let tab_ok = format == Format::Human;
+        let bad = out
+            .chars()
+            .find(|&c| (c.is_control() && c != '\n' && !(tab_ok && c == '\t')) || matches!(c, '\u{2028}' | '\u{2029}'));
+        assert!(bad.is_none(), "{format:?} output carries {bad:?} from the input");
+        if format == Format::Github {
+            assert!(out.lines().all(|l| l.starts_with("::")), "a github line is not a workflow command:\n{out}");
+        }
+        if format == Format::Human {
+            // Per finding: its lines (each cut to a window of a long line), labels and notes.
+            let bound = 8192 * (report.diagnostics.len() + 1) + 4 * input_len.min(8192);
+            assert!(
+                out.len() <= bound,
+                "human output of {} bytes for {} findings",
+                out.len(),
+                report.diagnostics.len()
+            );
         }
     }
 }

@@ -49,3 +49,28 @@ fn pipeline_reproducers() {
         assert!(outcome.is_ok(), "{} fails", f.display());
     }
 }
+
+/// The fuzz targets' output check (`checks::output_ok`) on the inputs of the injection issue:
+/// escape sequences, workflow commands after a JSON `\n`, raw control bytes in an invalid file,
+/// a long single line; in every file syntax the pipeline target picks.
+#[test]
+fn output_stays_safe_and_bounded_on_hostile_values() {
+    let registry = Registry::builtin();
+    let settings = registry.default_settings();
+    let long_line = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        vec![r#"{"Sid": "x\u001b]0;t\u0007", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::XXXXXXXXXXXX:role/r"}, "Action": "sts:AssumeRole"}"#; 400].join(", ")
+    );
+    let texts = [
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole\n::error file=README.md,line=1::Injected"}]}"#.to_string(),
+        "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\u{1b}[2J\", \"Action\": \"kms:*\"}]}".to_string(),
+        "{\"Version\": \"2012-10-17\",\u{1b}[2J\u{7} \"Statement\": [}".to_string(),
+        "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: \"Allow\\e[31m\"\n            Action: \"sts:AssumeRole\\n::warning::x\"\n".to_string(),
+        long_line,
+    ];
+    for text in &texts {
+        for name in checks::PIPELINE_NAMES {
+            checks::pipeline_ok(name, text, &registry, &settings);
+        }
+    }
+}
