@@ -752,6 +752,14 @@ pub fn instructions(p: &Plan, out_dir: Option<&str>) -> String {
         ));
     }
     let dir = out_dir.map_or(String::new(), |d| if d.ends_with('/') { d.to_string() } else { format!("{d}/") });
+    if p.target == Target::Json {
+        notes.push(format!(
+            "Create the role with trust-policy.json: `aws iam create-role --role-name {}{} \
+             --assume-role-policy-document file://{dir}trust-policy.json`.",
+            p.role.name,
+            if p.role.path != "/" { format!(" --path {}", p.role.path) } else { String::new() }
+        ));
+    }
     if p.target == Target::Json && p.key.is_none() {
         notes.push(format!(
             "key-policy.json is for a key you create: symmetric (SYMMETRIC_DEFAULT), encrypt and decrypt \
@@ -759,14 +767,6 @@ pub fn instructions(p: &Plan, out_dir: Option<&str>) -> String {
              project, with automatic rotation on. Create the role first, then: `aws kms create-key --key-spec \
              SYMMETRIC_DEFAULT --key-usage ENCRYPT_DECRYPT --origin AWS_KMS --no-multi-region --policy \
              file://{dir}key-policy.json` and `aws kms enable-key-rotation --key-id <key id>`."
-        ));
-    }
-    if p.target == Target::Json {
-        notes.push(format!(
-            "Create the role with trust-policy.json: `aws iam create-role --role-name {}{} \
-             --assume-role-policy-document file://{dir}trust-policy.json`.",
-            p.role.name,
-            if p.role.path != "/" { format!(" --path {}", p.role.path) } else { String::new() }
         ));
     }
     if p.key.is_some() && p.cross_account() {
