@@ -658,7 +658,11 @@ fn cloudformation_files(p: &Plan) -> Vec<File> {
     let mut t = String::new();
     t.push_str(&header("#", p));
     t.push_str("AWSTemplateFormatVersion: \"2010-09-09\"\n");
-    t.push_str("Description: \"Pinecone CMEK: the role Pinecone assumes and the KMS key it uses\"\n");
+    t.push_str(if p.key.is_none() {
+        "Description: \"Pinecone CMEK: the role Pinecone assumes and the KMS key it uses\"\n"
+    } else {
+        "Description: \"Pinecone CMEK: the role Pinecone assumes to use an existing KMS key\"\n"
+    });
     t.push_str("Resources:\n");
     t.push_str("  PineconeCmekRole:\n    Type: \"AWS::IAM::Role\"\n    Properties:\n");
     t.push_str(&format!("      RoleName: {}\n", yaml_str(&p.role.name)));
