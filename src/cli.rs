@@ -36,7 +36,7 @@ pub struct Cli {
 pub const MAX_JOBS: i64 = 256;
 
 /// The subcommands' names (for [`subcommand_first`] and did-you-mean on a missing path).
-pub const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "preflight"];
+pub const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "preflight", "generate"];
 
 /// The command line with a subcommand named after options moved first:
 /// `cmek-lint --format concise check infra` is `cmek-lint check --format concise infra`
@@ -129,6 +129,9 @@ pub enum Command {
     /// Check the role ARN, key ARN and external id to enter in the Pinecone console, and that
     /// they fit the setup's files or AWS CLI exports.
     Preflight(PreflightArgs),
+    /// Write the trust policy, the key policy and (for a key in another account) the
+    /// permissions policy of a Pinecone CMEK setup, as JSON, Terraform or CloudFormation.
+    Generate(GenerateArgs),
 }
 
 /// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule
@@ -266,6 +269,59 @@ pub struct PreflightArgs {
     /// Pinecone's AWS account id (12 digits) [default: `[pinecone] account_id`].
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub pinecone_account: Option<String>,
+    /// Read this config file instead of `cmek-lint.toml` found from the working directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+/// Arguments of `cmek-lint generate`. Pinecone's account and regions come from `[pinecone]`
+/// of `cmek-lint.toml` (or the flags), the role ARN, key ARN and external id from `[customer]`.
+#[derive(clap::Args, Debug, Clone)]
+#[command(after_long_help = "Examples:\n  \
+    cmek-lint generate --target terraform --pinecone-account 905418236187 --out infra/cmek\n  \
+    cmek-lint generate --target json --role-arn arn:aws:iam::493820715560:role/pinecone-cmek\n  \
+    cmek-lint generate --target cloudformation --all-regions\n\n\
+    Without `key_arn` the Terraform and CloudFormation outputs create a new key (symmetric, \
+    ENCRYPT_DECRYPT, origin AWS_KMS, single-Region, rotation on); the JSON output is a key policy \
+    for a key you create with those settings. Without `external_id` a fresh UUID v4 is generated \
+    (offline) and printed: enter it in the Pinecone console. The output passes `cmek-lint check` \
+    with the same configuration.")]
+pub struct GenerateArgs {
+    /// What to write: raw JSON policies, a Terraform module (`cmek.tf`) or a CloudFormation
+    /// template (`cmek.yaml`).
+    #[arg(long, value_enum)]
+    pub target: crate::generate::Target,
+    /// Write the files into DIR (created if missing; never over an existing file unless
+    /// --force) instead of printing them with file headers.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace files that already exist in --out DIR.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Trust every `pinecone_cmek_access_*` role of Pinecone's account (`Principal: *` pinned
+    /// by `aws:PrincipalArn`) instead of one role per region. Needs an external id.
+    #[arg(long)]
+    pub all_regions: bool,
+    /// Leave out the `sts:ExternalId` condition (not recommended; CMK208 warns about it).
+    #[arg(long)]
+    pub no_external_id: bool,
+    /// Name of the role to create when no role ARN is configured (terraform and
+    /// cloudformation) [default: pinecone-cmek].
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+    /// Pinecone's AWS account id (12 digits, from the Pinecone console) [default: `[pinecone]
+    /// account_id`].
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub pinecone_account: Option<String>,
+    /// Regions of Pinecone's roles to trust (comma-separated) [default: `[pinecone] regions`,
+    /// else the regions Pinecone's guide names, plus the key's].
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Vec<String>,
     /// Read this config file instead of `cmek-lint.toml` found from the working directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -4,6 +4,7 @@
 mod check;
 mod error;
 mod explain;
+mod generate;
 mod preflight;
 
 pub use error::ToolError;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, ToolError> {
         Some(Command::Explain { rule, format, rules }) => explain::explain(&rule_source(&rules)?, &rule, format),
         Some(Command::Check(args)) => check::run(args, color),
         Some(Command::Preflight(args)) => preflight::run(args, &Registry::builtin()),
+        Some(Command::Generate(args)) => generate::run(args),
         None => check::run(cli.check, color),
     }
 }
