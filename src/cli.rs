@@ -129,6 +129,10 @@ pub enum Command {
     /// Check the role ARN, key ARN and external id to enter in the Pinecone console, and that
     /// they fit the setup's files or AWS CLI exports.
     Preflight(PreflightArgs),
+    /// Evaluate Pinecone's requests (and an attacker's) against each setup's trust policy, key
+    /// policy and permissions policies: a table of scenario, expected and actual decision, and
+    /// the deciding statement. Exit 1 when a decision differs from the expected one.
+    Access(AccessArgs),
 }
 
 /// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule
@@ -272,4 +276,30 @@ pub struct PreflightArgs {
     /// Ignore any config file.
     #[arg(long, conflicts_with = "config")]
     pub isolated: bool,
+}
+
+/// Arguments of `cmek-lint access`: those of `preflight` (values default to `[pinecone]` and
+/// `[customer]` of `cmek-lint.toml`; a role or key ARN not given is taken from the documents
+/// when one is unambiguous), and the output format.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AccessArgs {
+    #[command(flatten)]
+    pub setup: PreflightArgs,
+    /// AWS regions your Pinecone indexes run in (comma-separated) [default: `[pinecone]
+    /// regions`, else every region Pinecone serves]: `pinecone-assume` is made from each.
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AccessFormat::Human)]
+    pub format: AccessFormat,
+}
+
+/// Output format of `cmek-lint access`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum AccessFormat {
+    /// A table per setup, ✓/✗ per scenario, the counterexample of each unexpected one.
+    #[default]
+    Human,
+    /// `{"version":1,"setups":[...]}`.
+    Json,
 }

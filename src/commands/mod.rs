@@ -1,6 +1,7 @@
 //! The commands: `check` (the default), `rules`, `explain` and `preflight`. Each turns its
 //! parsed arguments into a run and an exit status.
 
+mod access;
 mod check;
 mod error;
 mod explain;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, ToolError> {
         Some(Command::Explain { rule, format, rules }) => explain::explain(&rule_source(&rules)?, &rule, format),
         Some(Command::Check(args)) => check::run(args, color),
         Some(Command::Preflight(args)) => preflight::run(args, &Registry::builtin()),
+        Some(Command::Access(args)) => access::run(args, &Registry::builtin(), color),
         None => check::run(cli.check, color),
     }
 }
