@@ -446,8 +446,13 @@ fn human(setups: &[SetupChecks], color: bool) -> String {
             .checks
             .iter()
             .map(|c| {
-                let deciding: Vec<String> =
-                    c.deciding.iter().map(|p| format!("{}:{}", terminal(&p.file), p.line)).collect();
+                let mut deciding: Vec<String> = Vec::new();
+                for p in &c.deciding {
+                    let at = format!("{}:{}", terminal(&p.file), p.line);
+                    if !deciding.contains(&at) {
+                        deciding.push(at);
+                    }
+                }
                 let deciding = if deciding.is_empty() {
                     if c.decision == Decision::Unknown { c.reason.clone() } else { "(no statement allows)".into() }
                 } else {
