@@ -131,7 +131,13 @@ pub enum Command {
     Preflight(PreflightArgs),
     /// Evaluate Pinecone's requests (and an attacker's) against each setup's trust policy, key
     /// policy and permissions policies: a table of scenario, expected and actual decision, and
-    /// the deciding statement. Exit 1 when a decision differs from the expected one.
+    /// the deciding statement. Exit 1 when a decision differs from the expected one (an
+    /// `unknown` is shown, not counted), 2 on a usage or I/O error.
+    ///
+    /// A role ARN, key ARN or external ID not given (flag or `[customer]`) is taken from the
+    /// documents when one is unambiguous (`aws iam get-role`, `aws kms describe-key`, the trust
+    /// policy's `sts:ExternalId`); otherwise the scenarios needing it are `unknown`. Paths default
+    /// to the current folder.
     Access(AccessArgs),
 }
 

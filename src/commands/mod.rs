@@ -1,4 +1,4 @@
-//! The commands: `check` (the default), `rules`, `explain` and `preflight`. Each turns its
+//! The commands: `check` (the default), `rules`, `explain`, `preflight` and `access`. Each turns its
 //! parsed arguments into a run and an exit status.
 
 mod access;
