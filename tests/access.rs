@@ -233,6 +233,12 @@ fn usage_and_io_errors_exit_2() {
     let (code, _, err) = access(&[&dir.path().display().to_string()]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("trust-policy.json"), "{err}");
+    // Nothing evaluated is not a clean run.
+    let empty = tempfile::tempdir().unwrap();
+    write(empty.path(), "notes.json", "{\"hello\": 1}");
+    let (code, out, err) = access(&[&empty.path().display().to_string()]);
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(err.contains("nothing checked"), "{err}");
 }
 
 #[test]
@@ -242,4 +248,15 @@ fn terraform_file_reference_is_one_setup() {
     assert_eq!(code, Some(0), "{v}");
     assert_eq!(v["setups"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(decision(&v["setups"][0], "pinecone-assume"), "allowed");
+}
+
+#[test]
+fn file_read_from_a_subfolder_belongs_to_the_module_reading_it() {
+    // `files/` sorts before `main.tf`: the trust policy is walked alone first, then read by the
+    // role of `main.tf`; it is that role's.
+    let (code, v) = access_json(&["--role-arn", ROLE, &setup("ok-terraform-trust-policy-in-files-folder")]);
+    assert_eq!(code, Some(0), "{v}");
+    let with_trust: Vec<&Value> =
+        v["setups"].as_array().unwrap().iter().filter(|s| decision(s, "pinecone-assume") == "allowed").collect();
+    assert_eq!(with_trust.len(), 1, "{v}");
 }

@@ -117,8 +117,13 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
         for (i, docs) in documents_with_referenced(path, settings.max_file_size)?.into_iter().enumerate() {
             if i > 0 {
                 referenced.push(docs.path.clone());
-                if let Some(earlier) = all.iter_mut().find(|f| same(&f.path, &docs.path)) {
-                    *earlier = docs;
+                if let Some(earlier) = all.iter().position(|f| same(&f.path, &docs.path)) {
+                    // Read alone before (walked first): now it belongs to the referring folder.
+                    all[earlier] = docs;
+                    for v in folders.values_mut() {
+                        v.retain(|&x| x != earlier);
+                    }
+                    folders.entry(folder.clone()).or_default().push(earlier);
                     continue;
                 }
             }
@@ -129,6 +134,17 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
     let mut setups = Vec::new();
     for (name, indices) in &folders {
         setups.extend(folder_setups(name, indices, &all, &mut settings));
+    }
+    // Nothing evaluated is not a clean run (as `check`'s "nothing checked").
+    if setups.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(ToolError::usage(
+            format!("nothing checked: no trust policy or key policy found in {}", shown.join(", ")),
+            Some(
+                "export them into a folder: `aws iam get-role`, `aws kms get-key-policy`, `aws kms describe-key`"
+                    .into(),
+            ),
+        ));
     }
     let unexpected = setups.iter().flat_map(|s| &s.checks).any(Check::unexpected);
     let out = match args.format {
@@ -424,10 +440,6 @@ fn json(setups: &[SetupChecks]) -> String {
 fn human(setups: &[SetupChecks], color: bool) -> String {
     let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
     let mut out = String::new();
-    if setups.is_empty() {
-        out.push_str("No CMEK setup (a trust policy or a key policy) found in the paths.\n");
-        return out;
-    }
     for (i, s) in setups.iter().enumerate() {
         if i > 0 {
             out.push('\n');
