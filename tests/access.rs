@@ -259,4 +259,9 @@ fn file_read_from_a_subfolder_belongs_to_the_module_reading_it() {
     let with_trust: Vec<&Value> =
         v["setups"].as_array().unwrap().iter().filter(|s| decision(s, "pinecone-assume") == "allowed").collect();
     assert_eq!(with_trust.len(), 1, "{v}");
+    // The key policy export of `files/` is a setup of its own, without a trust policy: its
+    // assume scenarios say so.
+    let (_, out, _) =
+        access(&["--color", "never", "--role-arn", ROLE, &setup("ok-terraform-trust-policy-in-files-folder")]);
+    assert!(out.contains("no trust policy found for the role"), "{out}");
 }

@@ -339,7 +339,14 @@ fn setup(
         if scenario.customer_role {
             order.extend(permissions);
         }
-        checks.push(check(&outcome, &order, all));
+        let mut row = check(&outcome, &order, all);
+        if resource_doc.is_none() && row.decision == Decision::Unknown {
+            row.reason = match scenario.target {
+                scenarios::Target::Trust => "no trust policy found for the role".into(),
+                scenarios::Target::Key => "no key policy found in the folder".into(),
+            };
+        }
+        checks.push(row);
     }
     (settings.console.role_arn, settings.console.key_arn, settings.console.external_id) = configured;
     SetupChecks { folder: folder_name.to_string(), role_arn, key_arn, notes, checks }
