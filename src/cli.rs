@@ -36,7 +36,7 @@ pub struct Cli {
 pub const MAX_JOBS: i64 = 256;
 
 /// The subcommands' names (for [`subcommand_first`] and did-you-mean on a missing path).
-pub const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "preflight", "generate"];
+pub const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "preflight", "generate", "access"];
 
 /// The command line with a subcommand named after options moved first:
 /// `cmek-lint --format concise check infra` is `cmek-lint check --format concise infra`
@@ -132,6 +132,16 @@ pub enum Command {
     /// Write the trust policy, the key policy and (for a key in another account) the
     /// permissions policy of a Pinecone CMEK setup, as JSON, Terraform or CloudFormation.
     Generate(GenerateArgs),
+    /// Evaluate Pinecone's requests (and an attacker's) against each setup's trust policy, key
+    /// policy and permissions policies: a table of scenario, expected and actual decision, and
+    /// the deciding statement. Exit 1 when a decision differs from the expected one (an
+    /// `unknown` is shown, not counted), 2 on a usage or I/O error.
+    ///
+    /// A role ARN, key ARN or external ID not given (flag or `[customer]`) is taken from the
+    /// documents when one is unambiguous (`aws iam get-role`, `aws kms describe-key`, the trust
+    /// policy's `sts:ExternalId`); otherwise the scenarios needing it are `unknown`. Paths default
+    /// to the current folder.
+    Access(AccessArgs),
 }
 
 /// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule
@@ -328,4 +338,30 @@ pub struct GenerateArgs {
     /// Ignore any config file.
     #[arg(long, conflicts_with = "config")]
     pub isolated: bool,
+}
+
+/// Arguments of `cmek-lint access`: those of `preflight` (values default to `[pinecone]` and
+/// `[customer]` of `cmek-lint.toml`; a role or key ARN not given is taken from the documents
+/// when one is unambiguous), and the output format.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AccessArgs {
+    #[command(flatten)]
+    pub setup: PreflightArgs,
+    /// AWS regions your Pinecone indexes run in (comma-separated) [default: `[pinecone]
+    /// regions`, else every region Pinecone serves]: `pinecone-assume` is made from each.
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AccessFormat::Human)]
+    pub format: AccessFormat,
+}
+
+/// Output format of `cmek-lint access`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum AccessFormat {
+    /// A table per setup, ✓/✗ per scenario, the counterexample of each unexpected one.
+    #[default]
+    Human,
+    /// `{"version":1,"setups":[...]}`.
+    Json,
 }

@@ -1,6 +1,7 @@
-//! The commands: `check` (the default), `rules`, `explain` and `preflight`. Each turns its
+//! The commands: `check` (the default), `rules`, `explain`, `preflight` and `access`. Each turns its
 //! parsed arguments into a run and an exit status.
 
+mod access;
 mod check;
 mod error;
 mod explain;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, ToolError> {
         Some(Command::Check(args)) => check::run(args, color),
         Some(Command::Preflight(args)) => preflight::run(args, &Registry::builtin()),
         Some(Command::Generate(args)) => generate::run(args),
+        Some(Command::Access(args)) => access::run(args, &Registry::builtin(), color),
         None => check::run(cli.check, color),
     }
 }

@@ -122,17 +122,19 @@ fn check_values(args: &Values<'_>, settings: &Settings) -> Vec<Item> {
     items
 }
 
-/// Run `cmek-lint preflight`.
-pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolError> {
+/// The settings of a run taking the preflight arguments (`preflight`, `access`): the config
+/// file's, then `--pinecone-account` and the console values over them; with the registry of
+/// the config file's `[rules] extra`, when it has one (else `registry` applies).
+pub(super) fn settings_for(
+    args: &PreflightArgs,
+    registry: &Registry,
+) -> Result<(Option<Registry>, Settings), ToolError> {
     let config = crate::config::load_config(args.config.as_deref(), args.isolated)?;
-    let registry_owned;
-    let registry = match &config {
-        Some(c) => {
-            registry_owned = super::registry_for(&[], Some(c))?;
-            &registry_owned
-        }
-        None => registry,
+    let registry_owned = match &config {
+        Some(c) => Some(super::registry_for(&[], Some(c))?),
+        None => None,
     };
+    let registry = registry_owned.as_ref().unwrap_or(registry);
     let mut settings = registry.default_settings();
     if let Some(c) = &config {
         crate::config::apply_parsed(&c.path, &c.text, &c.file, registry, &mut settings)?;
@@ -143,6 +145,13 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolE
     }
     super::check::check_console_args(&args.console)?;
     args.console.apply(&mut settings.console);
+    Ok((registry_owned, settings))
+}
+
+/// Run `cmek-lint preflight`.
+pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolError> {
+    let (registry_owned, settings) = settings_for(&args, registry)?;
+    let registry = registry_owned.as_ref().unwrap_or(registry);
     let customer = &settings.console;
     let missing = |name: &str| {
         ToolError::usage(

@@ -4,6 +4,7 @@
 //! many files is `crate::driver`.
 
 use crate::settings::Settings;
+mod documents;
 mod encoding;
 mod front_end;
 mod read;
@@ -12,6 +13,7 @@ mod run;
 mod setup_pass;
 mod sink;
 
+pub use documents::{FileDocument, FileDocuments, documents_with_referenced};
 pub use report::FileReport;
 pub use setup_pass::{cross_enabled, setup_pass};
 
