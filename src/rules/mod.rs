@@ -19,6 +19,7 @@
 mod context;
 pub mod cross;
 mod declarative;
+pub(crate) mod evaluated;
 pub mod record;
 pub mod record_file;
 pub mod user;
@@ -116,6 +117,7 @@ pub(crate) const fn implementation(id: RuleId) -> Builtin {
         R::AssumeRoleMissing => Native(trust::assume_role_missing::check),
         R::TrustActionTooBroad => Native(trust::trust_action_too_broad::check),
         R::PineconeAssumeDenied => Native(trust::pinecone_assume_denied::check),
+        R::PineconeAssumeBlocked => Native(trust::pinecone_assume_blocked::check),
         R::TrustExtraPrincipal => Native(trust::trust_extra_principal::check),
         R::KeyRoleMissingAccess => Native(key_policy::role_missing_access::check),
         R::KeyRoleOverprivileged => Native(key_policy::role_overprivileged::check),
@@ -123,6 +125,7 @@ pub(crate) const fn implementation(id: RuleId) -> Builtin {
         R::KeyPineconePrincipal => Native(key_policy::pinecone_principal::check),
         R::KeyLockoutRisk => Native(key_policy::lockout_risk::check),
         R::KeyRoleBlockingCondition => Native(key_policy::blocking_condition::check),
+        R::KeyRoleUseBlocked => Native(key_policy::role_use_blocked::check),
         R::KeyResourceNotStar => Native(key_policy::resource_not_star::check),
         R::KeyUnsupportedConditionKey => Native(key_policy::unsupported_condition_key::check),
         R::PermissionsMissingKeyActions => Native(permissions::missing_key_actions::check),
@@ -130,6 +133,7 @@ pub(crate) const fn implementation(id: RuleId) -> Builtin {
         R::PermissionsMultiRegionKey => Native(permissions::multi_region_key::check),
         R::PermissionsAliasArn => Native(permissions::alias_arn::check),
         R::PermissionsKmsOverprivileged => Native(permissions::kms_overprivileged::check),
+        R::PermissionsDenyBlocksKey => Native(permissions::deny_blocks_key::check),
         R::KeySpecNotSymmetric => Native(key_metadata::key_spec_not_symmetric::check),
         R::KeyUsageNotEncryptDecrypt => Native(key_metadata::key_usage_not_encrypt_decrypt::check),
         R::KeyOriginNotAwsKms => Native(key_metadata::key_origin_not_aws_kms::check),

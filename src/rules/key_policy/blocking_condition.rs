@@ -101,8 +101,15 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
             ));
         }
 
-        // A conditional `Deny` whose conditions all hold for Pinecone's requests.
-        for s in policy.statements.iter().filter(|s| s.is_deny() && !s.conditions.is_empty() && applies_to_key(s)) {
+        // A conditional `Deny` whose conditions all hold for Pinecone's requests, unless the
+        // evaluator already reports it (CMK309 key-role-use-blocked).
+        let evaluated = super::role_use_blocked::blocking_statements(policy, ctx.settings);
+        for s in policy
+            .statements
+            .iter()
+            .filter(|s| s.is_deny() && !s.conditions.is_empty() && applies_to_key(s))
+            .filter(|s| !evaluated.contains(&s.index))
+        {
             let actions: Vec<&str> = needed.iter().copied().filter(|a| s.covers_action(a)).collect();
             if actions.is_empty() {
                 continue;

@@ -11,6 +11,7 @@ pub(super) mod resource_not_star;
 pub(crate) mod role;
 pub(super) mod role_missing_access;
 pub(super) mod role_overprivileged;
+pub(super) mod role_use_blocked;
 pub(super) mod unsupported_condition_key;
 
 use crate::data::placeholders::has_expression;

@@ -89,10 +89,12 @@ fn aws_managed_style_via_service_statement_leaves_the_iam_path() {
 }
 
 #[test]
-fn deny_with_not_principal_exempting_the_role_is_fine() {
+fn deny_with_not_principal_listing_the_role_denies_its_sessions() {
+    // Issue 14: `NotPrincipal` with the role's ARN does not exempt the role's sessions
+    // (`arn:aws:sts::…:assumed-role/pinecone-cmek/…`): the evaluator denies, CMK309 says so.
     let deny = r#"{"Effect": "Deny", "NotPrincipal": {"AWS": ["arn:aws:iam::222233334444:role/pinecone-cmek", "arn:aws:iam::222233334444:root"]}, "Action": "kms:*", "Resource": "*"}"#;
     let text = key_policy(&format!("{ROOT}, {}, {deny}", role_statement(r#"["kms:Encrypt", "kms:Decrypt"]"#)));
-    assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![]);
+    assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK309", Severity::Error)]);
     let deny_all = r#"{"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}"#;
     let text = key_policy(&format!("{ROOT}, {}, {deny_all}", role_statement(r#"["kms:Encrypt", "kms:Decrypt"]"#)));
     assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK301", Severity::Error)]);

@@ -9,6 +9,7 @@ pub(super) mod external_id_operator;
 pub(super) mod external_id_value;
 pub(crate) mod model;
 pub(super) mod pinecone_account_mismatch;
+pub(super) mod pinecone_assume_blocked;
 pub(super) mod pinecone_assume_denied;
 pub(super) mod pinecone_principal_too_broad;
 pub(super) mod pinecone_region_missing;

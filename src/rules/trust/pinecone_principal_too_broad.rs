@@ -13,6 +13,8 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         return;
     }
     let want = format!("role/{ROLE_PREFIX}");
+    // Computed once, when an account principal of Pinecone's needs it.
+    let mut others_denied: Option<bool> = None;
     let account = super::account_hint(&pc);
     let narrow = format!("arn:aws:iam::{account}:role/{ROLE_PREFIX}*");
     for (i, s) in pc.allow_statements() {
@@ -37,6 +39,13 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         for node in p.values_of("AWS") {
             let Some(text) = node.as_str() else { continue };
             if let Some(a) = account_principal(text).filter(|a| pc.is_pinecone_account(a)) {
+                // Pinned (e.g. `ArnLike aws:PrincipalArn …:role/pinecone_cmek_access_*`): the
+                // evaluator says no other principal of Pinecone's account gets in.
+                if *others_denied
+                    .get_or_insert_with(|| super::pinecone_assume_blocked::pinecone_other_roles_denied(ctx, &pc))
+                {
+                    continue;
+                }
                 out.report(
                     node.span,
                     format!("`{text}` trusts all of Pinecone's account `{a}`: any principal there that Pinecone's own IAM policies allow could assume this role, not only its CMEK roles"),

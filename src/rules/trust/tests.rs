@@ -405,3 +405,44 @@ fn statements_of_other_services_grant_no_trust() {
     let found = run_with(text, |s| s.forced_kind = Some(crate::policy::PolicyKind::Trust));
     assert_eq!(found, vec![]);
 }
+
+/// Issue 14: findings from evaluation, consistent with it and not doubled.
+#[test]
+fn evaluated_trust_findings() {
+    let allow = format!(
+        r#"{{"Sid": "AllowPinecone", "Effect": "Allow", "Principal": {{"AWS": "{}"}}, "Action": "sts:AssumeRole", "Condition": {}}}"#,
+        role("us-east-1"),
+        ext()
+    );
+    let with = |deny: &str| format!(r#"{{"Version": "2012-10-17", "Statement": [{allow}, {deny}]}}"#);
+    // A role session has no MFA: `BoolIfExists ... false` holds, the Deny applies for sure.
+    let mfa = with(
+        r#"{"Sid": "RequireMfa", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}"#,
+    );
+    assert_eq!(run(&mfa), vec![("CMK215".into(), Severity::Error, r#""RequireMfa""#.into())]);
+    // A principal tag cmek-lint cannot know: the Deny may apply, a warning.
+    let tag = with(
+        r#"{"Sid": "Tagged", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "db"}}}"#,
+    );
+    assert_eq!(run(&tag), vec![("CMK215".into(), Severity::Warning, r#""Tagged""#.into())]);
+    // An unconditional Deny stays CMK213's alone.
+    let unconditional = with(r#"{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}"#);
+    assert_eq!(codes(&run(&unconditional)), ["CMK213"]);
+    // `Principal: *` "pinned" by `aws:SourceAccount`: nobody can assume. Not "anyone can
+    // assume" (CMK201); CMK203 says why nobody can.
+    let source = policy(
+        r#"{"AWS": "*"}"#,
+        r#""sts:AssumeRole""#,
+        &format!(r#"{{"StringEquals": {{"sts:ExternalId": "{EID}", "aws:SourceAccount": "{ACCT}"}}}}"#),
+    );
+    assert_eq!(codes(&run(&source)), ["CMK203"]);
+    // Pinecone's account root pinned to its CMEK roles by `aws:PrincipalArn`: not too broad.
+    let root = policy(
+        &format!(r#"{{"AWS": "arn:aws:iam::{ACCT}:root"}}"#),
+        r#""sts:AssumeRole""#,
+        &format!(
+            r#"{{"StringEquals": {{"sts:ExternalId": "{EID}"}}, "ArnLike": {{"aws:PrincipalArn": "arn:aws:iam::{ACCT}:role/pinecone_cmek_access_*"}}}}"#
+        ),
+    );
+    assert_eq!(run(&root), vec![]);
+}

@@ -15,13 +15,20 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if deny_pins_caller(policy) {
         return;
     }
+    // Statements the evaluator closes to other accounts (e.g. `aws:SourceAccount`, absent when
+    // a principal calls AssumeRole: nobody can assume) are no "anyone can assume" finding.
+    let everyone_allow = policy
+        .statements
+        .iter()
+        .any(|s| s.is_allow() && s.principal.as_ref().is_some_and(|p| p.is_everyone()) && grants_trust_action(s));
+    let closed = if everyone_allow { super::pinecone_assume_blocked::closed_to_others(ctx, &pc) } else { Vec::new() };
     for s in &policy.statements {
         let Some(p) = s.principal.as_ref().filter(|p| s.is_allow() && p.is_everyone()) else {
             continue;
         };
         // Only a grant of an STS trust action lets the caller in (a KMS statement in a policy
         // forced to `--kind trust` is no trust grant).
-        if !grants_trust_action(s) {
+        if !grants_trust_action(s) || closed.contains(&s.index) {
             continue;
         }
         let b = everyone_binding(s);

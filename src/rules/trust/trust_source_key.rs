@@ -12,11 +12,14 @@ const SOURCE_KEYS: &[&str] = &["aws:SourceAccount", "aws:SourceArn", "aws:Source
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in ctx.policy().statements.iter().filter(|s| s.is_allow() && grants_trust_action(s)) {
         let Some(p) = &s.principal else { continue };
-        // Only statements whose principals are all IAM principals named explicitly: with a
-        // service principal (or `*`, which includes services) the source keys can apply.
-        if p.star || p.entries.is_empty() || p.entries.iter().any(|e| &*e.member.key != "AWS") || p.is_everyone() {
+        // Only statements whose principals are all IAM principals: with a service principal
+        // (or `"*"`, which includes services) the source keys can apply. `{"AWS": "*"}` is every
+        // IAM principal: a source key there blocks every caller (the evaluator agrees: nobody
+        // can assume), while a vacuous one leaves CMK201 to judge the `*`.
+        if p.star || p.entries.is_empty() || p.entries.iter().any(|e| &*e.member.key != "AWS") {
             continue;
         }
+        let aws_star = p.is_everyone();
         for block in &s.conditions {
             let op = &block.operator;
             for e in &block.entries {
@@ -24,6 +27,9 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                     continue;
                 }
                 let vacuous = op.is_negated() || op.if_exists || op.qualifier == Some(SetQualifier::ForAllValues);
+                if vacuous && aws_star {
+                    continue;
+                }
                 let f = if vacuous {
                     out.report(
                         e.member.key_span,

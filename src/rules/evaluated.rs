@@ -1,0 +1,177 @@
+//! Findings from evaluation: the policy-scope rules that run [`crate::scenarios`] against the
+//! one document they see (CMK215, CMK216, CMK309, CMK406) and the pattern rules that defer to
+//! them (CMK201, CMK207, CMK306).
+//!
+//! A policy-scope rule sees one document, so the values a scenario needs come from the settings
+//! when configured, else from the document itself, else a placeholder:
+//! - Pinecone's account: `pinecone_account`, else the account of the Pinecone roles the policy
+//!   names, else [`PLACEHOLDER_PINECONE_ACCOUNT`] (attacker scenarios only).
+//! - The CMEK role: `[customer] role_arn`; for a trust policy, else a placeholder role in
+//!   [`PLACEHOLDER_ACCOUNT`] (a trust policy has no `Resource`, so the role's name does not
+//!   matter); for a key policy, else the CMEK role the policy names (see
+//!   [`super::key_policy::role`]) — with none, key-policy scenarios are skipped; for a
+//!   permissions policy, else a placeholder role in the key's account.
+//! - The key: `[customer] key_arn`; else for a key policy a placeholder key in the role's
+//!   account (key policies say `"Resource": "*"`); for a permissions policy the first literal
+//!   `…:key/…` ARN an `Allow` names — with none, skipped.
+//! - The external ID: `[customer] external_id`, else the first literal `sts:ExternalId` value an
+//!   `Allow` conditions on (an external ID is no secret: an attacker sends it too).
+
+use crate::diagnostic::Severity;
+use crate::eval::{Decision, Effect, Evaluation, StatementHit, Tri};
+use crate::policy::Policy;
+use crate::rules::Reporter;
+use crate::scenarios::{self, Outcome, Scenario};
+use crate::settings::{ConsoleValues, Settings};
+
+/// The account of a placeholder CMEK role (AWS's documentation example account).
+pub(crate) const PLACEHOLDER_ACCOUNT: &str = "111122223333";
+/// Pinecone's account when neither configured nor named by the policy.
+pub(crate) const PLACEHOLDER_PINECONE_ACCOUNT: &str = "444455556666";
+/// A placeholder key id.
+const PLACEHOLDER_KEY_ID: &str = "00000000-0000-4000-8000-000000000000";
+
+/// What the scenarios are built from.
+#[derive(Default)]
+pub(crate) struct Inputs<'a> {
+    pub pinecone_account: Option<&'a str>,
+    pub role_arn: Option<String>,
+    pub key_arn: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// The scenarios for `inputs`, with the regions of `settings`.
+pub(crate) fn scenarios_for(settings: &Settings, inputs: Inputs<'_>) -> Vec<Scenario> {
+    let mut s = Settings::defaults(Vec::new());
+    s.pinecone_account = inputs.pinecone_account.map(str::to_string);
+    s.regions = settings.regions.clone();
+    s.key_actions = settings.key_actions.clone();
+    s.console = ConsoleValues {
+        role_arn: inputs.role_arn,
+        key_arn: inputs.key_arn,
+        external_id: inputs.external_id,
+        ..ConsoleValues::default()
+    };
+    scenarios::scenarios(&s)
+}
+
+/// A placeholder CMEK role ARN in `account`.
+pub(crate) fn placeholder_role(account: &str) -> String {
+    format!("arn:aws:iam::{account}:role/cmek-lint-placeholder-role")
+}
+
+/// A placeholder key ARN in `account`.
+pub(crate) fn placeholder_key(account: &str) -> String {
+    format!("arn:aws:kms:us-east-1:{account}:key/{PLACEHOLDER_KEY_ID}")
+}
+
+/// The external ID: configured, else the first literal `sts:ExternalId` value the policy
+/// conditions on (an `Allow`'s `StringEquals` or a hardening `Deny`'s `StringNotEquals`).
+pub(crate) fn external_id(policy: &Policy<'_>, settings: &Settings) -> Option<String> {
+    if let Some(id) = settings.console.external_id.as_deref() {
+        return Some(id.to_string());
+    }
+    policy.statements.iter().find_map(|s| {
+        s.condition_entries("sts:ExternalId")
+            .flat_map(|(_, e)| e.values.iter())
+            .find_map(|v| v.as_str().filter(|t| !t.contains(['$', '*', '?'])).map(str::to_string))
+    })
+}
+
+/// Run scenario `name` of `all`, if present.
+pub(crate) fn outcome(
+    all: &[Scenario],
+    name: &str,
+    trust: Option<&Policy<'_>>,
+    key: Option<&Policy<'_>>,
+    permissions: Option<&Policy<'_>>,
+) -> Option<Outcome> {
+    all.iter().find(|s| s.name == name).map(|s| scenarios::run(s, trust, key, permissions))
+}
+
+/// A `Deny` statement that blocks an expected-allowed request, with the counterexample.
+pub(crate) struct Block<'o> {
+    pub scenario: &'static str,
+    pub hit: &'o StatementHit,
+    pub evaluation: &'o Evaluation,
+    pub witness: String,
+    /// The Deny applies for sure (the request is Denied); otherwise it may apply (Unknown).
+    pub certain: bool,
+}
+
+/// The `Deny` statements of policy `policy` (index into the evaluation's policy set) that deny
+/// (for sure, or maybe) a request of an expected-allowed outcome: one entry per statement,
+/// certain ones first-class. Implicit denies are not blocks.
+pub(crate) fn deny_blocks<'o>(outcomes: &'o [Outcome], policy: usize) -> Vec<Block<'o>> {
+    let mut out: Vec<Block<'o>> = Vec::new();
+    for o in outcomes.iter().filter(|o| o.expected == Decision::Allowed) {
+        for (req, ev) in &o.evaluations {
+            if ev.decision == Decision::Allowed {
+                continue;
+            }
+            for hit in ev.deciding().filter(|h| h.effect == Effect::Deny && h.policy == policy) {
+                let certain = ev.decision == Decision::Denied && hit.applies == Tri::True;
+                if !certain && hit.applies != Tri::Unknown {
+                    continue;
+                }
+                match out.iter_mut().find(|b| b.hit.statement == hit.statement) {
+                    Some(b) if certain && !b.certain => {
+                        *b = Block { scenario: o.scenario, hit, evaluation: ev, witness: req.describe(), certain };
+                    }
+                    Some(_) => {}
+                    None => {
+                        out.push(Block { scenario: o.scenario, hit, evaluation: ev, witness: req.describe(), certain })
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Report each block: at the deciding statement's head, the element that made it apply as a
+/// label, the counterexample in the message; an uncertain block is a warning.
+pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[Block<'_>], what: &str, help: &str) {
+    for b in blocks {
+        let sid = b.hit.sid.as_deref().map(|s| format!(" `{s}`")).unwrap_or_default();
+        let (verb, result) = if b.certain { ("denies", "denied") } else { ("may deny", "unknown") };
+        let f = out.report(
+            b.hit.head,
+            format!(
+                "the `Deny` statement{sid} {verb} {what} (scenario `{}`: {result}, {}). Counterexample: {}",
+                b.scenario, b.evaluation.reason, b.witness
+            ),
+        );
+        let stmt = policy.statements.get(b.hit.statement);
+        let entries: Vec<_> = stmt
+            .iter()
+            .flat_map(|s| s.conditions.iter())
+            .flat_map(|c| c.entries.iter().map(move |e| (c.operator.text, e)))
+            .collect();
+        match (b.hit.miss, b.hit.at) {
+            // Applies: every condition entry holds for the request.
+            (None, _) if !entries.is_empty() => {
+                for (op, e) in entries {
+                    f.label(e.member.key_span, format!("`{op}` on `{}` is true for that request", e.key));
+                }
+            }
+            (None, _) => {
+                f.label(b.hit.span, "no condition limits this `Deny`");
+            }
+            (Some(_), Some(at)) => {
+                let label = b.hit.detail.clone().unwrap_or_else(|| "this may hold for that request".to_string());
+                f.label(at, label);
+            }
+            (Some(_), None) => {}
+        }
+        f.help(help.to_string());
+        if !b.certain {
+            f.severity(Severity::Warning);
+        }
+    }
+}
+
+/// Whether the scenario ran and denied every request for sure.
+pub(crate) fn denied(o: Option<&Outcome>) -> bool {
+    o.is_some_and(|o| o.decision == Decision::Denied)
+}

@@ -1,0 +1,123 @@
+//! CMK215 pinecone-assume-blocked: evaluated, Pinecone's `pinecone-assume` requests (see
+//! [`crate::scenarios`]) are denied by an explicit `Deny` of this trust policy (error), or may
+//! be (warning): a conditional Deny that holds for a role session, e.g. `BoolIfExists
+//! aws:MultiFactorAuthPresent: false` (a role session has no MFA).
+//!
+//! Implicit denies (no Allow applies) are left to the rules that name the cause (CMK204,
+//! CMK205, CMK208, CMK210, CMK211, CMK203); unconditional Denies and "Pinecone named only in
+//! Denies" to CMK213. Scenario inputs: see [`crate::rules::evaluated`].
+
+use super::model::Pinecone;
+use crate::rules::evaluated::{self, Inputs};
+use crate::rules::{Reporter, RuleContext};
+use crate::scenarios::{Outcome, Scenario};
+
+pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
+    let policy = ctx.policy();
+    let pc = Pinecone::new(policy, ctx.settings);
+    if !pc.is_pinecone_trust() {
+        return;
+    }
+    // No Allow for Pinecone at all: CMK213 ("named only in Denies").
+    let any_allow = pc.allow_statements().next().is_some()
+        || policy.statements.iter().any(|s| s.is_allow() && s.principal.as_ref().is_some_and(|p| p.is_everyone()));
+    if !any_allow {
+        return;
+    }
+    let outcomes = trust_outcomes(ctx, &pc, &["pinecone-assume"]);
+    let blocks: Vec<_> = evaluated::deny_blocks(&outcomes, 0)
+        .into_iter()
+        .filter(|b| {
+            // Unconditional Denies covering `*` or Pinecone: CMK213.
+            let s = &policy.statements[b.hit.statement];
+            let conditional = s.conditions.iter().any(|c| !c.entries.is_empty());
+            let cmk213 = !conditional
+                && s.principal.as_ref().is_some_and(|p| p.is_everyone() || pc.names_pinecone[b.hit.statement]);
+            !cmk213
+        })
+        .collect();
+    evaluated::report_blocks(
+        out,
+        policy,
+        &blocks,
+        "Pinecone's `sts:AssumeRole`: an explicit Deny overrides every Allow, so Pinecone cannot use your key",
+        "exempt Pinecone's requests from this `Deny` (a role session carries no MFA, no source VPC and no source account), or remove it",
+    );
+}
+
+/// The scenarios for this trust policy (inputs: see [`crate::rules::evaluated`]).
+pub(crate) fn trust_scenarios(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<Scenario> {
+    evaluated::scenarios_for(
+        ctx.settings,
+        Inputs {
+            pinecone_account: pc.accounts.first().copied().or(Some(evaluated::PLACEHOLDER_PINECONE_ACCOUNT)),
+            role_arn: Some(
+                ctx.settings
+                    .console
+                    .role_arn
+                    .clone()
+                    .unwrap_or_else(|| evaluated::placeholder_role(evaluated::PLACEHOLDER_ACCOUNT)),
+            ),
+            key_arn: None,
+            external_id: evaluated::external_id(ctx.policy(), ctx.settings),
+        },
+    )
+}
+
+/// Run the named trust scenarios against this trust policy alone.
+pub(crate) fn trust_outcomes(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, names: &[&str]) -> Vec<Outcome> {
+    let all = trust_scenarios(ctx, pc);
+    names.iter().filter_map(|n| evaluated::outcome(&all, n, Some(ctx.policy()), None, None)).collect()
+}
+
+/// Condition keys no caller of AssumeRole can give a matching value.
+const UNSETTABLE: &[&str] =
+    &["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceVpce", "aws:SourceVpc"];
+
+/// The statements the evaluator closes to every other account for a reason cmek-lint can
+/// trust from one request: in each `other-account-assume` request (also sent by an IAM principal
+/// signed in with MFA) the statement misses on a condition entry whose key no caller of
+/// AssumeRole can set to a matching value ([`UNSETTABLE`]: `aws:SourceAccount` is absent when a
+/// principal calls AssumeRole, a VPC endpoint is the customer's). Identity pins
+/// (`aws:PrincipalArn` patterns and the like) and source addresses are left to the pattern
+/// rules: one attacker request cannot show that no crafted role path or address matches them.
+pub(crate) fn closed_to_others(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<usize> {
+    let policy = ctx.policy();
+    let all = trust_scenarios(ctx, pc);
+    let Some(mut scenario) = all.into_iter().find(|s| s.name == "other-account-assume") else {
+        return Vec::new();
+    };
+    let with_mfa: Vec<_> = scenario
+        .requests
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            r.context.set("aws:MultiFactorAuthPresent", "true");
+            r
+        })
+        .collect();
+    scenario.requests.extend(with_mfa);
+    let outcome = crate::scenarios::run(&scenario, Some(policy), None, None);
+    let closed = |index: usize| {
+        let stmt = &policy.statements[index];
+        outcome.evaluations.iter().all(|(_, ev)| {
+            ev.statements.iter().filter(|h| h.statement == index).all(|h| {
+                h.applies == crate::eval::Tri::False
+                    && h.miss == Some(crate::eval::Element::Condition)
+                    && h.at.is_some_and(|at| {
+                        stmt.conditions.iter().flat_map(|b| b.entries.iter()).any(|e| {
+                            e.member.key_span.start == at.start
+                                && UNSETTABLE.iter().any(|k| e.key.eq_ignore_ascii_case(k))
+                        })
+                    })
+            })
+        })
+    };
+    (0..policy.statements.len()).filter(|&i| policy.statements[i].is_allow() && closed(i)).collect()
+}
+
+/// Whether the evaluator says no other principal of Pinecone's account can assume the role
+/// (`pinecone-other-role-assume` denied for sure).
+pub(crate) fn pinecone_other_roles_denied(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> bool {
+    evaluated::denied(trust_outcomes(ctx, pc, &["pinecone-other-role-assume"]).first())
+}
