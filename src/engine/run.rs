@@ -238,9 +238,8 @@ impl<'a> FileRun<'a> {
             match &rule.imp {
                 Implementation::Native(f) => f(ctx, &mut out),
                 Implementation::Declarative(c) => {
-                    if let Some(root) = ctx.root.filter(|_| scope == Scope::Policy) {
-                        let v = json_value.get_or_insert_with(|| root.to_json());
-                        c.run(ctx, v, &mut out);
+                    if ctx.root.is_some() && scope == Scope::Policy {
+                        c.run(ctx, &mut json_value, &mut out);
                     }
                 }
                 // Reported by the engine; run by the setup pass.
