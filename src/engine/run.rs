@@ -290,7 +290,12 @@ impl<'a> FileRun<'a> {
     /// comments in YAML/HCL) need the file's text: applied here by the sink, and kept for the
     /// cross-document findings of the setup pass when the file has setup facts.
     pub fn finish(mut self, text: &str) -> FileReport {
-        let index = LineIndex::new(text);
+        // One index per file: the setup facts' (if built and on the same text), else a new
+        // one, which scans the text for lines only if a diagnostic is resolved.
+        let index = match self.line_index.take() {
+            Some(index) if std::ptr::eq(index.text(), text) => index,
+            _ => LineIndex::new(text),
+        };
         let found = self.diagnostics.into_iter().map(|d| super::resolve(d, &index)).collect();
         let suppressions = self.sink.suppressions(self.path, text);
         let cross_may_come = !self.facts.is_empty() && self.sink.cross_enabled();
