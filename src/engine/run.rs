@@ -178,6 +178,7 @@ impl<'a> FileRun<'a> {
             kind: PolicyKind::Identity,
             kind_forced: false,
             settings: self.settings,
+            cache: Default::default(),
         };
         let target = Target { kind: None, root: None, map, origin: self.origin.clone() };
         self.run_scope(Scope::File, &ctx, &target);
@@ -195,6 +196,7 @@ impl<'a> FileRun<'a> {
             kind: PolicyKind::Key,
             kind_forced: true,
             settings: self.settings,
+            cache: Default::default(),
         };
         let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone() };
         self.run_scope(Scope::Key, &ctx, &target);
@@ -217,6 +219,7 @@ impl<'a> FileRun<'a> {
             kind,
             kind_forced: forced.is_some(),
             settings: self.settings,
+            cache: Default::default(),
         };
         let target = Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone() };
         self.run_scope(Scope::Policy, &ctx, &target);

@@ -8,12 +8,12 @@ use crate::rules::util::sub_span;
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
-    let pc = Pinecone::new(ctx.policy(), ctx.settings);
+    let pc = Pinecone::cached(ctx);
     if !pc.is_pinecone_trust() {
         return;
     }
     let want = format!("role/{ROLE_PREFIX}");
-    let account = super::account_hint(&pc);
+    let account = super::account_hint(pc);
     let narrow = format!("arn:aws:iam::{account}:role/{ROLE_PREFIX}*");
     for (i, s) in pc.allow_statements() {
         for r in pc.refs_of(i).iter().filter(|r| r.op.is_some() && r.is_pattern()) {
