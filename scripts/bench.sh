@@ -74,6 +74,25 @@ batch() { for _ in $(seq 1 20); do "$BIN" --isolated -q "$small"; done; }
 lat=$(median batch)
 printf '| pre-commit latency (1 small file, whole process) | 1 | | %s | | |\n' "$(awk -v t="$lat" 'BEGIN {printf "%.4f", t / 20}')"
 
+# single-file CPU (user + sys of the child processes, in ms per run) vs `cat` of the same file:
+# less sensitive than wall time to other load on the machine. Median over RUNS batches of 50.
+cpu_ms() { # command...: CPU ms per run over a batch of 50
+  (for _ in $(seq 1 50); do "$@" >/dev/null 2>&1 || true; done; times) | tail -1 |
+    awk '{u=$1; s=$2; sub(/s$/,"",u); sub(/s$/,"",s); split(u,a,"m"); split(s,b,"m"); printf "%.4f", (a[1]*60+a[2]+b[1]*60+b[2]) * 1000 / 50}'
+}
+cpu_median() {
+  local v=()
+  for _ in $(seq 1 "$RUNS"); do v+=("$(cpu_ms "$@")"); done
+  printf '%s\n' "${v[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'
+}
+cl=$(cpu_median "$BIN" --isolated -q "$small")
+cc=$(cpu_median cat "$small")
+printf '| 1 small file CPU ms vs `cat` (user+sys) | 1 | | %s | %s | %s× |\n' "$cl" "$cc" "$(ratio "$cl" "$cc")"
+if [ -n "${BASELINE_BIN:-}" ]; then
+  cb=$(cpu_median "$BASELINE_BIN" --isolated -q "$small")
+  printf '| 1 small file CPU ms vs baseline build | 1 | | %s | %s | %s× |\n' "$cl" "$cb" "$(ratio "$cl" "$cb")"
+fi
+
 printf '| peak RSS 1x / 10x / 50x (MB) | | | %s / %s / %s | | |\n' "$(peak_rss_mb "$BIN" --isolated -q "$X1")" \
   "$(peak_rss_mb "$BIN" --isolated -q "$X10")" "$(peak_rss_mb "$BIN" --isolated -q "$X50")"
 

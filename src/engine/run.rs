@@ -178,6 +178,7 @@ impl<'a> FileRun<'a> {
             kind: PolicyKind::Identity,
             kind_forced: false,
             settings: self.settings,
+            cache: Default::default(),
         };
         let target = Target { kind: None, root: None, map, origin: self.origin.clone() };
         self.run_scope(Scope::File, &ctx, &target);
@@ -195,6 +196,7 @@ impl<'a> FileRun<'a> {
             kind: PolicyKind::Key,
             kind_forced: true,
             settings: self.settings,
+            cache: Default::default(),
         };
         let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone() };
         self.run_scope(Scope::Key, &ctx, &target);
@@ -217,6 +219,7 @@ impl<'a> FileRun<'a> {
             kind,
             kind_forced: forced.is_some(),
             settings: self.settings,
+            cache: Default::default(),
         };
         let target = Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone() };
         self.run_scope(Scope::Policy, &ctx, &target);
@@ -238,9 +241,8 @@ impl<'a> FileRun<'a> {
             match &rule.imp {
                 Implementation::Native(f) => f(ctx, &mut out),
                 Implementation::Declarative(c) => {
-                    if let Some(root) = ctx.root.filter(|_| scope == Scope::Policy) {
-                        let v = json_value.get_or_insert_with(|| root.to_json());
-                        c.run(ctx, v, &mut out);
+                    if ctx.root.is_some() && scope == Scope::Policy {
+                        c.run(ctx, &mut json_value, &mut out);
                     }
                 }
                 // Reported by the engine; run by the setup pass.
@@ -291,7 +293,12 @@ impl<'a> FileRun<'a> {
     /// comments in YAML/HCL) need the file's text: applied here by the sink, and kept for the
     /// cross-document findings of the setup pass when the file has setup facts.
     pub fn finish(mut self, text: &str) -> FileReport {
-        let index = LineIndex::new(text);
+        // One index per file: the setup facts' (if built and on the same text), else a new
+        // one, which scans the text for lines only if a diagnostic is resolved.
+        let index = match self.line_index.take() {
+            Some(index) if std::ptr::eq(index.text(), text) => index,
+            _ => LineIndex::new(text),
+        };
         let found = self.diagnostics.into_iter().map(|d| super::resolve(d, &index)).collect();
         let suppressions = self.sink.suppressions(self.path, text);
         let cross_may_come = !self.facts.is_empty() && self.sink.cross_enabled();

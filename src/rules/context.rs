@@ -1,10 +1,13 @@
 //! What a check sees ([`RuleContext`]) and how it reports ([`Reporter`]).
 
+use super::permissions::relevance::Relevance;
+use super::trust::model::Pinecone;
 use crate::diagnostic::{Label, Severity};
 use crate::json::{Lenience, Node, ParseError};
 use crate::policy::{Policy, PolicyKind};
 use crate::settings::Settings;
 use crate::source::Span;
+use std::cell::OnceCell;
 
 /// The context of one check: one parsed text (file scope) or one policy document (policy scope).
 pub struct RuleContext<'a> {
@@ -22,6 +25,17 @@ pub struct RuleContext<'a> {
     /// rather than guessed from the content.
     pub kind_forced: bool,
     pub settings: &'a Settings,
+    /// Per-policy analyses shared by the rules that need them, made on first use: see
+    /// [`RuleContext::trust_model`] and [`RuleContext::relevance`].
+    pub cache: Cache<'a>,
+}
+
+/// Analyses of one policy computed once and shared by the rules of a dispatch (construct with
+/// `Cache::default()`).
+#[derive(Default)]
+pub struct Cache<'a> {
+    trust: OnceCell<Pinecone<'a>>,
+    relevance: OnceCell<Option<Relevance<'a>>>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -29,6 +43,17 @@ impl<'a> RuleContext<'a> {
     /// policy, so this never fails there.
     pub fn policy(&self) -> &'a Policy<'a> {
         self.policy.expect("policy-scope check run without a policy")
+    }
+
+    /// The Pinecone view of the trust policy (see [`Pinecone`]), built once per policy.
+    pub(crate) fn trust_model(&self) -> &Pinecone<'a> {
+        self.cache.trust.get_or_init(|| Pinecone::new(self.policy(), self.settings))
+    }
+
+    /// Whether the identity policy is the CMEK role's permissions policy (see
+    /// [`compute`](super::permissions::relevance::compute)), decided once per policy.
+    pub(crate) fn relevance(&self) -> Option<Relevance<'a>> {
+        *self.cache.relevance.get_or_init(|| super::permissions::relevance::compute(self.policy(), self.settings))
     }
 }
 

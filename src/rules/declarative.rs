@@ -4,6 +4,7 @@
 
 use super::context::{Reporter, RuleContext};
 use super::record::DeclarativeSpec;
+use crate::json::{Node, Value};
 use jsonpath_rust::parser::model::JpQuery;
 use jsonpath_rust::parser::parse_json_path;
 use jsonpath_rust::query::js_path_process;
@@ -19,9 +20,100 @@ pub struct Compiled {
 }
 
 struct Matcher {
-    query: JpQuery,
+    /// The parsed selector: parsed when needed (a built-in rule's simple selector rarely
+    /// needs it, and parsing runs `stacker`'s stack probe), or when loaded (user rules).
+    query: OnceLock<JpQuery>,
+    /// The selector as steps walked on the spanned tree, when it is a simple path (names,
+    /// indexes, wildcards): no copy of the document into a `serde_json::Value`.
+    steps: Option<Vec<Step>>,
     matches: Option<Regex>,
     not_matches: Option<Regex>,
+}
+
+/// One segment of a simple JSONPath selector.
+#[derive(Debug, PartialEq)]
+enum Step {
+    /// `.name` or `['name']`: the member (the last of duplicates, as [`Node::get`]).
+    Name(String),
+    /// `[n]`: the array element.
+    Index(usize),
+    /// `[*]` or `.*` on an array: its elements (on an object the walk gives up: see [`walk`]).
+    Wildcard,
+}
+
+/// Parse a simple selector: `$` then `.name`, `.*`, `[*]`, `[n]` or `['name']` segments (no
+/// escapes, filters, slices, negative indexes or descendants); `None` for anything else.
+fn simple_steps(select: &str) -> Option<Vec<Step>> {
+    let mut rest = select.trim().strip_prefix('$')?;
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(".*") {
+            steps.push(Step::Wildcard);
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix('.') {
+            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            let name = &after[..end];
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            steps.push(Step::Name(name.to_string()));
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix("[*]") {
+            steps.push(Step::Wildcard);
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("['") {
+            let end = after.find('\'')?;
+            let name = &after[..end];
+            if name.contains('\\') {
+                return None;
+            }
+            steps.push(Step::Name(name.to_string()));
+            rest = after[end + 1..].strip_prefix(']')?;
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']')?;
+            let digits = &after[..end];
+            if digits.is_empty()
+                || !digits.bytes().all(|b| b.is_ascii_digit())
+                || (digits.len() > 1 && digits.starts_with('0'))
+            {
+                return None;
+            }
+            steps.push(Step::Index(digits.parse().ok()?));
+            rest = &after[end + 1..];
+        } else {
+            return None;
+        }
+    }
+    Some(steps)
+}
+
+/// The nodes `steps` select from `node`, in document order; `None` when the walk meets a case
+/// it leaves to jsonpath-rust (a wildcard on an object: its member order and duplicate keys
+/// follow the `serde_json::Value` copy).
+fn walk<'n>(node: &'n Node, steps: &[Step], out: &mut Vec<&'n Node>) -> Option<()> {
+    let Some((step, rest)) = steps.split_first() else {
+        out.push(node);
+        return Some(());
+    };
+    match step {
+        Step::Name(name) => match node.as_object() {
+            Some(_) => match node.get(name) {
+                Some(m) => walk(&m.value, rest, out),
+                None => Some(()),
+            },
+            None => Some(()),
+        },
+        Step::Index(i) => match node.as_array().and_then(|a| a.get(*i)) {
+            Some(n) => walk(n, rest, out),
+            None => Some(()),
+        },
+        Step::Wildcard => match &node.value {
+            Value::Array(items) => items.iter().try_for_each(|n| walk(n, rest, out)),
+            Value::Object(members) if members.is_empty() => Some(()),
+            Value::Object(_) => None,
+            _ => Some(()),
+        },
+    }
 }
 
 /// The part of a [`DeclarativeSpec`] that did not compile.
@@ -49,7 +141,7 @@ impl Compiled {
     /// Compile `spec` now, reporting what does not compile.
     pub fn new(spec: &DeclarativeSpec) -> Result<Self, CompileError> {
         let compiled = OnceLock::new();
-        let _ = compiled.set(Matcher::new(spec)?);
+        let _ = compiled.set(Matcher::new(spec, true)?);
         Ok(Self { spec: spec.clone(), compiled })
     }
 
@@ -62,28 +154,38 @@ impl Compiled {
     /// Compile now if not done yet.
     pub fn force(&self) -> Result<(), CompileError> {
         if self.compiled.get().is_none() {
-            let _ = self.compiled.set(Matcher::new(&self.spec)?);
+            let _ = self.compiled.set(Matcher::new(&self.spec, true)?);
         }
         Ok(())
     }
 
     fn matcher(&self) -> &Matcher {
         self.compiled.get_or_init(|| {
-            Matcher::new(&self.spec)
+            Matcher::new(&self.spec, false)
                 .unwrap_or_else(|e| panic!("declarative check `{}`: {}", self.spec.select, e.message))
         })
     }
 
-    pub fn run(&self, ctx: &RuleContext<'_>, json: &serde_json::Value, out: &mut Reporter) {
+    /// Run on the policy of `ctx`. A simple selector walks the spanned tree; any other is
+    /// evaluated by jsonpath-rust on the document as a `serde_json::Value`, made on first need
+    /// into `json` (shared by the declarative checks of one document).
+    pub fn run(&self, ctx: &RuleContext<'_>, json: &mut Option<serde_json::Value>, out: &mut Reporter) {
         let Some(root) = ctx.root else { return };
         let m = self.matcher();
-        let Ok(hits) = js_path_process(&m.query, json) else {
-            return;
-        };
-        for hit in hits {
-            let Some(node) = root.at_normalized_path(&hit.path) else {
-                continue;
+        let mut nodes = Vec::new();
+        if m.steps.as_ref().is_none_or(|steps| walk(root, steps, &mut nodes).is_none()) {
+            nodes.clear();
+            let json = json.get_or_insert_with(|| root.to_json());
+            let query = m.query.get_or_init(|| {
+                parse_json_path(self.spec.select)
+                    .unwrap_or_else(|e| panic!("declarative check `{}`: {e}", self.spec.select))
+            });
+            let Ok(hits) = js_path_process(query, json) else {
+                return;
             };
+            nodes.extend(hits.iter().filter_map(|hit| root.at_normalized_path(&hit.path)));
+        }
+        for node in nodes {
             for item in node.one_or_many() {
                 let Some((value, template)) = item.as_text() else {
                     continue;
@@ -102,16 +204,23 @@ impl Compiled {
 }
 
 impl Matcher {
-    fn new(spec: &DeclarativeSpec) -> Result<Self, CompileError> {
-        let query = parse_json_path(spec.select).map_err(|e| CompileError {
-            field: SpecField::Select,
-            message: format!("invalid JSONPath `{}`: {e}", spec.select),
-        })?;
+    /// Compile `spec`; the selector is parsed now when `eager` or when it is not simple.
+    fn new(spec: &DeclarativeSpec, eager: bool) -> Result<Self, CompileError> {
+        let steps = simple_steps(spec.select);
+        let query = OnceLock::new();
+        if eager || steps.is_none() {
+            let parsed = parse_json_path(spec.select).map_err(|e| CompileError {
+                field: SpecField::Select,
+                message: format!("invalid JSONPath `{}`: {e}", spec.select),
+            })?;
+            let _ = query.set(parsed);
+        }
         let re = |p: Option<&str>, field| {
             p.map(Regex::new).transpose().map_err(|e| CompileError { field, message: format!("invalid regex: {e}") })
         };
         Ok(Self {
             query,
+            steps,
             matches: re(spec.matches, SpecField::Matches)?,
             not_matches: re(spec.not_matches, SpecField::NotMatches)?,
         })
@@ -122,6 +231,70 @@ impl Matcher {
 mod tests {
     use super::super::RECORDS;
     use super::Compiled;
+
+    /// The nodes jsonpath-rust selects on the `serde_json::Value` copy, resolved in the tree.
+    fn by_jsonpath<'n>(root: &'n crate::json::Node, select: &str) -> Vec<&'n crate::json::Node> {
+        let query = jsonpath_rust::parser::parse_json_path(select).unwrap();
+        let json = root.to_json();
+        let hits = jsonpath_rust::query::js_path_process(&query, &json).unwrap_or_default();
+        hits.iter().filter_map(|h| root.at_normalized_path(&h.path)).collect()
+    }
+
+    /// The spanned-tree walk of a simple selector selects exactly what jsonpath-rust selects
+    /// on the `serde_json::Value` copy (or gives up), on the rule examples and the corpora.
+    #[test]
+    fn simple_walk_selects_what_jsonpath_selects() {
+        let mut texts: Vec<String> = Vec::new();
+        for r in RECORDS {
+            texts.push(r.bad.to_string());
+            texts.push(r.good.to_string());
+            texts.extend(r.valid.iter().chain(r.invalid.iter()).map(|s| s.to_string()));
+        }
+        texts.push(r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "AROA4EXAMPLEID1234567"}}}"#.into());
+        texts.push(r#"{"Statement": [{"Principal": {"AWS": ["a", {"x": 1}], "AWS": "b"}}, 3, [], {}], "Version": ["2008-10-17", 1]}"#.into());
+        texts.push(r#"{"Statement": {}, "a b": {"c": [[1, 2], {"d": null}]}}"#.into());
+        texts.push("[1, 2]".into());
+        for dir in ["corpus", "../shared/corpus/aws-managed"] {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            let mut stack: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            while let Some(p) = stack.pop() {
+                if p.is_dir() {
+                    stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+                } else if p.extension().is_some_and(|e| e == "json") {
+                    texts.extend(std::fs::read_to_string(&p).ok());
+                }
+            }
+        }
+        let selectors = [
+            "$.Version",
+            "$.Statement[*].Principal.AWS",
+            "$.Statement[0].Effect",
+            "$.Statement.*",
+            "$['a b'].c[0][1]",
+            "$.a b",
+            "$.Statement[*].Condition.*",
+            "$",
+        ];
+        let mut walked = 0;
+        for text in &texts {
+            let parsed = crate::json::parse(text);
+            let Some(root) = parsed.root.as_ref() else { continue };
+            for select in selectors {
+                let Some(steps) = super::simple_steps(select) else { continue };
+                let mut nodes = Vec::new();
+                if super::walk(root, &steps, &mut nodes).is_none() {
+                    continue;
+                }
+                walked += 1;
+                let expected = by_jsonpath(root, select);
+                assert!(
+                    nodes.len() == expected.len() && nodes.iter().zip(&expected).all(|(a, b)| std::ptr::eq(*a, *b)),
+                    "selector {select} on {text}"
+                );
+            }
+        }
+        assert!(walked > 100);
+    }
 
     /// The built-in declarative checks compile (they are compiled lazily, when first run).
     #[test]

@@ -32,7 +32,7 @@ mod syntax;
 mod trust;
 
 pub use crate::diagnostic::RuleId;
-pub use context::{Finding, Reporter, RuleContext};
+pub use context::{Cache, Finding, Reporter, RuleContext};
 pub use declarative::{CompileError, Compiled, SpecField};
 pub use record::{DeclarativeSpec, RECORDS, RuleRecord, Scope};
 

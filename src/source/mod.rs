@@ -9,6 +9,7 @@ mod snippet;
 pub use loc::{LineSource, Lines, Loc, Site, scope_of};
 pub use snippet::SourceLine;
 
+use std::cell::OnceCell;
 use std::fmt;
 
 /// A half-open byte range `start..end` into a source text.
@@ -49,9 +50,14 @@ impl fmt::Debug for Span {
     }
 }
 
-/// Precomputed line starts of a text, for offset → (line, column) lookups.
+/// Line starts of a text, for offset → (line, column) lookups, computed on the first lookup
+/// (making one is free: a file without findings never scans its text for lines).
 pub struct LineIndex<'a> {
     text: &'a str,
+    tables: OnceCell<Tables>,
+}
+
+struct Tables {
     starts: Vec<u32>,
     /// For a text that is not all ASCII: the number of characters before every
     /// [`CHECKPOINT`]-th byte (rounded down to a character boundary), so a column costs at most
@@ -71,8 +77,8 @@ pub struct LineCol {
     pub column: u32,
 }
 
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+impl Tables {
+    fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
         for (i, b) in text.bytes().enumerate() {
@@ -91,22 +97,33 @@ impl<'a> LineIndex<'a> {
                 at = next;
             }
         }
-        Self { text, starts, checkpoints }
+        Self { starts, checkpoints }
+    }
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self { text, tables: OnceCell::new() }
+    }
+
+    fn tables(&self) -> &Tables {
+        self.tables.get_or_init(|| Tables::new(self.text))
     }
 
     /// Characters in `text[..offset]` (`offset` on a character boundary).
     fn chars_before(&self, offset: usize) -> usize {
-        if self.checkpoints.is_empty() {
+        let checkpoints = &self.tables().checkpoints;
+        if checkpoints.is_empty() {
             return offset;
         }
-        let i = self.checkpoints.partition_point(|&(at, _)| at as usize <= offset) - 1;
-        let (at, chars) = self.checkpoints[i];
+        let i = checkpoints.partition_point(|&(at, _)| at as usize <= offset) - 1;
+        let (at, chars) = checkpoints[i];
         chars as usize + self.text[at as usize..offset].chars().count()
     }
 
     /// Line (0-based) containing `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&(offset as u32)) {
+        match self.tables().starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -117,7 +134,7 @@ impl<'a> LineIndex<'a> {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let start = self.starts[line] as usize;
+        let start = self.tables().starts[line] as usize;
         let column = self.chars_before(offset) - self.chars_before(start) + 1;
         LineCol { line: line as u32 + 1, column: column as u32 }
     }
@@ -130,9 +147,10 @@ impl<'a> LineIndex<'a> {
 
     /// Byte offsets of the start and end of 1-based `line`, without its line terminator.
     pub fn line_bounds(&self, line: u32) -> (usize, usize) {
-        let i = (line as usize).saturating_sub(1).min(self.starts.len() - 1);
-        let start = self.starts[i] as usize;
-        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e as usize);
+        let starts = &self.tables().starts;
+        let i = (line as usize).saturating_sub(1).min(starts.len() - 1);
+        let start = starts[i] as usize;
+        let end = starts.get(i + 1).map_or(self.text.len(), |&e| e as usize);
         (start, start + self.text[start..end].trim_end_matches(['\n', '\r']).len())
     }
 

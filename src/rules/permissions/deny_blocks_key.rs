@@ -40,7 +40,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         .collect();
     // The permissions policy is the run's only identity policy: index 0 (no key policy given).
     // Unconditional Denies with a `Resource` covering the key: CMK401 reports them.
-    let cmk401 = super::relevance::relevance(policy, ctx.settings).is_some();
+    let cmk401 = super::relevance::relevance(ctx).is_some();
     let blocks: Vec<_> = evaluated::deny_blocks(&outcomes, 0)
         .into_iter()
         .filter(|b| {

@@ -10,7 +10,7 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let Some(rel) = relevance(policy, ctx.settings) else { return };
+    let Some(rel) = relevance(ctx) else { return };
     for s in policy.statements.iter().filter(|s| s.is_allow() && grants_crypto(s)) {
         let Some(list) = &s.resource else { continue };
         for (value, node) in list.strings() {

@@ -8,7 +8,7 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    if relevance(policy, ctx.settings).is_none() {
+    if relevance(ctx).is_none() {
         return;
     }
     let needed = list_code(&ctx.settings.key_actions);

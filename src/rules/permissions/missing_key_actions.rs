@@ -18,7 +18,7 @@ fn is_alias_arn(v: &str) -> bool {
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let Some(rel) = relevance(policy, ctx.settings) else { return };
+    let Some(rel) = relevance(ctx) else { return };
     // Alias ARNs count as naming the key here: CMK404 reports them.
     let on_key = |s: &Statement<'_>| {
         s.resource.as_ref().is_some_and(|r| {

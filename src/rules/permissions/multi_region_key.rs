@@ -7,7 +7,7 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    if relevance(policy, ctx.settings).is_none() {
+    if relevance(ctx).is_none() {
         return;
     }
     for s in policy.statements.iter().filter(|s| s.is_allow()) {

@@ -12,6 +12,7 @@
 use crate::data::placeholders::{has_expression, placeholder_kind};
 use crate::policy::access::{arn_like, expression_as_wildcard};
 use crate::policy::{Arn, Policy, Statement, wildcard_match_ci};
+use crate::rules::RuleContext;
 use crate::settings::Settings;
 
 /// Why the policy counts as the CMEK role's permissions policy.
@@ -36,6 +37,7 @@ impl Why {
     }
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct Relevance<'a> {
     /// `[customer] key_arn`, when configured.
     pub key_arn: Option<&'a str>,
@@ -52,7 +54,14 @@ pub(crate) fn has_kms_action(s: &Statement<'_>) -> bool {
     s.actions().any(|(a, _)| is_kms_action(a))
 }
 
-pub(crate) fn relevance<'a>(policy: &Policy<'_>, settings: &'a Settings) -> Option<Relevance<'a>> {
+/// [`compute`] for the policy of `ctx`, decided once per policy and shared by the rules that
+/// ask.
+pub(crate) fn relevance<'a>(ctx: &RuleContext<'a>) -> Option<Relevance<'a>> {
+    ctx.relevance()
+}
+
+/// Whether `policy` is the CMEK role's permissions policy, and why.
+pub(crate) fn compute<'a>(policy: &Policy<'_>, settings: &'a Settings) -> Option<Relevance<'a>> {
     if !policy.statements.iter().any(has_kms_action) {
         return None;
     }

@@ -6,7 +6,7 @@ use crate::rules::util::did_you_mean;
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
-    let pc = Pinecone::new(ctx.policy(), ctx.settings);
+    let pc = Pinecone::cached(ctx);
     for (_, s) in pc.allow_statements() {
         let Some(list) = s.action.as_ref().or(s.not_action.as_ref()) else {
             continue; // CMK108

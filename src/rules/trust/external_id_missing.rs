@@ -8,7 +8,7 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let pc = Pinecone::new(policy, ctx.settings);
+    let pc = Pinecone::cached(ctx);
     // "Deny unless the external ID matches", for everyone or for Pinecone's roles.
     let everyone_or_pinecone =
         |i: usize| pc.names_pinecone[i] || policy.statements[i].principal.as_ref().is_some_and(|p| p.is_everyone());

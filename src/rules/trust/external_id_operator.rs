@@ -9,7 +9,7 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let pc = Pinecone::new(policy, ctx.settings);
+    let pc = Pinecone::cached(ctx);
     for (i, s) in policy.statements.iter().enumerate() {
         // In a Deny, `StringNotEquals` on the external ID is the right way round.
         if !s.is_allow() || !grants_trust_action(s) {

@@ -18,7 +18,7 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let pc = Pinecone::new(policy, ctx.settings);
+    let pc = Pinecone::cached(ctx);
     for (i, s) in policy.statements.iter().enumerate() {
         if !s.is_allow() || !grants_trust_action(s) {
             continue;

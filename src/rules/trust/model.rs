@@ -15,6 +15,7 @@ use crate::pinecone::ROLE_PREFIX;
 use crate::pinecone::name_looks_pinecone;
 use crate::policy::arn::is_account_id;
 use crate::policy::{Arn, Operator, Policy, SetQualifier, Statement};
+use crate::rules::RuleContext;
 use crate::rules::util::{did_you_mean, sub_span};
 use crate::settings::Settings;
 use crate::source::Span;
@@ -393,6 +394,12 @@ pub(crate) struct Pinecone<'a> {
 }
 
 impl<'a> Pinecone<'a> {
+    /// The model of the policy of `ctx`, built once per policy and shared by the rules that
+    /// ask (see [`RuleContext::trust_model`]).
+    pub fn cached<'c>(ctx: &'c RuleContext<'a>) -> &'c Self {
+        ctx.trust_model()
+    }
+
     pub fn new(policy: &'a Policy<'a>, settings: &'a Settings) -> Self {
         let mut refs = Vec::new();
         for (i, s) in policy.statements.iter().enumerate() {

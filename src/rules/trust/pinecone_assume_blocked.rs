@@ -14,7 +14,7 @@ use crate::scenarios::{Outcome, Scenario};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let pc = Pinecone::new(policy, ctx.settings);
+    let pc = Pinecone::cached(ctx);
     if !pc.is_pinecone_trust() {
         return;
     }
@@ -24,7 +24,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if !any_allow {
         return;
     }
-    let outcomes = trust_outcomes(ctx, &pc, &["pinecone-assume"]);
+    let outcomes = trust_outcomes(ctx, pc, &["pinecone-assume"]);
     let blocks: Vec<_> = evaluated::deny_blocks(&outcomes, 0)
         .into_iter()
         .filter(|b| {

@@ -8,7 +8,7 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let pc = Pinecone::new(policy, ctx.settings);
+    let pc = Pinecone::cached(ctx);
     if !pc.is_pinecone_trust() {
         return;
     }

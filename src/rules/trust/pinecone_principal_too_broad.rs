@@ -8,14 +8,14 @@ use crate::rules::util::sub_span;
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
-    let pc = Pinecone::new(ctx.policy(), ctx.settings);
+    let pc = Pinecone::cached(ctx);
     if !pc.is_pinecone_trust() {
         return;
     }
     let want = format!("role/{ROLE_PREFIX}");
     // Computed once, when an account principal of Pinecone's needs it.
     let mut others_denied: Option<bool> = None;
-    let account = super::account_hint(&pc);
+    let account = super::account_hint(pc);
     let narrow = format!("arn:aws:iam::{account}:role/{ROLE_PREFIX}*");
     for (i, s) in pc.allow_statements() {
         for r in pc.refs_of(i).iter().filter(|r| r.op.is_some() && r.is_pattern()) {
@@ -42,7 +42,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                 // Pinned (e.g. `ArnLike aws:PrincipalArn …:role/pinecone_cmek_access_*`): the
                 // evaluator says no other principal of Pinecone's account gets in.
                 if *others_denied
-                    .get_or_insert_with(|| super::pinecone_assume_blocked::pinecone_other_roles_denied(ctx, &pc))
+                    .get_or_insert_with(|| super::pinecone_assume_blocked::pinecone_other_roles_denied(ctx, pc))
                 {
                     continue;
                 }

@@ -18,8 +18,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if !regions_configured(ctx.settings) {
         return;
     }
-    let policy = ctx.policy();
-    let pc = Pinecone::new(policy, ctx.settings);
+    let pc = Pinecone::cached(ctx);
     if !pc.is_pinecone_trust() {
         return;
     }
@@ -66,7 +65,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let list = |v: &[&str]| v.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
     let covered: Vec<&str> = covered.iter().map(String::as_str).collect();
     let covered = if covered.is_empty() { "no region".to_string() } else { list(&covered) };
-    let account = super::account_hint(&pc);
+    let account = super::account_hint(pc);
     let mut help = format!(
         "add `arn:aws:iam::{account}:role/{ROLE_PREFIX}<region>` for each, or use the all-regions form (`\"Principal\": {{\"AWS\": \"*\"}}` with `\"ArnLike\": {{\"aws:PrincipalArn\": \"arn:aws:iam::{account}:role/{ROLE_PREFIX}*\"}}`); if the project has no indexes there, remove the region from `[pinecone] regions` (or `--regions`)"
     );

@@ -9,7 +9,7 @@ use crate::rules::util::sub_span;
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
-    let pc = Pinecone::new(ctx.policy(), ctx.settings);
+    let pc = Pinecone::cached(ctx);
     if !pc.is_pinecone_trust() {
         return;
     }

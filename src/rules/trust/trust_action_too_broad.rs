@@ -27,7 +27,7 @@ fn extra(action: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
-    let pc = Pinecone::new(ctx.policy(), ctx.settings);
+    let pc = Pinecone::cached(ctx);
     for (_, s) in pc.allow_statements() {
         if let Some(list) = &s.not_action {
             out.report(

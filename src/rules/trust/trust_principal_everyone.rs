@@ -6,10 +6,10 @@ use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
-    let pc = Pinecone::new(policy, ctx.settings);
+    let pc = Pinecone::cached(ctx);
     let help = format!(
         "pin the caller's account: for Pinecone, `\"ArnLike\": {{\"aws:PrincipalArn\": \"arn:aws:iam::{}:role/pinecone_cmek_access_*\"}}` next to the `sts:ExternalId` condition, or list Pinecone's `pinecone_cmek_access_<region>` roles in `Principal` instead of `*`",
-        super::account_hint(&pc)
+        super::account_hint(pc)
     );
     // "Allow `*`, deny everyone whose ARN is not Pinecone's": the Deny does the pinning.
     if deny_pins_caller(policy) {
@@ -21,7 +21,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         .statements
         .iter()
         .any(|s| s.is_allow() && s.principal.as_ref().is_some_and(|p| p.is_everyone()) && grants_trust_action(s));
-    let closed = if everyone_allow { super::pinecone_assume_blocked::closed_to_others(ctx, &pc) } else { Vec::new() };
+    let closed = if everyone_allow { super::pinecone_assume_blocked::closed_to_others(ctx, pc) } else { Vec::new() };
     for s in &policy.statements {
         let Some(p) = s.principal.as_ref().filter(|p| s.is_allow() && p.is_everyone()) else {
             continue;
