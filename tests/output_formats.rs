@@ -483,3 +483,60 @@ fn skip_non_policy_files_treats_named_files_like_walked_ones() {
         stderr(&o)
     );
 }
+
+/// Standard input has no path: its SARIF locations carry a description, not a `<stdin>` URI
+/// that code scanning would take for a file of that name; `--stdin-filename` gives the URI.
+#[test]
+fn sarif_for_standard_input_names_no_file_unless_told() {
+    use std::io::Write as _;
+    let sarif_of = |extra: &[&str]| -> Value {
+        let mut child = bin()
+            .args(["check", "--isolated", "--format", "sarif", "-"])
+            .args(extra)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(BAD.as_bytes()).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let v = sarif_validator();
+    let unnamed = sarif_of(&[]);
+    assert_valid_sarif(&v, &unnamed, "standard input");
+    let results = unnamed["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert!(artifact.get("uri").is_none(), "{artifact}");
+        assert!(artifact["description"]["text"].as_str().unwrap().contains("standard input"));
+    }
+    let named = sarif_of(&["--stdin-filename", "infra/trust policy.json"]);
+    assert_valid_sarif(&v, &named, "named standard input");
+    let artifact = &named["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["uri"], "infra/trust%20policy.json");
+}
+
+/// A file name that is not UTF-8 (Latin-1 on Linux) keeps its bytes in the SARIF URI,
+/// percent-encoded, instead of U+FFFD, which would name no file.
+#[cfg(unix)]
+#[test]
+fn sarif_uri_keeps_a_non_utf8_file_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9-trust.json");
+    std::fs::write(t.path().join(name), BAD).unwrap();
+    let o = run_in(t.path(), &[".", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let sarif: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_valid_sarif(&sarif_validator(), &sarif, "non-UTF-8 file name");
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(!uris.is_empty());
+    assert!(uris.iter().all(|u| *u == "caf%E9-trust.json"), "{uris:?}");
+}

@@ -121,7 +121,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         // Read no more than the size limit and a byte: over it, CMK008 without holding it all.
         let bytes = engine::read_bounded(std::io::stdin().lock(), settings.max_file_size)
             .map_err(|e| format!("reading standard input: {e}"))?;
-        let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
+        let name = args.stdin_filename.clone().unwrap_or_else(|| engine::STDIN_NAME.into());
         let (report, described) = engine::check_alone(Input::Bytes { name: &name, bytes }, registry, &settings, json);
         reports.push(report);
         setups.extend(described.into_iter().map(|d| d.json));

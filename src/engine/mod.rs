@@ -14,7 +14,7 @@ mod setup_pass;
 mod sink;
 
 pub use documents::{FileDocument, FileDocuments, documents_with_referenced};
-pub use report::FileReport;
+pub use report::{FileReport, STDIN_NAME};
 pub use setup_pass::{cross_enabled, setup_pass};
 
 use crate::diagnostic::{Diagnostic, Resolved, ResolvedLabel, Severity};
@@ -172,6 +172,22 @@ fn looks_like_terraform(text: &str) -> bool {
 /// Check one file: read it (`read`), then hand its text to the front end of its format
 /// (`front_end`), which runs the rules (`run`), their findings going through the sink (`sink`).
 fn check_file(
+    input: Input<'_>,
+    registry: &Registry,
+    settings: &Settings,
+    context: Option<&Context>,
+) -> (FileReport, Vec<Followed>) {
+    let fs_path = match input {
+        Input::File { path, .. } => Some(path.to_path_buf()),
+        Input::Text { .. } | Input::Bytes { .. } => None,
+    };
+    let (mut report, followed) = check_read(input, registry, settings, context);
+    report.fs_path = fs_path;
+    (report, followed)
+}
+
+/// `check_file` past its path: the report of what reading and checking the input gave.
+fn check_read(
     input: Input<'_>,
     registry: &Registry,
     settings: &Settings,

@@ -2,10 +2,17 @@
 
 use crate::diagnostic::Resolved;
 
+/// The name standard input is reported under when `--stdin-filename` does not name it.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// Everything found in one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileReport {
     pub path: String,
+    /// The path as the operating system gave it, for a file read from disk (`None` for standard
+    /// input and texts): `path` is its lossy display, this keeps bytes that are not UTF-8 (SARIF
+    /// percent-encodes them in its URIs).
+    pub fs_path: Option<std::path::PathBuf>,
     pub diagnostics: Vec<Resolved>,
     /// Policy documents found and checked.
     pub policies: usize,
@@ -20,4 +27,11 @@ pub struct FileReport {
     /// The file's suppressions, kept for the cross-document findings of its setup pass (see
     /// `super::sink`); `None` once its findings are final.
     pub(crate) suppressions: Option<crate::suppress::FileSuppressions>,
+}
+
+impl FileReport {
+    /// Standard input, not named by `--stdin-filename`: it has no path to point at.
+    pub fn is_unnamed_stdin(&self) -> bool {
+        self.fs_path.is_none() && self.path == STDIN_NAME
+    }
 }

@@ -9,6 +9,7 @@
 use super::{Notice, Run};
 use crate::baseline::{FINGERPRINT_KEY, fingerprints};
 use crate::diagnostic::{Resolved, Severity};
+use crate::engine::FileReport;
 use crate::source::LineCol;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -48,12 +49,20 @@ fn problem_severity(s: Severity) -> &'static str {
 /// the repository root) with `/` separators; absolute paths become `file://` URIs. Characters
 /// outside RFC 3986's unreserved set are percent-encoded.
 pub fn uri_for(path: &str) -> String {
-    let p = path.replace('\\', "/");
-    let p = p.strip_prefix("./").unwrap_or(&p);
+    uri_for_bytes(path.as_bytes())
+}
+
+/// A path's bytes as a SARIF URI reference (see `uri_for`): bytes that are not UTF-8 (a
+/// Latin-1 file name on Linux) are percent-encoded as they are, not replaced by U+FFFD, so the
+/// URI still names the file.
+fn uri_for_bytes(path: &[u8]) -> String {
+    let p: Vec<u8> = path.iter().map(|&b| if b == b'\\' { b'/' } else { b }).collect();
+    let p = p.strip_prefix(b"./").unwrap_or(&p);
     let mut out = String::new();
-    let (prefix, rest) = if p.starts_with('/') { ("file://", p) } else { ("", p) };
-    out.push_str(prefix);
-    for b in rest.bytes() {
+    if p.starts_with(b"/") {
+        out.push_str("file://");
+    }
+    for &b in p {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
@@ -61,6 +70,31 @@ pub fn uri_for(path: &str) -> String {
         }
     }
     out
+}
+
+/// Where a file's findings are: its URI, from the path's own bytes where the OS gave them.
+/// Standard input not named by `--stdin-filename` has no URI (`<stdin>` would be taken for a
+/// file of that name): a description says what it was.
+fn artifact_location(report: &FileReport) -> Value {
+    if report.is_unnamed_stdin() {
+        return json!({ "description": { "text": "standard input (name it with --stdin-filename)" } });
+    }
+    let uri = match &report.fs_path {
+        Some(path) => uri_for_path(path),
+        None => uri_for(&report.path),
+    };
+    json!({ "uri": uri })
+}
+
+#[cfg(unix)]
+fn uri_for_path(path: &std::path::Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    uri_for_bytes(path.as_os_str().as_bytes())
+}
+
+#[cfg(not(unix))]
+fn uri_for_path(path: &std::path::Path) -> String {
+    uri_for(&path.to_string_lossy())
 }
 
 /// A region, clamped so no line or column is ever below 1 and the end never precedes the start.
@@ -72,12 +106,12 @@ fn region(start: LineCol, end: LineCol) -> Value {
     json!({ "startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col })
 }
 
-fn location(uri: &str, start: LineCol, end: LineCol) -> Value {
-    json!({ "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region(start, end) } })
+fn location(artifact: &Value, start: LineCol, end: LineCol) -> Value {
+    json!({ "physicalLocation": { "artifactLocation": artifact, "region": region(start, end) } })
 }
 
-fn primary_location(uri: &str, d: &Resolved) -> Value {
-    let mut loc = location(uri, d.start, d.end);
+fn primary_location(artifact: &Value, d: &Resolved) -> Value {
+    let mut loc = location(artifact, d.start, d.end);
     if d.start.line == d.end.line
         && let Some(line) = d.lines.iter().find(|l| l.number == d.start.line)
     {
@@ -154,7 +188,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
         if report.diagnostics.is_empty() {
             continue;
         }
-        let uri = uri_for(&report.path);
+        let artifact = artifact_location(report);
         for (d, fp) in report.diagnostics.iter().zip(fingerprints(report)) {
             let g = &d.diagnostic;
             let text = match &g.help {
@@ -168,7 +202,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             let rest = json!({
                 "level": level(g.severity),
                 "message": { "text": text },
-                "locations": [primary_location(&uri, d)],
+                "locations": [primary_location(&artifact, d)],
                 "partialFingerprints": { FINGERPRINT_KEY: fp },
                 "properties": { "severity": g.severity.as_str(), "pointer": g.pointer },
             });
@@ -187,7 +221,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
                     .iter()
                     .enumerate()
                     .map(|(i, l)| {
-                        let mut loc = location(&uri, l.start, l.end);
+                        let mut loc = location(&artifact, l.start, l.end);
                         loc["id"] = json!(i + 1);
                         loc["message"] = json!({ "text": l.message });
                         loc
@@ -233,6 +267,7 @@ mod tests {
         assert_eq!(uri_for("infra\\trust.json"), "infra/trust.json");
         assert_eq!(uri_for("/tmp/a#b.json"), "file:///tmp/a%23b.json");
         assert_eq!(uri_for("é.json"), "%C3%A9.json");
+        assert_eq!(uri_for_bytes(b"caf\xe9.json"), "caf%E9.json");
     }
 
     #[test]
