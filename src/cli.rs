@@ -42,9 +42,11 @@ pub const SUBCOMMANDS: &[&str] = &["check", "rules", "explain", "preflight", "ge
 /// `cmek-lint --format concise check infra` is `cmek-lint check --format concise infra`
 /// (options before the subcommand would otherwise be taken for `check`'s, and the subcommand
 /// for a path, since `cmek-lint [PATHS]` is `cmek-lint check [PATHS]`).
-pub fn subcommand_first(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+pub fn subcommand_first(
+    command: &clap::Command,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
-    let command = <Cli as clap::CommandFactory>::command();
     let takes_value = |arg: Option<&clap::Arg>| arg.is_some_and(|a| a.get_action().takes_values());
     let mut i = 1;
     while let Some(word) = args.get(i).and_then(|a| a.to_str()) {
@@ -70,6 +72,17 @@ pub fn subcommand_first(args: impl IntoIterator<Item = std::ffi::OsString>) -> V
         }
     }
     args
+}
+
+/// Parse the command line: the `Command` is built once (building it is most of clap's cost on
+/// a pre-commit call) and serves both [`subcommand_first`] and the parse. Exits as clap does on
+/// `--help`, `--version` and usage errors.
+pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    let args = subcommand_first(&command, args);
+    let matches = command.try_get_matches_from_mut(args).unwrap_or_else(|e| e.exit());
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit())
 }
 
 /// `--color`: whether output gets ANSI colours.

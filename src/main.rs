@@ -1,10 +1,8 @@
-use clap::Parser;
-use cmek_lint::cli::{Cli, subcommand_first};
 use cmek_lint::commands::report_error;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse_from(subcommand_first(std::env::args_os()));
+    let cli = cmek_lint::cli::parse(std::env::args_os());
     let color = cli.color_choice();
     match cmek_lint::run(cli) {
         Ok(status) => ExitCode::from(status as u8),

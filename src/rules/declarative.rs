@@ -26,8 +26,62 @@ struct Matcher {
     /// The selector as steps walked on the spanned tree, when it is a simple path (names,
     /// indexes, wildcards): no copy of the document into a `serde_json::Value`.
     steps: Option<Vec<Step>>,
-    matches: Option<Regex>,
-    not_matches: Option<Regex>,
+    matches: Option<Pattern>,
+    not_matches: Option<Pattern>,
+}
+
+/// A regex, compiled when a value could match it. Compiling is most of a declarative rule's
+/// cost on a one-file run, and most values cannot match: an anchored pattern's literal
+/// prefixes (`^(AROA|AIDA)[A-Z0-9]{12,}$` → `AROA`, `AIDA`) rule them out without it.
+struct Pattern {
+    source: String,
+    /// Every match starts at the start of the value with one of these; `None` when the
+    /// pattern is not anchored or its prefixes are not a small finite set.
+    prefixes: Option<Vec<Vec<u8>>>,
+    regex: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// The pattern, compiled now when `eager` (user rules: errors before any file is checked).
+    fn new(source: &str, eager: bool) -> Result<Self, regex::Error> {
+        let regex = OnceLock::new();
+        if eager {
+            let _ = regex.set(Regex::new(source)?);
+        }
+        Ok(Self { source: source.to_string(), prefixes: anchored_prefixes(source), regex })
+    }
+
+    fn is_match(&self, value: &str) -> bool {
+        if let Some(prefixes) = &self.prefixes
+            && !prefixes.iter().any(|p| value.as_bytes().starts_with(p))
+        {
+            return false;
+        }
+        self.regex
+            .get_or_init(|| Regex::new(&self.source).unwrap_or_else(|e| panic!("declarative check regex: {e}")))
+            .is_match(value)
+    }
+}
+
+/// The literals every match of an anchored pattern (`^` or `\A` first, outside multi-line mode)
+/// begins the value with, when they are a finite set of at most 64 non-empty literals.
+fn anchored_prefixes(source: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{HirKind, Look};
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let first = match hir.kind() {
+        HirKind::Concat(parts) => parts.first()?,
+        _ => return None,
+    };
+    if !matches!(first.kind(), HirKind::Look(Look::Start)) {
+        return None;
+    }
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 || literals.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// One segment of a simple JSONPath selector.
@@ -216,7 +270,9 @@ impl Matcher {
             let _ = query.set(parsed);
         }
         let re = |p: Option<&str>, field| {
-            p.map(Regex::new).transpose().map_err(|e| CompileError { field, message: format!("invalid regex: {e}") })
+            p.map(|p| Pattern::new(p, eager))
+                .transpose()
+                .map_err(|e| CompileError { field, message: format!("invalid regex: {e}") })
         };
         Ok(Self {
             query,
@@ -230,7 +286,50 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::super::RECORDS;
-    use super::Compiled;
+    use super::{Compiled, Pattern, anchored_prefixes};
+
+    #[test]
+    fn anchored_patterns_give_their_literal_prefixes() {
+        let p = |s: &str| {
+            anchored_prefixes(s).map(|v| v.into_iter().map(|b| String::from_utf8(b).unwrap()).collect::<Vec<_>>())
+        };
+        assert_eq!(p("^(AROA|AIDA)[A-Z0-9]{12,}$"), Some(vec!["AROA".into(), "AIDA".into()]));
+        assert_eq!(p("^2008-10-17$"), Some(vec!["2008-10-17".into()]));
+        assert_eq!(p("\\Aarn:aws:"), Some(vec!["arn:aws:".into()]));
+        // Not anchored, multi-line, anchored only in one branch, or no literal prefix.
+        for s in ["AROA", "(?m)^AROA", "^AROA|x", "^[A-Z]+$", "^.*x", "(", ""] {
+            assert_eq!(p(s), None, "{s}");
+        }
+    }
+
+    /// The prefix test never changes an answer: the pattern matches exactly when the regex does.
+    #[test]
+    fn prefix_test_agrees_with_the_regex() {
+        let patterns = ["^(AROA|AIDA)[A-Z0-9]{12,}$", "^2008-10-17$", "(?i)^arn:aws:iam::", "^a?b", "x$", "^(ab|a)c"];
+        let values = [
+            "AROA4EXAMPLEID1234567",
+            "AIDAEXAMPLE",
+            "2008-10-17",
+            "2012-10-17",
+            "ARN:AWS:IAM::1",
+            "b",
+            "ab",
+            "abc",
+            "ac",
+            "x",
+            "",
+            "é",
+        ];
+        for p in patterns {
+            let re = regex::Regex::new(p).unwrap();
+            for eager in [false, true] {
+                let pattern = Pattern::new(p, eager).unwrap();
+                for v in values {
+                    assert_eq!(pattern.is_match(v), re.is_match(v), "{p} on {v:?}");
+                }
+            }
+        }
+    }
 
     /// The nodes jsonpath-rust selects on the `serde_json::Value` copy, resolved in the tree.
     fn by_jsonpath<'n>(root: &'n crate::json::Node, select: &str) -> Vec<&'n crate::json::Node> {
