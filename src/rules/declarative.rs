@@ -26,8 +26,8 @@ struct Matcher {
     /// The selector as steps walked on the spanned tree, when it is a simple path (names,
     /// indexes, wildcards): no copy of the document into a `serde_json::Value`.
     steps: Option<Vec<Step>>,
-    matches: Option<Pattern>,
-    not_matches: Option<Pattern>,
+    matches: Option<Box<Pattern>>,
+    not_matches: Option<Box<Pattern>>,
 }
 
 /// A regex, compiled when a value could match it. Compiling is most of a declarative rule's
@@ -270,7 +270,7 @@ impl Matcher {
             let _ = query.set(parsed);
         }
         let re = |p: Option<&str>, field| {
-            p.map(|p| Pattern::new(p, eager))
+            p.map(|p| Pattern::new(p, eager).map(Box::new))
                 .transpose()
                 .map_err(|e| CompileError { field, message: format!("invalid regex: {e}") })
         };
