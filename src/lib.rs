@@ -8,6 +8,7 @@
 //!
 //! Modules are floors, each importing only the floors below: ARCHITECTURE.md lists them, and
 //! `tests/architecture.rs` holds the code to it.
+#![forbid(unsafe_code)]
 
 pub mod baseline;
 pub mod cli;

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 use cmek_lint::commands::report_error;
 use std::process::ExitCode;
 
