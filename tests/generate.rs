@@ -353,3 +353,56 @@ fn out_never_overwrites_without_force() {
     let o = bin().args(["generate", "--target", "json", "--force", "--config"]).arg(&cfg).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// cfn-lint (`CFN_LINT`, or on PATH). `.ci/run` installs it from PyPI and sets `CFN_LINT`;
+/// under CI a missing cfn-lint fails the test instead of skipping it.
+fn cfn_lint() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("CFN_LINT") {
+        return Some(p.into());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("cfn-lint")).find(|p| p.is_file())
+}
+
+/// The CloudFormation templates `generate` writes pass AWS's own template linter, cfn-lint
+/// (resource types, property names and types, intrinsic functions, parameter patterns), for
+/// every key setup and trust variant. (Terraform's `fmt -check`/`validate` are not run: the
+/// terraform binary is not packaged for Debian or PyPI, so CI cannot install it offline.)
+#[test]
+fn generated_cloudformation_passes_cfn_lint() {
+    let Some(cfn_lint) = cfn_lint() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run cfn-lint: `.ci/run` installs it and sets CFN_LINT");
+        eprintln!("skipped: no cfn-lint on PATH (`pip install cfn-lint`, or set CFN_LINT)");
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let mut linted = 0;
+    for (setup, pinecone, customer, _) in SETUPS {
+        for (variant, flags) in VARIANTS {
+            if customer.contains("external_id") && flags.contains(&"--no-external-id") {
+                continue;
+            }
+            let name = format!("{setup}-{variant}");
+            let cfg = config(t.path(), &name, pinecone, customer);
+            let out_dir = t.path().join(&name);
+            let o = bin()
+                .current_dir(t.path())
+                .args(["generate", "--target", "cloudformation", "--config"])
+                .arg(&cfg)
+                .arg("--out")
+                .arg(&out_dir)
+                .args(*flags)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+            let o = std::process::Command::new(&cfn_lint).arg(out_dir.join("cmek.yaml")).output().unwrap();
+            linted += 1;
+            if !o.status.success() {
+                failures.push(format!("{name}: cfn-lint exits {:?}:\n{}{}", o.status.code(), stdout(&o), stderr(&o)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // 4 key setups × 3 variants, less --no-external-id where an external id is configured.
+    assert_eq!(linted, 4 * 3 - 1, "every setup and variant");
+}
