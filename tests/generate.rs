@@ -131,17 +131,7 @@ fn every_target_and_variant_passes_cmek_lint_check_with_the_same_config() {
                 // The check linked the documents into one setup: clean because it is right, not
                 // because nothing was compared.
                 let setups = v["setups"].as_array().cloned().unwrap_or_default();
-                if flags.contains(&"--all-regions") {
-                    // Known gap of `setup` (not of generate): a trust naming Pinecone only in
-                    // `aws:PrincipalArn` (`Principal: *`) is not recognised as a role trusting
-                    // Pinecone, so the cross-document rules (CMK6xx) do not run on it; only the
-                    // per-document rules do. Its key policy is the explicit variants' one, which
-                    // is cross-checked above. When `setup` learns the form, this fails: then
-                    // require one setup here too.
-                    if !setups.is_empty() {
-                        failures.push(format!("{name}: the all-regions trust now makes a setup: tighten this test"));
-                    }
-                } else if setups.len() != 1 || setups[0]["role"].is_null() || setups[0]["key_policy"].is_null() {
+                if setups.len() != 1 || setups[0]["role"].is_null() || setups[0]["key_policy"].is_null() {
                     failures.push(format!("{name}: not one setup with a role and a key policy: {setups:?}"));
                 }
                 let files: Vec<String> = std::fs::read_dir(&out_dir)

@@ -72,8 +72,15 @@ fn collect_kind(
             let mut external_ids = Vec::new();
             for s in policy.statements.iter().filter(|s| s.is_allow()) {
                 let Some(p) = &s.principal else { continue };
+                // Pinecone named as a principal, or (the guide's all-regions form) everyone
+                // pinned to Pinecone's roles by a positive `aws:PrincipalArn` condition.
+                let pinned = p.is_everyone().then(|| {
+                    s.condition_entries("aws:PrincipalArn")
+                        .filter(|(block, _)| !block.operator.is_negated())
+                        .flat_map(|(_, e)| e.values.iter().copied())
+                });
                 let mut pinecone = false;
-                for v in p.values_of("AWS") {
+                for v in p.values_of("AWS").chain(pinned.into_iter().flatten()) {
                     let Some((text, _)) = v.as_text() else { continue };
                     let named = crate::pinecone::pinecone_role(text).is_some()
                         || text.contains(crate::pinecone::ROLE_PREFIX)
@@ -83,6 +90,8 @@ fn collect_kind(
                     }
                     pinecone = true;
                     first.get_or_insert(v.span);
+                    // A pattern (`pinecone_cmek_access_*`) names no region: the regions stay
+                    // unknown (every region, for the cross-document rules).
                     if let Some(region) = text
                         .rsplit(crate::pinecone::ROLE_PREFIX)
                         .next()
