@@ -88,7 +88,9 @@ fn names_account(v: &str, account: &str) -> bool {
     if is_account_id(v) {
         return v == account;
     }
-    Arn::parse(v).is_some_and(|a| a.service == "iam" && a.resource == "root" && a.account == account)
+    // An ARN naming an account's root ends with `:root` (most principals are role ARNs).
+    v.ends_with(":root")
+        && Arn::parse(v).is_some_and(|a| a.service == "iam" && a.resource == "root" && a.account == account)
 }
 
 fn value_match(kind: &str, node: &Node, caller: &Caller) -> PrincipalMatch {
@@ -139,6 +141,13 @@ fn value_match(kind: &str, node: &Node, caller: &Caller) -> PrincipalMatch {
 /// A role ARN in a principal names the role (path included) and so all of its sessions; role
 /// names are case-insensitive in IAM.
 fn role_match(v: &str, role_arn: &str) -> bool {
+    // Cheap rejection first: the last path segments (role names) must agree, case aside.
+    fn last(s: &str) -> &str {
+        s.rsplit('/').next().unwrap_or(s)
+    }
+    if !last(v).eq_ignore_ascii_case(last(role_arn)) {
+        return false;
+    }
     match (Arn::parse(v), Arn::parse(role_arn)) {
         (Some(a), Some(b)) => {
             a.service == "iam"

@@ -34,8 +34,22 @@ impl<'a> Arn<'a> {
         let mut parts = [0usize; 6];
         let mut n = 1;
         let bytes = text.as_bytes();
+        // The fields end at the first five colons, unless an expression (`${...}`) may hold
+        // one: then colons inside braces are skipped. The fast path stops at the fifth colon
+        // (this runs for every principal of every statement of every evaluated request).
+        let expression = bytes.contains(&b'{');
         let mut depth = 0usize;
         for (i, &b) in bytes.iter().enumerate() {
+            if !expression {
+                if b == b':' {
+                    parts[n] = i + 1;
+                    n += 1;
+                    if n == 6 {
+                        break;
+                    }
+                }
+                continue;
+            }
             if (b == b'$' || b == b'#') && bytes.get(i + 1) == Some(&b'{') {
                 depth += 1;
                 continue;
