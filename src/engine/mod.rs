@@ -241,6 +241,8 @@ fn check_read(
     run.scope = context.map(|c| c.scope.as_str());
     // A decoded text's lines are not the file's: locations keep their line (see `Site`).
     run.on_disk = source.on_disk && decoded.is_none();
+    // Fixes are edits of the file's bytes: only a JSON text read as it is has them.
+    run.json_text = syntax == Syntax::Json && decoded.is_none();
     if let Some(sniffed) = sniffed {
         run.not_utf8_encoding(sniffed);
     }

@@ -4,7 +4,8 @@
 use super::FileReport;
 use super::sink::Sink;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::extract::{Document, Extraction, SpanMap, Subject};
+use crate::extract::{Document, Extraction, Root, SpanMap, Subject};
+use crate::fix::Fix;
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{Finding, Implementation, Reporter, RuleContext, RuleId, Scope};
@@ -19,6 +20,10 @@ struct Target<'n> {
     root: Option<&'n Node>,
     map: &'n SpanMap,
     origin: Option<String>,
+    /// The document's spans are exact byte ranges of the file's own JSON text, so its fixes'
+    /// edits can be applied there; otherwise (a policy in a JSON string, YAML, HCL) a fix is
+    /// shown as a suggestion only, never as an edit that may be wrong.
+    exact: bool,
 }
 
 /// The state of checking one file.
@@ -41,6 +46,8 @@ pub(super) struct FileRun<'a> {
     pub on_disk: bool,
     /// The folder of the setup the facts belong to, when not the file's own (see `Context`).
     pub scope: Option<&'a str>,
+    /// The text is JSON (the JSON front end): its parsed tree's spans are the file's bytes.
+    pub json_text: bool,
 }
 
 impl<'a> FileRun<'a> {
@@ -59,6 +66,7 @@ impl<'a> FileRun<'a> {
             site: None,
             on_disk: false,
             scope: None,
+            json_text: false,
         }
     }
 
@@ -115,8 +123,9 @@ impl<'a> FileRun<'a> {
             )),
             labels: Vec::new(),
             severity: Some(crate::diagnostic::Severity::Error),
+            fix: None,
         };
-        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin: None };
+        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin: None, exact: false };
         self.push(index, finding, &target);
     }
 
@@ -129,12 +138,25 @@ impl<'a> FileRun<'a> {
         help: Option<String>,
         origin: Option<String>,
     ) {
+        self.engine_finding_fixed(rule, span, message, help, origin, None);
+    }
+
+    /// [`Self::engine_finding`] with a fix, its edits in the file's coordinates.
+    pub fn engine_finding_fixed(
+        &mut self,
+        rule: RuleId,
+        span: Span,
+        message: String,
+        help: Option<String>,
+        origin: Option<String>,
+        fix: Option<Fix>,
+    ) {
         let index = self.sink.index(rule);
         if !self.sink.admits(index, self.path) {
             return;
         }
-        let finding = Finding { span, message, help, labels: Vec::new(), severity: None };
-        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin };
+        let finding = Finding { span, message, help, labels: Vec::new(), severity: None, fix };
+        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin, exact: self.json_text };
         self.push(index, finding, &target);
     }
 
@@ -180,7 +202,8 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let target = Target { kind: None, root: None, map, origin: self.origin.clone() };
+        let exact = self.json_text && matches!(map, SpanMap::Identity);
+        let target = Target { kind: None, root: None, map, origin: self.origin.clone(), exact };
         self.run_scope(Scope::File, &ctx, &target);
     }
 
@@ -198,7 +221,7 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone() };
+        let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone(), exact: false };
         self.run_scope(Scope::Key, &ctx, &target);
     }
 
@@ -221,7 +244,10 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let target = Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone() };
+        // The policy is part of the file's own JSON tree (not built from a string or a template).
+        let exact = self.json_text && matches!(doc.map, SpanMap::Identity) && matches!(doc.root, Root::Borrowed(_));
+        let target =
+            Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), exact };
         self.run_scope(Scope::Policy, &ctx, &target);
     }
 
@@ -271,6 +297,15 @@ impl<'a> FileRun<'a> {
         let severity = self.sink.severity(index, finding.severity);
         let pointer = target.root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
         let map = target.map;
+        let fix = finding.fix.map(|fix| {
+            debug_assert!(
+                record.autofix.is_some_and(|a| fix.applicability <= a),
+                "{}: a fix ({}) its record does not declare (`autofix`)",
+                record.code,
+                fix.applicability.as_str()
+            );
+            if fix.edits.is_empty() || (target.exact && fix.checked_in(self.text)) { fix } else { fix.downgraded() }
+        });
         self.diagnostics.push(Diagnostic {
             code: record.code,
             name: record.name,
@@ -286,6 +321,7 @@ impl<'a> FileRun<'a> {
             kind: target.kind,
             pointer,
             origin: target.origin.clone(),
+            fix,
         });
     }
 

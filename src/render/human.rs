@@ -399,6 +399,7 @@ mod tests {
                 kind: None,
                 pointer: String::new(),
                 origin: None,
+                fix: None,
             },
             start,
             end,

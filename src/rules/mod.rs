@@ -19,6 +19,7 @@
 mod context;
 pub mod cross;
 mod declarative;
+mod fixes;
 pub(crate) mod evaluated;
 pub mod record;
 pub mod record_file;
