@@ -294,7 +294,10 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     if let Some(outcome) = &fixed {
         err.push_str(&outcome.summary());
         let unsafe_left = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| {
-            d.diagnostic.fix.as_ref().is_some_and(|f| f.applicability == crate::fix::Applicability::Unsafe && f.applies(true))
+            d.diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::fix::Applicability::Unsafe && f.applies(true))
         });
         let n = unsafe_left.count();
         if n > 0 && !args.unsafe_fixes {

@@ -48,7 +48,8 @@ pub fn fix_text(name: &str, text: &str, options: FixOptions<'_>) -> Fixed {
     let mut current = text.to_string();
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
-        let report = engine::check_input(Input::Text { name, text: current.clone() }, options.registry, options.settings);
+        let report =
+            engine::check_input(Input::Text { name, text: current.clone() }, options.registry, options.settings);
         let fixes = applicable(&report, options.unsafe_ok);
         if fixes.is_empty() {
             break;
@@ -188,4 +189,35 @@ fn fix_file(path: &Path, shown: &str, options: FixOptions<'_>, write: bool) -> R
             .map_err(|e| format!("writing {shown}: {e}"))?;
     }
     Ok(Some((fixed.applied, diff)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::Edit;
+    use crate::source::Span;
+
+    #[test]
+    fn a_fix_that_would_break_the_json_is_not_applied() {
+        let text = "{\"a\": 1, // x\n\"b\": 2}";
+        let comment = Fix::safe("delete the comment", vec![Edit::delete(Span::new(9, 13))]);
+        let breaks = Fix::safe("break it", vec![Edit::delete(Span::new(0, 1))]);
+        let round = apply_keeping_json(text, &[&comment, &breaks]);
+        assert_eq!(round.text, "{\"a\": 1, \n\"b\": 2}");
+        assert_eq!(round.applied, vec![0]);
+    }
+
+    #[test]
+    fn a_text_that_does_not_parse_is_left_alone() {
+        let text = "{\"a\": 1, // x\n\"b\": }";
+        let comment = Fix::safe("delete the comment", vec![Edit::delete(Span::new(9, 13))]);
+        assert!(apply_keeping_json(text, &[&comment]).applied.is_empty());
+    }
+
+    #[test]
+    fn the_diff_escapes_control_characters() {
+        let diff = unified_diff("p.json", "{\"a\": \"\u{1b}[2J\"}\n", "{}\n");
+        assert!(diff.starts_with("--- p.json\n+++ p.json\n"), "{diff}");
+        assert!(!diff.contains('\u{1b}'), "{diff}");
+    }
 }

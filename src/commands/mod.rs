@@ -5,7 +5,7 @@ mod access;
 mod check;
 mod error;
 mod explain;
-mod fix;
+pub mod fix;
 mod generate;
 mod preflight;
 

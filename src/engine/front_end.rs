@@ -88,10 +88,7 @@ fn wrap_statements(root: &json::Node) -> Fix {
     let (start, end) = (root.span.start as usize, root.span.end as usize);
     Fix::safe(
         "wrap the statements in a policy with `Version` and `Statement`",
-        vec![
-            Edit::insert(start, "{\"Version\": \"2012-10-17\", \"Statement\": "),
-            Edit::insert(end, "}"),
-        ],
+        vec![Edit::insert(start, "{\"Version\": \"2012-10-17\", \"Statement\": "), Edit::insert(end, "}")],
     )
 }
 

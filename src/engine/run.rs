@@ -246,8 +246,7 @@ impl<'a> FileRun<'a> {
         };
         // The policy is part of the file's own JSON tree (not built from a string or a template).
         let exact = self.json_text && matches!(doc.map, SpanMap::Identity) && matches!(doc.root, Root::Borrowed(_));
-        let target =
-            Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), exact };
+        let target = Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), exact };
         self.run_scope(Scope::Policy, &ctx, &target);
     }
 

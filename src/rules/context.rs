@@ -104,7 +104,14 @@ impl Reporter {
 
     /// Report a finding at `span`; chain `.help(...)`, `.label(...)` on the result.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
-        self.findings.push(Finding { span, message: message.into(), help: None, labels: Vec::new(), severity: None, fix: None });
+        self.findings.push(Finding {
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+            severity: None,
+            fix: None,
+        });
         self.findings.last_mut().expect("just pushed")
     }
 

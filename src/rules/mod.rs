@@ -19,8 +19,8 @@
 mod context;
 pub mod cross;
 mod declarative;
-mod fixes;
 pub(crate) mod evaluated;
+mod fixes;
 pub mod record;
 pub mod record_file;
 pub mod user;

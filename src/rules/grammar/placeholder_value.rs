@@ -57,7 +57,9 @@ fn fill(ctx: &RuleContext<'_>, node: &Node, text: &str, start: usize, end: usize
         return Fix::display_only("replace it with the real value");
     };
     let Some(value) = value else {
-        return Fix::display_only(format!("replace it with {what}; with it configured, `--fix --unsafe-fixes` fills it in"));
+        return Fix::display_only(format!(
+            "replace it with {what}; with it configured, `--fix --unsafe-fixes` fills it in"
+        ));
     };
     // The string as written must be its value between quotes, so offsets into it are exact.
     let exact = node.span.len() == text.len() + 2;

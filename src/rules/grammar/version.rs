@@ -37,10 +37,13 @@ fn add_version(text: &str, root: &Node) -> Fix {
         None => Edit::insert(open, "\"Version\": \"2012-10-17\""),
         Some(first) => {
             let at = first.key_span.start as usize;
-            let gap = text.get(open..at).filter(|g| g.chars().all(char::is_whitespace)).unwrap_or(" ");
-            let separator = match gap.rfind('\n') {
-                Some(i) => format!("\n{}", &gap[i + 1..]),
-                None => " ".to_string(),
+            // The first member's indentation, when it starts its line (a comment may be between).
+            let before = text.get(open..at).unwrap_or("");
+            let separator = match before.rfind('\n') {
+                Some(i) if before[i + 1..].chars().all(|c| c == ' ' || c == '\t') => {
+                    format!("\n{}", &before[i + 1..])
+                }
+                _ => " ".to_string(),
             };
             Edit::insert(at, format!("\"Version\": \"2012-10-17\",{separator}"))
         }
