@@ -10,7 +10,7 @@ use crate::policy::{ConditionBlock, Statement};
 pub(crate) fn rename_operator(text: &str, s: &Statement<'_>, block: &ConditionBlock<'_>, to: &str) -> Option<Edit> {
     let key: &Member = block.member;
     let written = text.get(key.key_span.start as usize..key.key_span.end as usize)?;
-    if written.len() != key.key.len() + 2 || &written[1..written.len() - 1] != &*key.key || !written.starts_with('"') {
+    if written.len() != key.key.len() + 2 || written[1..written.len() - 1] != *key.key || !written.starts_with('"') {
         return None;
     }
     let siblings = s.condition?.value.as_object()?;
