@@ -98,8 +98,9 @@ fn parses(text: &str) -> bool {
     lenient || serde_json::from_str::<serde_json::Value>(text).is_ok()
 }
 
-/// A unified diff of a fixed text, every character shown visibly as the human output does
-/// (`render::escape::terminal`). Empty when nothing changed.
+/// A unified diff of a fixed text, control characters shown visibly as in the human output's
+/// snippets (`render::escape::snippet_line`: tabs kept, and a line's own `\r\n` ending, so the
+/// diff of an ordinary file still applies with `patch`). Empty when nothing changed.
 pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
     if before == after {
         return String::new();
@@ -109,9 +110,12 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
     let text = diff.unified_diff().context_radius(3).header(&shown, &shown).to_string();
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        out.push_str(&crate::render::escape::terminal(body));
-        out.push('\n');
+        let (body, ending) = match line.strip_suffix("\r\n") {
+            Some(body) => (body, "\r\n"),
+            None => (line.strip_suffix('\n').unwrap_or(line), "\n"),
+        };
+        out.push_str(&crate::render::escape::snippet_line(body).0);
+        out.push_str(ending);
     }
     out
 }
@@ -215,9 +219,10 @@ mod tests {
     }
 
     #[test]
-    fn the_diff_escapes_control_characters() {
-        let diff = unified_diff("p.json", "{\"a\": \"\u{1b}[2J\"}\n", "{}\n");
+    fn the_diff_escapes_control_characters_but_keeps_tabs_and_line_endings() {
+        let diff = unified_diff("p.json", "{\"a\": \"\u{1b}[2J\"}\r\n\t{}\r\n", "{}\r\n\t{}\r\n");
         assert!(diff.starts_with("--- p.json\n+++ p.json\n"), "{diff}");
-        assert!(!diff.contains('\u{1b}'), "{diff}");
+        assert!(!diff.contains('\u{1b}') && diff.contains("\\u{1b}"), "{diff}");
+        assert!(diff.contains("\n+{}\r\n \t{}\r\n"), "{diff:?}");
     }
 }
