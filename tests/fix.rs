@@ -194,21 +194,36 @@ fn unsafe_fixes_alone_is_a_usage_error() {
     assert!(stderr(&out).contains("--unsafe-fixes"), "{}", stderr(&out));
 }
 
-/// A policy held in a JSON string (a `get-key-policy` export) has no exact byte range for an
-/// edit: its fixes are suggestions, never applied.
+/// A policy held in a JSON string (a `get-key-policy` export) is fixed inside the string, the
+/// replacements re-escaped: the export stays JSON and its policy becomes strict JSON.
 #[test]
-fn fixes_inside_a_json_string_are_display_only() {
+fn fixes_inside_a_json_string_are_re_escaped() {
     let dir = tempfile::tempdir().unwrap();
-    let export = serde_json::json!({ "Policy": BAD.replace("\"Statement\"", "\"Version\": \"2012-10-17\", \"Statement\""), "PolicyName": "default" });
-    write(dir.path(), "key-policy.json", &export.to_string());
-    let out = run_in(dir.path(), &["check", "--diff", "key-policy.json"]);
+    let export = serde_json::json!({ "Policy": BAD, "PolicyName": "default" });
+    write(dir.path(), "key-policy.json", &serde_json::to_string_pretty(&export).unwrap());
+    let out = run_in(dir.path(), &["check", "--fix", "--kind", "trust", "key-policy.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("key-policy.json")).unwrap()).unwrap();
+    assert_eq!(fixed["Policy"], FIXED);
+    assert_eq!(fixed["PolicyName"], "default");
+}
+
+/// A policy in YAML (CloudFormation) has no JSON text to edit: its fixes are suggestions,
+/// never applied.
+#[test]
+fn fixes_in_yaml_are_display_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1\n            Action: sts:AssumeRole\n            Condition:\n              StringEquals:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n";
+    write(dir.path(), "template.yaml", template);
+    let out = run_in(dir.path(), &["check", "--diff", "template.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     assert_eq!(stdout(&out), "");
-    let json = run_in(dir.path(), &["check", "--format", "json", "key-policy.json"]);
+    let json = run_in(dir.path(), &["check", "--format", "json", "template.yaml"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let comment = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK002").expect("CMK002");
-    assert_eq!(comment["fix"]["applicability"], "display-only");
-    assert_eq!(comment["fix"]["edits"], serde_json::json!([]));
+    let version = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK101").expect("CMK101");
+    assert_eq!(version["fix"]["applicability"], "display-only");
+    assert_eq!(version["fix"]["edits"], serde_json::json!([]));
 }
 
 #[test]

@@ -45,23 +45,53 @@ pub fn applicable(report: &FileReport, unsafe_ok: bool) -> Vec<&Fix> {
 /// Fix one text, checked as `name` (its path: per-file settings and the format follow it):
 /// check it, apply the fixes that do not conflict, and again, until nothing changes.
 pub fn fix_text(name: &str, text: &str, options: FixOptions<'_>) -> Fixed {
+    let check = |text: &str| {
+        engine::check_input(Input::Text { name, text: text.to_string() }, options.registry, options.settings)
+    };
     let mut current = text.to_string();
+    let mut report = check(&current);
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
-        let report =
-            engine::check_input(Input::Text { name, text: current.clone() }, options.registry, options.settings);
         let fixes = applicable(&report, options.unsafe_ok);
         if fixes.is_empty() {
             break;
         }
-        let round = apply_keeping_json(&current, &fixes);
+        let mut round = apply_keeping_json(&current, &fixes);
         if round.applied.is_empty() || round.text == current {
             break;
         }
+        let mut next = check(&round.text);
+        // A policy held in a JSON string (a `get-key-policy` export) must still parse too: when
+        // the round leaves more of the file invalid, each fix is tried in turn instead.
+        if invalid(&next) > invalid(&report) {
+            let mut kept: Vec<&Fix> = Vec::new();
+            let mut best = None;
+            for f in &fixes {
+                kept.push(f);
+                let candidate = apply_keeping_json(&current, &kept);
+                let checked = check(&candidate.text);
+                if invalid(&checked) > invalid(&report) {
+                    kept.pop();
+                } else {
+                    best = Some((candidate, checked));
+                }
+            }
+            match best {
+                Some((candidate, checked)) if candidate.text != current => (round, next) = (candidate, checked),
+                _ => break,
+            }
+        }
         applied += round.applied.len();
         current = round.text;
+        report = next;
     }
     Fixed { text: current, applied }
+}
+
+/// Findings that a text (or a policy held in one of its strings) is not JSON (CMK001).
+fn invalid(report: &FileReport) -> usize {
+    let code = crate::rules::RuleId::InvalidJson.code();
+    report.diagnostics.iter().filter(|d| d.diagnostic.code == code).count()
 }
 
 /// [`fix::apply`], keeping only fixes after which the text still parses as JSON (a text that

@@ -6,6 +6,7 @@
 use crate::settings::Settings;
 mod documents;
 mod encoding;
+mod fix_place;
 mod front_end;
 mod read;
 mod report;

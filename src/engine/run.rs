@@ -2,6 +2,7 @@
 //! the sink, its setup facts collected.
 
 use super::FileReport;
+use super::fix_place::Placement;
 use super::sink::Sink;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::extract::{Document, Extraction, Root, SpanMap, Subject};
@@ -20,10 +21,8 @@ struct Target<'n> {
     root: Option<&'n Node>,
     map: &'n SpanMap,
     origin: Option<String>,
-    /// The document's spans are exact byte ranges of the file's own JSON text, so its fixes'
-    /// edits can be applied there; otherwise (a policy in a JSON string, YAML, HCL) a fix is
-    /// shown as a suggestion only, never as an edit that may be wrong.
-    exact: bool,
+    /// Where the fixes' edits can be placed in the file (see `super::fix_place`).
+    placement: Placement,
 }
 
 /// The state of checking one file.
@@ -125,7 +124,8 @@ impl<'a> FileRun<'a> {
             severity: Some(crate::diagnostic::Severity::Error),
             fix: None,
         };
-        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin: None, exact: false };
+        let target =
+            Target { kind: None, root: None, map: &SpanMap::Identity, origin: None, placement: Placement::Nowhere };
         self.push(index, finding, &target);
     }
 
@@ -156,7 +156,8 @@ impl<'a> FileRun<'a> {
             return;
         }
         let finding = Finding { span, message, help, labels: Vec::new(), severity: None, fix };
-        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin, exact: self.json_text };
+        let placement = self.placement(&SpanMap::Identity, true);
+        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin, placement };
         self.push(index, finding, &target);
     }
 
@@ -191,8 +192,9 @@ impl<'a> FileRun<'a> {
 
     /// The rules of the text itself (`Scope::File`).
     pub fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>, map: &SpanMap) {
+        let (placement, decoded) = self.document_text(map, true);
         let ctx = RuleContext {
-            text: self.text,
+            text: decoded.as_deref().unwrap_or(self.text),
             lenience,
             error,
             root: None,
@@ -202,8 +204,7 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let exact = self.json_text && matches!(map, SpanMap::Identity);
-        let target = Target { kind: None, root: None, map, origin: self.origin.clone(), exact };
+        let target = Target { kind: None, root: None, map, origin: self.origin.clone(), placement };
         self.run_scope(Scope::File, &ctx, &target);
     }
 
@@ -221,7 +222,8 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone(), exact: false };
+        let placement = Placement::Nowhere;
+        let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone(), placement };
         self.run_scope(Scope::Key, &ctx, &target);
     }
 
@@ -233,8 +235,9 @@ impl<'a> FileRun<'a> {
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
         self.collect_facts(doc, kind);
+        let (placement, decoded) = self.document_text(&doc.map, matches!(doc.root, Root::Borrowed(_)));
         let ctx = RuleContext {
-            text: self.text,
+            text: decoded.as_deref().unwrap_or(self.text),
             lenience: &[],
             error: None,
             root: Some(root),
@@ -244,9 +247,8 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        // The policy is part of the file's own JSON tree (not built from a string or a template).
-        let exact = self.json_text && matches!(doc.map, SpanMap::Identity) && matches!(doc.root, Root::Borrowed(_));
-        let target = Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), exact };
+        let target =
+            Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), placement };
         self.run_scope(Scope::Policy, &ctx, &target);
     }
 
@@ -279,6 +281,31 @@ impl<'a> FileRun<'a> {
         }
     }
 
+    /// Where the edits of fixes on a document with this map can be placed in the file: an
+    /// identity map is exact for the file's own JSON tree, not for a document built from a
+    /// template (a CloudFormation `Fn::Sub` resolved).
+    fn placement(&self, map: &SpanMap, own_tree: bool) -> Placement {
+        match map {
+            _ if !self.json_text => Placement::Nowhere,
+            SpanMap::Identity if own_tree => Placement::Exact,
+            SpanMap::Identity => Placement::Nowhere,
+            SpanMap::Table(_) => Placement::InJsonString,
+        }
+    }
+
+    /// Where fixes of a document with this map can be placed, and the document's own text when
+    /// it is not the file's (decoded from a JSON string): what its spans, and so its rules'
+    /// fixes, refer to. Without that text, its fixes are display-only.
+    fn document_text(&self, map: &SpanMap, own_tree: bool) -> (Placement, Option<String>) {
+        match self.placement(map, own_tree) {
+            Placement::InJsonString => match super::fix_place::document_text(map, self.text) {
+                Some(text) => (Placement::InJsonString, Some(text)),
+                None => (Placement::Nowhere, None),
+            },
+            p => (p, None),
+        }
+    }
+
     /// Setup facts of one document (bounded: a few strings and positions per document).
     fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind) {
         let text = self.text;
@@ -303,7 +330,7 @@ impl<'a> FileRun<'a> {
                 record.code,
                 fix.applicability.as_str()
             );
-            if fix.edits.is_empty() || (target.exact && fix.checked_in(self.text)) { fix } else { fix.downgraded() }
+            super::fix_place::place(fix, target.placement, map, self.text)
         });
         self.diagnostics.push(Diagnostic {
             code: record.code,
