@@ -209,6 +209,22 @@ fn fixes_inside_a_json_string_are_re_escaped() {
     assert_eq!(fixed["PolicyName"], "default");
 }
 
+/// A Terraform heredoc's JSON body is a slice of the file: fixed in place, the HCL around it
+/// kept, interpolations untouched.
+#[test]
+fn fixes_inside_a_terraform_heredoc_are_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = BAD.replace("3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94", "${var.external_id}");
+    let tf = format!(
+        "resource \"aws_iam_role\" \"pinecone_cmek\" {{\n  name = \"pinecone-cmek\"\n  assume_role_policy = <<EOT\n{policy}EOT\n}}\n\nvariable \"external_id\" {{\n  type = string\n}}\n"
+    );
+    write(dir.path(), "main.tf", &tf);
+    let out = run_in(dir.path(), &["check", "--fix", "main.tf"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed = FIXED.replace("3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94", "${var.external_id}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("main.tf")).unwrap(), tf.replace(&policy, &fixed));
+}
+
 /// A policy in YAML (CloudFormation) has no JSON text to edit: its fixes are suggestions,
 /// never applied.
 #[test]

@@ -56,7 +56,7 @@ pub fn fix_text(name: &str, text: &str, options: FixOptions<'_>) -> Fixed {
         if fixes.is_empty() {
             break;
         }
-        let mut round = apply_keeping_json(&current, &fixes);
+        let mut round = apply_keeping_json(name, &current, &fixes);
         if round.applied.is_empty() || round.text == current {
             break;
         }
@@ -68,7 +68,7 @@ pub fn fix_text(name: &str, text: &str, options: FixOptions<'_>) -> Fixed {
             let mut best = None;
             for f in &fixes {
                 kept.push(f);
-                let candidate = apply_keeping_json(&current, &kept);
+                let candidate = apply_keeping_json(name, &current, &kept);
                 let checked = check(&candidate.text);
                 if invalid(&checked) > invalid(&report) {
                     kept.pop();
@@ -88,17 +88,23 @@ pub fn fix_text(name: &str, text: &str, options: FixOptions<'_>) -> Fixed {
     Fixed { text: current, applied }
 }
 
-/// Findings that a text (or a policy held in one of its strings) is not JSON (CMK001).
+/// Findings that a text, or a policy in one of its strings or heredocs, does not parse (CMK001
+/// invalid JSON, CMK011 invalid YAML, CMK012 invalid Terraform).
 fn invalid(report: &FileReport) -> usize {
-    let code = crate::rules::RuleId::InvalidJson.code();
-    report.diagnostics.iter().filter(|d| d.diagnostic.code == code).count()
+    use crate::rules::RuleId;
+    let codes = [RuleId::InvalidJson.code(), RuleId::InvalidYaml.code(), RuleId::InvalidHcl.code()];
+    report.diagnostics.iter().filter(|d| codes.contains(&d.diagnostic.code)).count()
 }
 
 /// [`fix::apply`], keeping only fixes after which the text still parses as JSON (a text that
 /// does not parse now is left alone). When all of them together break it, each is tried in
 /// turn and kept if the text still parses.
-fn apply_keeping_json(text: &str, fixes: &[&Fix]) -> Applied {
+fn apply_keeping_json(name: &str, text: &str, fixes: &[&Fix]) -> Applied {
     let none = || Applied { text: text.to_string(), applied: Vec::new() };
+    // Terraform (a heredoc's JSON body): checked again after the round (see `invalid`).
+    if engine::detect_syntax(name, text) != engine::Syntax::Json {
+        return fix::apply(text, fixes);
+    }
     if crate::json::parse(text).error.is_some() {
         return none();
     }
@@ -236,7 +242,7 @@ mod tests {
         let text = "{\"a\": 1, // x\n\"b\": 2}";
         let comment = Fix::safe("delete the comment", vec![Edit::delete(Span::new(9, 13))]);
         let breaks = Fix::safe("break it", vec![Edit::delete(Span::new(0, 1))]);
-        let round = apply_keeping_json(text, &[&comment, &breaks]);
+        let round = apply_keeping_json("p.json", text, &[&comment, &breaks]);
         assert_eq!(round.text, "{\"a\": 1, \n\"b\": 2}");
         assert_eq!(round.applied, vec![0]);
     }
@@ -245,7 +251,7 @@ mod tests {
     fn a_text_that_does_not_parse_is_left_alone() {
         let text = "{\"a\": 1, // x\n\"b\": }";
         let comment = Fix::safe("delete the comment", vec![Edit::delete(Span::new(9, 13))]);
-        assert!(apply_keeping_json(text, &[&comment]).applied.is_empty());
+        assert!(apply_keeping_json("p.json", text, &[&comment]).applied.is_empty());
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub(super) enum Placement {
     Exact,
     /// The document was decoded from a JSON string of the file's JSON text (a table map).
     InJsonString,
+    /// The document is a verbatim slice of the file starting at this offset: the JSON body of
+    /// a Terraform heredoc.
+    Heredoc(usize),
     /// Nowhere an edit can be placed exactly.
     Nowhere,
 }
@@ -27,6 +30,7 @@ pub(super) fn place(fix: Fix, placement: Placement, map: &SpanMap, file: &str) -
     let placed = match placement {
         Placement::Exact => fix.checked_in(file).then_some(fix.clone()),
         Placement::InJsonString => in_json_string(&fix, map, file),
+        Placement::Heredoc(_) => in_heredoc(&fix, map, file),
         Placement::Nowhere => None,
     };
     placed.unwrap_or_else(|| fix.downgraded())
@@ -45,6 +49,31 @@ pub(super) fn document_text(map: &SpanMap, file: &str) -> Option<String> {
     let first = *literal.offsets.first()? as usize;
     let close = *literal.offsets.last()? as usize;
     serde_json::from_str::<String>(file.get(first - 1..close + 1)?).ok()
+}
+
+/// The offset a heredoc's JSON body starts at, when `map` shifts a document by it and it is
+/// one: the body starts a line, and the line before opens the heredoc (`<<EOT`, `<<-EOT`).
+pub(super) fn heredoc_body(map: &SpanMap, file: &str) -> Option<usize> {
+    let SpanMap::Table(table) = map else { return None };
+    let [(0, base)] = table.as_slice() else { return None };
+    let base = *base as usize;
+    let before = file.get(..base)?.strip_suffix('\n')?;
+    let opener = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    opener.contains("<<").then_some(base)
+}
+
+/// Edits in a heredoc's body: the same bytes, shifted; a replacement must not start a
+/// Terraform template sequence.
+fn in_heredoc(fix: &Fix, map: &SpanMap, file: &str) -> Option<Fix> {
+    let mut edits = Vec::with_capacity(fix.edits.len());
+    for e in &fix.edits {
+        if e.replacement.contains("${") || e.replacement.contains("%{") {
+            return None;
+        }
+        edits.push(Edit::replace(map.map(e.range), e.replacement.clone()));
+    }
+    let placed = Fix { applicability: fix.applicability, message: fix.message.clone(), edits };
+    placed.checked_in(file).then_some(placed)
 }
 
 fn in_json_string(fix: &Fix, map: &SpanMap, file: &str) -> Option<Fix> {

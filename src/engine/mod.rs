@@ -244,6 +244,7 @@ fn check_read(
     run.on_disk = source.on_disk && decoded.is_none();
     // Fixes are edits of the file's bytes: only a JSON text read as it is has them.
     run.json_text = syntax == Syntax::Json && decoded.is_none();
+    run.hcl_text = syntax == Syntax::Hcl && decoded.is_none();
     if let Some(sniffed) = sniffed {
         run.not_utf8_encoding(sniffed);
     }

@@ -47,6 +47,8 @@ pub(super) struct FileRun<'a> {
     pub scope: Option<&'a str>,
     /// The text is JSON (the JSON front end): its parsed tree's spans are the file's bytes.
     pub json_text: bool,
+    /// The text is Terraform read as it is: a heredoc's JSON body is a slice of its bytes.
+    pub hcl_text: bool,
 }
 
 impl<'a> FileRun<'a> {
@@ -66,6 +68,7 @@ impl<'a> FileRun<'a> {
             on_disk: false,
             scope: None,
             json_text: false,
+            hcl_text: false,
         }
     }
 
@@ -286,6 +289,10 @@ impl<'a> FileRun<'a> {
     /// template (a CloudFormation `Fn::Sub` resolved).
     fn placement(&self, map: &SpanMap, own_tree: bool) -> Placement {
         match map {
+            _ if self.hcl_text => match super::fix_place::heredoc_body(map, self.text) {
+                Some(base) => Placement::Heredoc(base),
+                None => Placement::Nowhere,
+            },
             _ if !self.json_text => Placement::Nowhere,
             SpanMap::Identity if own_tree => Placement::Exact,
             SpanMap::Identity => Placement::Nowhere,
@@ -302,6 +309,7 @@ impl<'a> FileRun<'a> {
                 Some(text) => (Placement::InJsonString, Some(text)),
                 None => (Placement::Nowhere, None),
             },
+            Placement::Heredoc(base) => (Placement::Heredoc(base), self.text.get(base..).map(str::to_string)),
             p => (p, None),
         }
     }
