@@ -129,6 +129,21 @@ fn fix_writes_the_fixed_file_and_a_second_run_changes_nothing() {
     assert_eq!(names, vec!["trust.json".to_string()]);
 }
 
+/// The file replaced keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let path = dir.path().join("trust.json");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run_in(dir.path(), &["check", "--fix", "trust.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FIXED);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
 #[test]
 fn fix_never_touches_a_file_the_run_did_not_check() {
     let dir = tempfile::tempdir().unwrap();
