@@ -9,7 +9,7 @@ use std::path::Path;
 #[path = "src/rules/record_file.rs"]
 mod record_file;
 
-use record_file::{KindName, RecordFile, ScopeName, SeverityName};
+use record_file::{FixName, KindName, RecordFile, ScopeName, SeverityName};
 
 fn kind(k: KindName) -> &'static str {
     match k {
@@ -67,10 +67,16 @@ fn main() {
                 c.message.get_ref()
             )
         });
+        let autofix = match r.autofix {
+            None => "None",
+            Some(FixName::Safe) => "Some(Applicability::Safe)",
+            Some(FixName::Unsafe) => "Some(Applicability::Unsafe)",
+            Some(FixName::DisplayOnly) => "Some(Applicability::DisplayOnly)",
+        };
         let example_kind = r.example_kind.map_or("None".to_string(), |k| format!("Some({})", kind(k)));
         writeln!(
             out,
-            "    RuleRecord {{ code: {:?}, name: {:?}, severity: Severity::{severity}, kinds: &[{}], scope: Scope::{scope}, summary: {:?}, why: {:?}, fix: {:?}, bad: {:?}, good: {:?}, valid: &{:?}, invalid: &{:?}, example_kind: {example_kind}, example_config: {}, check: {check} }},",
+            "    RuleRecord {{ code: {:?}, name: {:?}, severity: Severity::{severity}, kinds: &[{}], scope: Scope::{scope}, summary: {:?}, why: {:?}, fix: {:?}, autofix: {autofix}, bad: {:?}, good: {:?}, valid: &{:?}, invalid: &{:?}, example_kind: {example_kind}, example_config: {}, check: {check} }},",
             r.code.get_ref(),
             r.name.get_ref(),
             kinds.join(", "),

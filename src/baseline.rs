@@ -186,6 +186,10 @@ pub fn write_atomic(
         w.flush()?;
         w.get_ref().sync_all()?;
         drop(w);
+        // A replaced file keeps its permissions (a policy fixed by `check --fix`).
+        if let Ok(m) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, m.permissions())?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if written.is_err() {

@@ -221,6 +221,17 @@ pub struct CheckArgs {
     /// Exit 0 even when findings remain (errors reading files still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Apply the safe fixes (and with --unsafe-fixes the unsafe ones) to the files checked, then
+    /// report what remains. With standard input, print the fixed text to standard output.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (they change what a policy allows:
+    /// review them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 if something would change.
+    #[arg(long)]
+    pub diff: bool,
     /// Pinecone's AWS account id (12 digits), shown in the Pinecone console under Manage > CMEK.
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub pinecone_account: Option<String>,

@@ -1,5 +1,6 @@
 //! The diagnostic model: plain data produced by rules and consumed by renderers.
 
+use crate::fix::Fix;
 use crate::policy::PolicyKind;
 use crate::source::{LineCol, SourceLine, Span};
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,8 @@ pub struct Diagnostic {
     /// Where in the file the policy lives, for files holding several (e.g. a CloudFormation
     /// resource path or a Terraform address). `None` for a bare policy file.
     pub origin: Option<String>,
+    /// How to fix it, with edits in the file's coordinates (see [`crate::fix`]).
+    pub fix: Option<Fix>,
 }
 
 /// A label resolved to line and column.

@@ -20,6 +20,7 @@ pub mod driver;
 pub mod engine;
 pub mod eval;
 pub mod extract;
+pub mod fix;
 pub mod generate;
 pub mod json;
 pub mod pinecone;

@@ -504,6 +504,7 @@ mod tests {
             kind: None,
             pointer: String::new(),
             origin: None,
+            fix: None,
         };
         let (start, end) = (index.line_col(at), index.line_col(at + needle.len()));
         Resolved { diagnostic, start, end, labels: Vec::new(), lines: Vec::new() }

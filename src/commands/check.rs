@@ -117,6 +117,23 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
     // Standard input is a setup pass of its own; its setups are listed first.
     let mut setups: Vec<serde_json::Value> = Vec::new();
+    let fixing = args.fix || args.diff;
+    let fix_options = super::fix::FixOptions { registry, settings: &settings, unsafe_ok: args.unsafe_fixes };
+    if args.unsafe_fixes && !fixing {
+        return Err(ToolError::usage(
+            "--unsafe-fixes applies fixes only with --fix or --diff".to_string(),
+            Some("add --fix to apply the fixes, or --diff to see them".into()),
+        ));
+    }
+    if fixing && stdin_used {
+        if !file_paths.is_empty() {
+            return Err(ToolError::usage(
+                "--fix and --diff take standard input (`-`) alone: its fixed text goes to standard output".to_string(),
+                Some("fix the files in one run and standard input in another".into()),
+            ));
+        }
+        return fix_stdin(&args, fix_options);
+    }
     if stdin_used {
         // Read no more than the size limit and a byte: over it, CMK008 without holding it all.
         let bytes = engine::read_bounded(std::io::stdin().lock(), settings.max_file_size)
@@ -153,6 +170,20 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         // A single updating line, only for a person watching a terminal (never CI logs, pipes).
         progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
     };
+    // `--fix`/`--diff`: the files are checked, fixed (or diffed), then checked again below for
+    // what remains.
+    let mut fixed = None;
+    if fixing {
+        let first = crate::driver::check_paths_watched(&job, &watch, registry, &settings)?;
+        if let Some((i, input)) = first.clobbered.first() {
+            return Err(writes.refuse(writes.index_of_id(*i), Path::new(input), "checked"));
+        }
+        let outcome = super::fix::fix_files(&first.reports, fix_options, args.fix);
+        if args.diff {
+            return finish_diff(&outcome);
+        }
+        fixed = Some(outcome);
+    }
     let checked = crate::driver::check_paths_watched(&job, &watch, registry, &settings)?;
     if let Some((i, input)) = checked.clobbered.first() {
         return Err(writes.refuse(writes.index_of_id(*i), Path::new(input), "checked"));
@@ -161,6 +192,11 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     reports.extend(checked.reports);
     if !checked.walk_errors.is_empty() {
         reports.push(FileReport { path: String::new(), errors: checked.walk_errors, ..Default::default() });
+    }
+    if let Some(outcome) = &fixed
+        && !outcome.errors.is_empty()
+    {
+        reports.push(FileReport { path: String::new(), errors: outcome.errors.clone(), ..Default::default() });
     }
     let has_errors = reports.iter().any(|r| !r.errors.is_empty());
     // Nothing at all checked (an empty folder, a folder of non-policy files, a directory
@@ -255,6 +291,22 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
             err.push_str(&format!("{}\n", render::escape::terminal(&n.one_line())));
         }
     }
+    if let Some(outcome) = &fixed {
+        err.push_str(&outcome.summary());
+        let unsafe_left = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| {
+            d.diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::fix::Applicability::Unsafe && f.applies(true))
+        });
+        let n = unsafe_left.count();
+        if n > 0 && !args.unsafe_fixes {
+            err.push_str(&format!(
+                "{n} more finding{} can be fixed with --unsafe-fixes (they change what the policy allows: review the diff with --diff --unsafe-fixes first)\n",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
     if !args.quiet && format.is_human() {
         err.push_str(&format!("{}\n", render::summary_line(&summary)));
     }
@@ -270,6 +322,72 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         return Ok(ExitStatus::Success);
     }
     let failing = engine::max_severity(&reports).is_some_and(|s| s >= fail_on);
+    Ok(if failing && !args.exit_zero { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+/// `--diff`: the diffs on standard output; exit 1 when a file would change.
+fn finish_diff(outcome: &super::fix::Outcome) -> Result<ExitStatus, ToolError> {
+    let mut out = std::io::stdout().lock();
+    let written = out.write_all(outcome.diff.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing output: {e}").into());
+    }
+    if !outcome.errors.is_empty() {
+        let err: String =
+            outcome.errors.iter().map(|e| format!("cmek-lint: error: {}\n", render::escape::terminal(e))).collect();
+        write_stderr(&err);
+        return Ok(ExitStatus::Error);
+    }
+    Ok(if outcome.files.is_empty() { ExitStatus::Success } else { ExitStatus::Failure })
+}
+
+/// `--fix`/`--diff` on standard input: the fixed text (or the diff) on standard output, as
+/// ruff does for editors; what remains is counted on standard error and sets the exit code.
+fn fix_stdin(args: &CheckArgs, options: super::fix::FixOptions<'_>) -> Result<ExitStatus, ToolError> {
+    let bytes = engine::read_bounded(std::io::stdin().lock(), options.settings.max_file_size)
+        .map_err(|e| format!("reading standard input: {e}"))?;
+    let name = args.stdin_filename.clone().unwrap_or_else(|| engine::STDIN_NAME.into());
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Err(ToolError::usage(
+            "--fix and --diff read UTF-8 standard input only".to_string(),
+            Some("convert it to UTF-8 first (`iconv -t UTF-8`)".into()),
+        ));
+    };
+    if text.len() as u64 > options.settings.max_file_size {
+        return Err(ToolError::usage(
+            "standard input is larger than `[limits] max_file_size`: not fixed".to_string(),
+            Some("raise `[limits] max_file_size` in cmek-lint.toml".into()),
+        ));
+    }
+    let fixed = super::fix::fix_text(&name, &text, options);
+    let shown = if args.diff { super::fix::unified_diff(&name, &text, &fixed.text) } else { fixed.text.clone() };
+    let mut out = std::io::stdout().lock();
+    let written = out.write_all(shown.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing output: {e}").into());
+    }
+    if args.diff {
+        return Ok(if fixed.changed(&text) { ExitStatus::Failure } else { ExitStatus::Success });
+    }
+    let report = engine::check_input(Input::Text { name: &name, text: fixed.text }, options.registry, options.settings);
+    let fail_on = args.fail_on.unwrap_or(Severity::Error);
+    let remaining = report.diagnostics.len();
+    if !args.quiet {
+        write_stderr(&format!(
+            "Fixed {} finding{}; {remaining} remain{} (run without --fix to see them)\n",
+            fixed.applied,
+            if fixed.applied == 1 { "" } else { "s" },
+            if remaining == 1 { "s" } else { "" }
+        ));
+    }
+    if !report.errors.is_empty() {
+        return Ok(ExitStatus::Error);
+    }
+    let failing = engine::max_severity(std::slice::from_ref(&report)).is_some_and(|s| s >= fail_on);
     Ok(if failing && !args.exit_zero { ExitStatus::Failure } else { ExitStatus::Success })
 }
 

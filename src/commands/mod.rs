@@ -5,6 +5,7 @@ mod access;
 mod check;
 mod error;
 mod explain;
+pub mod fix;
 mod generate;
 mod preflight;
 

@@ -5,6 +5,7 @@
 use super::run::FileRun;
 use super::{Context, FileReport};
 use crate::extract::{self, Extraction, Followed, SpanMap, cfn, hcl, yaml};
+use crate::fix::{Edit, Fix};
 use crate::json::{self, ParseError};
 use crate::rules::RuleId;
 use crate::source::Span;
@@ -58,12 +59,13 @@ pub(super) fn json(mut run: FileRun<'_>, text: &str, explicit: bool, context: Op
         }
         if let Some(root) = parsed.root.as_ref().filter(|r| extract::is_statement_fragment(r)) {
             run.file_rules(&parsed.lenience, None, &SpanMap::Identity);
-            run.engine_finding(
+            run.engine_finding_fixed(
                 RuleId::StatementWithoutPolicy,
                 Span::new(root.span.start as usize, root.span.start as usize + 1),
                 "this file holds policy statements without the policy around them: IAM and KMS reject it".into(),
                 Some("wrap it: `{\"Version\": \"2012-10-17\", \"Statement\": [ ...this statement... ]}`".into()),
                 None,
+                Some(wrap_statements(root)),
             );
             return (run.finish(text), Vec::new());
         }
@@ -79,6 +81,15 @@ pub(super) fn json(mut run: FileRun<'_>, text: &str, explicit: bool, context: Op
     run.file_rules(&parsed.lenience, parsed.error.as_ref(), &SpanMap::Identity);
     run.extraction(&found);
     (run.finish(text), Vec::new())
+}
+
+/// CMK010's fix: the statements (an array, or one statement object) wrapped in a policy.
+fn wrap_statements(root: &json::Node) -> Fix {
+    let (start, end) = (root.span.start as usize, root.span.end as usize);
+    Fix::safe(
+        "wrap the statements in a policy with `Version` and `Statement`",
+        vec![Edit::insert(start, "{\"Version\": \"2012-10-17\", \"Statement\": "), Edit::insert(end, "}")],
+    )
 }
 
 /// YAML: a CloudFormation template.

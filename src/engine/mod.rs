@@ -6,6 +6,7 @@
 use crate::settings::Settings;
 mod documents;
 mod encoding;
+mod fix_place;
 mod front_end;
 mod read;
 mod report;
@@ -241,6 +242,9 @@ fn check_read(
     run.scope = context.map(|c| c.scope.as_str());
     // A decoded text's lines are not the file's: locations keep their line (see `Site`).
     run.on_disk = source.on_disk && decoded.is_none();
+    // Fixes are edits of the file's bytes: only a JSON text read as it is has them.
+    run.json_text = syntax == Syntax::Json && decoded.is_none();
+    run.hcl_text = syntax == Syntax::Hcl && decoded.is_none();
     if let Some(sniffed) = sniffed {
         run.not_utf8_encoding(sniffed);
     }

@@ -2,9 +2,11 @@
 //! the sink, its setup facts collected.
 
 use super::FileReport;
+use super::fix_place::Placement;
 use super::sink::Sink;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::extract::{Document, Extraction, SpanMap, Subject};
+use crate::extract::{Document, Extraction, Root, SpanMap, Subject};
+use crate::fix::Fix;
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{Finding, Implementation, Reporter, RuleContext, RuleId, Scope};
@@ -19,6 +21,8 @@ struct Target<'n> {
     root: Option<&'n Node>,
     map: &'n SpanMap,
     origin: Option<String>,
+    /// Where the fixes' edits can be placed in the file (see `super::fix_place`).
+    placement: Placement,
 }
 
 /// The state of checking one file.
@@ -41,6 +45,10 @@ pub(super) struct FileRun<'a> {
     pub on_disk: bool,
     /// The folder of the setup the facts belong to, when not the file's own (see `Context`).
     pub scope: Option<&'a str>,
+    /// The text is JSON (the JSON front end): its parsed tree's spans are the file's bytes.
+    pub json_text: bool,
+    /// The text is Terraform read as it is: a heredoc's JSON body is a slice of its bytes.
+    pub hcl_text: bool,
 }
 
 impl<'a> FileRun<'a> {
@@ -59,6 +67,8 @@ impl<'a> FileRun<'a> {
             site: None,
             on_disk: false,
             scope: None,
+            json_text: false,
+            hcl_text: false,
         }
     }
 
@@ -115,8 +125,10 @@ impl<'a> FileRun<'a> {
             )),
             labels: Vec::new(),
             severity: Some(crate::diagnostic::Severity::Error),
+            fix: None,
         };
-        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin: None };
+        let target =
+            Target { kind: None, root: None, map: &SpanMap::Identity, origin: None, placement: Placement::Nowhere };
         self.push(index, finding, &target);
     }
 
@@ -129,12 +141,26 @@ impl<'a> FileRun<'a> {
         help: Option<String>,
         origin: Option<String>,
     ) {
+        self.engine_finding_fixed(rule, span, message, help, origin, None);
+    }
+
+    /// [`Self::engine_finding`] with a fix, its edits in the file's coordinates.
+    pub fn engine_finding_fixed(
+        &mut self,
+        rule: RuleId,
+        span: Span,
+        message: String,
+        help: Option<String>,
+        origin: Option<String>,
+        fix: Option<Fix>,
+    ) {
         let index = self.sink.index(rule);
         if !self.sink.admits(index, self.path) {
             return;
         }
-        let finding = Finding { span, message, help, labels: Vec::new(), severity: None };
-        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin };
+        let finding = Finding { span, message, help, labels: Vec::new(), severity: None, fix };
+        let placement = self.placement(&SpanMap::Identity, true);
+        let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin, placement };
         self.push(index, finding, &target);
     }
 
@@ -169,8 +195,9 @@ impl<'a> FileRun<'a> {
 
     /// The rules of the text itself (`Scope::File`).
     pub fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>, map: &SpanMap) {
+        let (placement, decoded) = self.document_text(map, true);
         let ctx = RuleContext {
-            text: self.text,
+            text: decoded.as_deref().unwrap_or(self.text),
             lenience,
             error,
             root: None,
@@ -180,7 +207,7 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let target = Target { kind: None, root: None, map, origin: self.origin.clone() };
+        let target = Target { kind: None, root: None, map, origin: self.origin.clone(), placement };
         self.run_scope(Scope::File, &ctx, &target);
     }
 
@@ -198,7 +225,8 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone() };
+        let placement = Placement::Nowhere;
+        let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone(), placement };
         self.run_scope(Scope::Key, &ctx, &target);
     }
 
@@ -210,8 +238,9 @@ impl<'a> FileRun<'a> {
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
         self.collect_facts(doc, kind);
+        let (placement, decoded) = self.document_text(&doc.map, matches!(doc.root, Root::Borrowed(_)));
         let ctx = RuleContext {
-            text: self.text,
+            text: decoded.as_deref().unwrap_or(self.text),
             lenience: &[],
             error: None,
             root: Some(root),
@@ -221,7 +250,8 @@ impl<'a> FileRun<'a> {
             settings: self.settings,
             cache: Default::default(),
         };
-        let target = Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone() };
+        let target =
+            Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), placement };
         self.run_scope(Scope::Policy, &ctx, &target);
     }
 
@@ -254,6 +284,36 @@ impl<'a> FileRun<'a> {
         }
     }
 
+    /// Where the edits of fixes on a document with this map can be placed in the file: an
+    /// identity map is exact for the file's own JSON tree, not for a document built from a
+    /// template (a CloudFormation `Fn::Sub` resolved).
+    fn placement(&self, map: &SpanMap, own_tree: bool) -> Placement {
+        match map {
+            _ if self.hcl_text => match super::fix_place::heredoc_body(map, self.text) {
+                Some(base) => Placement::Heredoc(base),
+                None => Placement::Nowhere,
+            },
+            _ if !self.json_text => Placement::Nowhere,
+            SpanMap::Identity if own_tree => Placement::Exact,
+            SpanMap::Identity => Placement::Nowhere,
+            SpanMap::Table(_) => Placement::InJsonString,
+        }
+    }
+
+    /// Where fixes of a document with this map can be placed, and the document's own text when
+    /// it is not the file's (decoded from a JSON string): what its spans, and so its rules'
+    /// fixes, refer to. Without that text, its fixes are display-only.
+    fn document_text(&self, map: &SpanMap, own_tree: bool) -> (Placement, Option<String>) {
+        match self.placement(map, own_tree) {
+            Placement::InJsonString => match super::fix_place::document_text(map, self.text) {
+                Some(text) => (Placement::InJsonString, Some(text)),
+                None => (Placement::Nowhere, None),
+            },
+            Placement::Heredoc(base) => (Placement::Heredoc(base), self.text.get(base..).map(str::to_string)),
+            p => (p, None),
+        }
+    }
+
     /// Setup facts of one document (bounded: a few strings and positions per document).
     fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind) {
         let text = self.text;
@@ -271,6 +331,15 @@ impl<'a> FileRun<'a> {
         let severity = self.sink.severity(index, finding.severity);
         let pointer = target.root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
         let map = target.map;
+        let fix = finding.fix.map(|fix| {
+            debug_assert!(
+                record.autofix.is_some_and(|a| fix.applicability <= a),
+                "{}: a fix ({}) its record does not declare (`autofix`)",
+                record.code,
+                fix.applicability.as_str()
+            );
+            super::fix_place::place(fix, target.placement, map, self.text)
+        });
         self.diagnostics.push(Diagnostic {
             code: record.code,
             name: record.name,
@@ -286,6 +355,7 @@ impl<'a> FileRun<'a> {
             kind: target.kind,
             pointer,
             origin: target.origin.clone(),
+            fix,
         });
     }
 

@@ -95,6 +95,9 @@ fn build(path: &str, d: &Resolved) -> (SparseFiles, Diagnostic<usize>) {
     if let Some(help) = &g.help {
         notes.push(format!("help: {}", escape::terminal(help)));
     }
+    if let Some(fix) = &g.fix {
+        notes.push(format!("fix ({}): {}", fix.applicability.as_str(), escape::terminal(&fix.message)));
+    }
     let diagnostic = Diagnostic::new(level)
         .with_code(g.code)
         .with_message(escape::terminal(&g.message))
@@ -399,6 +402,7 @@ mod tests {
                 kind: None,
                 pointer: String::new(),
                 origin: None,
+                fix: None,
             },
             start,
             end,

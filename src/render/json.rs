@@ -45,6 +45,24 @@ struct Entry<'a> {
     kind: Option<&'a str>,
     origin: Option<&'a str>,
     labels: Vec<LabelOut<'a>>,
+    /// How to fix it (`check --fix`), if the rule knows (additive to schema version 1).
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    /// `safe`, `unsafe` or `display-only`.
+    applicability: &'static str,
+    message: &'a str,
+    /// Byte ranges of the file and their replacements (none for a suggestion).
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    offset: u32,
+    length: u32,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -97,6 +115,19 @@ pub fn render(reports: &[FileReport], summary: &Summary, notices: &[Notice], out
                         length: l.span.end - l.span.start,
                     })
                     .collect(),
+                fix: g.fix.as_ref().map(|f| FixOut {
+                    applicability: f.applicability.as_str(),
+                    message: &f.message,
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| EditOut {
+                            offset: e.range.start,
+                            length: e.range.end - e.range.start,
+                            replacement: &e.replacement,
+                        })
+                        .collect(),
+                }),
             });
         }
     }

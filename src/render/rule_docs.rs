@@ -11,7 +11,7 @@ pub fn kinds_label(r: &RuleRecord) -> String {
 /// A rule's record as Markdown (used by `explain` and the generated rule docs).
 pub fn markdown(r: &RuleRecord) -> String {
     format!(
-        "# {code} {name}\n\nSeverity: {sev} · Applies to: {kinds} · Family: {family}\n\n{summary}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}\n\n## Example\n\n```json\n{bad}\n```\n\nUse instead:\n\n```json\n{good}\n```\n",
+        "# {code} {name}\n\nSeverity: {sev} · Applies to: {kinds} · Family: {family}\n\n{summary}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}{autofix}\n\n## Example\n\n```json\n{bad}\n```\n\nUse instead:\n\n```json\n{good}\n```\n",
         code = r.code,
         name = r.name,
         sev = r.severity.as_str(),
@@ -20,9 +20,21 @@ pub fn markdown(r: &RuleRecord) -> String {
         summary = r.summary,
         why = r.why,
         fix = r.fix,
+        autofix = autofix_line(r),
         bad = r.bad,
         good = r.good,
     ) + &more_cases(r)
+}
+
+/// What `check --fix` does for the rule, when it has a fix.
+fn autofix_line(r: &RuleRecord) -> String {
+    use crate::fix::Applicability;
+    match r.autofix {
+        None => String::new(),
+        Some(Applicability::Safe) => "\n\n`cmek-lint check --fix` applies this fix (safe: the policy means the same).".into(),
+        Some(Applicability::Unsafe) => "\n\n`cmek-lint check --fix --unsafe-fixes` applies this fix (unsafe: it changes what the policy allows; review it with `--diff`).".into(),
+        Some(Applicability::DisplayOnly) => "\n\n`cmek-lint check` shows this fix as a suggestion (display-only: never applied).".into(),
+    }
 }
 
 /// The record's `invalid` and `valid` lists, when it has them: more cases reported, and near

@@ -135,6 +135,25 @@ fn primary_location(artifact: &Value, d: &Resolved) -> Value {
     loc
 }
 
+/// A fix as SARIF's `fix`: its edits as replacements of byte regions of the file.
+fn fix(artifact: &Value, f: &crate::fix::Fix) -> Value {
+    let replacements: Vec<Value> = f
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": { "byteOffset": e.range.start, "byteLength": e.range.end - e.range.start },
+                "insertedContent": { "text": e.replacement },
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": f.message },
+        "artifactChanges": [{ "artifactLocation": artifact, "replacements": replacements }],
+        "properties": { "applicability": f.applicability.as_str() },
+    })
+}
+
 fn notification(n: &Notice) -> Value {
     let mut v = json!({ "level": level(n.severity), "message": { "text": n.message } });
     if let Some(file) = &n.file {
@@ -214,6 +233,9 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
             }
             if let Some(o) = &g.origin {
                 result["properties"]["origin"] = json!(o);
+            }
+            if let Some(f) = g.fix.as_ref().filter(|f| !f.edits.is_empty()) {
+                result["fixes"] = json!([fix(&artifact, f)]);
             }
             if !d.labels.is_empty() {
                 let related: Vec<Value> = d

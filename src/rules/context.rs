@@ -3,6 +3,7 @@
 use super::permissions::relevance::Relevance;
 use super::trust::model::Pinecone;
 use crate::diagnostic::{Label, Severity};
+use crate::fix::Fix;
 use crate::json::{Lenience, Node, ParseError};
 use crate::policy::{Policy, PolicyKind};
 use crate::settings::Settings;
@@ -67,6 +68,8 @@ pub struct Finding {
     /// Overrides the rule's default severity for this finding (e.g. a missing external ID is a
     /// warning, but an error when the principal is `*`).
     pub severity: Option<Severity>,
+    /// How to fix it, with edits in the coordinates of the checked text (see [`crate::fix`]).
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -80,6 +83,10 @@ impl Finding {
     }
     pub fn severity(&mut self, severity: Severity) -> &mut Self {
         self.severity = Some(severity);
+        self
+    }
+    pub fn fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
         self
     }
 }
@@ -97,7 +104,14 @@ impl Reporter {
 
     /// Report a finding at `span`; chain `.help(...)`, `.label(...)` on the result.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
-        self.findings.push(Finding { span, message: message.into(), help: None, labels: Vec::new(), severity: None });
+        self.findings.push(Finding {
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+            severity: None,
+            fix: None,
+        });
         self.findings.last_mut().expect("just pushed")
     }
 

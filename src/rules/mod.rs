@@ -20,6 +20,7 @@ mod context;
 pub mod cross;
 mod declarative;
 pub(crate) mod evaluated;
+mod fixes;
 pub mod record;
 pub mod record_file;
 pub mod user;

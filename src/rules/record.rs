@@ -2,6 +2,7 @@
 //! embedded in the binary at build time.
 
 use crate::diagnostic::Severity;
+use crate::fix::Applicability;
 use crate::policy::PolicyKind;
 
 /// Where a rule looks.
@@ -43,6 +44,9 @@ pub struct RuleRecord {
     pub summary: &'static str,
     pub why: &'static str,
     pub fix: &'static str,
+    /// Whether `check --fix` can fix a finding, and how safely (`autofix` in the record): a
+    /// finding's fix is never more applicable than this.
+    pub autofix: Option<Applicability>,
     pub bad: &'static str,
     pub good: &'static str,
     /// More policies the rule does not report (edge cases beyond `good`).

@@ -43,6 +43,10 @@ pub struct RecordFile {
     pub why: String,
     /// How to fix it (Markdown).
     pub fix: String,
+    /// Whether `check --fix` can fix a finding and how safely: `safe` (the meaning is kept,
+    /// applied by `--fix`), `unsafe` (the meaning changes, applied with `--unsafe-fixes`) or
+    /// `display-only` (a suggestion, never applied). Absent: no fix. Built-in rules only.
+    pub autofix: Option<FixName>,
     /// A policy the rule reports.
     pub bad: String,
     /// The same policy, fixed: the rule does not report it.
@@ -91,6 +95,18 @@ pub enum SeverityName {
     Warning,
     Error,
     Critical,
+}
+
+/// A rule's fix applicability (see `crate::fix::Applicability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixName {
+    /// Keeps the policy's meaning: applied by `--fix`.
+    Safe,
+    /// Changes the policy's meaning: applied with `--fix --unsafe-fixes`.
+    Unsafe,
+    /// A suggestion, shown and never applied.
+    DisplayOnly,
 }
 
 /// A policy kind.

@@ -133,6 +133,7 @@ pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> 
     #[derive(serde::Deserialize)]
     struct Positions {
         scope: Option<toml::Spanned<toml::Value>>,
+        autofix: Option<toml::Spanned<toml::Value>>,
         summary: Option<toml::Spanned<toml::Value>>,
     }
     let positions: Option<Positions> = toml::from_str(text).ok();
@@ -147,6 +148,10 @@ pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> 
             "user rules need a `[check]` table (select, matches/not_matches, message): only built-in rules can be implemented in Rust".into(),
         ));
     };
+    if r.autofix.is_some() {
+        let span = span_of(|p| p.autofix.as_ref().map(toml::Spanned::span));
+        return Err(at(span, "user rules cannot have `autofix`: only built-in rules have fixes".into()));
+    }
     if r.summary.trim().is_empty() {
         let span = span_of(|p| p.summary.as_ref().map(toml::Spanned::span));
         return Err(at(span, "`summary` must not be empty".into()));
@@ -175,6 +180,7 @@ pub fn load_one(path: &Path, text: &str, codes: &[String], names: &[String]) -> 
         summary: leak(&r.summary),
         why: leak(&r.why),
         fix: leak(&r.fix),
+        autofix: None,
         bad: leak(&r.bad),
         good: leak(&r.good),
         valid: Box::leak(r.valid.iter().map(|s| leak(s)).collect::<Vec<&'static str>>().into_boxed_slice()),

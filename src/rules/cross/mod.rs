@@ -150,6 +150,7 @@ impl SetupFinding {
             kind: None,
             pointer: String::new(),
             origin: at.origin.as_deref().map(str::to_string),
+            fix: None,
         };
         (at.file.to_string(), Resolved { diagnostic, start: at.start, end, labels: resolved_labels, lines })
     }

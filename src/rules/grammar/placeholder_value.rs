@@ -2,6 +2,9 @@
 //! `YYYYYY`, AWS example accounts such as 123456789012).
 
 use crate::data::placeholders::find_placeholder;
+use crate::fix::{Edit, Fix};
+use crate::json::Node;
+use crate::policy::PolicyKind;
 use crate::rules::util::{for_each_string, sub_span};
 use crate::rules::{Reporter, RuleContext};
 
@@ -15,15 +18,60 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
             return;
         }
         let Some((start, end, kind)) = find_placeholder(text) else { return };
+        let fix = fill(ctx, node, text, start, end);
         if (start, end) == (0, text.len()) {
-            out.report(node.span, format!("`{text}` is {kind}, left in from an example")).help(help_for(text));
+            out.report(node.span, format!("`{text}` is {kind}, left in from an example")).help(help_for(text)).fix(fix);
         } else {
             // A field of an ARN or path.
             let token = &text[start..end];
             out.report(sub_span(node, start, end), format!("`{token}` in `{text}` is {kind}, left in from an example"))
-                .help(help_for(token));
+                .help(help_for(token))
+                .fix(fix);
         }
     });
+}
+
+/// CMK115's fix: the placeholder replaced by the configured value it stands for — Pinecone's
+/// account in a `pinecone_cmek_access_*` role ARN (`[pinecone] account_id`), the external ID
+/// under `sts:ExternalId` and the key ARN for a KMS key ARN (`[customer]`). Unsafe: the value is
+/// the configuration's, not one the user has seen in this file. Display-only when nothing is
+/// configured for it, or the string is written with escapes (no exact byte range).
+fn fill(ctx: &RuleContext<'_>, node: &Node, text: &str, start: usize, end: usize) -> Fix {
+    let whole = (start, end) == (0, text.len());
+    let pointer = ctx.root.map(|r| r.pointer_to(node.span)).unwrap_or_default();
+    let under = |key: &str| {
+        let mut parts = pointer.rsplit('/');
+        let last = parts.next().unwrap_or("");
+        last.eq_ignore_ascii_case(key)
+            || (last.bytes().all(|b| b.is_ascii_digit()) && parts.next().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+    };
+    let console = &ctx.settings.console;
+    let account_field = text.starts_with("arn:") && text[..start].matches(':').count() == 4;
+    let (what, value, whole) = if whole && under("sts:ExternalId") {
+        ("the external ID (`[customer] external_id`)", console.external_id.clone(), true)
+    } else if account_field && text[end..].starts_with(":role/pinecone_cmek_access") {
+        ("Pinecone's account (`[pinecone] account_id`)", ctx.settings.pinecone_account.clone(), false)
+    } else if text.starts_with("arn:aws:kms:") || (whole && under("Resource") && ctx.kind == PolicyKind::Identity) {
+        ("the key ARN (`[customer] key_arn`)", console.key_arn.clone(), true)
+    } else {
+        return Fix::display_only("replace it with the real value");
+    };
+    let Some(value) = value else {
+        return Fix::display_only(format!(
+            "replace it with {what}; with it configured, `--fix --unsafe-fixes` fills it in"
+        ));
+    };
+    // The string as written must be its value between quotes, so offsets into it are exact.
+    let exact = node.span.len() == text.len() + 2;
+    if !exact {
+        return Fix::display_only(format!("replace it with {what}: `{value}`"));
+    }
+    let edit = if whole {
+        Edit::replace(node.span, serde_json::Value::String(value.clone()).to_string())
+    } else {
+        Edit::replace(sub_span(node, start, end), value.clone())
+    };
+    Fix::unsafe_edits(format!("fill in {what}: `{value}`"), vec![edit])
 }
 
 /// A cheap pre-filter for [`find_placeholder`]: `false` only when no field of `text` (the whole

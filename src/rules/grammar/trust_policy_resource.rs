@@ -21,6 +21,12 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
             } else {
                 f.help("delete `Resource`: a trust policy's resource is the role itself");
             }
+            // Which policy was meant to go where is the user's call: a suggestion only.
+            f.fix(crate::fix::Fix::display_only(if looks_like_permissions {
+                "use this policy as the role's permissions policy, and a Pinecone trust policy as its trust policy"
+            } else {
+                "delete `Resource`"
+            }));
         }
     }
 }

@@ -1,5 +1,7 @@
 //! CMK101 version-missing and CMK103 version-invalid (CMK102 version-outdated is declarative).
 
+use crate::fix::{Edit, Fix};
+use crate::json::Node;
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn missing(ctx: &RuleContext<'_>, out: &mut Reporter) {
@@ -11,8 +13,42 @@ pub(crate) fn missing(ctx: &RuleContext<'_>, out: &mut Reporter) {
             "policy has no `Version`: IAM then evaluates it with the 2008-10-17 language, where policy variables are not substituted",
         )
         .label(at, "add `\"Version\": \"2012-10-17\"` before this")
-        .help("add `\"Version\": \"2012-10-17\"` as the first element");
+        .help("add `\"Version\": \"2012-10-17\"` as the first element")
+        .fix(add_version(ctx.text, policy.root));
     }
+}
+
+/// CMK101's fix: `"Version": "2012-10-17"` as the first member, indented like the one after it.
+/// Safe only when no string holds a policy variable (`${...}`): with a version those are
+/// substituted, without one they are literal text, so the policy's meaning would change.
+fn add_version(text: &str, root: &Node) -> Fix {
+    let mut variable = false;
+    crate::rules::util::for_each_string(root, &mut |_, s| variable |= s.contains("${"));
+    let Some(members) = root.as_object() else {
+        return Fix::display_only("add `\"Version\": \"2012-10-17\"` as the first element");
+    };
+    if variable {
+        return Fix::display_only(
+            "add `\"Version\": \"2012-10-17\"` (not applied: it makes IAM substitute the policy variables this policy holds)",
+        );
+    }
+    let open = root.span.start as usize + 1;
+    let edit = match members.first() {
+        None => Edit::insert(open, "\"Version\": \"2012-10-17\""),
+        Some(first) => {
+            let at = first.key_span.start as usize;
+            // The first member's indentation, when it starts its line (a comment may be between).
+            let before = text.get(open..at).unwrap_or("");
+            let separator = match before.rfind('\n') {
+                Some(i) if before[i + 1..].chars().all(|c| c == ' ' || c == '\t') => {
+                    format!("\n{}", &before[i + 1..])
+                }
+                _ => " ".to_string(),
+            };
+            Edit::insert(at, format!("\"Version\": \"2012-10-17\",{separator}"))
+        }
+    };
+    Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit])
 }
 
 pub(crate) fn invalid(ctx: &RuleContext<'_>, out: &mut Reporter) {

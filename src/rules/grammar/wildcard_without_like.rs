@@ -1,6 +1,7 @@
 //! CMK114 wildcard-without-like: `*` or `?` in a value of an operator that compares literally.
 
 use crate::diagnostic::Severity;
+use crate::fix::Fix;
 use crate::policy::PolicyKind;
 use crate::rules::{Reporter, RuleContext};
 
@@ -32,6 +33,15 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                         format!("`{text}` contains a wildcard, but `{}` compares literally: the condition matches only the exact text with `*`", op.text),
                     );
                     f.label(block.member.key_span, "literal operator").help(format!("use `{like}` to match a pattern"));
+                    // `StringLike` has no case-insensitive form: only the exact operators are renamed.
+                    let renamed = op.text.replacen(op.base, like, 1);
+                    let edit = (!op.base.contains("IgnoreCase"))
+                        .then(|| crate::rules::fixes::rename_operator(ctx.text, s, block, &renamed))
+                        .flatten();
+                    f.fix(match edit {
+                        Some(edit) => Fix::unsafe_edits(format!("use `{renamed}`"), vec![edit]),
+                        None => Fix::display_only(format!("use `{like}` to match a pattern")),
+                    });
                     if ctx.kind == PolicyKind::Trust
                         && TRUST_KEYS.iter().any(|k| k.eq_ignore_ascii_case(e.key))
                         && !op.is_negated()

@@ -1,6 +1,7 @@
 //! CMK005 invisible-character: non-breaking, zero-width or other non-ASCII spaces between
 //! tokens (pasted from web pages and chat tools).
 
+use crate::fix::{Edit, Fix};
 use crate::json::LenienceKind;
 use crate::rules::{Reporter, RuleContext};
 
@@ -24,6 +25,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                 c as u32
             ),
         )
-        .help("replace it with a plain space; it usually comes from copying the policy out of a web page or chat");
+        .help("replace it with a plain space; it usually comes from copying the policy out of a web page or chat")
+        .fix(Fix::safe(format!("replace the {name} with a plain space"), vec![Edit::replace(l.span, " ")]));
     }
 }

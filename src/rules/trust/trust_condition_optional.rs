@@ -4,6 +4,7 @@
 
 use super::model::{EXTERNAL_ID, PRINCIPAL_ORG_ID, always_present, grants_trust_action, key_is};
 use crate::diagnostic::Severity;
+use crate::fix::Fix;
 use crate::policy::SetQualifier;
 use crate::rules::{Reporter, RuleContext};
 
@@ -58,10 +59,15 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                         ),
                     )
                 };
-                out.report(e.member.key_span, message)
+                let f = out
+                    .report(e.member.key_span, message)
                     .label(block.member.key_span, "operator")
                     .severity(severity)
                     .help(format!("use `{plain}`"));
+                f.fix(match crate::rules::fixes::rename_operator(ctx.text, s, block, plain) {
+                    Some(edit) => Fix::unsafe_edits(format!("use `{plain}`"), vec![edit]),
+                    None => Fix::display_only(format!("use `{plain}`")),
+                });
             }
         }
     }

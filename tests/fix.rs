@@ -1,0 +1,320 @@
+//! `check --fix`, `--unsafe-fixes` and `--diff`: every rule's fix on its own bad example, fixing
+//! twice, diffs, atomic writes that touch only the files checked, and Pinecone's guide snippets
+//! (`corpus/seed/`) made clean.
+
+mod common;
+use cmek_lint::commands::fix::{FixOptions, fix_text};
+use cmek_lint::config;
+use cmek_lint::engine::{Input, check_input};
+use cmek_lint::fix::Applicability;
+use cmek_lint::rules::Registry;
+use cmek_lint::settings::Settings;
+use common::{bin, run_in, stderr, stdout, write};
+use std::path::Path;
+
+/// Values every fix that fills one in can use (`[pinecone]`, `[customer]`).
+const CONFIG: &str = r#"[pinecone]
+account_id = "731429856012"
+
+[customer]
+external_id = "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"
+key_arn = "arn:aws:kms:us-east-1:731429856013:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+"#;
+
+fn settings_for(registry: &Registry, code: &str) -> Settings {
+    let rule = registry.find(code).unwrap();
+    let mut settings = registry.default_settings();
+    config::apply(Path::new("cmek-lint.toml"), CONFIG, registry, &mut settings).unwrap();
+    if let Some(cfg) = rule.record.example_config {
+        config::apply(Path::new("example.toml"), cfg, registry, &mut settings).unwrap();
+    }
+    settings.forced_kind = rule.record.example_kind;
+    settings
+}
+
+fn check(registry: &Registry, settings: &Settings, text: &str) -> cmek_lint::engine::FileReport {
+    check_input(Input::Text { name: "example.json", text: text.to_string() }, registry, settings)
+}
+
+/// A rule's findings carry fixes only when its record declares `autofix`: of that
+/// applicability on its bad example, never more applicable on its other cases.
+#[test]
+fn fixes_are_the_ones_records_declare() {
+    let registry = Registry::builtin();
+    let mut failures = Vec::new();
+    for rule in &registry.rules {
+        let r = rule.record;
+        let settings = settings_for(&registry, r.code);
+        for (i, text) in std::iter::once(r.bad).chain(r.invalid.iter().copied()).enumerate() {
+            let report = check(&registry, &settings, text);
+            for d in report.diagnostics.iter().filter(|d| d.diagnostic.code == r.code) {
+                let got = d.diagnostic.fix.as_ref().map(|f| f.applicability);
+                let ok = match (r.autofix, got) {
+                    (None, None) => true,
+                    (Some(declared), Some(got)) if i == 0 => got == declared,
+                    (Some(declared), Some(got)) => got <= declared,
+                    // Some findings of a rule with a fix have none (CMK301's `Deny`).
+                    (Some(_), None) => i > 0,
+                    (None, Some(_)) => false,
+                };
+                if !ok {
+                    failures.push(format!("{} example {i}: declared {:?}, got {got:?}", r.code, r.autofix));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// For every rule with a fix that is applied, fixing its bad example silences the rule and
+/// leaves strict JSON.
+#[test]
+fn every_fix_silences_its_rule_on_the_bad_example_and_leaves_strict_json() {
+    let registry = Registry::builtin();
+    let mut failures = Vec::new();
+    let mut fixed_rules = 0;
+    for rule in registry.rules.iter().filter(|r| r.record.autofix > Some(Applicability::DisplayOnly)) {
+        let r = rule.record;
+        let settings = settings_for(&registry, r.code);
+        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true };
+        let fixed = fix_text("example.json", r.bad, options);
+        if fixed.text == r.bad {
+            failures.push(format!("{}: the fix changed nothing", r.code));
+            continue;
+        }
+        fixed_rules += 1;
+        let report = check(&registry, &settings, &fixed.text);
+        if report.diagnostics.iter().any(|d| d.diagnostic.code == r.code) {
+            failures.push(format!("{}: still reported after the fix:\n{}", r.code, fixed.text));
+        }
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&fixed.text) {
+            failures.push(format!("{}: not strict JSON after the fix ({e}):\n{}", r.code, fixed.text));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(fixed_rules >= 10, "only {fixed_rules} rules have applied fixes");
+}
+
+/// Unsafe fixes wait for `--unsafe-fixes`.
+#[test]
+fn unsafe_fixes_need_the_flag() {
+    let registry = Registry::builtin();
+    let r = registry.find("CMK114").unwrap().record;
+    let settings = settings_for(&registry, "CMK114");
+    let safe_only = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false };
+    assert!(!fix_text("example.json", r.bad, safe_only).text.contains("StringLike"));
+    let with_unsafe = FixOptions { unsafe_ok: true, ..safe_only };
+    assert!(fix_text("example.json", r.bad, with_unsafe).text.contains("StringLike"));
+}
+
+const BAD: &str = "{\n  // Pinecone's trust\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1\"},\n      \"Action\": \"sts:AssumeRole\",\n      \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\"}},\n    }\n  ]\n}\n";
+
+const FIXED: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1\"},\n      \"Action\": \"sts:AssumeRole\",\n      \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\"}}\n    }\n  ]\n}\n";
+
+#[test]
+fn fix_writes_the_fixed_file_and_a_second_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let first = run_in(dir.path(), &["check", "--fix", "trust.json"]);
+    assert_eq!(first.status.code(), Some(0), "{}{}", stdout(&first), stderr(&first));
+    assert!(stderr(&first).contains("Fixed 3 findings in trust.json"), "{}", stderr(&first));
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), FIXED);
+    let second = run_in(dir.path(), &["check", "--fix", "trust.json"]);
+    assert_eq!(second.status.code(), Some(0));
+    assert!(stderr(&second).contains("No fixes applied"), "{}", stderr(&second));
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), FIXED);
+    // Written atomically: no temporary file is left next to it.
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["trust.json".to_string()]);
+}
+
+/// The file replaced keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let path = dir.path().join("trust.json");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run_in(dir.path(), &["check", "--fix", "trust.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FIXED);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn fix_never_touches_a_file_the_run_did_not_check() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "checked/trust.json", BAD);
+    write(dir.path(), "other/trust.json", BAD);
+    write(dir.path(), "checked/excluded.json", BAD);
+    let out = run_in(dir.path(), &["check", "--fix", "--exclude", "excluded.json", "checked"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("checked/trust.json")).unwrap(), FIXED);
+    assert_eq!(std::fs::read_to_string(dir.path().join("other/trust.json")).unwrap(), BAD);
+    assert_eq!(std::fs::read_to_string(dir.path().join("checked/excluded.json")).unwrap(), BAD);
+}
+
+#[test]
+fn diff_prints_a_unified_diff_writes_nothing_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let out = run_in(dir.path(), &["check", "--diff", "trust.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(diff.starts_with("--- trust.json\n+++ trust.json\n@@ "), "{diff}");
+    assert!(diff.contains("\n-  // Pinecone's trust\n+  \"Version\": \"2012-10-17\",\n"), "{diff}");
+    assert!(diff.contains("\n+      \"Condition\": {\"StringEquals\""), "{diff}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), BAD);
+    write(dir.path(), "trust.json", FIXED);
+    let clean = run_in(dir.path(), &["check", "--diff", "trust.json"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    assert_eq!(stdout(&clean), "");
+}
+
+#[test]
+fn the_diff_shows_control_characters_visibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = BAD.replace("// Pinecone's trust", "// Pinecone's \u{1b}[31mtrust");
+    write(dir.path(), "trust.json", &text);
+    let out = run_in(dir.path(), &["check", "--diff", "trust.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+}
+
+#[test]
+fn standard_input_with_fix_prints_the_fixed_text() {
+    use std::io::Write as _;
+    let mut child = bin()
+        .args(["check", "--fix", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(BAD.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), FIXED);
+}
+
+#[test]
+fn unsafe_fixes_alone_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let out = run_in(dir.path(), &["check", "--unsafe-fixes", "trust.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--unsafe-fixes"), "{}", stderr(&out));
+}
+
+/// A policy held in a JSON string (a `get-key-policy` export) is fixed inside the string, the
+/// replacements re-escaped: the export stays JSON and its policy becomes strict JSON.
+#[test]
+fn fixes_inside_a_json_string_are_re_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = serde_json::json!({ "Policy": BAD, "PolicyName": "default" });
+    write(dir.path(), "key-policy.json", &serde_json::to_string_pretty(&export).unwrap());
+    let out = run_in(dir.path(), &["check", "--fix", "--kind", "trust", "key-policy.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("key-policy.json")).unwrap()).unwrap();
+    assert_eq!(fixed["Policy"], FIXED);
+    assert_eq!(fixed["PolicyName"], "default");
+}
+
+/// A Terraform heredoc's JSON body is a slice of the file: fixed in place, the HCL around it
+/// kept, interpolations untouched.
+#[test]
+fn fixes_inside_a_terraform_heredoc_are_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = BAD.replace("3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94", "${var.external_id}");
+    let tf = format!(
+        "resource \"aws_iam_role\" \"pinecone_cmek\" {{\n  name = \"pinecone-cmek\"\n  assume_role_policy = <<EOT\n{policy}EOT\n}}\n\nvariable \"external_id\" {{\n  type = string\n}}\n"
+    );
+    write(dir.path(), "main.tf", &tf);
+    let out = run_in(dir.path(), &["check", "--fix", "main.tf"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed = FIXED.replace("3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94", "${var.external_id}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("main.tf")).unwrap(), tf.replace(&policy, &fixed));
+}
+
+/// A policy in YAML (CloudFormation) has no JSON text to edit: its fixes are suggestions,
+/// never applied.
+#[test]
+fn fixes_in_yaml_are_display_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1\n            Action: sts:AssumeRole\n            Condition:\n              StringEquals:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n";
+    write(dir.path(), "template.yaml", template);
+    let out = run_in(dir.path(), &["check", "--diff", "template.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let json = run_in(dir.path(), &["check", "--format", "json", "template.yaml"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let version = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK101").expect("CMK101");
+    assert_eq!(version["fix"]["applicability"], "display-only");
+    assert_eq!(version["fix"]["edits"], serde_json::json!([]));
+}
+
+#[test]
+fn json_and_sarif_outputs_carry_the_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let json = run_in(dir.path(), &["check", "--format", "json", "trust.json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let comma = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK003").unwrap();
+    assert_eq!(comma["fix"]["applicability"], "safe");
+    let at = BAD.rfind("},").unwrap() + 1;
+    assert_eq!(comma["fix"]["edits"], serde_json::json!([{ "offset": at, "length": 1, "replacement": "" }]));
+
+    let sarif = run_in(dir.path(), &["check", "--format", "sarif", "trust.json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let comma = results.iter().find(|r| r["ruleId"] == "CMK003").unwrap();
+    let replacement = &comma["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["deletedRegion"], serde_json::json!({ "byteOffset": at, "byteLength": 1 }));
+    assert_eq!(replacement["insertedContent"]["text"], "");
+    assert_eq!(comma["fixes"][0]["properties"]["applicability"], "safe");
+}
+
+/// Pinecone's guide snippets, with the account and external ID configured, become clean with
+/// `--fix --unsafe-fixes`, except for what no fix can address: the guide's explicit-regions
+/// trust without an external ID (CMK208: the condition is the user's to add).
+#[test]
+fn the_guide_snippets_become_clean_with_unsafe_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seed");
+    for e in std::fs::read_dir(&seed).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    write(dir.path(), "cmek-lint.toml", CONFIG);
+    let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let left: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] != "info")
+        .map(|d| (d["file"].as_str().unwrap().to_string(), d["code"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(left, vec![("./trust-explicit-regions.json".to_string(), "CMK208".to_string())], "{}", stderr(&out));
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        }
+    }
+}
