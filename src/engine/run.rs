@@ -41,6 +41,9 @@ pub(super) struct FileRun<'a> {
     pub on_disk: bool,
     /// The folder of the setup the facts belong to, when not the file's own (see `Context`).
     pub scope: Option<&'a str>,
+    /// Where the extraction resolved references (see [`crate::extract::refs`]): a finding at
+    /// such a site gets a label saying where the value came from.
+    resolved: Vec<crate::extract::refs::Provenance>,
 }
 
 impl<'a> FileRun<'a> {
@@ -59,6 +62,7 @@ impl<'a> FileRun<'a> {
             site: None,
             on_disk: false,
             scope: None,
+            resolved: Vec::new(),
         }
     }
 
@@ -151,6 +155,7 @@ impl<'a> FileRun<'a> {
 
     /// Check everything an extraction found.
     pub fn extraction(&mut self, found: &Extraction<'_>) {
+        self.resolved.clone_from(&found.resolved);
         for e in &found.embedded {
             let saved = std::mem::replace(&mut self.origin, e.origin.clone());
             self.file_rules(&e.lenience, e.error.as_ref(), &e.map);
@@ -271,22 +276,46 @@ impl<'a> FileRun<'a> {
         let severity = self.sink.severity(index, finding.severity);
         let pointer = target.root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
         let map = target.map;
+        let span = map.map(finding.span);
+        let mut labels: Vec<Label> = finding
+            .labels
+            .into_iter()
+            .map(|l| Label { span: map.map(l.span), message: l.message, file: None })
+            .collect();
+        self.provenance_labels(span, &mut labels);
         self.diagnostics.push(Diagnostic {
             code: record.code,
             name: record.name,
             severity,
             message: finding.message,
-            span: map.map(finding.span),
-            labels: finding
-                .labels
-                .into_iter()
-                .map(|l| Label { span: map.map(l.span), message: l.message, file: None })
-                .collect(),
+            span,
+            labels,
             help: finding.help,
             kind: target.kind,
             pointer,
             origin: target.origin.clone(),
         });
+    }
+
+    /// For a finding (or a label) at a resolved reference, a label saying where its value came
+    /// from: at the value's definition (a parameter's `Default`), else at the reference.
+    fn provenance_labels(&self, span: Span, labels: &mut Vec<Label>) {
+        if self.resolved.is_empty() {
+            return;
+        }
+        let inside = |s: Span, site: Span| site.start <= s.start && s.end <= site.end;
+        let sites: Vec<Span> = std::iter::once(span).chain(labels.iter().map(|l| l.span)).collect();
+        for p in self.resolved.iter().filter(|p| sites.iter().any(|s| inside(*s, p.span))) {
+            let label = match (p.at, &p.file) {
+                (Some(at), None) => Label { span: at, message: format!("the value comes from {}", p.from), file: None },
+                (_, Some(_)) => Label { span: p.span, message: format!("resolved from {}", p.from), file: None },
+                // A pseudo parameter: documented, not worth a label on every finding.
+                (None, None) => continue,
+            };
+            if !labels.iter().any(|l| l.span == label.span && l.message == label.message) {
+                labels.push(label);
+            }
+        }
     }
 
     /// The file's report. Its suppressions (`[[suppress]]` entries, `# cmek-lint: ignore[...]`
