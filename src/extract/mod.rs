@@ -19,6 +19,7 @@ pub mod cfn;
 pub mod embedded;
 pub mod hcl;
 pub mod refs;
+pub mod tf_refs;
 pub mod tfjson;
 pub mod yaml;
 
