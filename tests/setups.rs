@@ -322,3 +322,68 @@ fn standard_input_is_a_setup_of_its_own() {
     assert_eq!(setups[0]["role"]["trust_policy"]["file"], "<stdin>");
     assert_eq!(setups[1]["folder"], "corpus/setups/ok-cli-exports");
 }
+
+/// `cmek-lint access --format json` on a corpus folder, with the CMEK role and key.
+fn access_checks(dir: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let out = bin()
+        .args(["access", "--isolated", "--format", "json", "--pinecone-account", "905418236187"])
+        .args(["--regions", "us-east-1,us-west-2", "--role-arn", "arn:aws:iam::493820715560:role/pinecone-cmek"])
+        .args(["--key-arn", "arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7"])
+        .args(extra)
+        .arg(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["setups"].as_array().unwrap().len(), 1, "{v}");
+    v["setups"][0]["checks"].as_array().unwrap().clone()
+}
+
+fn decision_of<'a>(checks: &'a [serde_json::Value], scenario: &str) -> &'a serde_json::Value {
+    checks.iter().find(|c| c["scenario"] == scenario).unwrap_or_else(|| panic!("no {scenario}"))
+}
+
+#[test]
+fn a_cloudformation_key_policy_granting_kms_star_to_getatt_role_arn_lets_the_cmek_role_administer_the_key() {
+    let dir = "corpus/cloudformation-refs";
+    // Setup facts: the role (its name resolved from the `RoleName` parameter's default) and the
+    // key policy are one setup; the key policy's `!GetAtt PineconeCMEKRole.Arn` grant is the
+    // role's (no CMK601 "other role", no CMK602 "role has no key access").
+    let v = bin().args(["check", "--isolated", "--format", "json", dir]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    let setups = v["setups"].as_array().unwrap();
+    assert_eq!(setups.len(), 1, "{v}");
+    assert_eq!(setups[0]["role"]["name"], "pinecone-cmek");
+    assert!(setups[0]["role"]["ids"].as_array().unwrap().iter().any(|i| i == "PineconeCMEKRole"));
+    assert!(setups[0]["key_policy"]["origin"].as_str().unwrap().ends_with("PineconeCmek.KeyPolicy"));
+    let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(!codes.contains(&"CMK601") && !codes.contains(&"CMK602"), "{codes:?}");
+    // Evaluated: the role's sessions may encrypt, decrypt and administer the key, through the
+    // `AllowPineconeUseOfTheKey` statement (line 50); before references were resolved, the
+    // principal `${PineconeCMEKRole.Arn}` made every key scenario unknown.
+    let checks = access_checks(dir, &[]);
+    for scenario in ["role-encrypt", "role-decrypt", "role-key-admin"] {
+        let c = decision_of(&checks, scenario);
+        assert_eq!(c["decision"], "allowed", "{scenario}: {c}");
+        assert_eq!(c["deciding"][0]["line"], 50, "{scenario}: {c}");
+    }
+    assert_eq!(decision_of(&checks, "role-key-admin")["expected"], "denied");
+    assert_eq!(decision_of(&checks, "other-account-key-use")["decision"], "denied");
+    // The placeholder `Default` of `ExternalId` is not taken for a value: with an external ID
+    // sent, whether the trust policy's condition holds is unknown.
+    let checks = access_checks(dir, &["--external-id", "8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03"]);
+    assert_eq!(decision_of(&checks, "pinecone-assume")["decision"], "unknown");
+}
+
+#[test]
+fn a_terraform_key_policy_naming_the_role_s_arn_attribute_grants_the_cmek_role() {
+    let checks = access_checks("corpus/terraform-refs", &[]);
+    for scenario in ["role-encrypt", "role-decrypt"] {
+        assert_eq!(decision_of(&checks, scenario)["decision"], "allowed", "{scenario}");
+    }
+    // Only `kms:Encrypt` and `kms:Decrypt` for the role; the account statement delegates to IAM
+    // policies, and the role has none in view: unknown, not allowed.
+    assert_ne!(decision_of(&checks, "role-key-admin")["decision"], "allowed");
+    // The trust policy's principals come from a local over a variable's default; its external ID
+    // from another variable's default.
+    assert_eq!(decision_of(&checks, "pinecone-assume")["decision"], "allowed");
+}
