@@ -265,3 +265,25 @@ fn file_read_from_a_subfolder_belongs_to_the_module_reading_it() {
         access(&["--color", "never", "--role-arn", ROLE, &setup("ok-terraform-trust-policy-in-files-folder")]);
     assert!(out.contains("no trust policy found for the role"), "{out}");
 }
+
+#[test]
+fn cloudformation_references_name_the_setup_s_role_and_key() {
+    // `corpus/cloudformation-refs`: the key policy grants `kms:*` to `!GetAtt
+    // PineconeCMEKRole.Arn`; evaluated as the configured CMEK role, whose sessions can then
+    // administer the key: `role-key-admin` is allowed, a difference (exit 1).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/cloudformation-refs").display().to_string();
+    let (code, v) = access_json(&["--role-arn", ROLE, "--key-arn", KEY, &dir]);
+    assert_eq!(code, Some(1), "{v}");
+    let s = &v["setups"][0];
+    assert_eq!(decision(s, "role-key-admin"), "allowed");
+    assert_eq!(decision(s, "role-encrypt"), "allowed");
+    let c = check(s, "role-key-admin");
+    assert_eq!(c["principal"], ROLE);
+    assert_eq!(c["deciding"][0]["line"], 50, "{c}");
+    // A role ARN of another name is not the template's `PineconeCMEKRole` (`RoleName`
+    // defaults to `pinecone-cmek`): its grant is not taken for that role, the key scenarios
+    // stay undecided by it.
+    let other = "arn:aws:iam::493820715560:role/someone-else";
+    let (_, v) = access_json(&["--role-arn", other, "--key-arn", KEY, &dir]);
+    assert_ne!(decision(&v["setups"][0], "role-encrypt"), "allowed", "{v}");
+}
