@@ -5,7 +5,8 @@
 //! A variable that a `.tfvars` file of the folder (`terraform.tfvars`, `*.auto.tfvars`, any
 //! `*.tfvars`) assigns is not taken at its default: the value deployed is not the file's to
 //! say, so it stays unknown. A placeholder default declared in the file being checked is
-//! reported (CMK115) and stays unknown.
+//! reported (CMK115) and stays unknown. A folder is read once per run (bounded: its first
+//! 64 `.tf`/`.tfvars` files of at most 1 MB each), then shared by its files.
 
 use super::Note;
 use super::refs::{Known, Refs};
@@ -14,13 +15,16 @@ use crate::source::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 use hcl_edit::template::{Element, Template};
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Files of the folder read at most, and their size each.
 const MAX_FILES: usize = 64;
 const MAX_FILE_SIZE: u64 = 1 << 20;
 
 /// A variable default or a local, as written.
+#[derive(Clone)]
 struct Def {
     /// `var.x` / `local.x`.
     name: String,
@@ -52,27 +56,10 @@ impl Module {
             return m;
         }
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let Ok(entries) = std::fs::read_dir(dir) else { return m };
-        let mut others: Vec<std::path::PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.file_name() != path.file_name())
-            .filter(|p| std::fs::metadata(p).is_ok_and(|md| md.len() <= MAX_FILE_SIZE))
-            .collect();
-        others.sort();
-        for p in others.into_iter().take(MAX_FILES) {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let Ok(other) = std::fs::read_to_string(&p) else { continue };
-            if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
-                m.tfvars.push_str(&other);
-                m.tfvars.push('\n');
-            } else if name.ends_with(".tf")
-                && (other.contains("variable") || other.contains("locals"))
-                && let Ok(b) = hcl_edit::parser::parse_body(&other)
-            {
-                m.collect(&other, &b, Some(&name));
-            }
-        }
+        let folder = folder(dir);
+        let own = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        m.defs.extend(folder.defs.iter().filter(|(file, _)| *file != own).map(|(_, d)| d.clone()));
+        m.tfvars.clone_from(&folder.tfvars);
         m
     }
 
@@ -194,6 +181,55 @@ impl Module {
         refs.take_uses();
         refs
     }
+}
+
+/// The definitions of every `.tf` file of a folder (with the file each is in) and its
+/// `.tfvars` texts.
+struct Folder {
+    defs: Vec<(String, Def)>,
+    tfvars: String,
+}
+
+/// A folder's definitions, read once per run (every `.tf` file of a module reads them).
+fn folder(dir: &Path) -> Arc<Folder> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Folder>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(f) = cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+        return f;
+    }
+    let f = Arc::new(read_folder(dir));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(dir.to_path_buf(), f.clone());
+    }
+    f
+}
+
+fn read_folder(dir: &Path) -> Folder {
+    let mut out = Folder { defs: Vec::new(), tfvars: String::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && std::fs::metadata(p).is_ok_and(|md| md.len() <= MAX_FILE_SIZE))
+        .filter(|p| p.to_string_lossy().ends_with(".tf") || p.to_string_lossy().contains(".tfvars"))
+        .collect();
+    files.sort();
+    for p in files.into_iter().take(MAX_FILES) {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let Ok(text) = std::fs::read_to_string(&p) else { continue };
+        if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+            out.tfvars.push_str(&text);
+            out.tfvars.push('\n');
+        } else if name.ends_with(".tf")
+            && (text.contains("variable") || text.contains("locals"))
+            && let Ok(b) = hcl_edit::parser::parse_body(&text)
+        {
+            let mut m = Module { defs: Vec::new(), tfvars: String::new(), notes: Vec::new() };
+            m.collect(&text, &b, Some(&name));
+            out.defs.extend(m.defs.into_iter().map(|d| (name.clone(), d)));
+        }
+    }
+    out
 }
 
 fn span_of(x: &impl hcl_edit::Span) -> Span {
