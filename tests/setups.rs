@@ -387,3 +387,78 @@ fn a_terraform_key_policy_naming_the_role_s_arn_attribute_grants_the_cmek_role()
     // from another variable's default.
     assert_eq!(decision_of(&checks, "pinecone-assume")["decision"], "allowed");
 }
+
+/// A CloudFormation template creating the CMEK role and the key, whose key policy names the role
+/// by `!GetAtt` in a `Deny` with `NotPrincipal` (which does not exempt the role's sessions).
+const NOT_PRINCIPAL_TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  PineconeCMEKRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: pinecone-cmek
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+            Condition:
+              StringEquals:
+                sts:ExternalId: 8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03
+  PineconeCmek:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Root
+            Effect: Allow
+            Principal:
+              AWS: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root
+            Action: kms:*
+            Resource: "*"
+          - Sid: Role
+            Effect: Allow
+            Principal:
+              AWS: !GetAtt PineconeCMEKRole.Arn
+            Action: [kms:Encrypt, kms:Decrypt]
+            Resource: "*"
+          - Sid: OnlyTheRole
+            Effect: Deny
+            NotPrincipal:
+              AWS:
+                - !GetAtt PineconeCMEKRole.Arn
+                - !Sub arn:aws:iam::${AWS::AccountId}:root
+            Action: kms:*
+            Resource: "*"
+"#;
+
+#[test]
+fn with_the_role_configured_a_template_s_getatt_role_arn_is_evaluated_as_that_role() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pinecone-cmek.yaml"), NOT_PRINCIPAL_TEMPLATE).unwrap();
+    let run = |extra: &[&str]| {
+        let out = bin()
+            .args(["check", "--isolated", "--format", "json", "--pinecone-account", "905418236187"])
+            .args(extra)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["diagnostics"].as_array().unwrap().clone()
+    };
+    // Unconfigured: the role's ARN is unknown, so is the Deny's effect on it: no certain finding.
+    assert!(!run(&[]).iter().any(|d| d["code"] == "CMK309"));
+    // Configured: `!GetAtt PineconeCMEKRole.Arn` is that role, `${AWS::AccountId}` its account;
+    // the Deny certainly denies the role's sessions.
+    let role = "arn:aws:iam::493820715560:role/pinecone-cmek";
+    let found = run(&["--role-arn", role]);
+    let d = found.iter().find(|d| d["code"] == "CMK309").unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(d["severity"], "error", "{d}");
+    assert!(d["message"].as_str().unwrap().contains(role), "{d}");
+    // A role of another name is not the template's role: nothing is bound.
+    let other = run(&["--role-arn", "arn:aws:iam::493820715560:role/other"]);
+    assert!(!other.iter().any(|d| d["code"] == "CMK309" && d["severity"] == "error"), "{other:?}");
+}
