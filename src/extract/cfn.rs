@@ -47,7 +47,7 @@ pub fn is_template(root: &Node) -> bool {
 /// Add the policies and key metadata of a template to `out`.
 pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
     out.recognised = true;
-    let refs = parameters(root, out);
+    let (refs, placeholders) = parameters(root);
     let Some(resources) = root.get("Resources").and_then(|m| m.value.as_object()) else {
         return;
     };
@@ -116,6 +116,8 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
         out.describe_from(first, &res);
     }
     out.resolved.extend(refs.take_uses());
+    // A placeholder default matters where an IAM or KMS resource uses it.
+    out.notes.extend(placeholders.into_iter().filter(|(name, _)| refs.was_used(name)).map(|(_, note)| note));
 }
 
 /// The pseudo parameters resolved, with why (see the module's documentation).
@@ -123,9 +125,11 @@ const PSEUDO: &[(&str, &str, &str)] =
     &[("AWS::Partition", "aws", "the pseudo parameter `AWS::Partition` (Pinecone serves the `aws` partition only)")];
 
 /// The template's parameters with a usable `Default`, and the pseudo parameters cmek-lint
-/// knows. A placeholder `Default` is reported (CMK115) and left unknown.
-fn parameters(root: &Node, out: &mut Extraction<'_>) -> Refs {
+/// knows. A placeholder `Default` is left unknown (watched), with its CMK115 note for when a
+/// resource uses it.
+fn parameters(root: &Node) -> (Refs, Vec<(String, Note)>) {
     let mut refs = Refs::default();
+    let mut placeholders = Vec::new();
     for (name, value, from) in PSEUDO {
         refs.insert(*name, Known { value: value.to_string(), from: from.to_string(), at: None, file: None });
     }
@@ -147,7 +151,8 @@ fn parameters(root: &Node, out: &mut Extraction<'_>) -> Refs {
                 2 => Span::new(at + 1 + start, at + 1 + end),
                 _ => d.span,
             };
-            out.notes.push(Note {
+            refs.watch(name);
+            let note = Note {
                 rule: crate::diagnostic::RuleId::PlaceholderValue,
                 span,
                 message: format!(
@@ -158,7 +163,8 @@ fn parameters(root: &Node, out: &mut Extraction<'_>) -> Refs {
                     "put the real value in the `Default` of `{name}` (for Pinecone's account and the external ID: the Pinecone console, Manage > CMEK > Add CMEK), or remove the `Default` so the stack must be given one"
                 )),
                 origin: Some(format!("Parameters.{name}")),
-            });
+            };
+            placeholders.push((name.to_string(), note));
             continue;
         }
         let list = p.value.get("Type").and_then(|t| t.value.as_str()).is_some_and(|t| {
@@ -172,7 +178,7 @@ fn parameters(root: &Node, out: &mut Extraction<'_>) -> Refs {
         let from = format!("the default of parameter `{name}`");
         refs.insert(name, Known { value, from, at: Some(d.span), file: None });
     }
-    refs
+    (refs, placeholders)
 }
 
 /// A lowered scalar's text, unknown parts as `${...}`.
@@ -432,6 +438,7 @@ mod tests {
     "PineconeAccount": {"Type": "String", "Default": "905418236187"},
     "ExternalId": {"Type": "String", "Default": "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"},
     "NoDefault": {"Type": "String"},
+    "UnusedPassword": {"Type": "String", "Default": "XXXXXXXX"},
     "Regions": {"Type": "CommaDelimitedList", "Default": "us-east-1,us-west-2"}
   },
   "Resources": {
@@ -467,7 +474,8 @@ mod tests {
         assert_eq!(values[5], &Value::Template("${Role.Arn}".into()));
         // A list parameter is not a string.
         assert_eq!(values[6], &Value::Template("${Regions}".into()));
-        // The placeholder default: reported at the `Default`, left unknown.
+        // The placeholder default: reported at the `Default` (where a resource uses it), left
+        // unknown.
         let cond = stmt.get("Condition").unwrap().value.get("StringEquals").unwrap();
         assert_eq!(cond.value.get("sts:ExternalId").unwrap().value.value, Value::Template("${ExternalId}".into()));
         assert_eq!(out.notes.len(), 1);

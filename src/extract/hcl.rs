@@ -46,11 +46,14 @@ pub fn extract(text: &str, path: &Path) -> Result<Extraction<'static>, ParseErro
         refs: Refs::default(),
     };
     x.out.recognised = true;
+    let mut placeholders = Vec::new();
     if text.contains("var.") || text.contains("local.") {
-        x.refs = super::tf_refs::Module::read(path, text, &body).refs(&mut x.out.notes);
+        (x.refs, placeholders) = super::tf_refs::Module::read(path, text, &body).refs();
     }
     x.run(&body);
     x.out.resolved.extend(x.refs.take_uses());
+    // A placeholder default matters where a policy (or a resource the setup reads) uses it.
+    x.out.notes.extend(placeholders.into_iter().filter(|(name, _)| x.refs.was_used(name)).map(|(_, n)| n));
     Ok(x.out)
 }
 
@@ -818,6 +821,9 @@ variable "external_id" {
   default = "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"
 }
 variable "no_default" {}
+variable "unused" {
+  default = "XXXXXXXXXXXX"
+}
 locals {
   role   = "arn:aws:iam::${var.pinecone_account}:role/pinecone_cmek_access_us-east-1"
   other  = "arn:aws:iam::${var.no_default}:root"
@@ -857,7 +863,8 @@ resource "aws_iam_role" "r" {
                 "the default of variable `pinecone_account`"
             ]
         );
-        // The placeholder default: reported at the placeholder, left unknown.
+        // The placeholder default: reported at the placeholder (where a policy uses it), left
+        // unknown.
         let cond = stmt.get("Condition").unwrap().value.get("StringEquals").unwrap();
         assert_eq!(cond.value.get("sts:ExternalId").unwrap().value.value, Value::Template("${var.external_id}".into()));
         assert_eq!(out.notes.len(), 1);

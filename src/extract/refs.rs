@@ -11,7 +11,7 @@
 
 use crate::source::Span;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A value a reference resolves to.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +40,9 @@ pub struct Provenance {
 pub struct Refs {
     known: BTreeMap<String, Known>,
     used: RefCell<Vec<Provenance>>,
+    /// Names left unknown whose uses are of interest (a placeholder default).
+    watched: BTreeSet<String>,
+    hits: RefCell<BTreeSet<String>>,
 }
 
 impl Refs {
@@ -51,9 +54,23 @@ impl Refs {
         self.known.is_empty()
     }
 
+    /// Note the uses of `name`, which stays unknown (see [`Refs::was_used`]).
+    pub fn watch(&mut self, name: impl Into<String>) {
+        self.watched.insert(name.into());
+    }
+
+    /// Whether a watched name was referred to.
+    pub fn was_used(&self, name: &str) -> bool {
+        self.hits.borrow().contains(name)
+    }
+
     /// What `name` resolves to, noting its use at `site`.
     pub fn resolve(&self, name: &str, site: Span) -> Option<&str> {
-        let k = self.known.get(name.trim())?;
+        let name = name.trim();
+        if self.watched.contains(name) {
+            self.hits.borrow_mut().insert(name.to_string());
+        }
+        let k = self.known.get(name)?;
         self.used.borrow_mut().push(Provenance { span: site, from: k.from.clone(), at: k.at, file: k.file.clone() });
         Some(&k.value)
     }

@@ -41,8 +41,8 @@ pub struct Module {
     defs: Vec<Def>,
     /// `.tfvars` texts of the folder.
     tfvars: String,
-    /// Placeholder defaults of the file being checked.
-    notes: Vec<Note>,
+    /// Placeholder defaults of the file being checked, by variable (`var.x`).
+    notes: Vec<(String, Note)>,
 }
 
 impl Module {
@@ -80,7 +80,7 @@ impl Module {
                     {
                         let quoted = matches!(d.value, Expression::String(_)) as usize;
                         let s = span.start as usize + quoted;
-                        self.notes.push(Note {
+                        let note = Note {
                             rule: crate::diagnostic::RuleId::PlaceholderValue,
                             span: Span::new(s + start, s + end),
                             message: format!(
@@ -91,7 +91,8 @@ impl Module {
                                 "put the real value in the `default` of `{name}` (for Pinecone's account and the external ID: the Pinecone console, Manage > CMEK > Add CMEK), or remove the `default` so it must be set"
                             )),
                             origin: Some(format!("variable.{name}")),
-                        });
+                        };
+                        self.notes.push((format!("var.{name}"), note));
                         self.defs.push(Def { name: format!("var.{name}"), text: None, span: None, elsewhere: None });
                         continue;
                     }
@@ -123,16 +124,14 @@ impl Module {
     }
 
     /// The references known: variables first, then locals over them (a few rounds, for locals
-    /// of locals). The placeholder notes go to `notes`.
-    pub fn refs(self, notes: &mut Vec<Note>) -> Refs {
-        notes.extend(self.notes.iter().map(|n| Note {
-            rule: n.rule,
-            span: n.span,
-            message: n.message.clone(),
-            help: n.help.clone(),
-            origin: n.origin.clone(),
-        }));
+    /// of locals); and the CMK115 notes of placeholder defaults, by variable (`var.x`, watched:
+    /// see [`Refs::was_used`]).
+    pub fn refs(mut self) -> (Refs, Vec<(String, Note)>) {
         let mut refs = Refs::default();
+        let notes = std::mem::take(&mut self.notes);
+        for (name, _) in &notes {
+            refs.watch(name);
+        }
         let known = |d: &Def, value: String, what: String| Known {
             value,
             from: match &d.elsewhere {
@@ -179,7 +178,7 @@ impl Module {
         }
         // Uses while building are not uses in a policy.
         refs.take_uses();
-        refs
+        (refs, notes)
     }
 }
 
