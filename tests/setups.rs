@@ -462,3 +462,32 @@ fn with_the_role_configured_a_template_s_getatt_role_arn_is_evaluated_as_that_ro
     let other = run(&["--role-arn", "arn:aws:iam::493820715560:role/other"]);
     assert!(!other.iter().any(|d| d["code"] == "CMK309" && d["severity"] == "error"), "{other:?}");
 }
+
+#[test]
+fn a_placeholder_default_in_another_file_of_the_module_is_reported_where_a_policy_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = "variable \"pinecone_account_id\" {\n  default = \"XXXXXXXXXXXX\"\n}\n";
+    std::fs::write(dir.path().join("variables.tf"), vars).unwrap();
+    let main = r#"resource "aws_iam_role" "pinecone" {
+  name = "pinecone-cmek"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${var.pinecone_account_id}:role/pinecone_cmek_access_us-east-1" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), main).unwrap();
+    let out = bin().args(["check", "--isolated", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<&serde_json::Value> =
+        v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "CMK115").collect();
+    assert_eq!(found.len(), 1, "{v}");
+    let d = found[0];
+    assert!(d["file"].as_str().unwrap().ends_with("main.tf"), "{d}");
+    assert_eq!(d["line"], 7, "{d}");
+    assert!(d["message"].as_str().unwrap().contains("variables.tf:2"), "{d}");
+}

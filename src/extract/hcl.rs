@@ -53,7 +53,14 @@ pub fn extract(text: &str, path: &Path) -> Result<Extraction<'static>, ParseErro
     x.run(&body);
     x.out.resolved.extend(x.refs.take_uses());
     // A placeholder default matters where a policy (or a resource the setup reads) uses it.
-    x.out.notes.extend(placeholders.into_iter().filter(|(name, _)| x.refs.was_used(name)).map(|(_, n)| n));
+    for (name, mut note, at_use) in placeholders {
+        if let Some(site) = x.refs.first_use(&name) {
+            if at_use {
+                note.span = site;
+            }
+            x.out.notes.push(note);
+        }
+    }
     Ok(x.out)
 }
 

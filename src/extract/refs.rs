@@ -42,7 +42,8 @@ pub struct Refs {
     used: RefCell<Vec<Provenance>>,
     /// Names left unknown whose uses are of interest (a placeholder default).
     watched: BTreeSet<String>,
-    hits: RefCell<BTreeSet<String>>,
+    /// Watched names used, with their first use.
+    hits: RefCell<BTreeMap<String, Span>>,
 }
 
 impl Refs {
@@ -61,14 +62,19 @@ impl Refs {
 
     /// Whether a watched name was referred to.
     pub fn was_used(&self, name: &str) -> bool {
-        self.hits.borrow().contains(name)
+        self.first_use(name).is_some()
+    }
+
+    /// Where a watched name was first referred to.
+    pub fn first_use(&self, name: &str) -> Option<Span> {
+        self.hits.borrow().get(name).copied()
     }
 
     /// What `name` resolves to, noting its use at `site`.
     pub fn resolve(&self, name: &str, site: Span) -> Option<&str> {
         let name = name.trim();
         if self.watched.contains(name) {
-            self.hits.borrow_mut().insert(name.to_string());
+            self.hits.borrow_mut().entry(name.to_string()).or_insert(site);
         }
         let k = self.known.get(name)?;
         self.used.borrow_mut().push(Provenance { span: site, from: k.from.clone(), at: k.at, file: k.file.clone() });
@@ -83,7 +89,7 @@ impl Refs {
     /// [`Refs::substitute`], leaving the names of `except` (shadowed, e.g. by `Fn::Sub`'s own
     /// variables) alone.
     pub fn substitute_except(&self, text: &str, site: Span, except: &[&str]) -> String {
-        if self.known.is_empty() || !text.contains("${") {
+        if (self.known.is_empty() && self.watched.is_empty()) || !text.contains("${") {
             return text.to_string();
         }
         let mut out = String::with_capacity(text.len());

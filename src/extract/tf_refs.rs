@@ -4,8 +4,8 @@
 //!
 //! A variable that a `.tfvars` file of the folder (`terraform.tfvars`, `*.auto.tfvars`, any
 //! `*.tfvars`) assigns is not taken at its default: the value deployed is not the file's to
-//! say, so it stays unknown. A placeholder default declared in the file being checked is
-//! reported (CMK115) and stays unknown. A folder is read once per run (bounded: its first
+//! say, so it stays unknown. A placeholder default stays unknown, and is reported (CMK115) when
+//! a policy uses it: at the default when declared in the file being checked, else at the use. A folder is read once per run (bounded: its first
 //! 64 `.tf`/`.tfvars` files of at most 1 MB each), then shared by its files.
 
 use super::Note;
@@ -34,7 +34,14 @@ struct Def {
     span: Option<Span>,
     /// In another file: `variables.tf:12`.
     elsewhere: Option<String>,
+    /// A placeholder default declared in another file: the message reporting it at a use.
+    placeholder: Option<String>,
 }
+
+/// The CMK115 note of a placeholder default, for variable `.0` (`var.x`), reported when a
+/// policy uses it: at the default (`.2` false), or at the first use (`.2` true: declared in
+/// another file).
+pub type Pending = (String, Note, bool);
 
 /// The definitions of a module (the folder of a `.tf` file).
 pub struct Module {
@@ -42,7 +49,7 @@ pub struct Module {
     /// `.tfvars` texts of the folder.
     tfvars: String,
     /// Placeholder defaults of the file being checked, by variable (`var.x`).
-    notes: Vec<(String, Note)>,
+    notes: Vec<Pending>,
 }
 
 impl Module {
@@ -74,10 +81,20 @@ impl Module {
                     let Some(d) = block.body.get_attribute("default") else { continue };
                     let span = span_of(&d.value);
                     let text = literal(&d.value);
-                    if file.is_none()
-                        && let Some(v) = &text
+                    if let Some(v) = &text
                         && let Some((start, end, what)) = find_placeholder(v)
                     {
+                        if let Some(f) = at(span) {
+                            // Declared in another file: reported where this file uses it.
+                            let message = format!(
+                                "the default of variable `{name}` ({f}) is {what} (`{}`), and this policy gets it unless the variable is set",
+                                &v[start..end]
+                            );
+                            let placeholder = Some(message);
+                            let name = format!("var.{name}");
+                            self.defs.push(Def { name, text: None, span: None, elsewhere: None, placeholder });
+                            continue;
+                        }
                         let quoted = matches!(d.value, Expression::String(_)) as usize;
                         let s = span.start as usize + quoted;
                         let note = Note {
@@ -92,19 +109,21 @@ impl Module {
                             )),
                             origin: Some(format!("variable.{name}")),
                         };
-                        self.notes.push((format!("var.{name}"), note));
-                        self.defs.push(Def { name: format!("var.{name}"), text: None, span: None, elsewhere: None });
+                        self.notes.push((format!("var.{name}"), note, false));
+                        let name = format!("var.{name}");
+                        self.defs.push(Def { name, text: None, span: None, elsewhere: None, placeholder: None });
                         continue;
                     }
                     let (span, elsewhere) = if file.is_some() { (None, at(span)) } else { (Some(span), None) };
-                    self.defs.push(Def { name: format!("var.{name}"), text, span, elsewhere });
+                    self.defs.push(Def { name: format!("var.{name}"), text, span, elsewhere, placeholder: None });
                 }
                 ("locals", []) => {
                     for a in block.body.attributes() {
                         let span = span_of(&a.value);
                         let value = template(text, &a.value);
                         let (span, elsewhere) = if file.is_some() { (None, at(span)) } else { (Some(span), None) };
-                        self.defs.push(Def { name: format!("local.{}", a.key.as_str()), text: value, span, elsewhere });
+                        let name = format!("local.{}", a.key.as_str());
+                        self.defs.push(Def { name, text: value, span, elsewhere, placeholder: None });
                     }
                 }
                 _ => {}
@@ -126,10 +145,25 @@ impl Module {
     /// The references known: variables first, then locals over them (a few rounds, for locals
     /// of locals); and the CMK115 notes of placeholder defaults, by variable (`var.x`, watched:
     /// see [`Refs::was_used`]).
-    pub fn refs(mut self) -> (Refs, Vec<(String, Note)>) {
+    pub fn refs(mut self) -> (Refs, Vec<Pending>) {
         let mut refs = Refs::default();
-        let notes = std::mem::take(&mut self.notes);
-        for (name, _) in &notes {
+        let mut notes = std::mem::take(&mut self.notes);
+        for d in &self.defs {
+            if let Some(message) = &d.placeholder {
+                let note = Note {
+                    rule: crate::diagnostic::RuleId::PlaceholderValue,
+                    span: Span::empty(0),
+                    message: message.clone(),
+                    help: Some(
+                        "put the real value in the variable's `default`, or remove the `default` so it must be set"
+                            .into(),
+                    ),
+                    origin: None,
+                };
+                notes.push((d.name.clone(), note, true));
+            }
+        }
+        for (name, _, _) in &notes {
             refs.watch(name);
         }
         let known = |d: &Def, value: String, what: String| Known {
