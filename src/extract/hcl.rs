@@ -14,7 +14,8 @@
 //! References resolve to what the module says (see [`super::refs`]): `var.x` to the `default`
 //! of `variable "x"` (in this file or another `.tf` file of the folder; unless a `.tfvars` file
 //! of the folder sets `x`), `local.x` to a local whose value is known. A placeholder `default`
-//! (`XXXXXXXXXXXX`) is reported (CMK115) when declared in this file, and stays unknown.
+//! (`XXXXXXXXXXXX`) stays unknown, and is reported (CMK115) where a policy uses it (see
+//! [`super::tf_refs`]).
 //! Resource attributes (`aws_iam_role.x.arn`) and `data.aws_caller_identity.NAME.account_id`
 //! stay references: they are known relative to a setup (see [`super::bind`]). Other
 //! interpolations, references and function calls are unknown until apply: they become
