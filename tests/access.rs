@@ -265,3 +265,58 @@ fn file_read_from_a_subfolder_belongs_to_the_module_reading_it() {
         access(&["--color", "never", "--role-arn", ROLE, &setup("ok-terraform-trust-policy-in-files-folder")]);
     assert!(out.contains("no trust policy found for the role"), "{out}");
 }
+
+#[test]
+fn cloudformation_references_name_the_setup_s_role_and_key() {
+    // `corpus/cloudformation-refs`: the key policy grants `kms:*` to `!GetAtt
+    // PineconeCMEKRole.Arn`; evaluated as the configured CMEK role, whose sessions can then
+    // administer the key: `role-key-admin` is allowed, a difference (exit 1).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/cloudformation-refs").display().to_string();
+    let (code, v) = access_json(&["--role-arn", ROLE, "--key-arn", KEY, &dir]);
+    assert_eq!(code, Some(1), "{v}");
+    let s = &v["setups"][0];
+    assert_eq!(decision(s, "role-key-admin"), "allowed");
+    assert_eq!(decision(s, "role-encrypt"), "allowed");
+    let c = check(s, "role-key-admin");
+    assert_eq!(c["principal"], ROLE);
+    assert_eq!(c["deciding"][0]["line"], 50, "{c}");
+    // A role ARN of another name is not the template's `PineconeCMEKRole` (`RoleName`
+    // defaults to `pinecone-cmek`): its grant is not taken for that role, the key scenarios
+    // stay undecided by it.
+    let other = "arn:aws:iam::493820715560:role/someone-else";
+    let (_, v) = access_json(&["--role-arn", other, "--key-arn", KEY, &dir]);
+    assert_ne!(decision(&v["setups"][0], "role-encrypt"), "allowed", "{v}");
+}
+
+#[test]
+fn terraform_variable_defaults_resolve_unless_a_tfvars_file_sets_them() {
+    // The module's `variables.tf` gives the external ID a default; `main.tf` uses it.
+    let dir = tempfile::tempdir().unwrap();
+    let vars = "variable \"external_id\" {\n  default = \"8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03\"\n}\n";
+    write(dir.path(), "variables.tf", vars);
+    let main = r#"resource "aws_iam_role" "pinecone" {
+  name = "pinecone-cmek"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = var.external_id } }
+    }]
+  })
+}
+"#;
+    write(dir.path(), "main.tf", main);
+    let path = dir.path().display().to_string();
+    let args = ["--role-arn", ROLE, "--regions", "us-east-1", &path];
+    let (code, v) = access_json(&args);
+    assert_eq!(code, Some(0), "{v}");
+    // The external ID is taken from the trust policy, resolved from the default.
+    assert_eq!(decision(&v["setups"][0], "pinecone-assume"), "allowed", "{v}");
+    assert_eq!(decision(&v["setups"][0], "pinecone-assume-without-external-id"), "denied", "{v}");
+    // A `.tfvars` file setting it: the default is not what is deployed, the value is unknown.
+    write(dir.path(), "terraform.tfvars", "external_id = \"another\"\n");
+    let (_, v) = access_json(&["--external-id", EXTERNAL_ID, "--role-arn", ROLE, "--regions", "us-east-1", &path]);
+    assert_eq!(decision(&v["setups"][0], "pinecone-assume"), "unknown", "{v}");
+}

@@ -322,3 +322,172 @@ fn standard_input_is_a_setup_of_its_own() {
     assert_eq!(setups[0]["role"]["trust_policy"]["file"], "<stdin>");
     assert_eq!(setups[1]["folder"], "corpus/setups/ok-cli-exports");
 }
+
+/// `cmek-lint access --format json` on a corpus folder, with the CMEK role and key.
+fn access_checks(dir: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let out = bin()
+        .args(["access", "--isolated", "--format", "json", "--pinecone-account", "905418236187"])
+        .args(["--regions", "us-east-1,us-west-2", "--role-arn", "arn:aws:iam::493820715560:role/pinecone-cmek"])
+        .args(["--key-arn", "arn:aws:kms:us-east-1:493820715560:key/8c2f41d0-7a9e-4b35-b1e6-f0c3d4a5b6c7"])
+        .args(extra)
+        .arg(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["setups"].as_array().unwrap().len(), 1, "{v}");
+    v["setups"][0]["checks"].as_array().unwrap().clone()
+}
+
+fn decision_of<'a>(checks: &'a [serde_json::Value], scenario: &str) -> &'a serde_json::Value {
+    checks.iter().find(|c| c["scenario"] == scenario).unwrap_or_else(|| panic!("no {scenario}"))
+}
+
+#[test]
+fn a_cloudformation_key_policy_granting_kms_star_to_getatt_role_arn_lets_the_cmek_role_administer_the_key() {
+    let dir = "corpus/cloudformation-refs";
+    // Setup facts: the role (its name resolved from the `RoleName` parameter's default) and the
+    // key policy are one setup; the key policy's `!GetAtt PineconeCMEKRole.Arn` grant is the
+    // role's (no CMK601 "other role", no CMK602 "role has no key access").
+    let v = bin().args(["check", "--isolated", "--format", "json", dir]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    let setups = v["setups"].as_array().unwrap();
+    assert_eq!(setups.len(), 1, "{v}");
+    assert_eq!(setups[0]["role"]["name"], "pinecone-cmek");
+    assert!(setups[0]["role"]["ids"].as_array().unwrap().iter().any(|i| i == "PineconeCMEKRole"));
+    assert!(setups[0]["key_policy"]["origin"].as_str().unwrap().ends_with("PineconeCmek.KeyPolicy"));
+    let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(!codes.contains(&"CMK601") && !codes.contains(&"CMK602"), "{codes:?}");
+    // Evaluated: the role's sessions may encrypt, decrypt and administer the key, through the
+    // `AllowPineconeUseOfTheKey` statement (line 50); before references were resolved, the
+    // principal `${PineconeCMEKRole.Arn}` made every key scenario unknown.
+    let checks = access_checks(dir, &[]);
+    for scenario in ["role-encrypt", "role-decrypt", "role-key-admin"] {
+        let c = decision_of(&checks, scenario);
+        assert_eq!(c["decision"], "allowed", "{scenario}: {c}");
+        assert_eq!(c["deciding"][0]["line"], 50, "{scenario}: {c}");
+    }
+    assert_eq!(decision_of(&checks, "role-key-admin")["expected"], "denied");
+    assert_eq!(decision_of(&checks, "other-account-key-use")["decision"], "denied");
+    // The placeholder `Default` of `ExternalId` is not taken for a value: with an external ID
+    // sent, whether the trust policy's condition holds is unknown.
+    let checks = access_checks(dir, &["--external-id", "8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03"]);
+    assert_eq!(decision_of(&checks, "pinecone-assume")["decision"], "unknown");
+}
+
+#[test]
+fn a_terraform_key_policy_naming_the_role_s_arn_attribute_grants_the_cmek_role() {
+    let checks = access_checks("corpus/terraform-refs", &[]);
+    for scenario in ["role-encrypt", "role-decrypt"] {
+        assert_eq!(decision_of(&checks, scenario)["decision"], "allowed", "{scenario}");
+    }
+    // Only `kms:Encrypt` and `kms:Decrypt` for the role; the account statement delegates to IAM
+    // policies, and the role has none in view: unknown, not allowed.
+    assert_ne!(decision_of(&checks, "role-key-admin")["decision"], "allowed");
+    // The trust policy's principals come from a local over a variable's default; its external ID
+    // from another variable's default.
+    assert_eq!(decision_of(&checks, "pinecone-assume")["decision"], "allowed");
+}
+
+/// A CloudFormation template creating the CMEK role and the key, whose key policy names the role
+/// by `!GetAtt` in a `Deny` with `NotPrincipal` (which does not exempt the role's sessions).
+const NOT_PRINCIPAL_TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  PineconeCMEKRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: pinecone-cmek
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+            Condition:
+              StringEquals:
+                sts:ExternalId: 8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03
+  PineconeCmek:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Root
+            Effect: Allow
+            Principal:
+              AWS: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root
+            Action: kms:*
+            Resource: "*"
+          - Sid: Role
+            Effect: Allow
+            Principal:
+              AWS: !GetAtt PineconeCMEKRole.Arn
+            Action: [kms:Encrypt, kms:Decrypt]
+            Resource: "*"
+          - Sid: OnlyTheRole
+            Effect: Deny
+            NotPrincipal:
+              AWS:
+                - !GetAtt PineconeCMEKRole.Arn
+                - !Sub arn:aws:iam::${AWS::AccountId}:root
+            Action: kms:*
+            Resource: "*"
+"#;
+
+#[test]
+fn with_the_role_configured_a_template_s_getatt_role_arn_is_evaluated_as_that_role() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pinecone-cmek.yaml"), NOT_PRINCIPAL_TEMPLATE).unwrap();
+    let run = |extra: &[&str]| {
+        let out = bin()
+            .args(["check", "--isolated", "--format", "json", "--pinecone-account", "905418236187"])
+            .args(extra)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["diagnostics"].as_array().unwrap().clone()
+    };
+    // Unconfigured: the role's ARN is unknown, so is the Deny's effect on it: no certain finding.
+    assert!(!run(&[]).iter().any(|d| d["code"] == "CMK309"));
+    // Configured: `!GetAtt PineconeCMEKRole.Arn` is that role, `${AWS::AccountId}` its account;
+    // the Deny certainly denies the role's sessions.
+    let role = "arn:aws:iam::493820715560:role/pinecone-cmek";
+    let found = run(&["--role-arn", role]);
+    let d = found.iter().find(|d| d["code"] == "CMK309").unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(d["severity"], "error", "{d}");
+    assert!(d["message"].as_str().unwrap().contains(role), "{d}");
+    // A role of another name is not the template's role: nothing is bound.
+    let other = run(&["--role-arn", "arn:aws:iam::493820715560:role/other"]);
+    assert!(!other.iter().any(|d| d["code"] == "CMK309" && d["severity"] == "error"), "{other:?}");
+}
+
+#[test]
+fn a_placeholder_default_in_another_file_of_the_module_is_reported_where_a_policy_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = "variable \"pinecone_account_id\" {\n  default = \"XXXXXXXXXXXX\"\n}\n";
+    std::fs::write(dir.path().join("variables.tf"), vars).unwrap();
+    let main = r#"resource "aws_iam_role" "pinecone" {
+  name = "pinecone-cmek"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${var.pinecone_account_id}:role/pinecone_cmek_access_us-east-1" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), main).unwrap();
+    let out = bin().args(["check", "--isolated", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<&serde_json::Value> =
+        v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "CMK115").collect();
+    assert_eq!(found.len(), 1, "{v}");
+    let d = found[0];
+    assert!(d["file"].as_str().unwrap().ends_with("main.tf"), "{d}");
+    assert_eq!(d["line"], 7, "{d}");
+    assert!(d["message"].as_str().unwrap().contains("variables.tf:2"), "{d}");
+}

@@ -9,6 +9,8 @@ use crate::cli::{AccessArgs, AccessFormat, ColorChoice};
 use crate::engine::{FileDocument, FileDocuments, documents_with_referenced};
 use crate::eval::{Caller, Decision};
 use crate::extract::Subject;
+use crate::extract::bind::{Bindings, bind};
+use crate::policy::arn::is_account_id;
 use crate::policy::{Arn, Policy, PolicyKind, classify};
 use crate::render::escape::terminal;
 use crate::rules::Registry;
@@ -79,6 +81,8 @@ struct Folder {
     key_policy: Vec<DocRef>,
     identity: Vec<DocRef>,
     key_arns: Vec<String>,
+    /// The key metadata documents.
+    key_docs: Vec<DocRef>,
 }
 
 /// Run `cmek-lint access`.
@@ -166,6 +170,7 @@ fn folder_setups(name: &str, indices: &[usize], all: &[FileDocuments], settings:
     for &f in indices {
         for (d, document) in all[f].documents.iter().enumerate() {
             if document.subject == Subject::KeyMetadata {
+                folder.key_docs.push((f, d));
                 if let Some(arn) = document.root.get("Arn").and_then(|m| m.value.as_str()).filter(|a| is_key_arn(a))
                     && !folder.key_arns.iter().any(|k| k == arn)
                 {
@@ -315,8 +320,17 @@ fn setup(
     settings.console.key_arn.clone_from(&key_arn);
     settings.console.external_id = external_id;
     let s = &*settings;
-    let policies: Vec<(DocRef, Policy<'_>)> =
-        [trust, key_policy, permissions].into_iter().flatten().map(|r| (r, Policy::new(&doc(all, r).root))).collect();
+    // The template's references to its own account, role and key, as this setup's values.
+    let binding = bindings(trust, folder, all, s);
+    let roots: Vec<(DocRef, std::borrow::Cow<'_, crate::json::Node>)> = [trust, key_policy, permissions]
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let root = &doc(all, r).root;
+            (r, bind(root, &binding).map_or(std::borrow::Cow::Borrowed(root), std::borrow::Cow::Owned))
+        })
+        .collect();
+    let policies: Vec<(DocRef, Policy<'_>)> = roots.iter().map(|(r, n)| (*r, Policy::new(n))).collect();
     let policy = |r: Option<DocRef>| r.and_then(|r| policies.iter().find(|(x, _)| *x == r)).map(|(_, p)| p);
     let built = scenarios::scenarios(s);
     let mut checks = Vec::new();
@@ -350,6 +364,35 @@ fn setup(
     }
     (settings.console.role_arn, settings.console.key_arn, settings.console.external_id) = configured;
     SetupChecks { folder: folder_name.to_string(), role_arn, key_arn, notes, checks }
+}
+
+/// What a template's setup-relative references stand for in this setup (see
+/// [`crate::extract::bind`]): the customer's own account is the CMEK role's (else the key's);
+/// the role resource whose trust policy is evaluated is the CMEK role; the folder's one key
+/// resource is the key.
+fn bindings(trust: Option<DocRef>, folder: &Folder, all: &[FileDocuments], s: &Settings) -> Bindings {
+    let account = |a: Option<&str>| a.and_then(Arn::parse).map(|a| a.account.to_string()).filter(|a| is_account_id(a));
+    let role_arn = s.console.role_arn.clone();
+    let key_arn = s.console.key_arn.clone();
+    let created = |r: DocRef| doc(all, r).resource.as_deref().filter(|res| res.created).and_then(|res| res.id.clone());
+    let mut key_ids: Vec<String> = folder.key_docs.iter().filter_map(|&k| created(k)).collect();
+    key_ids.dedup();
+    if key_ids.len() > 1 {
+        key_ids.clear();
+    }
+    // A role the template names otherwise is not the configured role.
+    let role_name = role_arn.as_deref().and_then(Arn::parse).map(|a| a.name().to_string());
+    let same_name = |r: DocRef| {
+        let named = doc(all, r).resource.as_deref().and_then(|res| res.name.clone());
+        named.is_none_or(|n| role_name.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(&n)))
+    };
+    Bindings {
+        own_account: account(role_arn.as_deref()).or_else(|| account(key_arn.as_deref())),
+        role_ids: trust.filter(|&t| same_name(t)).and_then(created).into_iter().collect(),
+        role_arn,
+        key_ids,
+        key_arn,
+    }
 }
 
 /// The row of a scenario that could not be built, saying what it needs.

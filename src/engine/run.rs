@@ -49,6 +49,12 @@ pub(super) struct FileRun<'a> {
     pub json_text: bool,
     /// The text is Terraform read as it is: a heredoc's JSON body is a slice of its bytes.
     pub hcl_text: bool,
+    /// Where the extraction resolved references (see [`crate::extract::refs`]): a finding at
+    /// such a site gets a label saying where the value came from.
+    resolved: Vec<crate::extract::refs::Provenance>,
+    /// The configured CMEK role and key as the values of the file's references to its own
+    /// account, role and key (see [`template_bindings`]), for the policy-scope rules.
+    bindings: Option<crate::extract::bind::Bindings>,
 }
 
 impl<'a> FileRun<'a> {
@@ -69,6 +75,8 @@ impl<'a> FileRun<'a> {
             scope: None,
             json_text: false,
             hcl_text: false,
+            resolved: Vec::new(),
+            bindings: None,
         }
     }
 
@@ -177,6 +185,8 @@ impl<'a> FileRun<'a> {
 
     /// Check everything an extraction found.
     pub fn extraction(&mut self, found: &Extraction<'_>) {
+        self.resolved.clone_from(&found.resolved);
+        self.bindings = template_bindings(found, self.settings);
         for e in &found.embedded {
             let saved = std::mem::replace(&mut self.origin, e.origin.clone());
             self.file_rules(&e.lenience, e.error.as_ref(), &e.map);
@@ -234,7 +244,10 @@ impl<'a> FileRun<'a> {
     fn policy_rules(&mut self, doc: &Document<'_>) {
         self.policies += 1;
         let root = doc.root.node();
-        let policy = Policy::new(root);
+        // The rules see the configured role and key where the template names its own (the
+        // setup facts keep the references as written).
+        let bound = self.bindings.as_ref().and_then(|b| crate::extract::bind::bind(root, b));
+        let policy = Policy::new(bound.as_ref().unwrap_or(root));
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
         self.collect_facts(doc, kind);
@@ -340,23 +353,47 @@ impl<'a> FileRun<'a> {
             );
             super::fix_place::place(fix, target.placement, map, self.text)
         });
+        let span = map.map(finding.span);
+        let mut labels: Vec<Label> = finding
+            .labels
+            .into_iter()
+            .map(|l| Label { span: map.map(l.span), message: l.message, file: None })
+            .collect();
+        self.provenance_labels(span, &mut labels);
         self.diagnostics.push(Diagnostic {
             code: record.code,
             name: record.name,
             severity,
             message: finding.message,
-            span: map.map(finding.span),
-            labels: finding
-                .labels
-                .into_iter()
-                .map(|l| Label { span: map.map(l.span), message: l.message, file: None })
-                .collect(),
+            span,
+            labels,
             help: finding.help,
             kind: target.kind,
             pointer,
             origin: target.origin.clone(),
             fix,
         });
+    }
+
+    /// For a finding (or a label) at a resolved reference, a label saying where its value came
+    /// from: at the value's definition (a parameter's `Default`), else at the reference.
+    fn provenance_labels(&self, span: Span, labels: &mut Vec<Label>) {
+        if self.resolved.is_empty() {
+            return;
+        }
+        let inside = |s: Span, site: Span| site.start <= s.start && s.end <= site.end;
+        let sites: Vec<Span> = std::iter::once(span).chain(labels.iter().map(|l| l.span)).collect();
+        for p in self.resolved.iter().filter(|p| sites.iter().any(|s| inside(*s, p.span))) {
+            let label = match (p.at, &p.file) {
+                (Some(at), None) => Label { span: at, message: format!("the value comes from {}", p.from), file: None },
+                (_, Some(_)) => Label { span: p.span, message: format!("resolved from {}", p.from), file: None },
+                // A pseudo parameter: documented, not worth a label on every finding.
+                (None, None) => continue,
+            };
+            if !labels.iter().any(|l| l.span == label.span && l.message == label.message) {
+                labels.push(label);
+            }
+        }
     }
 
     /// The file's report. Its suppressions (`[[suppress]]` entries, `# cmek-lint: ignore[...]`
@@ -384,6 +421,48 @@ impl<'a> FileRun<'a> {
             ..Default::default()
         }
     }
+}
+
+/// When `[customer] role_arn` is configured and the file creates one role trusting Pinecone (a
+/// template or module, whose name, if written, is the configured role's): that role is the
+/// configured CMEK role, its account the template's own account, and the file's one key (if
+/// any) the configured key. `None` otherwise: nothing is bound.
+fn template_bindings(found: &Extraction<'_>, settings: &Settings) -> Option<crate::extract::bind::Bindings> {
+    let role_arn = settings.console.role_arn.as_deref()?.trim();
+    let arn = crate::policy::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource_type == "role")?;
+    fn created<'d>(d: &'d Document<'_>) -> Option<&'d crate::extract::Resource> {
+        d.resource.as_deref().filter(|r| r.created && r.id.is_some())
+    }
+    let pinecone = |d: &Document<'_>| {
+        let text = d.root.node().to_json().to_string();
+        text.contains(crate::pinecone::ROLE_PREFIX)
+            || settings.pinecone_account.as_deref().is_some_and(|a| text.contains(&format!(":{a}:")))
+    };
+    let roles: Vec<&crate::extract::Resource> = found
+        .documents
+        .iter()
+        .filter(|d| d.subject == Subject::Policy && d.kind == Some(PolicyKind::Trust) && pinecone(d))
+        .filter_map(created)
+        .collect();
+    let [role] = roles.as_slice() else { return None };
+    if role.name.as_deref().is_some_and(|n| !n.eq_ignore_ascii_case(arn.name())) {
+        return None;
+    }
+    let mut keys: Vec<String> = found
+        .documents
+        .iter()
+        .filter(|d| d.subject == Subject::KeyMetadata)
+        .filter_map(|d| created(d).and_then(|r| r.id.clone()))
+        .collect();
+    keys.dedup();
+    let key_arn = settings.console.key_arn.clone().filter(|_| keys.len() == 1);
+    Some(crate::extract::bind::Bindings {
+        own_account: Some(arn.account.to_string()),
+        role_ids: role.id.iter().cloned().collect(),
+        role_arn: Some(role_arn.to_string()),
+        key_ids: if key_arn.is_some() { keys } else { Vec::new() },
+        key_arn,
+    })
 }
 
 /// A size for a message: bytes under 1 MB (`512 bytes`, `1 byte`), else MB with one decimal.

@@ -5,13 +5,25 @@
 //! `RolePolicy` / `UserPolicy` / `GroupPolicy` (identity) and `AWS::KMS::Key` /
 //! `AWS::KMS::ReplicaKey` (`KeyPolicy` ⇒ key), plus the key's metadata properties.
 //!
-//! Intrinsic functions are resolved to what can be known before deployment: `Fn::Sub` keeps its
-//! text (`${...}` parts stay unknown), `Ref X` → `${X}`, `Fn::GetAtt [R, Arn]` → `${R.Arn}`,
-//! `Fn::Join` concatenates its known parts, `Fn::If` takes the branch that is present, and
-//! `Ref AWS::NoValue` removes the property. Values with unknown parts become
-//! [`Value::Template`], which rules treat as unknowns.
+//! Intrinsic functions are resolved to what can be known before deployment (see
+//! [`super::refs`]):
+//! - `Ref P` of a parameter with a `Default` → that default, and `${P}` in `Fn::Sub` likewise
+//!   (a deploy that overrides it is not what the file says; findings at the reference say "from
+//!   the default of parameter `P`"). A `Default` that is a placeholder of the guide
+//!   (`XXXXXXXXXXXX`, `<account_id>`) is reported (CMK115, at the `Default`) and stays unknown.
+//! - `AWS::Partition` → `aws`: Pinecone serves the `aws` partition only, so a CMEK setup is
+//!   usable only there. Other pseudo parameters stay unknown; `${AWS::AccountId}` is the
+//!   customer's own account (see [`super::bind`]).
+//! - `Ref R` → `${R}`, `Fn::GetAtt [R, Arn]` → `${R.Arn}` for a resource `R` of the template
+//!   (the setup pass and [`super::bind`] know which role or key that is).
+//! - `Fn::Sub` (both forms) substitutes its variables and the known parameters, `Fn::Join`
+//!   concatenates its parts, `Fn::If` takes the branch that is present, and `Ref AWS::NoValue`
+//!   removes the property.
+//!
+//! Values with unknown parts become [`Value::Template`], which rules treat as unknowns.
 
-use super::{Document, Extraction, Resource, Root, SpanMap, key_metadata_node, member};
+use super::refs::{Known, Refs};
+use super::{Document, Extraction, Note, Resource, Root, SpanMap, key_metadata_node, member};
 use crate::json::{Member, Node, Value};
 use crate::policy::PolicyKind;
 use crate::source::Span;
@@ -35,23 +47,25 @@ pub fn is_template(root: &Node) -> bool {
 /// Add the policies and key metadata of a template to `out`.
 pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
     out.recognised = true;
+    let (refs, placeholders) = parameters(root);
     let Some(resources) = root.get("Resources").and_then(|m| m.value.as_object()) else {
         return;
     };
-    let managed = managed_policy_roles(resources);
+    let cx = &refs;
+    let managed = managed_policy_roles(resources, cx);
     for resource in resources {
         let id = &*resource.key;
         let Some(ty) = resource.value.get("Type").and_then(|m| m.value.as_str()) else {
             continue;
         };
         let first = out.mark();
-        let mut res = describe(id, ty, &resource.value);
+        let mut res = describe(id, ty, &resource.value, cx);
         if let Some(roles) = managed.get(id) {
             res = res.attached(roles.clone());
         }
         let Some(props) = resource.value.get("Properties").map(|m| &m.value).filter(|p| p.as_object().is_some()) else {
             if ty == "AWS::KMS::Key" {
-                key_metadata(id, resource, None, out);
+                key_metadata(id, resource, None, cx, out);
                 out.describe_from(first, &res);
             }
             continue;
@@ -60,7 +74,7 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
         match ty {
             "AWS::IAM::Role" => {
                 if let Some(m) = props.get("AssumeRolePolicyDocument") {
-                    push(&m.value, PolicyKind::Trust, format!("{base}.AssumeRolePolicyDocument"), out);
+                    push(&m.value, PolicyKind::Trust, format!("{base}.AssumeRolePolicyDocument"), cx, out);
                 }
                 out.describe_from(first, &res);
                 let inline = out.mark();
@@ -71,7 +85,13 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
                             .get("PolicyName")
                             .and_then(|m| m.value.as_str())
                             .map_or_else(|| i.to_string(), str::to_string);
-                        push(&doc.value, PolicyKind::Identity, format!("{base}.Policies[{name}].PolicyDocument"), out);
+                        push(
+                            &doc.value,
+                            PolicyKind::Identity,
+                            format!("{base}.Policies[{name}].PolicyDocument"),
+                            cx,
+                            out,
+                        );
                     }
                 }
                 out.describe_from(inline, &res.clone().attached(vec![format!("${{{id}}}")]));
@@ -82,54 +102,118 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
             | "AWS::IAM::UserPolicy"
             | "AWS::IAM::GroupPolicy" => {
                 if let Some(m) = props.get("PolicyDocument") {
-                    push(&m.value, PolicyKind::Identity, format!("{base}.PolicyDocument"), out);
+                    push(&m.value, PolicyKind::Identity, format!("{base}.PolicyDocument"), cx, out);
                 }
             }
             "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => {
                 if let Some(m) = props.get("KeyPolicy") {
-                    push(&m.value, PolicyKind::Key, format!("{base}.KeyPolicy"), out);
+                    push(&m.value, PolicyKind::Key, format!("{base}.KeyPolicy"), cx, out);
                 }
-                key_metadata(id, resource, Some(props), out);
+                key_metadata(id, resource, Some(props), cx, out);
             }
             _ => {}
         }
         out.describe_from(first, &res);
     }
+    out.resolved.extend(refs.take_uses());
+    // A placeholder default matters where an IAM or KMS resource uses it.
+    out.notes.extend(placeholders.into_iter().filter(|(name, _)| refs.was_used(name)).map(|(_, note)| note));
+}
+
+/// The pseudo parameters resolved, with why (see the module's documentation).
+const PSEUDO: &[(&str, &str, &str)] =
+    &[("AWS::Partition", "aws", "the pseudo parameter `AWS::Partition` (Pinecone serves the `aws` partition only)")];
+
+/// The template's parameters with a usable `Default`, and the pseudo parameters cmek-lint
+/// knows. A placeholder `Default` is left unknown (watched), with its CMK115 note for when a
+/// resource uses it.
+fn parameters(root: &Node) -> (Refs, Vec<(String, Note)>) {
+    let mut refs = Refs::default();
+    let mut placeholders = Vec::new();
+    for (name, value, from) in PSEUDO {
+        refs.insert(*name, Known { value: value.to_string(), from: from.to_string(), at: None, file: None });
+    }
+    let params = root.get("Parameters").and_then(|m| m.value.as_object()).unwrap_or_default();
+    for p in params {
+        let Some(default) = p.value.get("Default") else { continue };
+        let d = &default.value;
+        let value = match &d.value {
+            Value::String(s) | Value::Number(s) => s.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        let name = &*p.key;
+        if let Some((start, end, what)) = crate::data::placeholders::find_placeholder(&value) {
+            // The placeholder inside the scalar as written (plain, or quoted without escapes).
+            let at = d.span.start as usize;
+            let span = match d.span.len() - value.len().min(d.span.len()) {
+                0 if d.span.len() == value.len() => Span::new(at + start, at + end),
+                2 => Span::new(at + 1 + start, at + 1 + end),
+                _ => d.span,
+            };
+            refs.watch(name);
+            let note = Note {
+                rule: crate::diagnostic::RuleId::PlaceholderValue,
+                span,
+                message: format!(
+                    "the default of parameter `{name}` is {what} (`{}`): every policy using `{name}` gets it unless the stack overrides it",
+                    &value[start..end]
+                ),
+                help: Some(format!(
+                    "put the real value in the `Default` of `{name}` (for Pinecone's account and the external ID: the Pinecone console, Manage > CMEK > Add CMEK), or remove the `Default` so the stack must be given one"
+                )),
+                origin: Some(format!("Parameters.{name}")),
+            };
+            placeholders.push((name.to_string(), note));
+            continue;
+        }
+        let list = p.value.get("Type").and_then(|t| t.value.as_str()).is_some_and(|t| {
+            t == "CommaDelimitedList" || t.starts_with("List<") || t.starts_with("AWS::SSM::Parameter::")
+        });
+        if list || value.contains("${") {
+            // A list (not a string `Fn::Sub` could use), an SSM parameter name, or a default
+            // that is itself an expression: unknown.
+            continue;
+        }
+        let from = format!("the default of parameter `{name}`");
+        refs.insert(name, Known { value, from, at: Some(d.span), file: None });
+    }
+    (refs, placeholders)
 }
 
 /// A lowered scalar's text, unknown parts as `${...}`.
-fn text(n: &Node) -> Option<String> {
-    lower(n).map(|n| text_of(&n, "?"))
+fn text(n: &Node, cx: &Refs) -> Option<String> {
+    lower_in(n, cx).map(|n| text_of(&n, "?"))
 }
 
 /// A lowered list of scalars (or one scalar).
-fn list(n: &Node) -> Vec<String> {
+fn list(n: &Node, cx: &Refs) -> Vec<String> {
     match n.as_array() {
-        Some(items) => items.iter().filter_map(text).collect(),
-        None => text(n).into_iter().collect(),
+        Some(items) => items.iter().filter_map(|i| text(i, cx)).collect(),
+        None => text(n, cx).into_iter().collect(),
     }
 }
 
 /// What a resource says about itself for the setup pass: its logical id and `DependsOn`, a
 /// role's `RoleName`, the key a key policy belongs to, the roles a policy names (`Roles`,
 /// `RoleName`; a user's or group's policy is attached to no role).
-fn describe(id: &str, ty: &str, resource: &Node) -> Resource {
+fn describe(id: &str, ty: &str, resource: &Node, cx: &Refs) -> Resource {
     let prop = |k: &str| resource.get("Properties").and_then(|p| p.value.get(k)).map(|m| &m.value);
     let mut res = Resource { created: true, id: Some(id.to_string()), ..Resource::default() };
     if let Some(d) = resource.get("DependsOn") {
-        res.depends_on = list(&d.value).into_iter().map(|d| format!("${{{d}}}")).collect();
+        res.depends_on = list(&d.value, cx).into_iter().map(|d| format!("${{{d}}}")).collect();
     }
     match ty {
-        "AWS::IAM::Role" => res.name = prop("RoleName").and_then(text).filter(|n| !n.contains("${")),
+        "AWS::IAM::Role" => res.name = prop("RoleName").and_then(|n| text(n, cx)).filter(|n| !n.contains("${")),
         "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => res.key = Some(id.to_string()),
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
             if let Some(roles) = prop("Roles") {
-                res = res.attached(list(roles));
+                res = res.attached(list(roles, cx));
             } else if prop("Users").is_some() || prop("Groups").is_some() {
                 res = res.attached(Vec::new());
             }
         }
-        "AWS::IAM::RolePolicy" => res = res.attached(prop("RoleName").and_then(text).into_iter().collect()),
+        "AWS::IAM::RolePolicy" => res = res.attached(prop("RoleName").and_then(|n| text(n, cx)).into_iter().collect()),
         "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => res = res.attached(Vec::new()),
         _ => {}
     }
@@ -137,21 +221,21 @@ fn describe(id: &str, ty: &str, resource: &Node) -> Resource {
 }
 
 /// Managed policies named in roles' `ManagedPolicyArns`: policy logical id → the roles.
-fn managed_policy_roles(resources: &[Member]) -> BTreeMap<String, Vec<String>> {
+fn managed_policy_roles(resources: &[Member], cx: &Refs) -> BTreeMap<String, Vec<String>> {
     let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let roles =
         resources.iter().filter(|r| r.value.get("Type").and_then(|t| t.value.as_str()) == Some("AWS::IAM::Role"));
     for r in roles {
         let arns = r.value.get("Properties").and_then(|p| p.value.get("ManagedPolicyArns"));
-        for arn in arns.map(|m| list(&m.value)).unwrap_or_default() {
+        for arn in arns.map(|m| list(&m.value, cx)).unwrap_or_default() {
             attached.entry(super::normalise_ref(&arn)).or_default().push(format!("${{{}}}", r.key));
         }
     }
     attached
 }
 
-fn push(value: &Node, kind: PolicyKind, origin: String, out: &mut Extraction<'_>) {
-    if let Some(node) = lower(value).filter(|n| n.as_object().is_some()) {
+fn push(value: &Node, kind: PolicyKind, origin: String, cx: &Refs, out: &mut Extraction<'_>) {
+    if let Some(node) = lower_in(value, cx).filter(|n| n.as_object().is_some()) {
         out.documents.push(Document::policy(Root::Owned(Box::new(node)), Some(kind), origin, SpanMap::Identity));
     }
 }
@@ -160,12 +244,12 @@ fn push(value: &Node, kind: PolicyKind, origin: String, out: &mut Extraction<'_>
 const KEY_PROPERTIES: &[&str] =
     &["KeySpec", "KeyUsage", "Origin", "MultiRegion", "Enabled", "EnableKeyRotation", "BypassPolicyLockoutSafetyCheck"];
 
-fn key_metadata(id: &str, resource: &Member, props: Option<&Node>, out: &mut Extraction<'_>) {
+fn key_metadata(id: &str, resource: &Member, props: Option<&Node>, cx: &Refs, out: &mut Extraction<'_>) {
     let mut members: Vec<Member> = Vec::new();
     if let Some(props) = props {
         for name in KEY_PROPERTIES {
             if let Some(m) = props.get(name)
-                && let Some(v) = lower(&m.value)
+                && let Some(v) = lower_in(&m.value, cx)
             {
                 members.push(member(name, m.key_span, v));
             }
@@ -180,23 +264,32 @@ fn key_metadata(id: &str, resource: &Member, props: Option<&Node>, out: &mut Ext
     out.documents.push(Document::key_metadata(node, format!("Resources.{id}")));
 }
 
-/// Resolve intrinsic functions in a tree. `None` when the node is `Ref: AWS::NoValue` (the
-/// property is absent).
+/// Resolve intrinsic functions in a tree, without parameters. `None` when the node is
+/// `Ref: AWS::NoValue` (the property is absent).
 pub fn lower(node: &Node) -> Option<Node> {
+    lower_in(node, &Refs::default())
+}
+
+/// Resolve intrinsic functions in a tree, with the template's parameters.
+fn lower_in(node: &Node, cx: &Refs) -> Option<Node> {
     match &node.value {
         Value::Object(members) => {
             if let [only] = members.as_slice()
                 && is_intrinsic(&only.key, &only.value)
             {
-                return intrinsic(&only.key, &only.value, node.span);
+                return intrinsic(&only.key, &only.value, node.span, cx);
             }
             let lowered = members
                 .iter()
-                .filter_map(|m| lower(&m.value).map(|v| Member { key: m.key.clone(), key_span: m.key_span, value: v }))
+                .filter_map(|m| {
+                    lower_in(&m.value, cx).map(|v| Member { key: m.key.clone(), key_span: m.key_span, value: v })
+                })
                 .collect();
             Some(Node::new(node.span, Value::Object(lowered)))
         }
-        Value::Array(items) => Some(Node::new(node.span, Value::Array(items.iter().filter_map(lower).collect()))),
+        Value::Array(items) => {
+            Some(Node::new(node.span, Value::Array(items.iter().filter_map(|i| lower_in(i, cx)).collect())))
+        }
         _ => Some(node.clone()),
     }
 }
@@ -228,11 +321,15 @@ fn text_of(node: &Node, what: &str) -> String {
     }
 }
 
-fn intrinsic(name: &str, arg: &Node, span: Span) -> Option<Node> {
+fn intrinsic(name: &str, arg: &Node, span: Span, cx: &Refs) -> Option<Node> {
+    let lower = |n: &Node| lower_in(n, cx);
     match name {
         "Ref" => match arg.as_str() {
             Some("AWS::NoValue") => None,
-            Some(r) => Some(Node::new(span, Value::Template(format!("${{{r}}}").into()))),
+            Some(r) => Some(match cx.resolve(r, span) {
+                Some(v) => Node::new(span, Value::String(v.into())),
+                None => Node::new(span, Value::Template(format!("${{{r}}}").into())),
+            }),
             None => Some(unknown(span, "Ref")),
         },
         "Fn::Sub" => {
@@ -253,7 +350,8 @@ fn intrinsic(name: &str, arg: &Node, span: Span) -> Option<Node> {
                     }
                 }
             }
-            Some(template(span, text))
+            let own: Vec<&str> = vars.and_then(|v| v.as_object()).unwrap_or_default().iter().map(|v| &*v.key).collect();
+            Some(template(span, cx.substitute_except(&text, span, &own)))
         }
         "Fn::GetAtt" => {
             let text = match &arg.value {
@@ -331,6 +429,67 @@ mod tests {
         let a = n.get("a").unwrap().value.as_array().unwrap();
         assert!(a[0].get("k").is_some());
         assert!(matches!(a[1].value, Value::Template(_)));
+    }
+
+    #[test]
+    fn parameters_with_a_default_and_the_partition_resolve_and_say_where_from() {
+        let text = r#"{
+  "Parameters": {
+    "PineconeAccount": {"Type": "String", "Default": "905418236187"},
+    "ExternalId": {"Type": "String", "Default": "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"},
+    "NoDefault": {"Type": "String"},
+    "UnusedPassword": {"Type": "String", "Default": "XXXXXXXX"},
+    "Regions": {"Type": "CommaDelimitedList", "Default": "us-east-1,us-west-2"}
+  },
+  "Resources": {
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+      "Effect": "Allow",
+      "Principal": {"AWS": [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::${PineconeAccount}:role/pinecone_cmek_access_us-east-1"},
+        {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "PineconeAccount"}, ":role/pinecone_cmek_access_us-west-2"]]},
+        {"Fn::Sub": ["arn:aws:iam::${PineconeAccount}:root", {"PineconeAccount": {"Ref": "NoDefault"}}]},
+        {"Fn::Sub": "arn:aws:iam::${NoDefault}:root"},
+        {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root"},
+        {"Fn::GetAtt": ["Role", "Arn"]},
+        {"Ref": "Regions"}
+      ]},
+      "Action": "sts:AssumeRole",
+      "Condition": {"StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}}}}]}}}
+  }
+}"#;
+        let root = crate::json::parse(text).root.unwrap();
+        let mut out = Extraction::default();
+        extract(&root, &mut out);
+        let doc = out.documents[0].root.node();
+        let stmt = &doc.get("Statement").unwrap().value.as_array().unwrap()[0];
+        let aws = stmt.get("Principal").unwrap().value.get("AWS").unwrap().value.as_array().unwrap();
+        let values: Vec<&Value> = aws.iter().map(|n| &n.value).collect();
+        assert_eq!(values[0], &Value::String("arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1".into()));
+        assert_eq!(values[1], &Value::String("arn:aws:iam::905418236187:role/pinecone_cmek_access_us-west-2".into()));
+        // `Fn::Sub`'s own variable shadows the parameter, and is unknown.
+        assert_eq!(values[2], &Value::Template("arn:aws:iam::${PineconeAccount}:root".into()));
+        assert_eq!(values[3], &Value::Template("arn:aws:iam::${NoDefault}:root".into()));
+        // The customer's own account and the template's own role stay references (see `bind`).
+        assert_eq!(values[4], &Value::Template("arn:aws:iam::${AWS::AccountId}:root".into()));
+        assert_eq!(values[5], &Value::Template("${Role.Arn}".into()));
+        // A list parameter is not a string.
+        assert_eq!(values[6], &Value::Template("${Regions}".into()));
+        // The placeholder default: reported at the `Default` (where a resource uses it), left
+        // unknown.
+        let cond = stmt.get("Condition").unwrap().value.get("StringEquals").unwrap();
+        assert_eq!(cond.value.get("sts:ExternalId").unwrap().value.value, Value::Template("${ExternalId}".into()));
+        assert_eq!(out.notes.len(), 1);
+        let note = &out.notes[0];
+        assert_eq!(note.rule, crate::diagnostic::RuleId::PlaceholderValue);
+        assert_eq!(&text[note.span.range()], "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX");
+        assert!(note.message.contains("parameter `ExternalId`"), "{}", note.message);
+        // Each use of the account's default points back at it.
+        let default = text.find("\"905418236187\"").unwrap();
+        let from_default: Vec<_> =
+            out.resolved.iter().filter(|p| p.from == "the default of parameter `PineconeAccount`").collect();
+        assert_eq!(from_default.len(), 2);
+        assert!(from_default.iter().all(|p| p.at.map(|a| a.start as usize) == Some(default)));
+        assert_eq!(&text[from_default[1].span.range()], r#"{"Ref": "PineconeAccount"}"#);
     }
 
     #[test]

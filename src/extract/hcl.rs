@@ -11,9 +11,17 @@
 //!   same model (statement, principals, condition blocks) and gets the kind of its user;
 //! - a reference to `data.template_file.NAME.rendered` whose template is `file(...)`.
 //!
-//! Interpolations, variables, references and function calls are unknown until apply: they
-//! become [`Value::Template`] (`${var.x}`), never placeholders or malformed ARNs.
+//! References resolve to what the module says (see [`super::refs`]): `var.x` to the `default`
+//! of `variable "x"` (in this file or another `.tf` file of the folder; unless a `.tfvars` file
+//! of the folder sets `x`), `local.x` to a local whose value is known. A placeholder `default`
+//! (`XXXXXXXXXXXX`) stays unknown, and is reported (CMK115) where a policy uses it (see
+//! [`super::tf_refs`]).
+//! Resource attributes (`aws_iam_role.x.arn`) and `data.aws_caller_identity.NAME.account_id`
+//! stay references: they are known relative to a setup (see [`super::bind`]). Other
+//! interpolations, references and function calls are unknown until apply: they become
+//! [`Value::Template`] (`${var.x}`), never placeholders or malformed ARNs.
 
+use super::refs::Refs;
 use super::tfjson::{KEY_ATTRIBUTES, KEY_TYPES, POLICY_ATTRIBUTES, synthetic_key_members};
 use super::{Document, Embedded, Extraction, Followed, Resource, Root, SpanMap, key_metadata_node, member, object};
 use crate::json::{Member, Node, ParseError, Value};
@@ -36,9 +44,24 @@ pub fn extract(text: &str, path: &Path) -> Result<Extraction<'static>, ParseErro
         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         out: Extraction::default(),
         uses: BTreeMap::new(),
+        refs: Refs::default(),
     };
     x.out.recognised = true;
+    let mut placeholders = Vec::new();
+    if text.contains("var.") || text.contains("local.") {
+        (x.refs, placeholders) = super::tf_refs::Module::read(path, text, &body).refs();
+    }
     x.run(&body);
+    x.out.resolved.extend(x.refs.take_uses());
+    // A placeholder default matters where a policy (or a resource the setup reads) uses it.
+    for (name, mut note, at_use) in placeholders {
+        if let Some(site) = x.refs.first_use(&name) {
+            if at_use {
+                note.span = site;
+            }
+            x.out.notes.push(note);
+        }
+    }
     Ok(x.out)
 }
 
@@ -48,6 +71,8 @@ struct Tf<'t> {
     out: Extraction<'static>,
     /// `data.aws_iam_policy_document.NAME` → (kind, user address) of the resources using it.
     uses: BTreeMap<String, Vec<(PolicyKind, String)>>,
+    /// The module's variables with a default and known locals (`var.x`, `local.x`).
+    refs: Refs,
 }
 
 fn span_of(x: &impl hcl_edit::Span, fallback: Span) -> Span {
@@ -363,6 +388,7 @@ impl Tf<'_> {
         if let Some(mut root) = parsed.root {
             if templated {
                 mark_templates(&mut root, body, masks);
+                resolve_templates(&mut root, &self.refs, base);
             }
             if root.as_object().is_some() {
                 self.out.documents.push(Document::policy(Root::Owned(Box::new(root)), Some(kind), address, map));
@@ -398,12 +424,27 @@ impl Tf<'_> {
                     .collect();
                 Value::Object(members)
             }
-            Expression::StringTemplate(t) => Value::Template(self.template_text(t).into()),
-            Expression::HeredocTemplate(h) => Value::Template(self.template_text(&h.template).into()),
+            Expression::StringTemplate(t) => self.template_value(t, span),
+            Expression::HeredocTemplate(h) => self.template_value(&h.template, span),
             Expression::Parenthesis(p) => return self.lower(p.inner(), span),
+            Expression::Traversal(_) => match self.refs.resolve(self.slice(span).trim(), span) {
+                Some(v) => Value::String(v.into()),
+                None => Value::Template(format!("${{{}}}", self.slice(span).trim()).into()),
+            },
             _ => Value::Template(format!("${{{}}}", self.slice(span).trim()).into()),
         };
         Node::new(span, value)
+    }
+
+    /// A string template: a string when every interpolation resolves, else a template.
+    fn template_value(&self, t: &Template, span: Span) -> Value {
+        let text = self.template_text(t);
+        let resolved = self.refs.substitute(&text, span);
+        if crate::data::placeholders::has_expression(&resolved) {
+            Value::Template(resolved.into())
+        } else {
+            Value::String(resolved.into())
+        }
     }
 
     fn template_text(&self, t: &Template) -> String {
@@ -548,6 +589,25 @@ fn single_element(t: &hcl_edit::template::StringTemplate) -> Option<&Element> {
     let mut it = t.iter();
     let first = it.next()?;
     it.next().is_none().then_some(first)
+}
+
+/// Resolve the module's references in the templates of a heredoc's JSON (`base`: the file
+/// offset of the document's start, for where each was used).
+fn resolve_templates(node: &mut Node, refs: &Refs, base: usize) {
+    match &mut node.value {
+        Value::Template(t) => {
+            let site = Span::new(base + node.span.start as usize, base + node.span.end as usize);
+            let resolved = refs.substitute(t, site);
+            if !crate::data::placeholders::has_expression(&resolved) {
+                node.value = Value::String(resolved.into());
+            } else if resolved != **t {
+                node.value = Value::Template(resolved.into());
+            }
+        }
+        Value::Object(ms) => ms.iter_mut().for_each(|m| resolve_templates(&mut m.value, refs, base)),
+        Value::Array(items) => items.iter_mut().for_each(|n| resolve_templates(n, refs, base)),
+        _ => {}
+    }
 }
 
 /// `data.x.y.json` → `["data", "x", "y", "json"]` (index operators are skipped).
@@ -757,6 +817,66 @@ resource "aws_iam_policy" "f" {
         // file(): followed relative to the .tf
         assert_eq!(x.followed[0].path, Path::new("infra/policies/kms.json"));
         assert_eq!(x.followed[0].kind, Some(PolicyKind::Identity));
+    }
+
+    #[test]
+    fn variables_with_a_default_and_locals_resolve_and_say_where_from() {
+        let tf = r#"
+variable "pinecone_account" {
+  default = "905418236187"
+}
+variable "external_id" {
+  default = "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"
+}
+variable "no_default" {}
+variable "unused" {
+  default = "XXXXXXXXXXXX"
+}
+locals {
+  role   = "arn:aws:iam::${var.pinecone_account}:role/pinecone_cmek_access_us-east-1"
+  other  = "arn:aws:iam::${var.no_default}:root"
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = [local.role, local.other, "arn:aws:iam::${var.pinecone_account}:root", aws_iam_role.r.arn, "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"] }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = var.external_id } }
+    }]
+  })
+}
+"#;
+        let out = extract(tf, Path::new("main.tf")).unwrap();
+        let doc = out.documents[0].root.node();
+        let stmt = &doc.get("Statement").unwrap().value.as_array().unwrap()[0];
+        let aws = stmt.get("Principal").unwrap().value.get("AWS").unwrap().value.as_array().unwrap();
+        let values: Vec<&Value> = aws.iter().map(|n| &n.value).collect();
+        assert_eq!(values[0], &Value::String("arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1".into()));
+        assert_eq!(values[1], &Value::Template("${local.other}".into()));
+        assert_eq!(values[2], &Value::String("arn:aws:iam::905418236187:root".into()));
+        assert_eq!(values[3], &Value::Template("${aws_iam_role.r.arn}".into()));
+        assert_eq!(
+            values[4],
+            &Value::Template("arn:aws:iam::${data.aws_caller_identity.current.account_id}:root".into())
+        );
+        // Spans stay at the reference; the use says where the value came from.
+        assert_eq!(&tf[aws[0].span.range()], "local.role");
+        let from: Vec<&str> = out.resolved.iter().map(|p| p.from.as_str()).collect();
+        assert_eq!(
+            from,
+            [
+                "local `role`, from the default of variable `pinecone_account`",
+                "the default of variable `pinecone_account`"
+            ]
+        );
+        // The placeholder default: reported at the placeholder (where a policy uses it), left
+        // unknown.
+        let cond = stmt.get("Condition").unwrap().value.get("StringEquals").unwrap();
+        assert_eq!(cond.value.get("sts:ExternalId").unwrap().value.value, Value::Template("${var.external_id}".into()));
+        assert_eq!(out.notes.len(), 1);
+        assert_eq!(&tf[out.notes[0].span.range()], "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX");
     }
 
     #[test]

@@ -14,9 +14,12 @@
 //! format. Values known only at deploy time become [`crate::json::Value::Template`].
 
 pub mod aws_cli;
+pub mod bind;
 pub mod cfn;
 pub mod embedded;
 pub mod hcl;
+pub mod refs;
+pub mod tf_refs;
 pub mod tfjson;
 pub mod yaml;
 
@@ -198,6 +201,9 @@ pub struct Extraction<'a> {
     /// The file is of a known container shape (an export, a template, a plan), even when it
     /// holds no document.
     pub recognised: bool,
+    /// The references resolved in the documents (a parameter's default, a variable's), where
+    /// each was used, in file offsets: findings there say where the value came from.
+    pub resolved: Vec<refs::Provenance>,
 }
 
 impl<'a> Extraction<'a> {
