@@ -273,7 +273,9 @@ impl<'t> Parser<'t> {
     }
 
     /// Parse a string starting at `"` or a typographic quote; returns the decoded text.
-    fn string(&mut self) -> PResult<String> {
+    /// A string's decoded text. Most strings have no escape: their text is a slice of the
+    /// input, copied once into an allocation of its exact size.
+    fn string(&mut self) -> PResult<Box<str>> {
         let start = self.pos;
         let open = self.peek_char().unwrap_or('"');
         if open != '"' {
@@ -290,6 +292,11 @@ impl<'t> Parser<'t> {
                 }
                 self.pos += 1;
             }
+            if out.is_empty() && self.bytes.get(self.pos) == Some(&b'"') {
+                let text: Box<str> = self.text[run_start..self.pos].into();
+                self.pos += 1;
+                return Ok(text);
+            }
             out.push_str(&self.text[run_start..self.pos]);
             let Some(c) = self.peek_char() else {
                 return self.err(Span::new(start, self.pos), "unterminated string");
@@ -297,12 +304,12 @@ impl<'t> Parser<'t> {
             match c {
                 '"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(out.into_boxed_str());
                 }
                 RIGHT_DOUBLE | LEFT_DOUBLE if open != '"' => {
                     self.note(LenienceKind::SmartQuote(c), Span::new(self.pos, self.pos + c.len_utf8()));
                     self.pos += c.len_utf8();
-                    return Ok(out);
+                    return Ok(out.into_boxed_str());
                 }
                 '\\' => {
                     let esc_start = self.pos;
