@@ -175,3 +175,35 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
 pub(crate) fn denied(o: Option<&Outcome>) -> bool {
     o.is_some_and(|o| o.decision == Decision::Denied)
 }
+
+/// A short counterexample: who calls which action on what, with the value of each context key
+/// the policy's conditions read (`absent`, `?` when cmek-lint cannot know it), in policy order.
+pub(crate) fn counterexample(req: &crate::eval::Request, policy: &Policy<'_>) -> String {
+    use crate::eval::{Caller, Lookup};
+    let who = match &req.caller {
+        Caller::Anonymous => "an anonymous caller".to_string(),
+        Caller::RoleSession { session_arn, .. } => format!("a session `{session_arn}`"),
+        c => format!("`{}`", c.principal_arn().unwrap_or_else(|| "a caller".into())),
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for s in &policy.statements {
+        for e in s.conditions.iter().flat_map(|b| b.entries.iter()) {
+            let key = e.key.to_string();
+            if keys.iter().any(|k| k.eq_ignore_ascii_case(&key)) {
+                continue;
+            }
+            keys.push(key);
+        }
+    }
+    let shown: Vec<String> = keys
+        .iter()
+        .map(|k| match req.context.lookup(k) {
+            Lookup::Values([one]) => format!("{k}={one}"),
+            Lookup::Values(many) => format!("{k}=[{}]", many.join(",")),
+            Lookup::Absent => format!("{k} absent"),
+            Lookup::Unknown => format!("{k}=?"),
+        })
+        .collect();
+    let context = if shown.is_empty() { String::new() } else { format!(" with {}", shown.join(", ")) };
+    format!("{who} calls `{}` on `{}`{context}", req.action, req.resource)
+}

@@ -119,6 +119,7 @@ pub(crate) const fn implementation(id: RuleId) -> Builtin {
         R::PineconeAssumeDenied => Native(trust::pinecone_assume_denied::check),
         R::PineconeAssumeBlocked => Native(trust::pinecone_assume_blocked::check),
         R::TrustExtraPrincipal => Native(trust::trust_extra_principal::check),
+        R::TrustOthersCanAssume => Native(trust::trust_others_can_assume::check),
         R::KeyRoleMissingAccess => Native(key_policy::role_missing_access::check),
         R::KeyRoleOverprivileged => Native(key_policy::role_overprivileged::check),
         R::KeyPublicPrincipal => Native(key_policy::public_principal::check),
