@@ -1,5 +1,5 @@
 //! Findings from evaluation: the policy-scope rules that run [`crate::scenarios`] against the
-//! one document they see (CMK215, CMK216, CMK309, CMK406) and the pattern rules that defer to
+//! one document they see (CMK215, CMK216, CMK309, CMK310, CMK311, CMK406) and the pattern rules that defer to
 //! them (CMK201, CMK207, CMK306).
 //!
 //! A policy-scope rule sees one document, so the values a scenario needs come from the settings

@@ -127,6 +127,8 @@ pub(crate) const fn implementation(id: RuleId) -> Builtin {
         R::KeyLockoutRisk => Native(key_policy::lockout_risk::check),
         R::KeyRoleBlockingCondition => Native(key_policy::blocking_condition::check),
         R::KeyRoleUseBlocked => Native(key_policy::role_use_blocked::check),
+        R::KeyRoleCanAdminister => Native(key_policy::role_can_administer::check),
+        R::KeyOtherAccountUse => Native(key_policy::other_account_use::check),
         R::KeyResourceNotStar => Native(key_policy::resource_not_star::check),
         R::KeyUnsupportedConditionKey => Native(key_policy::unsupported_condition_key::check),
         R::PermissionsMissingKeyActions => Native(permissions::missing_key_actions::check),
