@@ -278,17 +278,12 @@ fn setup(
             Some(roles) => roles.iter().any(|r| names.iter().any(|n| r == n || r.contains(n.as_str()))),
         })
         .collect();
-    let permissions = match attached.as_slice() {
-        [one] => Some(*one),
-        [] => None,
-        many => {
-            notes.push(format!(
-                "{} permissions policies for the role: the role's permissions are taken as unknown",
-                many.len()
-            ));
-            None
-        }
-    };
+    // Every one in view counts (IAM unions a role's identity policies); with none, the role's
+    // permissions are unknown.
+    if attached.len() > 1 {
+        notes.push(format!("{} permissions policies for the role: all of them are evaluated", attached.len()));
+    }
+    let permissions = attached;
     if trust.is_none() {
         notes.push("no trust policy in the folder: the assume scenarios are unknown".into());
     }
@@ -315,9 +310,15 @@ fn setup(
     settings.console.key_arn.clone_from(&key_arn);
     settings.console.external_id = external_id;
     let s = &*settings;
-    let policies: Vec<(DocRef, Policy<'_>)> =
-        [trust, key_policy, permissions].into_iter().flatten().map(|r| (r, Policy::new(&doc(all, r).root))).collect();
+    let policies: Vec<(DocRef, Policy<'_>)> = [trust, key_policy]
+        .into_iter()
+        .flatten()
+        .chain(permissions.iter().copied())
+        .map(|r| (r, Policy::new(&doc(all, r).root)))
+        .collect();
     let policy = |r: Option<DocRef>| r.and_then(|r| policies.iter().find(|(x, _)| *x == r)).map(|(_, p)| p);
+    let identity: Vec<&Policy<'_>> = permissions.iter().filter_map(|&r| policy(Some(r))).collect();
+    let identity = (!identity.is_empty()).then_some(identity.as_slice());
     let built = scenarios::scenarios(s);
     let mut checks = Vec::new();
     for &(name, key) in SCENARIOS {
@@ -328,16 +329,16 @@ fn setup(
             checks.push(needs(name, key, s, role_arn.as_deref(), key_arn.as_deref()));
             continue;
         };
-        let outcome = scenarios::run(scenario, policy(trust), policy(key_policy), policy(permissions));
+        let outcome = scenarios::run_with(scenario, policy(trust), policy(key_policy), identity);
         // The evaluator's policy indices: the resource policy first (when given), then the
-        // permissions policy (for the CMEK role's own calls).
+        // permissions policies (for the CMEK role's own calls).
         let resource_doc = match scenario.target {
             scenarios::Target::Trust => trust,
             scenarios::Target::Key => key_policy,
         };
         let mut order: Vec<DocRef> = resource_doc.into_iter().collect();
         if scenario.customer_role {
-            order.extend(permissions);
+            order.extend(permissions.iter().copied());
         }
         let mut row = check(&outcome, &order, all);
         if resource_doc.is_none() && row.decision == Decision::Unknown {
