@@ -11,6 +11,7 @@ use crate::eval::{Caller, Decision};
 use crate::extract::Subject;
 use crate::policy::{Arn, Policy, PolicyKind, classify};
 use crate::render::escape::terminal;
+use crate::render::{AccessCheck as Check, AccessPosition as Position, AccessSetup as SetupChecks};
 use crate::rules::Registry;
 use crate::scenarios::{self, Outcome};
 use crate::settings::Settings;
@@ -35,43 +36,6 @@ const SCENARIOS: &[(&str, bool)] = &[
 /// A document: index of its file, index in the file.
 type DocRef = (usize, usize);
 
-/// A position of a deciding statement.
-struct Position {
-    file: String,
-    line: u32,
-    column: u32,
-}
-
-/// One row of the table.
-struct Check {
-    scenario: String,
-    principal: Option<String>,
-    action: Option<String>,
-    resource: Option<String>,
-    expected: Option<Decision>,
-    decision: Decision,
-    deciding: Vec<Position>,
-    /// Why the decision (the evaluator's sentence, or what the scenario needs).
-    reason: String,
-    /// The counterexample, for an unexpected decision.
-    witness: Option<String>,
-}
-
-impl Check {
-    fn unexpected(&self) -> bool {
-        self.decision != Decision::Unknown && self.expected.is_some_and(|e| e != self.decision)
-    }
-}
-
-/// One setup's table.
-struct SetupChecks {
-    folder: String,
-    role_arn: Option<String>,
-    key_arn: Option<String>,
-    notes: Vec<String>,
-    checks: Vec<Check>,
-}
-
 /// The documents of one folder, by role.
 #[derive(Default)]
 struct Folder {
@@ -91,8 +55,33 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
         settings.regions.clone_from(&args.regions);
     }
     let paths = if args.setup.paths.is_empty() { vec![PathBuf::from(".")] } else { args.setup.paths.clone() };
+    let setups = tables(&paths, &mut settings)?;
+    // Nothing evaluated is not a clean run (as `check`'s "nothing checked").
+    if setups.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(ToolError::usage(
+            format!("nothing checked: no trust policy or key policy found in {}", shown.join(", ")),
+            Some(
+                "export them into a folder: `aws iam get-role`, `aws kms get-key-policy`, `aws kms describe-key`"
+                    .into(),
+            ),
+        ));
+    }
+    let unexpected = setups.iter().flat_map(|s| &s.checks).any(Check::unexpected);
+    let out = match args.format {
+        AccessFormat::Json => json(&setups),
+        AccessFormat::Human => human(&setups, color.enabled(std::io::stdout().is_terminal())),
+    };
+    write_stdout(&out)?;
+    Ok(if unexpected { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+/// The scenario tables of every setup found in `paths` (folder by folder), with `settings`'
+/// Pinecone account, regions and console values (restored on return). Also the HTML report's
+/// access section (`check --format html`).
+pub(crate) fn tables(paths: &[PathBuf], settings: &mut Settings) -> Result<Vec<SetupChecks>, ToolError> {
     let mut files: Vec<PathBuf> = Vec::new();
-    let errors = crate::discover::walk(&paths, &crate::discover::Options::default(), |c| {
+    let errors = crate::discover::walk(paths, &crate::discover::Options::default(), |c| {
         files.push(c.path);
         true
     })
@@ -133,26 +122,9 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
     }
     let mut setups = Vec::new();
     for (name, indices) in &folders {
-        setups.extend(folder_setups(name, indices, &all, &mut settings));
+        setups.extend(folder_setups(name, indices, &all, settings));
     }
-    // Nothing evaluated is not a clean run (as `check`'s "nothing checked").
-    if setups.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(ToolError::usage(
-            format!("nothing checked: no trust policy or key policy found in {}", shown.join(", ")),
-            Some(
-                "export them into a folder: `aws iam get-role`, `aws kms get-key-policy`, `aws kms describe-key`"
-                    .into(),
-            ),
-        ));
-    }
-    let unexpected = setups.iter().flat_map(|s| &s.checks).any(Check::unexpected);
-    let out = match args.format {
-        AccessFormat::Json => json(&setups),
-        AccessFormat::Human => human(&setups, color.enabled(std::io::stdout().is_terminal())),
-    };
-    write_stdout(&out)?;
-    Ok(if unexpected { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(setups)
 }
 
 fn doc(all: &[FileDocuments], (f, d): DocRef) -> &FileDocument {

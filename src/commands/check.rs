@@ -82,7 +82,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     let config = load_config(args.config.as_deref(), args.isolated)?;
     let registry = registry_for(&args.rules_dir, config.as_ref())?;
     let registry = &registry;
-    let settings = settings_with(&args, registry, config.as_ref())?;
+    let mut settings = settings_with(&args, registry, config.as_ref())?;
     // Output destinations are settled before any work, so a bad --output fails fast.
     let file_format =
         match (&args.output, args.format) {
@@ -114,6 +114,14 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
     let file_paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    // The HTML report shows `cmek-lint access`'s table of each setup of the files (not of
+    // standard input); a file the run cannot read is reported by the check itself.
+    let access = if (args.format == Some(Format::Html) || file_format == Some(Format::Html)) && !file_paths.is_empty() {
+        super::access::tables(&file_paths, &mut settings).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let settings = settings;
     let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
     // Standard input is a setup pass of its own; its setups are listed first.
     let mut setups: Vec<serde_json::Value> = Vec::new();
@@ -229,6 +237,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         registry,
         rule_severity: &rule_severity,
         fail_on,
+        access: &access,
     };
 
     if let (Some(path), Some(format)) = (&args.output, file_format) {
