@@ -1,6 +1,7 @@
 //! Findings from evaluation: the policy-scope rules that run [`crate::scenarios`] against the
-//! one document they see (CMK215, CMK216, CMK309, CMK310, CMK311, CMK406) and the pattern rules that defer to
-//! them (CMK201, CMK207, CMK306).
+//! one document they see (CMK215, CMK216, CMK309, CMK310, CMK311, CMK406) and the pattern rules
+//! that defer to them (CMK201, CMK207, CMK214, CMK306) or they defer to (CMK201, CMK207 for
+//! CMK216; CMK302, CMK303 for CMK310 and CMK311).
 //!
 //! A policy-scope rule sees one document, so the values a scenario needs come from the settings
 //! when configured, else from the document itself, else a placeholder:

@@ -137,6 +137,7 @@ pub(crate) const fn implementation(id: RuleId) -> Builtin {
         R::PermissionsAliasArn => Native(permissions::alias_arn::check),
         R::PermissionsKmsOverprivileged => Native(permissions::kms_overprivileged::check),
         R::PermissionsDenyBlocksKey => Native(permissions::deny_blocks_key::check),
+        R::PermissionsAssumesPineconeRole => Native(permissions::assumes_pinecone_role::check),
         R::KeySpecNotSymmetric => Native(key_metadata::key_spec_not_symmetric::check),
         R::KeyUsageNotEncryptDecrypt => Native(key_metadata::key_usage_not_encrypt_decrypt::check),
         R::KeyOriginNotAwsKms => Native(key_metadata::key_origin_not_aws_kms::check),
