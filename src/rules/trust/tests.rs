@@ -446,3 +446,39 @@ fn evaluated_trust_findings() {
     );
     assert_eq!(run(&root), vec![]);
 }
+
+/// Issue 14 item 3: CMK216 reports what only evaluation shows and leaves an unpinned
+/// `Principal: *` to CMK201 and a whole-account trust to CMK207; severity by who and how sure.
+#[test]
+fn others_can_assume_by_evaluation_without_double_reports() {
+    let allow_pinecone = format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACCT}:role/pinecone_cmek_access_us-east-1"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}}}}}"#
+    );
+    let policy = |extra: &str| format!(r#"{{"Version": "2012-10-17", "Statement": [{allow_pinecone}, {extra}]}}"#);
+    let cmk216 = |found: &[(String, Severity, String)]| -> Vec<Severity> {
+        found.iter().filter(|(c, _, _)| c == "CMK216").map(|(_, s, _)| *s).collect()
+    };
+    // Unpinned `*`: CMK201, not CMK216.
+    let found = run(&policy(r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}"#));
+    assert!(codes(&found).contains(&"CMK201") && cmk216(&found).is_empty(), "{found:?}");
+    // Pinecone's whole account: CMK207, not CMK216.
+    let found = run(&policy(&format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACCT}:root"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}}}}}"#
+    )));
+    assert!(codes(&found).contains(&"CMK207") && cmk216(&found).is_empty(), "{found:?}");
+    // Pinned to an organization: unknown, a warning (and no CMK214 info on the same statement).
+    let found = run(&policy(
+        r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}"#,
+    ));
+    assert_eq!(cmk216(&found), [Severity::Warning], "{found:?}");
+    assert!(!codes(&found).contains(&"CMK214"), "{found:?}");
+    // A policy variable in the account field of the pin: any account, critical.
+    let found = run(&policy(&format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}, "ArnLike": {{"aws:PrincipalArn": "arn:aws:iam::${{aws:PrincipalAccount}}:role/pinecone_cmek_access_*"}}}}}}"#
+    )));
+    assert_eq!(cmk216(&found), [Severity::Critical], "{found:?}");
+    assert!(!codes(&found).contains(&"CMK201"), "{found:?}");
+    // Pinecone's roles only: nothing.
+    let found = run(&format!(r#"{{"Version": "2012-10-17", "Statement": [{allow_pinecone}]}}"#));
+    assert!(cmk216(&found).is_empty(), "{found:?}");
+}
