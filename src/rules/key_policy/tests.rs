@@ -60,10 +60,14 @@ fn action_wildcards_count() {
     // Same account, account statement present: only the IAM path is left (info).
     let reencrypt = key_policy(&format!("{ROOT}, {}", role_statement(r#""kms:ReEncrypt*""#)));
     assert_eq!(findings(&reencrypt, Some(ROLE_CONFIG)), vec![("CMK301", Severity::Info)]);
-    // No account statement, an administrator instead: an error.
+    // No account statement, an administrator instead: an error (and CMK305: the single
+    // administrator is the only one who can manage the key).
     let admin = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:role/KeyAdmin"}, "Action": "kms:*", "Resource": "*"}"#;
     let reencrypt = key_policy(&format!("{admin}, {}", role_statement(r#""kms:ReEncrypt*""#)));
-    assert_eq!(findings(&reencrypt, Some(ROLE_CONFIG)), vec![("CMK301", Severity::Error)]);
+    assert_eq!(
+        findings(&reencrypt, Some(ROLE_CONFIG)),
+        vec![("CMK305", Severity::Warning), ("CMK301", Severity::Error)]
+    );
 }
 
 #[test]
@@ -82,10 +86,11 @@ fn aws_managed_style_via_service_statement_leaves_the_iam_path() {
         "Condition": {"StringEquals": {"kms:CallerAccount": "222233334444", "kms:ViaService": "ec2.us-east-1.amazonaws.com"}}}"#;
     let text = key_policy(&format!("{ROOT}, {ebs}"));
     assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK301", Severity::Info)]);
-    // Without an account statement, the ViaService condition is what blocks Pinecone.
+    // Without an account statement, the ViaService condition is what blocks Pinecone (and
+    // CMK305: the single administrator is the only one who can manage the key).
     let admin = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:role/KeyAdmin"}, "Action": "kms:*", "Resource": "*"}"#;
     let text = key_policy(&format!("{admin}, {ebs}"));
-    assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK306", Severity::Warning)]);
+    assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK305", Severity::Warning), ("CMK306", Severity::Warning)]);
 }
 
 #[test]
