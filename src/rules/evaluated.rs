@@ -143,7 +143,7 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
                 b.scenario, b.evaluation.reason, b.witness
             ),
         );
-        let stmt = policy.statements.get(b.hit.statement);
+        let stmt = statement_of(policy, b.hit.statement).map(|(_, s)| s);
         let entries: Vec<_> = stmt
             .iter()
             .flat_map(|s| s.conditions.iter())
@@ -170,6 +170,16 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
             f.severity(Severity::Warning);
         }
     }
+}
+
+/// The statement the evaluator calls `index` (its `Statement::index`, the position in the
+/// `Statement` array), with its position in `Policy::statements` (which skips non-object items,
+/// so the two differ after one).
+pub(crate) fn statement_of<'p, 'a>(
+    policy: &'p Policy<'a>,
+    index: usize,
+) -> Option<(usize, &'p crate::policy::Statement<'a>)> {
+    policy.statements.iter().enumerate().find(|(_, s)| s.index == index)
 }
 
 /// Whether the scenario ran and denied every request for sure.

@@ -29,10 +29,9 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         .into_iter()
         .filter(|b| {
             // Unconditional Denies covering `*` or Pinecone: CMK213.
-            let s = &policy.statements[b.hit.statement];
+            let Some((at, s)) = evaluated::statement_of(policy, b.hit.statement) else { return false };
             let conditional = s.conditions.iter().any(|c| !c.entries.is_empty());
-            let cmk213 = !conditional
-                && s.principal.as_ref().is_some_and(|p| p.is_everyone() || pc.names_pinecone[b.hit.statement]);
+            let cmk213 = !conditional && s.principal.as_ref().is_some_and(|p| p.is_everyone() || pc.names_pinecone[at]);
             !cmk213
         })
         .collect();

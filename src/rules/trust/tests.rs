@@ -482,3 +482,23 @@ fn others_can_assume_by_evaluation_without_double_reports() {
     let found = run(&format!(r#"{{"Version": "2012-10-17", "Statement": [{allow_pinecone}]}}"#));
     assert!(cmk216(&found).is_empty(), "{found:?}");
 }
+
+/// The evaluator names statements by their position in the `Statement` array, which a
+/// non-object item shifts against the model's list: the evaluated rules must look statements up
+/// by that index (an out-of-bounds panic once, with the MFA Deny last).
+#[test]
+fn evaluated_rules_find_statements_after_a_non_object_item() {
+    let text = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [1,
+ {{"Sid": "AllowPinecone", "Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACCT}:role/pinecone_cmek_access_us-east-1"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}}}}},
+ {{"Sid": "RequireMfa", "Effect": "Deny", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole", "Condition": {{"BoolIfExists": {{"aws:MultiFactorAuthPresent": "false"}}}}}}]}}"#
+    );
+    let found = run(&text);
+    assert!(found.iter().any(|(c, _, at)| c == "CMK215" && at == "\"RequireMfa\""), "{found:?}");
+    let key = r#"{"Version": "2012-10-17", "Statement": ["x",
+ {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+ {"Sid": "AllowPineconeCmekRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/PineconeCMEKRole"}, "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*"},
+ {"Sid": "OnlyFromOurEndpoint", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60718"}}}]}"#;
+    let found = run_family(key, "CMK3", |_| {});
+    assert!(found.iter().any(|(c, _, at)| c == "CMK309" && at == "\"OnlyFromOurEndpoint\""), "{found:?}");
+}
