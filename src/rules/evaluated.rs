@@ -95,7 +95,8 @@ pub(crate) struct Block<'o> {
     pub scenario: &'static str,
     pub hit: &'o StatementHit,
     pub evaluation: &'o Evaluation,
-    pub witness: String,
+    /// The counterexample request.
+    pub request: &'o crate::eval::Request,
     /// The Deny applies for sure (the request is Denied); otherwise it may apply (Unknown).
     pub certain: bool,
 }
@@ -117,12 +118,10 @@ pub(crate) fn deny_blocks<'o>(outcomes: &'o [Outcome], policy: usize) -> Vec<Blo
                 }
                 match out.iter_mut().find(|b| b.hit.statement == hit.statement) {
                     Some(b) if certain && !b.certain => {
-                        *b = Block { scenario: o.scenario, hit, evaluation: ev, witness: req.describe(), certain };
+                        *b = Block { scenario: o.scenario, hit, evaluation: ev, request: req, certain };
                     }
                     Some(_) => {}
-                    None => {
-                        out.push(Block { scenario: o.scenario, hit, evaluation: ev, witness: req.describe(), certain })
-                    }
+                    None => out.push(Block { scenario: o.scenario, hit, evaluation: ev, request: req, certain }),
                 }
             }
         }
@@ -140,7 +139,9 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
             b.hit.head,
             format!(
                 "the `Deny` statement{sid} {verb} {what} (scenario `{}`: {result}, {}). Counterexample: {}",
-                b.scenario, b.evaluation.reason, b.witness
+                b.scenario,
+                b.evaluation.reason,
+                counterexample(b.request, policy)
             ),
         );
         let stmt = statement_of(policy, b.hit.statement).map(|(_, s)| s);
