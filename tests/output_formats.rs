@@ -584,6 +584,12 @@ fn html_report_shows_the_access_table_escaped() {
     assert!(row.contains("counterexample:") && row.contains("&lt;img src=x&gt;"), "{row}");
     assert!(!html.contains("<img"), "unescaped input in the page");
     assert!(!html.contains("<b>&"), "unescaped folder name in the page");
+    // A file `access` cannot parse: no table, and the notes say why.
+    write(t.path(), "broken/policy.json", r#"{"Version": "2012-10-17", "Statement": ["#);
+    let html = stdout(&run_in(t.path(), &args));
+    assert!(!html.contains("<section id=\"access\">"));
+    assert!(html.contains("no access table (as `cmek-lint access`): ./broken/policy.json:1:41: invalid JSON"), "notes");
+    std::fs::remove_dir_all(t.path().join("broken")).unwrap();
     // Other formats do not evaluate.
     let mut json_args = args;
     json_args[9] = "json";
