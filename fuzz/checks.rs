@@ -91,6 +91,7 @@ pub fn output_ok(report: &FileReport, input_len: usize, registry: &Registry) {
         registry,
         rule_severity: &rule_severity,
         fail_on: Severity::Error,
+        access: &[],
     };
     for format in [Format::Human, Format::Concise, Format::Github] {
         let mut out = Vec::new();

@@ -257,6 +257,19 @@ pub fn run(
     key_policy: Option<&Policy<'_>>,
     permissions: Option<&Policy<'_>>,
 ) -> Outcome {
+    let one: Option<[&Policy<'_>; 1]> = permissions.map(|p| [p]);
+    run_with(scenario, trust, key_policy, one.as_ref().map(|a| a.as_slice()))
+}
+
+/// [`run`] with every identity policy of the CMEK role in view (`Some` of all of them: the
+/// role's identity side is complete; `None`: unknown). In the evaluator's policy indices the
+/// resource policy comes first (when given), then the identity policies in the order given.
+pub fn run_with(
+    scenario: &Scenario,
+    trust: Option<&Policy<'_>>,
+    key_policy: Option<&Policy<'_>>,
+    permissions: Option<&[&Policy<'_>]>,
+) -> Outcome {
     let evaluations: Vec<(Request, Evaluation)> = scenario
         .requests
         .iter()
@@ -277,9 +290,11 @@ pub fn run(
                 None => set.resource_kind(kind),
             };
             if scenario.customer_role
-                && let Some(p) = permissions
+                && let Some(list) = permissions
             {
-                set = set.identity(p);
+                for p in list {
+                    set = set.identity(p);
+                }
             }
             (req.clone(), eval::evaluate(&set, req))
         })

@@ -320,3 +320,45 @@ fn terraform_variable_defaults_resolve_unless_a_tfvars_file_sets_them() {
     let (_, v) = access_json(&["--external-id", EXTERNAL_ID, "--role-arn", ROLE, "--regions", "us-east-1", &path]);
     assert_eq!(decision(&v["setups"][0], "pinecone-assume"), "unknown", "{v}");
 }
+
+/// A role's identity policies are unioned: with two inline policies exported, one granting
+/// `kms:Encrypt` and the other `kms:Decrypt`, both scenarios are allowed (each decided by its
+/// own file), and a `Deny` in a third decides `role-decrypt` from that file.
+#[test]
+fn several_permissions_policies_of_the_role_are_evaluated_together() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/setups/ok-cli-exports-root-and-permissions");
+    let t = tempfile::tempdir().unwrap();
+    for f in ["get-role.json", "kms-describe-key.json", "kms-get-key-policy.json"] {
+        std::fs::copy(src.join(f), t.path().join(f)).unwrap();
+    }
+    let inline = |name: &str, effect: &str, action: &str| {
+        format!(
+            r#"{{"RoleName": "pinecone-cmek", "PolicyName": "{name}", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", "Action": "{action}", "Resource": "{KEY}"}}]}}}}"#
+        )
+    };
+    write(t.path(), "get-role-policy-encrypt.json", &inline("encrypt", "Allow", "kms:Encrypt"));
+    write(t.path(), "get-role-policy-decrypt.json", &inline("decrypt", "Allow", "kms:Decrypt"));
+    let dir = t.path().display().to_string();
+    let (code, v) = access_json(&[&dir]);
+    assert_eq!(code, Some(0), "{v}");
+    let s = &v["setups"][0];
+    let files = |scenario: &str| -> Vec<String> {
+        check(s, scenario)["deciding"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap().into()).collect()
+    };
+    assert_eq!(decision(s, "role-encrypt"), "allowed");
+    assert!(files("role-encrypt").iter().any(|f| f.ends_with("get-role-policy-encrypt.json")), "{v}");
+    assert_eq!(decision(s, "role-decrypt"), "allowed");
+    assert!(files("role-decrypt").iter().any(|f| f.ends_with("get-role-policy-decrypt.json")), "{v}");
+    // Every identity policy is in view, none allows administration.
+    assert_eq!(decision(s, "role-key-admin"), "denied");
+
+    write(t.path(), "get-role-policy-no-decrypt.json", &inline("no-decrypt", "Deny", "kms:Decrypt"));
+    let (code, v) = access_json(&[&dir]);
+    assert_eq!(code, Some(1), "{v}");
+    let s = &v["setups"][0];
+    assert_eq!(decision(s, "role-encrypt"), "allowed");
+    assert_eq!(decision(s, "role-decrypt"), "denied");
+    let files: Vec<&str> =
+        check(s, "role-decrypt")["deciding"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert!(files.iter().any(|f| f.ends_with("get-role-policy-no-decrypt.json")), "{files:?}");
+}

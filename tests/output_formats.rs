@@ -540,3 +540,59 @@ fn sarif_uri_keeps_a_non_utf8_file_name() {
     assert!(!uris.is_empty());
     assert!(uris.iter().all(|u| *u == "caf%E9-trust.json"), "{uris:?}");
 }
+
+/// The HTML report shows `cmek-lint access`'s table per setup (issue 14 item 5): scenario,
+/// expected, decision, deciding statement `file:line`, and the counterexample of an unexpected
+/// decision; whatever comes from input (a folder name, an external ID) is escaped.
+#[test]
+fn html_report_shows_the_access_table_escaped() {
+    let t = tempfile::tempdir().unwrap();
+    let trust = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "AllowPinecone", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "<img src=x>"}}},
+    {"Sid": "RequireMfa", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+  ]
+}
+"#;
+    write(t.path(), "evil<b>&\"x/trust.json", trust);
+    let args = [
+        "check",
+        "--isolated",
+        "--pinecone-account",
+        "905418236187",
+        "--regions",
+        "us-east-1",
+        "--role-arn",
+        "arn:aws:iam::493820715560:role/pinecone-cmek",
+        "--format",
+        "html",
+        ".",
+    ];
+    let o = run_in(t.path(), &args);
+    let html = stdout(&o);
+    assert_self_contained(&html);
+    let start = html.find("<section id=\"access\">").expect("an access section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    // One row per scenario (the key scenarios say what they need).
+    assert_eq!(section.matches("<tr class=\"access-row\"").count(), 9, "{section}");
+    assert!(section.contains("<h3>./evil&lt;b&gt;&amp;&quot;x</h3>"), "{section}");
+    // The MFA Deny denies Pinecone: unexpected, decided at the Deny's line, with the request.
+    let row = section.lines().find(|l| l.contains("data-scenario=\"pinecone-assume\"")).unwrap();
+    assert!(row.contains("decision unexpected\">denied"), "{row}");
+    assert!(row.contains("trust.json:5"), "{row}");
+    assert!(row.contains("counterexample:") && row.contains("&lt;img src=x&gt;"), "{row}");
+    assert!(!html.contains("<img"), "unescaped input in the page");
+    assert!(!html.contains("<b>&"), "unescaped folder name in the page");
+    // A file `access` cannot parse: no table, and the notes say why.
+    write(t.path(), "broken/policy.json", r#"{"Version": "2012-10-17", "Statement": ["#);
+    let html = stdout(&run_in(t.path(), &args));
+    assert!(!html.contains("<section id=\"access\">"));
+    assert!(html.contains("no access table (as `cmek-lint access`): ./broken/policy.json:1:41: invalid JSON"), "notes");
+    std::fs::remove_dir_all(t.path().join("broken")).unwrap();
+    // Other formats do not evaluate.
+    let mut json_args = args;
+    json_args[9] = "json";
+    let o = run_in(t.path(), &json_args);
+    assert!(!stdout(&o).contains("access-row"));
+}

@@ -13,6 +13,7 @@ use crate::extract::bind::{Bindings, bind};
 use crate::policy::arn::is_account_id;
 use crate::policy::{Arn, Policy, PolicyKind, classify};
 use crate::render::escape::terminal;
+use crate::render::{AccessCheck as Check, AccessPosition as Position, AccessSetup as SetupChecks};
 use crate::rules::Registry;
 use crate::scenarios::{self, Outcome};
 use crate::settings::Settings;
@@ -37,43 +38,6 @@ const SCENARIOS: &[(&str, bool)] = &[
 /// A document: index of its file, index in the file.
 type DocRef = (usize, usize);
 
-/// A position of a deciding statement.
-struct Position {
-    file: String,
-    line: u32,
-    column: u32,
-}
-
-/// One row of the table.
-struct Check {
-    scenario: String,
-    principal: Option<String>,
-    action: Option<String>,
-    resource: Option<String>,
-    expected: Option<Decision>,
-    decision: Decision,
-    deciding: Vec<Position>,
-    /// Why the decision (the evaluator's sentence, or what the scenario needs).
-    reason: String,
-    /// The counterexample, for an unexpected decision.
-    witness: Option<String>,
-}
-
-impl Check {
-    fn unexpected(&self) -> bool {
-        self.decision != Decision::Unknown && self.expected.is_some_and(|e| e != self.decision)
-    }
-}
-
-/// One setup's table.
-struct SetupChecks {
-    folder: String,
-    role_arn: Option<String>,
-    key_arn: Option<String>,
-    notes: Vec<String>,
-    checks: Vec<Check>,
-}
-
 /// The documents of one folder, by role.
 #[derive(Default)]
 struct Folder {
@@ -95,8 +59,33 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
         settings.regions.clone_from(&args.regions);
     }
     let paths = if args.setup.paths.is_empty() { vec![PathBuf::from(".")] } else { args.setup.paths.clone() };
+    let setups = tables(&paths, &mut settings)?;
+    // Nothing evaluated is not a clean run (as `check`'s "nothing checked").
+    if setups.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(ToolError::usage(
+            format!("nothing checked: no trust policy or key policy found in {}", shown.join(", ")),
+            Some(
+                "export them into a folder: `aws iam get-role`, `aws kms get-key-policy`, `aws kms describe-key`"
+                    .into(),
+            ),
+        ));
+    }
+    let unexpected = setups.iter().flat_map(|s| &s.checks).any(Check::unexpected);
+    let out = match args.format {
+        AccessFormat::Json => json(&setups),
+        AccessFormat::Human => human(&setups, color.enabled(std::io::stdout().is_terminal())),
+    };
+    write_stdout(&out)?;
+    Ok(if unexpected { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+/// The scenario tables of every setup found in `paths` (folder by folder), with `settings`'
+/// Pinecone account, regions and console values (restored on return). Also the HTML report's
+/// access section (`check --format html`).
+pub(crate) fn tables(paths: &[PathBuf], settings: &mut Settings) -> Result<Vec<SetupChecks>, ToolError> {
     let mut files: Vec<PathBuf> = Vec::new();
-    let errors = crate::discover::walk(&paths, &crate::discover::Options::default(), |c| {
+    let errors = crate::discover::walk(paths, &crate::discover::Options::default(), |c| {
         files.push(c.path);
         true
     })
@@ -137,26 +126,9 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
     }
     let mut setups = Vec::new();
     for (name, indices) in &folders {
-        setups.extend(folder_setups(name, indices, &all, &mut settings));
+        setups.extend(folder_setups(name, indices, &all, settings));
     }
-    // Nothing evaluated is not a clean run (as `check`'s "nothing checked").
-    if setups.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(ToolError::usage(
-            format!("nothing checked: no trust policy or key policy found in {}", shown.join(", ")),
-            Some(
-                "export them into a folder: `aws iam get-role`, `aws kms get-key-policy`, `aws kms describe-key`"
-                    .into(),
-            ),
-        ));
-    }
-    let unexpected = setups.iter().flat_map(|s| &s.checks).any(Check::unexpected);
-    let out = match args.format {
-        AccessFormat::Json => json(&setups),
-        AccessFormat::Human => human(&setups, color.enabled(std::io::stdout().is_terminal())),
-    };
-    write_stdout(&out)?;
-    Ok(if unexpected { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(setups)
 }
 
 fn doc(all: &[FileDocuments], (f, d): DocRef) -> &FileDocument {
@@ -283,17 +255,12 @@ fn setup(
             Some(roles) => roles.iter().any(|r| names.iter().any(|n| r == n || r.contains(n.as_str()))),
         })
         .collect();
-    let permissions = match attached.as_slice() {
-        [one] => Some(*one),
-        [] => None,
-        many => {
-            notes.push(format!(
-                "{} permissions policies for the role: the role's permissions are taken as unknown",
-                many.len()
-            ));
-            None
-        }
-    };
+    // Every one in view counts (IAM unions a role's identity policies); with none, the role's
+    // permissions are unknown.
+    if attached.len() > 1 {
+        notes.push(format!("{} permissions policies for the role: all of them are evaluated", attached.len()));
+    }
+    let permissions = attached;
     if trust.is_none() {
         notes.push("no trust policy in the folder: the assume scenarios are unknown".into());
     }
@@ -322,9 +289,10 @@ fn setup(
     let s = &*settings;
     // The template's references to its own account, role and key, as this setup's values.
     let binding = bindings(trust, folder, all, s);
-    let roots: Vec<(DocRef, std::borrow::Cow<'_, crate::json::Node>)> = [trust, key_policy, permissions]
+    let roots: Vec<(DocRef, std::borrow::Cow<'_, crate::json::Node>)> = [trust, key_policy]
         .into_iter()
         .flatten()
+        .chain(permissions.iter().copied())
         .map(|r| {
             let root = &doc(all, r).root;
             (r, bind(root, &binding).map_or(std::borrow::Cow::Borrowed(root), std::borrow::Cow::Owned))
@@ -332,6 +300,8 @@ fn setup(
         .collect();
     let policies: Vec<(DocRef, Policy<'_>)> = roots.iter().map(|(r, n)| (*r, Policy::new(n))).collect();
     let policy = |r: Option<DocRef>| r.and_then(|r| policies.iter().find(|(x, _)| *x == r)).map(|(_, p)| p);
+    let identity: Vec<&Policy<'_>> = permissions.iter().filter_map(|&r| policy(Some(r))).collect();
+    let identity = (!identity.is_empty()).then_some(identity.as_slice());
     let built = scenarios::scenarios(s);
     let mut checks = Vec::new();
     for &(name, key) in SCENARIOS {
@@ -342,16 +312,16 @@ fn setup(
             checks.push(needs(name, key, s, role_arn.as_deref(), key_arn.as_deref()));
             continue;
         };
-        let outcome = scenarios::run(scenario, policy(trust), policy(key_policy), policy(permissions));
+        let outcome = scenarios::run_with(scenario, policy(trust), policy(key_policy), identity);
         // The evaluator's policy indices: the resource policy first (when given), then the
-        // permissions policy (for the CMEK role's own calls).
+        // permissions policies (for the CMEK role's own calls).
         let resource_doc = match scenario.target {
             scenarios::Target::Trust => trust,
             scenarios::Target::Key => key_policy,
         };
         let mut order: Vec<DocRef> = resource_doc.into_iter().collect();
         if scenario.customer_role {
-            order.extend(permissions);
+            order.extend(permissions.iter().copied());
         }
         let mut row = check(&outcome, &order, all);
         if resource_doc.is_none() && row.decision == Decision::Unknown {

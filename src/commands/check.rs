@@ -82,7 +82,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     let config = load_config(args.config.as_deref(), args.isolated)?;
     let registry = registry_for(&args.rules_dir, config.as_ref())?;
     let registry = &registry;
-    let settings = settings_with(&args, registry, config.as_ref())?;
+    let mut settings = settings_with(&args, registry, config.as_ref())?;
     // Output destinations are settled before any work, so a bad --output fails fast.
     let file_format =
         match (&args.output, args.format) {
@@ -114,6 +114,19 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     let mut reports: Vec<FileReport> = Vec::new();
     let stdin_used = paths.iter().any(|p| p.as_os_str() == "-");
     let file_paths: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    // The HTML report shows `cmek-lint access`'s table of each setup of the files (not of
+    // standard input). `access` refuses a file it cannot read or parse (the check reports it):
+    // the report's notes then say why the table is missing.
+    let (access, access_error) =
+        if (args.format == Some(Format::Html) || file_format == Some(Format::Html)) && !file_paths.is_empty() {
+            match super::access::tables(&file_paths, &mut settings) {
+                Ok(t) => (t, None),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            }
+        } else {
+            (Vec::new(), None)
+        };
+    let settings = settings;
     let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
     // Standard input is a setup pass of its own; its setups are listed first.
     let mut setups: Vec<serde_json::Value> = Vec::new();
@@ -229,6 +242,16 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     }
 
     let mut notices: Vec<Notice> = settings.suppress.notices(&settings.enabled);
+    if let Some(e) = access_error {
+        notices.push(Notice {
+            severity: Severity::Info,
+            message: format!("no access table (as `cmek-lint access`): {e}"),
+            file: None,
+            line: 0,
+            column: 0,
+            rule: None,
+        });
+    }
     let mut written_baseline = None;
     if let Some(path) = &args.write_baseline {
         if has_errors {
@@ -265,6 +288,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         registry,
         rule_severity: &rule_severity,
         fail_on,
+        access: &access,
     };
 
     if let (Some(path), Some(format)) = (&args.output, file_format) {

@@ -158,6 +158,8 @@ mark.caret{display:inline-block;width:2px;height:1em;background:var(--error);ver
 .note{color:var(--muted)}
 .help{margin:4px 0}
 .rule-doc{border:1px solid var(--line);border-radius:6px;padding:4px 14px;margin:10px 0}
+table.access{table-layout:auto;margin-bottom:8px}table.access th{cursor:default;width:auto}
+.decision.unexpected{color:var(--error);font-weight:600}.decision.unknown{color:var(--muted)}
 .notices li{margin:2px 0}
 footer{margin-top:32px;color:var(--muted);font-size:12px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--alt);padding:0 3px;border-radius:3px}
@@ -242,6 +244,7 @@ pub fn render(run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
     head(&mut page, run, &tally);
     totals(&mut page, run, &tally);
     notes(&mut page, run);
+    access(&mut page, run);
     findings(&mut page, run, &tally);
     rule_docs(&mut page, run, &tally);
     foot(&mut page, run);
@@ -374,6 +377,78 @@ fn notes(page: &mut String, run: &Run<'_>) {
         }
         page.push_str("</ul>\n</section>\n");
     }
+}
+
+/// `cmek-lint access`'s table per setup: scenario, expected and actual decision, and the
+/// deciding statements (`file:line`), with the counterexample of an unexpected decision.
+fn access(page: &mut String, run: &Run<'_>) {
+    use crate::eval::Decision;
+    if run.access.is_empty() {
+        return;
+    }
+    let word = |d: Decision| match d {
+        Decision::Allowed => "allowed",
+        Decision::Denied => "denied",
+        Decision::Unknown => "unknown",
+    };
+    page.push_str("<section id=\"access\">\n<h2>Access: who can assume the role and use the key</h2>\n");
+    page.push_str("<p class=\"note\">Pinecone's requests and an attacker's, evaluated against each setup's trust, key and permissions policies (as <code>cmek-lint access</code>).</p>\n");
+    for s in run.access {
+        let folder = if s.folder.is_empty() { "." } else { s.folder.as_str() };
+        let arn = |a: &Option<String>| {
+            a.as_deref().map_or_else(|| "(unknown)".to_string(), |a| format!("<code>{}</code>", escape(a)))
+        };
+        let _ = writeln!(
+            page,
+            "<div class=\"setup\">\n<h3>{}</h3>\n<p class=\"meta\">role {} · key {}</p>",
+            escape(folder),
+            arn(&s.role_arn),
+            arn(&s.key_arn)
+        );
+        for n in &s.notes {
+            let _ = writeln!(page, "<p class=\"note\">{}</p>", inline(n));
+        }
+        page.push_str("<table class=\"access\">\n<thead><tr><th>Scenario</th><th>Expected</th><th>Decision</th><th>Deciding statement</th></tr></thead>\n<tbody>\n");
+        for c in &s.checks {
+            let mut deciding: Vec<String> = Vec::new();
+            for p in &c.deciding {
+                let at = format!("{}:{}", escape(&p.file), p.line);
+                if !deciding.contains(&at) {
+                    deciding.push(at);
+                }
+            }
+            let deciding = if deciding.is_empty() {
+                let why = if c.decision == Decision::Unknown { c.reason.as_str() } else { "(no statement allows)" };
+                format!("<span class=\"note\">{}</span>", inline(why))
+            } else {
+                format!("<span class=\"loc\">{}</span>", deciding.join(", "))
+            };
+            let class = match (c.unexpected(), c.decision) {
+                (true, _) => "unexpected",
+                (false, Decision::Unknown) => "unknown",
+                (false, _) => "expected",
+            };
+            let witness = c
+                .witness
+                .as_deref()
+                .map(|w| {
+                    let because =
+                        if c.reason.is_empty() { String::new() } else { format!(" — {}", escape(&c.reason)) };
+                    format!("<div class=\"note\">counterexample: <code>{}</code>{because}</div>", escape(w))
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                page,
+                "<tr class=\"access-row\" data-scenario=\"{}\"><td><code>{}</code></td><td>{}</td><td class=\"decision {class}\">{}</td><td>{deciding}{witness}</td></tr>",
+                escape(&c.scenario),
+                escape(&c.scenario),
+                c.expected.map_or("-", word),
+                word(c.decision),
+            );
+        }
+        page.push_str("</tbody>\n</table>\n</div>\n");
+    }
+    page.push_str("</section>\n");
 }
 
 /// The findings table, with its filters.

@@ -111,6 +111,43 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
+/// `cmek-lint access`'s table, for the HTML report too: a position of a deciding statement.
+pub struct AccessPosition {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One row of the table.
+pub struct AccessCheck {
+    pub scenario: String,
+    pub principal: Option<String>,
+    pub action: Option<String>,
+    pub resource: Option<String>,
+    pub expected: Option<crate::eval::Decision>,
+    pub decision: crate::eval::Decision,
+    pub deciding: Vec<AccessPosition>,
+    /// Why the decision (the evaluator's sentence, or what the scenario needs).
+    pub reason: String,
+    /// The counterexample, for an unexpected decision.
+    pub witness: Option<String>,
+}
+
+impl AccessCheck {
+    pub fn unexpected(&self) -> bool {
+        self.decision != crate::eval::Decision::Unknown && self.expected.is_some_and(|e| e != self.decision)
+    }
+}
+
+/// One setup's table.
+pub struct AccessSetup {
+    pub folder: String,
+    pub role_arn: Option<String>,
+    pub key_arn: Option<String>,
+    pub notes: Vec<String>,
+    pub checks: Vec<AccessCheck>,
+}
+
 /// Everything a renderer may show about a run.
 pub struct Run<'a> {
     pub reports: &'a [FileReport],
@@ -123,6 +160,8 @@ pub struct Run<'a> {
     pub rule_severity: &'a [Severity],
     /// Findings at or above this severity fail the run (JUnit failures).
     pub fail_on: Severity,
+    /// The scenario table of each setup (`cmek-lint access`), shown by the HTML report.
+    pub access: &'a [AccessSetup],
 }
 
 /// Write `run` in `format` to `out`.

@@ -1,6 +1,7 @@
 //! Findings from evaluation: the policy-scope rules that run [`crate::scenarios`] against the
-//! one document they see (CMK215, CMK216, CMK309, CMK406) and the pattern rules that defer to
-//! them (CMK201, CMK207, CMK306).
+//! one document they see (CMK215, CMK216, CMK309, CMK310, CMK311, CMK406) and the pattern rules
+//! that defer to them (CMK201, CMK207, CMK214, CMK306) or they defer to (CMK201, CMK207 for
+//! CMK216; CMK302, CMK303 for CMK310 and CMK311).
 //!
 //! A policy-scope rule sees one document, so the values a scenario needs come from the settings
 //! when configured, else from the document itself, else a placeholder:
@@ -94,7 +95,8 @@ pub(crate) struct Block<'o> {
     pub scenario: &'static str,
     pub hit: &'o StatementHit,
     pub evaluation: &'o Evaluation,
-    pub witness: String,
+    /// The counterexample request.
+    pub request: &'o crate::eval::Request,
     /// The Deny applies for sure (the request is Denied); otherwise it may apply (Unknown).
     pub certain: bool,
 }
@@ -116,12 +118,10 @@ pub(crate) fn deny_blocks<'o>(outcomes: &'o [Outcome], policy: usize) -> Vec<Blo
                 }
                 match out.iter_mut().find(|b| b.hit.statement == hit.statement) {
                     Some(b) if certain && !b.certain => {
-                        *b = Block { scenario: o.scenario, hit, evaluation: ev, witness: req.describe(), certain };
+                        *b = Block { scenario: o.scenario, hit, evaluation: ev, request: req, certain };
                     }
                     Some(_) => {}
-                    None => {
-                        out.push(Block { scenario: o.scenario, hit, evaluation: ev, witness: req.describe(), certain })
-                    }
+                    None => out.push(Block { scenario: o.scenario, hit, evaluation: ev, request: req, certain }),
                 }
             }
         }
@@ -139,10 +139,12 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
             b.hit.head,
             format!(
                 "the `Deny` statement{sid} {verb} {what} (scenario `{}`: {result}, {}). Counterexample: {}",
-                b.scenario, b.evaluation.reason, b.witness
+                b.scenario,
+                b.evaluation.reason,
+                counterexample(b.request, policy)
             ),
         );
-        let stmt = policy.statements.get(b.hit.statement);
+        let stmt = statement_of(policy, b.hit.statement).map(|(_, s)| s);
         let entries: Vec<_> = stmt
             .iter()
             .flat_map(|s| s.conditions.iter())
@@ -171,7 +173,49 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
     }
 }
 
+/// The statement the evaluator calls `index` (its `Statement::index`, the position in the
+/// `Statement` array), with its position in `Policy::statements` (which skips non-object items,
+/// so the two differ after one).
+pub(crate) fn statement_of<'p, 'a>(
+    policy: &'p Policy<'a>,
+    index: usize,
+) -> Option<(usize, &'p crate::policy::Statement<'a>)> {
+    policy.statements.iter().enumerate().find(|(_, s)| s.index == index)
+}
+
 /// Whether the scenario ran and denied every request for sure.
 pub(crate) fn denied(o: Option<&Outcome>) -> bool {
     o.is_some_and(|o| o.decision == Decision::Denied)
+}
+
+/// A short counterexample: who calls which action on what, with the value of each context key
+/// the policy's conditions read (`absent`, `?` when cmek-lint cannot know it), in policy order.
+pub(crate) fn counterexample(req: &crate::eval::Request, policy: &Policy<'_>) -> String {
+    use crate::eval::{Caller, Lookup};
+    let who = match &req.caller {
+        Caller::Anonymous => "an anonymous caller".to_string(),
+        Caller::RoleSession { session_arn, .. } => format!("a session `{session_arn}`"),
+        c => format!("`{}`", c.principal_arn().unwrap_or_else(|| "a caller".into())),
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for s in &policy.statements {
+        for e in s.conditions.iter().flat_map(|b| b.entries.iter()) {
+            let key = e.key.to_string();
+            if keys.iter().any(|k| k.eq_ignore_ascii_case(&key)) {
+                continue;
+            }
+            keys.push(key);
+        }
+    }
+    let shown: Vec<String> = keys
+        .iter()
+        .map(|k| match req.context.lookup(k) {
+            Lookup::Values([one]) => format!("{k}={one}"),
+            Lookup::Values(many) => format!("{k}=[{}]", many.join(",")),
+            Lookup::Absent => format!("{k} absent"),
+            Lookup::Unknown => format!("{k}=?"),
+        })
+        .collect();
+    let context = if shown.is_empty() { String::new() } else { format!(" with {}", shown.join(", ")) };
+    format!("{who} calls `{}` on `{}`{context}", req.action, req.resource)
 }

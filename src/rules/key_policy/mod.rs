@@ -5,10 +5,12 @@
 
 pub(super) mod blocking_condition;
 pub(super) mod lockout_risk;
+pub(super) mod other_account_use;
 pub(super) mod pinecone_principal;
 pub(super) mod public_principal;
 pub(super) mod resource_not_star;
 pub(crate) mod role;
+pub(super) mod role_can_administer;
 pub(super) mod role_missing_access;
 pub(super) mod role_overprivileged;
 pub(super) mod role_use_blocked;

@@ -14,11 +14,8 @@ use crate::policy::{Arn, ConditionBlock, ConditionEntry, Statement};
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
-    for s in ctx.policy().statements.iter().filter(|s| s.is_allow()) {
+    for s in ctx.policy().statements.iter().filter(|s| reports(s)) {
         let Some(p) = &s.principal else { continue };
-        if !p.is_everyone() || s.conditions.iter().any(|b| b.entries.iter().any(|e| pins(b, e))) {
-            continue;
-        }
         let unconditional = s.conditions.is_empty();
         let f = out.report(
             p.everyone_span(),
@@ -36,6 +33,14 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
             f.severity(Severity::Warning);
         }
     }
+}
+
+/// Whether CMK303 reports statement `s`: an `Allow` to `*` without a pinning condition.
+/// CMK310 key-role-can-administer and CMK311 key-other-account-use leave these to this rule.
+pub(crate) fn reports(s: &Statement<'_>) -> bool {
+    s.is_allow()
+        && s.principal.as_ref().is_some_and(|p| p.is_everyone())
+        && !s.conditions.iter().any(|b| b.entries.iter().any(|e| pins(b, e)))
 }
 
 /// Whether the statement grants nothing beyond reading key metadata (`Describe*`, `Get*`,

@@ -27,9 +27,24 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     }
 }
 
-fn check_statement(ctx: &RuleContext<'_>, out: &mut Reporter, s: &Statement<'_>, role: &CmekRole<'_>) {
-    let who = role.describe();
-    let needed = list_code(&ctx.settings.key_actions);
+/// The statement indices (`Statement::index`) CMK302 reports for `role`: statements naming the
+/// role that grant administrative actions. CMK310 key-role-can-administer leaves them to this
+/// rule.
+pub(crate) fn reported(policy: &crate::policy::Policy<'_>, role: &crate::policy::access::Caller<'_>) -> Vec<usize> {
+    policy
+        .statements
+        .iter()
+        .filter(|s| s.is_allow() && applies_to_key(s) && relation(s, role).0 == Relation::Direct)
+        .filter(|s| !admin_actions(s).0.is_empty())
+        .map(|s| s.index)
+        .collect()
+}
+
+/// Offending action elements of a statement (span, text, whether full control) and the
+/// administrative actions they grant.
+type Offending = (Vec<(Span, String, bool)>, Vec<(&'static str, AdminClass)>);
+
+fn admin_actions(s: &Statement<'_>) -> Offending {
     let grant_ok = grant_for_aws_resource(s);
     // Offending action elements: (span, text, whether it is full control).
     let mut offending: Vec<(Span, String, bool)> = Vec::new();
@@ -66,6 +81,13 @@ fn check_statement(ctx: &RuleContext<'_>, out: &mut Reporter, s: &Statement<'_>,
             offending.push((list.member.key_span, "`NotAction`".into(), true));
         }
     }
+    (offending, admin)
+}
+
+fn check_statement(ctx: &RuleContext<'_>, out: &mut Reporter, s: &Statement<'_>, role: &CmekRole<'_>) {
+    let who = role.describe();
+    let needed = list_code(&ctx.settings.key_actions);
+    let (offending, mut admin) = admin_actions(s);
     if offending.is_empty() {
         return;
     }

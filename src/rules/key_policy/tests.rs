@@ -60,10 +60,14 @@ fn action_wildcards_count() {
     // Same account, account statement present: only the IAM path is left (info).
     let reencrypt = key_policy(&format!("{ROOT}, {}", role_statement(r#""kms:ReEncrypt*""#)));
     assert_eq!(findings(&reencrypt, Some(ROLE_CONFIG)), vec![("CMK301", Severity::Info)]);
-    // No account statement, an administrator instead: an error.
+    // No account statement, an administrator instead: an error (and CMK305: the single
+    // administrator is the only one who can manage the key).
     let admin = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:role/KeyAdmin"}, "Action": "kms:*", "Resource": "*"}"#;
     let reencrypt = key_policy(&format!("{admin}, {}", role_statement(r#""kms:ReEncrypt*""#)));
-    assert_eq!(findings(&reencrypt, Some(ROLE_CONFIG)), vec![("CMK301", Severity::Error)]);
+    assert_eq!(
+        findings(&reencrypt, Some(ROLE_CONFIG)),
+        vec![("CMK305", Severity::Warning), ("CMK301", Severity::Error)]
+    );
 }
 
 #[test]
@@ -82,10 +86,11 @@ fn aws_managed_style_via_service_statement_leaves_the_iam_path() {
         "Condition": {"StringEquals": {"kms:CallerAccount": "222233334444", "kms:ViaService": "ec2.us-east-1.amazonaws.com"}}}"#;
     let text = key_policy(&format!("{ROOT}, {ebs}"));
     assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK301", Severity::Info)]);
-    // Without an account statement, the ViaService condition is what blocks Pinecone.
+    // Without an account statement, the ViaService condition is what blocks Pinecone (and
+    // CMK305: the single administrator is the only one who can manage the key).
     let admin = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:role/KeyAdmin"}, "Action": "kms:*", "Resource": "*"}"#;
     let text = key_policy(&format!("{admin}, {ebs}"));
-    assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK306", Severity::Warning)]);
+    assert_eq!(findings(&text, Some(ROLE_CONFIG)), vec![("CMK305", Severity::Warning), ("CMK306", Severity::Warning)]);
 }
 
 #[test]
@@ -185,4 +190,44 @@ fn resource_patterns_in_key_policies() {
         findings(&with("arn:aws:s3:::my-bucket"), None),
         vec![("CMK305", Severity::Warning), ("CMK307", Severity::Error)]
     );
+}
+
+/// Issue 14 item 3: CMK310/CMK311 report what only evaluation shows, and leave to CMK302/CMK303
+/// the statements those explain (no double report); an unknown (account delegation without the
+/// permissions policy) is no finding.
+#[test]
+fn evaluated_admin_and_other_account_findings_do_not_double_report() {
+    let codes = |text: &str| {
+        let mut c: Vec<&str> = findings(text, Some(ROLE_CONFIG)).into_iter().map(|(c, _)| c).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    // The role named with `kms:*`: CMK302 only.
+    let named = key_policy(&format!("{ROOT}, {}", role_statement(r#""kms:*""#)));
+    assert_eq!(codes(&named), ["CMK302"]);
+    // An unpinned `Principal: *` with `kms:*`: CMK303 only.
+    let public = key_policy(&format!(
+        r#"{ROOT}, {}, {{"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}}"#,
+        role_statement(r#"["kms:Encrypt", "kms:Decrypt"]"#)
+    ));
+    assert_eq!(codes(&public), ["CMK303"]);
+    // `Principal: *` limited to the account by `kms:CallerAccount`: the role can administer
+    // (CMK310, error), no other account can use the key.
+    let account = key_policy(&format!(
+        r#"{ROOT}, {}, {{"Sid": "Admins", "Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "kms:*", "Resource": "*", "Condition": {{"StringEquals": {{"kms:CallerAccount": "222233334444"}}}}}}"#,
+        role_statement(r#"["kms:Encrypt", "kms:Decrypt"]"#)
+    ));
+    let found = findings(&account, Some(ROLE_CONFIG));
+    assert_eq!(found, [("CMK310", Severity::Error)]);
+    // The tautology `kms:CallerAccount` = `${aws:PrincipalAccount}`: any account (CMK311,
+    // critical) and the role too (CMK310).
+    let tautology = account.replace("\"222233334444\"}}", "\"${aws:PrincipalAccount}\"}}");
+    assert_ne!(tautology, account);
+    let found = findings(&tautology, Some(ROLE_CONFIG));
+    assert!(found.contains(&("CMK311", Severity::Critical)), "{found:?}");
+    assert!(found.contains(&("CMK310", Severity::Error)), "{found:?}");
+    // The console default (account statement + key user): role-key-admin is unknown, no finding.
+    let default = key_policy(&format!("{ROOT}, {}", role_statement(r#"["kms:Encrypt", "kms:Decrypt"]"#)));
+    assert!(codes(&default).is_empty(), "{:?}", codes(&default));
 }

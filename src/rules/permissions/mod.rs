@@ -6,6 +6,7 @@
 //! identity policy and applies to all of them.
 
 pub(super) mod alias_arn;
+pub(super) mod assumes_pinecone_role;
 pub(super) mod deny_blocks_key;
 pub(super) mod key_wildcard;
 pub(super) mod kms_overprivileged;

@@ -19,6 +19,7 @@ mod tests;
 pub(super) mod trust_action_too_broad;
 pub(super) mod trust_condition_optional;
 pub(super) mod trust_extra_principal;
+pub(super) mod trust_others_can_assume;
 pub(super) mod trust_principal_everyone;
 pub(super) mod trust_source_key;
 

@@ -29,10 +29,9 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         .into_iter()
         .filter(|b| {
             // Unconditional Denies covering `*` or Pinecone: CMK213.
-            let s = &policy.statements[b.hit.statement];
+            let Some((at, s)) = evaluated::statement_of(policy, b.hit.statement) else { return false };
             let conditional = s.conditions.iter().any(|c| !c.entries.is_empty());
-            let cmk213 = !conditional
-                && s.principal.as_ref().is_some_and(|p| p.is_everyone() || pc.names_pinecone[b.hit.statement]);
+            let cmk213 = !conditional && s.principal.as_ref().is_some_and(|p| p.is_everyone() || pc.names_pinecone[at]);
             !cmk213
         })
         .collect();
@@ -74,7 +73,7 @@ pub(crate) fn trust_outcomes(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, names: &[
 const UNSETTABLE: &[&str] =
     &["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceVpce", "aws:SourceVpc"];
 
-/// The statements the evaluator closes to every other account for a reason cmek-lint can
+/// The statements (by `Statement::index`) the evaluator closes to every other account for a reason cmek-lint can
 /// trust from one request: in each `other-account-assume` request (also sent by an IAM principal
 /// signed in with MFA) the statement misses on a condition entry whose key no caller of
 /// AssumeRole can set to a matching value ([`UNSETTABLE`]: `aws:SourceAccount` is absent when a
@@ -98,10 +97,9 @@ pub(crate) fn closed_to_others(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<
         .collect();
     scenario.requests.extend(with_mfa);
     let outcome = crate::scenarios::run(&scenario, Some(policy), None, None);
-    let closed = |index: usize| {
-        let stmt = &policy.statements[index];
+    let closed = |stmt: &crate::policy::Statement<'_>| {
         outcome.evaluations.iter().all(|(_, ev)| {
-            ev.statements.iter().filter(|h| h.statement == index).all(|h| {
+            ev.statements.iter().filter(|h| h.statement == stmt.index).all(|h| {
                 h.applies == crate::eval::Tri::False
                     && h.miss == Some(crate::eval::Element::Condition)
                     && h.at.is_some_and(|at| {
@@ -113,7 +111,7 @@ pub(crate) fn closed_to_others(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<
             })
         })
     };
-    (0..policy.statements.len()).filter(|&i| policy.statements[i].is_allow() && closed(i)).collect()
+    policy.statements.iter().filter(|s| s.is_allow() && closed(s)).map(|s| s.index).collect()
 }
 
 /// Whether the evaluator says no other principal of Pinecone's account can assume the role

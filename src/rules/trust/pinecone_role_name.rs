@@ -1,6 +1,7 @@
 //! CMK205 pinecone-role-name: an ARN meant to name one of Pinecone's roles that does not follow
 //! `arn:aws:iam::<account>:role/pinecone_cmek_access_<region>`: a misspelled name, a region
-//! Pinecone does not serve, an assumed-role session ARN, a user.
+//! Pinecone does not serve, a path (`role/service-role/...`: another role), an assumed-role
+//! session ARN, a user.
 
 use super::model::{NameVerdict, Pinecone, is_unknown, judge_name};
 use crate::diagnostic::Severity;
@@ -62,6 +63,19 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         }
         let name = r.arn.name();
         let start = r.name_offset();
+        // A path (`role/service-role/pinecone_cmek_access_us-east-1`) names another role:
+        // Pinecone's roles have the path `/`.
+        let path_start = r.arn.offsets[4] + "role/".len();
+        if start > path_start
+            && !(r.is_pattern() && crate::rules::trust::model::has_wildcard(&r.text[path_start..start]))
+        {
+            let path = &r.text[path_start..start];
+            out.report(
+                sub_span(r.node, path_start, start),
+                format!("the path `/{path}` makes this another role than Pinecone's `{name}` (Pinecone's CMEK roles have no path): no such role exists, so {consequence}"),
+            )
+            .help(format!("drop the path: `arn:aws:iam::{}:role/{name}`", r.arn.account));
+        }
         let span = sub_span(r.node, start, start + name.len());
         match judge_name(name, r.is_pattern(), &pc.served) {
             NameVerdict::Ok(_) | NameVerdict::Broader => {}

@@ -446,3 +446,59 @@ fn evaluated_trust_findings() {
     );
     assert_eq!(run(&root), vec![]);
 }
+
+/// Issue 14 item 3: CMK216 reports what only evaluation shows and leaves an unpinned
+/// `Principal: *` to CMK201 and a whole-account trust to CMK207; severity by who and how sure.
+#[test]
+fn others_can_assume_by_evaluation_without_double_reports() {
+    let allow_pinecone = format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACCT}:role/pinecone_cmek_access_us-east-1"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}}}}}"#
+    );
+    let policy = |extra: &str| format!(r#"{{"Version": "2012-10-17", "Statement": [{allow_pinecone}, {extra}]}}"#);
+    let cmk216 = |found: &[(String, Severity, String)]| -> Vec<Severity> {
+        found.iter().filter(|(c, _, _)| c == "CMK216").map(|(_, s, _)| *s).collect()
+    };
+    // Unpinned `*`: CMK201, not CMK216.
+    let found = run(&policy(r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}"#));
+    assert!(codes(&found).contains(&"CMK201") && cmk216(&found).is_empty(), "{found:?}");
+    // Pinecone's whole account: CMK207, not CMK216.
+    let found = run(&policy(&format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACCT}:root"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}}}}}"#
+    )));
+    assert!(codes(&found).contains(&"CMK207") && cmk216(&found).is_empty(), "{found:?}");
+    // Pinned to an organization: unknown, a warning (and no CMK214 info on the same statement).
+    let found = run(&policy(
+        r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}"#,
+    ));
+    assert_eq!(cmk216(&found), [Severity::Warning], "{found:?}");
+    assert!(!codes(&found).contains(&"CMK214"), "{found:?}");
+    // A policy variable in the account field of the pin: any account, critical.
+    let found = run(&policy(&format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}, "ArnLike": {{"aws:PrincipalArn": "arn:aws:iam::${{aws:PrincipalAccount}}:role/pinecone_cmek_access_*"}}}}}}"#
+    )));
+    assert_eq!(cmk216(&found), [Severity::Critical], "{found:?}");
+    assert!(!codes(&found).contains(&"CMK201"), "{found:?}");
+    // Pinecone's roles only: nothing.
+    let found = run(&format!(r#"{{"Version": "2012-10-17", "Statement": [{allow_pinecone}]}}"#));
+    assert!(cmk216(&found).is_empty(), "{found:?}");
+}
+
+/// The evaluator names statements by their position in the `Statement` array, which a
+/// non-object item shifts against the model's list: the evaluated rules must look statements up
+/// by that index (an out-of-bounds panic once, with the MFA Deny last).
+#[test]
+fn evaluated_rules_find_statements_after_a_non_object_item() {
+    let text = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [1,
+ {{"Sid": "AllowPinecone", "Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACCT}:role/pinecone_cmek_access_us-east-1"}}, "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"sts:ExternalId": "{EID}"}}}}}},
+ {{"Sid": "RequireMfa", "Effect": "Deny", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole", "Condition": {{"BoolIfExists": {{"aws:MultiFactorAuthPresent": "false"}}}}}}]}}"#
+    );
+    let found = run(&text);
+    assert!(found.iter().any(|(c, _, at)| c == "CMK215" && at == "\"RequireMfa\""), "{found:?}");
+    let key = r#"{"Version": "2012-10-17", "Statement": ["x",
+ {"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+ {"Sid": "AllowPineconeCmekRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/PineconeCMEKRole"}, "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*"},
+ {"Sid": "OnlyFromOurEndpoint", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60718"}}}]}"#;
+    let found = run_family(key, "CMK3", |_| {});
+    assert!(found.iter().any(|(c, _, at)| c == "CMK309" && at == "\"OnlyFromOurEndpoint\""), "{found:?}");
+}

@@ -1,5 +1,8 @@
 //! CMK214 trust-extra-principal: the role Pinecone assumes also trusts principals that are not
 //! Pinecone. Whoever else can assume it gets the same use of your KMS key as Pinecone.
+//!
+//! A `Principal: *` pinned to others that the evaluator finds letting an attacker's request in
+//! (or maybe, e.g. pinned by `aws:PrincipalOrgID`) is CMK216 trust-others-can-assume's.
 
 use super::model::{Pinecone, account_principal, deny_pins_caller, everyone_binding};
 use crate::pinecone::name_looks_pinecone;
@@ -14,11 +17,21 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if !pc.is_pinecone_trust() {
         return;
     }
+    let mut cmk216: Option<Vec<usize>> = None;
     for (i, s) in policy.statements.iter().enumerate() {
         let Some(p) = s.principal.as_ref().filter(|_| s.is_allow()) else { continue };
         if p.is_everyone() {
-            // Unbound: CMK201. Bound to Pinecone: fine. Bound to someone else: an extra trust.
-            if !pc.names_pinecone[i] && everyone_binding(s).pinned && !deny_pins_caller(policy) {
+            // Unbound: CMK201. Bound to Pinecone: fine. Bound to someone else: an extra trust,
+            // unless the evaluator finds it lets others in (CMK216 reports it, by severity).
+            if !pc.names_pinecone[i]
+                && everyone_binding(s).pinned
+                && !deny_pins_caller(policy)
+                && !cmk216
+                    .get_or_insert_with(|| {
+                        super::trust_others_can_assume::openings(ctx).iter().map(|o| o.stmt).collect()
+                    })
+                    .contains(&s.index)
+            {
                 out.report(p.everyone_span(), "the role Pinecone assumes also trusts `*` restricted to principals that are not Pinecone's: they get the same use of your key")
                     .help(HELP);
             }

@@ -11,30 +11,10 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         "pin the caller's account: for Pinecone, `\"ArnLike\": {{\"aws:PrincipalArn\": \"arn:aws:iam::{}:role/pinecone_cmek_access_*\"}}` next to the `sts:ExternalId` condition, or list Pinecone's `pinecone_cmek_access_<region>` roles in `Principal` instead of `*`",
         super::account_hint(pc)
     );
-    // "Allow `*`, deny everyone whose ARN is not Pinecone's": the Deny does the pinning.
-    if deny_pins_caller(policy) {
-        return;
-    }
-    // Statements the evaluator closes to other accounts (e.g. `aws:SourceAccount`, absent when
-    // a principal calls AssumeRole: nobody can assume) are no "anyone can assume" finding.
-    let everyone_allow = policy
-        .statements
-        .iter()
-        .any(|s| s.is_allow() && s.principal.as_ref().is_some_and(|p| p.is_everyone()) && grants_trust_action(s));
-    let closed = if everyone_allow { super::pinecone_assume_blocked::closed_to_others(ctx, pc) } else { Vec::new() };
-    for s in &policy.statements {
-        let Some(p) = s.principal.as_ref().filter(|p| s.is_allow() && p.is_everyone()) else {
-            continue;
-        };
-        // Only a grant of an STS trust action lets the caller in (a KMS statement in a policy
-        // forced to `--kind trust` is no trust grant).
-        if !grants_trust_action(s) || closed.contains(&s.index) {
-            continue;
-        }
+    for i in reported(ctx, pc) {
+        let Some(s) = policy.statements.iter().find(|s| s.index == i) else { continue };
+        let Some(p) = s.principal.as_ref() else { continue };
         let b = everyone_binding(s);
-        if b.pinned {
-            continue;
-        }
         if let Some((span, text, key, why)) = b.open {
             out.report(
                 span,
@@ -71,4 +51,31 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         }
         f.help(help.clone());
     }
+}
+
+/// The statements (by `Statement::index`) CMK201 reports: `Allow`s of an STS trust action to `*` whose conditions do
+/// not pin the caller, unless a `Deny` pins it or the evaluator closes the statement to every
+/// other account. CMK216 trust-others-can-assume leaves these statements to this rule.
+pub(crate) fn reported(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<usize> {
+    let policy = ctx.policy();
+    // "Allow `*`, deny everyone whose ARN is not Pinecone's": the Deny does the pinning.
+    if deny_pins_caller(policy) {
+        return Vec::new();
+    }
+    // Only a grant of an STS trust action lets the caller in (a KMS statement in a policy
+    // forced to `--kind trust` is no trust grant).
+    let open: Vec<usize> = policy
+        .statements
+        .iter()
+        .filter(|s| s.is_allow() && s.principal.as_ref().is_some_and(|p| p.is_everyone()) && grants_trust_action(s))
+        .filter(|s| !everyone_binding(s).pinned)
+        .map(|s| s.index)
+        .collect();
+    if open.is_empty() {
+        return open;
+    }
+    // Statements the evaluator closes to other accounts (e.g. `aws:SourceAccount`, absent when
+    // a principal calls AssumeRole: nobody can assume) are no "anyone can assume" finding.
+    let closed = super::pinecone_assume_blocked::closed_to_others(ctx, pc);
+    open.into_iter().filter(|i| !closed.contains(i)).collect()
 }
