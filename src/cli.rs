@@ -372,9 +372,17 @@ pub struct AccessArgs {
     #[command(flatten)]
     pub setup: PreflightArgs,
     /// AWS regions your Pinecone indexes run in (comma-separated) [default: `[pinecone]
-    /// regions`, else every region Pinecone serves]: `pinecone-assume` is made from each.
+    /// regions`]: `pinecone-assume` is made from each and must be allowed from each. Not
+    /// configured: made from every region Pinecone serves, and one allowed is enough (trusting
+    /// only the regions a project uses is right).
     #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
     pub regions: Vec<String>,
+    /// The CMEK role's permissions policies in the given files are all it has (none when none
+    /// is given, as Pinecone's guide sets the role up): the role's own scenarios
+    /// (`role-encrypt`, `role-key-admin`, …) are decided instead of unknown where the key policy
+    /// lets IAM policies grant access.
+    #[arg(long)]
+    pub role_policies_complete: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AccessFormat::Human)]
     pub format: AccessFormat,

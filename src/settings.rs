@@ -80,6 +80,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Whether the project's Pinecone regions were configured (`[pinecone] regions`,
+    /// `--regions`): a list equal to the built-in default, all of Pinecone's regions, reads as
+    /// not configured.
+    pub fn regions_configured(&self) -> bool {
+        self.regions.len() != crate::pinecone::PINECONE_REGIONS.len()
+            || self.regions.iter().any(|r| !crate::pinecone::PINECONE_REGIONS.contains(&r.as_str()))
+    }
+
     /// The defaults for a run of the rules `known` (`(code, name)` in registry order).
     pub fn defaults(known: Vec<(&'static str, &'static str)>) -> Self {
         Settings {

@@ -206,20 +206,32 @@ fn issue_mfa_deny_trust_policy_denies_pinecone_assume() {
     assert_eq!(check(s, "role-encrypt")["deciding"], Value::Array(vec![]));
 }
 
+/// A trust policy alone (the role not created yet): the role's ARN is not invented in the
+/// report (`role_arn` stays null, the table says `(unknown)`), but the trust is evaluated
+/// under a stand-in ARN the note names, since who may assume a role does not depend on its
+/// ARN (context keys about the resource's account are unknown to the evaluator anyway). So
+/// the MFA `Deny` is shown to lock Pinecone out before the role exists.
 #[test]
-fn missing_role_arn_is_reported_not_guessed() {
+fn missing_role_arn_is_a_named_stand_in_not_a_reported_value() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "trust-policy.json", MFA_TRUST);
     let folder = dir.path().display().to_string();
     let (code, v) = access_json(&[&folder]);
-    assert_eq!(code, Some(0), "unknown is not a difference: {v}");
+    assert_eq!(code, Some(1), "the Deny blocks Pinecone: {v}");
     let s = &v["setups"][0];
     assert_eq!(s["role_arn"], Value::Null);
     let assume = check(s, "pinecone-assume");
-    assert_eq!(assume["decision"], "unknown");
-    assert_eq!(assume["principal"], Value::Null);
+    assert_eq!(assume["decision"], "denied");
+    assert_eq!(assume["deciding"][0]["line"], 11, "the MFA Deny: {assume}");
+    assert_eq!(assume["resource"], "arn:aws:iam::111122223333:role/cmek-role");
     let (_, out, _) = access(&["--color", "never", &folder]);
-    assert!(out.contains("needs the role ARN"), "{out}");
+    assert!(out.contains("role (unknown)"), "{out}");
+    assert!(out.contains("role ARN not known: evaluated as `arn:aws:iam::111122223333:role/cmek-role`"), "{out}");
+    // Without Pinecone's account there is nothing to evaluate: reported, not guessed.
+    let o = bin().args(["access", "--isolated", "--format", "json", &folder]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "unknown is not a difference");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(check(&v["setups"][0], "pinecone-assume")["decision"], "unknown");
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! `cmek-lint generate`: what it writes is clean under cmek-lint itself, for every target ×
+//! `cmek-lint generate`: what it writes is clean under cmek-lint itself (`check`, and every
+//! `access` scenario decides as expected), for every target ×
 //! trust variant × key setup; it refuses what it cannot generate correctly (exit 2); `--out`
 //! never overwrites without `--force`.
 
@@ -133,6 +134,37 @@ fn every_target_and_variant_passes_cmek_lint_check_with_the_same_config() {
                 let setups = v["setups"].as_array().cloned().unwrap_or_default();
                 if setups.len() != 1 || setups[0]["role"].is_null() || setups[0]["key_policy"].is_null() {
                     failures.push(format!("{name}: not one setup with a role and a key policy: {setups:?}"));
+                }
+                // `cmek-lint access` on the same files: every scenario decides as expected
+                // (Pinecone can assume and use the key; nobody else can; the role cannot
+                // administer the key), for the all-regions trust too. What generate writes is
+                // the whole setup: the role has no permissions policy but the one written.
+                let o = bin()
+                    .current_dir(t.path())
+                    .args(["access", "--role-policies-complete", "--format", "json", "--config"])
+                    .arg(&cfg)
+                    .arg(&out_dir)
+                    .output()
+                    .unwrap();
+                match serde_json::from_slice::<serde_json::Value>(&o.stdout) {
+                    Err(_) => failures.push(format!("{name}: access printed no JSON: {}", stderr(&o))),
+                    Ok(access) => {
+                        if o.status.code() != Some(0) {
+                            failures.push(format!("{name}: access exits {:?}", o.status.code()));
+                        }
+                        let setups = access["setups"].as_array().cloned().unwrap_or_default();
+                        if setups.is_empty() {
+                            failures.push(format!("{name}: access found no setup"));
+                        }
+                        for check in setups.iter().flat_map(|s| s["checks"].as_array().cloned().unwrap_or_default()) {
+                            if check["decision"] != check["expected"] {
+                                failures.push(format!(
+                                    "{name}: access {}: expected {}, decided {}",
+                                    check["scenario"], check["expected"], check["decision"]
+                                ));
+                            }
+                        }
+                    }
                 }
                 let files: Vec<String> = std::fs::read_dir(&out_dir)
                     .unwrap()

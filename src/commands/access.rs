@@ -59,7 +59,7 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
         settings.regions.clone_from(&args.regions);
     }
     let paths = if args.setup.paths.is_empty() { vec![PathBuf::from(".")] } else { args.setup.paths.clone() };
-    let setups = tables(&paths, &mut settings)?;
+    let setups = tables(&paths, &mut settings, args.role_policies_complete)?;
     // Nothing evaluated is not a clean run (as `check`'s "nothing checked").
     if setups.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -83,7 +83,13 @@ pub fn run(args: AccessArgs, registry: &Registry, color: ColorChoice) -> Result<
 /// The scenario tables of every setup found in `paths` (folder by folder), with `settings`'
 /// Pinecone account, regions and console values (restored on return). Also the HTML report's
 /// access section (`check --format html`).
-pub(crate) fn tables(paths: &[PathBuf], settings: &mut Settings) -> Result<Vec<SetupChecks>, ToolError> {
+/// `complete`: the CMEK role's permissions policies in view are all it has (none, when none
+/// is in view), as `--role-policies-complete` says; else, with none in view, unknown.
+pub(crate) fn tables(
+    paths: &[PathBuf],
+    settings: &mut Settings,
+    complete: bool,
+) -> Result<Vec<SetupChecks>, ToolError> {
     let mut files: Vec<PathBuf> = Vec::new();
     let errors = crate::discover::walk(paths, &crate::discover::Options::default(), |c| {
         files.push(c.path);
@@ -126,7 +132,7 @@ pub(crate) fn tables(paths: &[PathBuf], settings: &mut Settings) -> Result<Vec<S
     }
     let mut setups = Vec::new();
     for (name, indices) in &folders {
-        setups.extend(folder_setups(name, indices, &all, settings));
+        setups.extend(folder_setups(name, indices, &all, settings, complete));
     }
     Ok(setups)
 }
@@ -137,7 +143,13 @@ fn doc(all: &[FileDocuments], (f, d): DocRef) -> &FileDocument {
 
 /// The setups of one folder: one per trust policy (the configured role's only, when it is
 /// among them), or one without a trust policy when the folder holds only a key policy.
-fn folder_setups(name: &str, indices: &[usize], all: &[FileDocuments], settings: &mut Settings) -> Vec<SetupChecks> {
+fn folder_setups(
+    name: &str,
+    indices: &[usize],
+    all: &[FileDocuments],
+    settings: &mut Settings,
+    complete: bool,
+) -> Vec<SetupChecks> {
     let mut folder = Folder::default();
     for &f in indices {
         for (d, document) in all[f].documents.iter().enumerate() {
@@ -185,7 +197,7 @@ fn folder_setups(name: &str, indices: &[usize], all: &[FileDocuments], settings:
     if trusts.is_empty() {
         trusts.push(None);
     }
-    trusts.into_iter().map(|t| setup(name, t, &folder, all, settings)).collect()
+    trusts.into_iter().map(|t| setup(name, t, &folder, all, settings, complete)).collect()
 }
 
 /// The literal `sts:ExternalId` values a trust policy's conditions name, once each.
@@ -215,6 +227,7 @@ fn setup(
     folder: &Folder,
     all: &[FileDocuments],
     settings: &mut Settings,
+    complete: bool,
 ) -> SetupChecks {
     let mut notes = Vec::new();
     let resource = trust.and_then(|t| doc(all, t).resource.as_deref());
@@ -280,11 +293,32 @@ fn setup(
         },
         (None, None) => None,
     };
+    // Stand-ins for what is not known yet but is fixed by the documents in view: the role a
+    // template (or a trust policy alone) creates, in the account that deploys it; the key a
+    // key policy will be attached to, in the account its root statement names.
+    let evaluated_role = role_arn.clone().or_else(|| {
+        let name = resource.and_then(|r| r.name.clone()).filter(|n| is_role_name(n));
+        trust?;
+        let arn = stand_in_role(name.as_deref());
+        notes.push(format!(
+            "role ARN not known: evaluated as `{arn}`, {STAND_IN_ACCOUNT} standing for the account that creates the role (--role-arn to name it)"
+        ));
+        Some(arn)
+    });
+    let evaluated_key = key_arn.clone().or_else(|| {
+        let root = &doc(all, key_policy?).root;
+        let account = stand_in_key_account(root, evaluated_role.as_deref())?;
+        let arn = crate::rules::evaluated::placeholder_key(&account);
+        notes.push(format!(
+            "key ARN not known: evaluated as `{arn}`, the key this key policy will be attached to (--key-arn to name it)"
+        ));
+        Some(arn)
+    });
     // The values of this setup, for the scenarios (the configured ones put back at the end).
     let configured =
         (settings.console.role_arn.clone(), settings.console.key_arn.clone(), settings.console.external_id.clone());
-    settings.console.role_arn.clone_from(&role_arn);
-    settings.console.key_arn.clone_from(&key_arn);
+    settings.console.role_arn.clone_from(&evaluated_role);
+    settings.console.key_arn.clone_from(&evaluated_key);
     settings.console.external_id = external_id;
     let s = &*settings;
     // The template's references to its own account, role and key, as this setup's values.
@@ -301,7 +335,8 @@ fn setup(
     let policies: Vec<(DocRef, Policy<'_>)> = roots.iter().map(|(r, n)| (*r, Policy::new(n))).collect();
     let policy = |r: Option<DocRef>| r.and_then(|r| policies.iter().find(|(x, _)| *x == r)).map(|(_, p)| p);
     let identity: Vec<&Policy<'_>> = permissions.iter().filter_map(|&r| policy(Some(r))).collect();
-    let identity = (!identity.is_empty()).then_some(identity.as_slice());
+    // With none in view, the role's permissions are unknown, unless told they are complete.
+    let identity = (complete || !identity.is_empty()).then_some(identity.as_slice());
     let built = scenarios::scenarios(s);
     let mut checks = Vec::new();
     for &(name, key) in SCENARIOS {
@@ -309,7 +344,7 @@ fn setup(
             if name == "pinecone-assume-without-external-id" && s.console.external_id.is_none() {
                 continue;
             }
-            checks.push(needs(name, key, s, role_arn.as_deref(), key_arn.as_deref()));
+            checks.push(needs(name, key, s, evaluated_role.as_deref(), evaluated_key.as_deref()));
             continue;
         };
         let outcome = scenarios::run_with(scenario, policy(trust), policy(key_policy), identity);
@@ -334,6 +369,53 @@ fn setup(
     }
     (settings.console.role_arn, settings.console.key_arn, settings.console.external_id) = configured;
     SetupChecks { folder: folder_name.to_string(), role_arn, key_arn, notes, checks }
+}
+
+/// The account a stand-in CMEK role is evaluated in when its ARN is not known: AWS's
+/// documentation example account, never Pinecone's nor the attacker scenarios' accounts.
+const STAND_IN_ACCOUNT: &str = "111122223333";
+
+/// Whether `name` is a literal IAM role name (no unresolved reference or wildcard).
+fn is_role_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+}
+
+/// The stand-in ARN of a role not yet created: its name when the template says it.
+fn stand_in_role(name: Option<&str>) -> String {
+    format!("arn:aws:iam::{STAND_IN_ACCOUNT}:role/{}", name.unwrap_or("cmek-role"))
+}
+
+/// The account of the key a key policy will be attached to: the one account its `Allow`
+/// statements name as root (the key owner's "Enable IAM User Permissions" statement), else the
+/// CMEK role's. `None` when that is ambiguous, or when a statement's `Resource` is not `*` (a
+/// stand-in key ARN could not match it).
+fn stand_in_key_account(root: &crate::json::Node, role_arn: Option<&str>) -> Option<String> {
+    let policy = Policy::new(root);
+    let mut accounts: Vec<String> = Vec::new();
+    for s in &policy.statements {
+        if s.not_resource.is_some() || s.resource.as_ref().is_some_and(|r| r.strings().any(|(r, _)| r != "*")) {
+            return None;
+        }
+        let Some(p) = s.principal.as_ref().filter(|_| s.is_allow()) else { continue };
+        for v in p.values_of("AWS") {
+            let Some((text, false)) = v.as_text() else { continue };
+            let account = if is_account_id(text) {
+                Some(text)
+            } else {
+                Arn::parse(text).filter(|a| a.resource == "root").map(|a| a.account)
+            };
+            if let Some(a) = account.filter(|a| is_account_id(a))
+                && !accounts.iter().any(|x| x == a)
+            {
+                accounts.push(a.to_string());
+            }
+        }
+    }
+    match accounts.as_slice() {
+        [one] => Some(one.clone()),
+        [] => role_arn.and_then(Arn::parse).map(|a| a.account.to_string()).filter(|a| is_account_id(a)),
+        _ => None,
+    }
 }
 
 /// What a template's setup-relative references stand for in this setup (see

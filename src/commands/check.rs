@@ -119,7 +119,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     // the report's notes then say why the table is missing.
     let (access, access_error) =
         if (args.format == Some(Format::Html) || file_format == Some(Format::Html)) && !file_paths.is_empty() {
-            match super::access::tables(&file_paths, &mut settings) {
+            match super::access::tables(&file_paths, &mut settings, false) {
                 Ok(t) => (t, None),
                 Err(e) => (Vec::new(), Some(e.to_string())),
             }

@@ -180,7 +180,7 @@ impl<'t> Parser<'t> {
             Some(b'[') => self.array(depth),
             Some(b'"') => {
                 let s = self.string()?;
-                Ok(Node::new(Span::new(start, self.pos), Value::String(s.into())))
+                Ok(Node::new(Span::new(start, self.pos), Value::String(s)))
             }
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b't') => self.literal("true", Value::Bool(true)),
@@ -188,7 +188,7 @@ impl<'t> Parser<'t> {
             Some(b'n') => self.literal("null", Value::Null),
             Some(_) if self.peek_char() == Some(LEFT_DOUBLE) || self.peek_char() == Some(RIGHT_DOUBLE) => {
                 let s = self.string()?;
-                Ok(Node::new(Span::new(start, self.pos), Value::String(s.into())))
+                Ok(Node::new(Span::new(start, self.pos), Value::String(s)))
             }
             Some(b'\'') => self.err(self.here(), "strings must use double quotes `\"`, not single quotes"),
             Some(b']' | b'}') => self.err(self.here(), format!("expected a value, found {}", self.describe_here())),
@@ -410,7 +410,7 @@ impl<'t> Parser<'t> {
             self.pos += 1;
             self.skip_trivia()?;
             let value = self.value(depth + 1)?;
-            members.push(Member { key: key.into(), key_span, value });
+            members.push(Member { key, key_span, value });
             self.skip_trivia()?;
             match self.bytes.get(self.pos) {
                 Some(b',') => {

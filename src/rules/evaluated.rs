@@ -62,7 +62,7 @@ pub(crate) fn placeholder_role(account: &str) -> String {
 }
 
 /// A placeholder key ARN in `account`.
-pub(crate) fn placeholder_key(account: &str) -> String {
+pub fn placeholder_key(account: &str) -> String {
     format!("arn:aws:kms:us-east-1:{account}:key/{PLACEHOLDER_KEY_ID}")
 }
 

@@ -19,7 +19,7 @@
 mod context;
 pub mod cross;
 mod declarative;
-pub(crate) mod evaluated;
+pub mod evaluated;
 mod fixes;
 pub mod record;
 pub mod record_file;

@@ -86,8 +86,7 @@ pub(crate) fn served_regions(settings: &Settings) -> Vec<&str> {
 /// Pinecone AWS regions). `Settings` does not record whether the list came from the file, so a
 /// file that lists exactly the default five reads as "not configured".
 pub(crate) fn regions_configured(settings: &Settings) -> bool {
-    settings.regions.len() != PINECONE_REGIONS.len()
-        || settings.regions.iter().any(|r| !PINECONE_REGIONS.contains(&r.as_str()))
+    settings.regions_configured()
 }
 
 /// An IAM/STS ARN found where a trust policy names its principal: a `Principal` `AWS` value or
