@@ -124,9 +124,7 @@ fn base_context(req: &mut Request) {
     c.set("aws:SourceIp", PUBLIC_SOURCE_IP);
     c.set("aws:SecureTransport", "true");
     c.set("aws:ViaAWSService", "false");
-    for p in UNKNOWN_PREFIXES {
-        c.unknown_prefix(p);
-    }
+    c.unknown_static_prefixes(UNKNOWN_PREFIXES);
 }
 
 fn assume(caller: Caller, role_arn: &str, external_id: Option<&str>) -> Request {

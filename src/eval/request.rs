@@ -83,6 +83,8 @@ pub enum KeyValue {
 pub struct Context {
     keys: BTreeMap<String, KeyValue>,
     unknown_prefixes: Vec<String>,
+    /// Lower-cased unknown prefixes shared by many requests (no copy per request).
+    static_unknown_prefixes: &'static [&'static str],
 }
 
 /// What the context says about a key.
@@ -118,6 +120,13 @@ impl Context {
         self.unknown_prefixes.push(prefix.to_ascii_lowercase());
         self
     }
+    /// Mark every key starting with one of `prefixes` (lower-cased already) as unknown, as
+    /// [`Self::unknown_prefix`] does, without copying them (replaces an earlier such list).
+    pub fn unknown_static_prefixes(&mut self, prefixes: &'static [&'static str]) -> &mut Self {
+        debug_assert!(prefixes.iter().all(|p| p.bytes().all(|b| !b.is_ascii_uppercase())));
+        self.static_unknown_prefixes = prefixes;
+        self
+    }
     /// Remove a key (it becomes absent, or unknown under an unknown prefix).
     pub fn remove(&mut self, key: &str) -> &mut Self {
         self.keys.remove(&key.to_ascii_lowercase());
@@ -135,7 +144,11 @@ impl Context {
             Some(KeyValue::One(v)) => Lookup::Values(std::slice::from_ref(v)),
             Some(KeyValue::Many(v)) => Lookup::Values(v),
             Some(KeyValue::Unknown) => Lookup::Unknown,
-            None if self.unknown_prefixes.iter().any(|p| lower.starts_with(p.as_str())) => Lookup::Unknown,
+            None if self.unknown_prefixes.iter().any(|p| lower.starts_with(p.as_str()))
+                || self.static_unknown_prefixes.iter().any(|p| lower.starts_with(p)) =>
+            {
+                Lookup::Unknown
+            }
             None => Lookup::Absent,
         }
     }
@@ -144,8 +157,8 @@ impl Context {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyValue)> {
         self.keys.iter().map(|(k, v)| (k.as_str(), v))
     }
-    pub fn unknown_prefixes(&self) -> &[String] {
-        &self.unknown_prefixes
+    pub fn unknown_prefixes(&self) -> impl Iterator<Item = &str> {
+        self.static_unknown_prefixes.iter().copied().chain(self.unknown_prefixes.iter().map(String::as_str))
     }
 }
 
@@ -201,7 +214,7 @@ impl Request {
                 KeyValue::Many(vs) => format!("{k}=[{}]", vs.join(",")),
                 KeyValue::Unknown => format!("{k}=?"),
             })
-            .chain(self.context.unknown_prefixes().iter().map(|p| format!("{p}*=?")))
+            .chain(self.context.unknown_prefixes().map(|p| format!("{p}*=?")))
             .collect();
         format!("{who} calls {} on {} with {}", self.action, self.resource, keys.join(" "))
     }

@@ -36,6 +36,7 @@ pub struct RuleContext<'a> {
 #[derive(Default)]
 pub struct Cache<'a> {
     trust: OnceCell<Pinecone<'a>>,
+    trust_scenarios: OnceCell<Vec<crate::scenarios::Scenario>>,
     relevance: OnceCell<Option<Relevance<'a>>>,
 }
 
@@ -49,6 +50,15 @@ impl<'a> RuleContext<'a> {
     /// The Pinecone view of the trust policy (see [`Pinecone`]), built once per policy.
     pub(crate) fn trust_model(&self) -> &Pinecone<'a> {
         self.cache.trust.get_or_init(|| Pinecone::new(self.policy(), self.settings))
+    }
+
+    /// The scenarios run against the trust policy (see
+    /// [`build_trust_scenarios`](super::trust::pinecone_assume_blocked::build_trust_scenarios)),
+    /// built once per policy for the rules that evaluate them (CMK215, CMK216, CMK207, …).
+    pub(crate) fn trust_scenarios(&self) -> &[crate::scenarios::Scenario] {
+        self.cache
+            .trust_scenarios
+            .get_or_init(|| super::trust::pinecone_assume_blocked::build_trust_scenarios(self, self.trust_model()))
     }
 
     /// Whether the identity policy is the CMEK role's permissions policy (see

@@ -44,8 +44,14 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     );
 }
 
-/// The scenarios for this trust policy (inputs: see [`crate::rules::evaluated`]).
-pub(crate) fn trust_scenarios(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<Scenario> {
+/// The scenarios for this trust policy, built once per policy (see
+/// [`RuleContext::trust_scenarios`]).
+pub(crate) fn trust_scenarios<'c>(ctx: &'c RuleContext<'_>, _pc: &Pinecone<'_>) -> &'c [Scenario] {
+    ctx.trust_scenarios()
+}
+
+/// Build the scenarios for this trust policy (inputs: see [`crate::rules::evaluated`]).
+pub(crate) fn build_trust_scenarios(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<Scenario> {
     evaluated::scenarios_for(
         ctx.settings,
         Inputs {
@@ -66,7 +72,7 @@ pub(crate) fn trust_scenarios(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<S
 /// Run the named trust scenarios against this trust policy alone.
 pub(crate) fn trust_outcomes(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, names: &[&str]) -> Vec<Outcome> {
     let all = trust_scenarios(ctx, pc);
-    names.iter().filter_map(|n| evaluated::outcome(&all, n, Some(ctx.policy()), None, None)).collect()
+    names.iter().filter_map(|n| evaluated::outcome(all, n, Some(ctx.policy()), None, None)).collect()
 }
 
 /// Condition keys no caller of AssumeRole can give a matching value.
@@ -83,7 +89,7 @@ const UNSETTABLE: &[&str] =
 pub(crate) fn closed_to_others(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<usize> {
     let policy = ctx.policy();
     let all = trust_scenarios(ctx, pc);
-    let Some(mut scenario) = all.into_iter().find(|s| s.name == "other-account-assume") else {
+    let Some(mut scenario) = all.iter().find(|s| s.name == "other-account-assume").cloned() else {
         return Vec::new();
     };
     let with_mfa: Vec<_> = scenario
