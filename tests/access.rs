@@ -374,3 +374,25 @@ fn several_permissions_policies_of_the_role_are_evaluated_together() {
         check(s, "role-decrypt")["deciding"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
     assert!(files.iter().any(|f| f.ends_with("get-role-policy-no-decrypt.json")), "{files:?}");
 }
+
+/// A trust policy whose external ID is a deploy-time value (a CloudFormation parameter without
+/// a default): Pinecone sends what the customer enters, which cmek-lint cannot know, so
+/// `pinecone-assume` is unknown (exit 0), not "denied" for want of an external ID; with
+/// `--external-id` too (the parameter's value is still unknown).
+#[test]
+fn a_deploy_time_external_id_makes_the_assume_requests_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = "Parameters:\n  ExternalId: {Type: String, AllowedPattern: \"[0-9a-f-]{36}\"}\nResources:\n  PineconeCMEKRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1}\n            Action: sts:AssumeRole\n            Condition: {StringEquals: {sts:ExternalId: !Ref ExternalId}}\n";
+    write(dir.path(), "stack.yaml", stack);
+    let folder = dir.path().display().to_string();
+    let (code, v) = access_json(&["--regions", "us-east-1", &folder]);
+    assert_eq!(code, Some(0), "{v}");
+    let s = &v["setups"][0];
+    assert_eq!(decision(s, "pinecone-assume"), "unknown", "{v}");
+    assert_eq!(decision(s, "other-account-assume"), "denied", "{v}");
+    let (_, out, _) = access(&["--color", "never", "--regions", "us-east-1", &folder]);
+    assert!(out.contains("external ID not known (a deploy-time value in the trust policy)"), "{out}");
+    let (code, v) = access_json(&["--regions", "us-east-1", "--external-id", EXTERNAL_ID, &folder]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(decision(&v["setups"][0], "pinecone-assume"), "unknown", "the parameter's value is still unknown: {v}");
+}

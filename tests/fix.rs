@@ -318,3 +318,63 @@ fn the_guide_snippets_become_clean_with_unsafe_fixes() {
         }
     }
 }
+
+/// A file read through Terraform `file()` from outside the paths given (or excluded) is
+/// checked in its reader's context but never rewritten, nor put in a diff; one that is also
+/// an input of the run is fixed.
+#[test]
+fn fix_leaves_a_file_read_through_terraform_file_outside_the_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = "resource \"aws_iam_role\" \"pinecone\" {\n  name               = \"pinecone-cmek\"\n  assume_role_policy = file(\"${path.module}/../shared/trust.json\")\n}\n";
+    write(dir.path(), "mod/main.tf", tf);
+    write(dir.path(), "shared/trust.json", BAD);
+    let out = run_in(dir.path(), &["check", "--fix", "mod"]);
+    assert_ne!(out.status.code(), Some(2), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("shared/trust.json")).unwrap(), BAD);
+    let out = run_in(dir.path(), &["check", "--diff", "mod"]);
+    assert!(!stdout(&out).contains("shared/trust.json"), "{}", stdout(&out));
+    let out = run_in(dir.path(), &["check", "--fix", "--exclude", "shared", "."]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("shared/trust.json")).unwrap(), BAD);
+    // Given as a path too: an input, fixed.
+    let out = run_in(dir.path(), &["check", "--fix", "mod", "shared"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("shared/trust.json")).unwrap(), FIXED);
+}
+
+/// CMK202's unsafe fix renames an `…IfExists` block only when it tests `sts:ExternalId` alone:
+/// renaming a block that also holds `aws:SourceVpce` would start to require that key too and
+/// lock Pinecone out.
+#[test]
+fn an_operator_is_not_renamed_under_other_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1"}, "Action": "sts:AssumeRole",
+ "Condition": {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94", "aws:SourceVpce": "vpce-1a2b3c4d"}}}]}
+"#;
+    write(dir.path(), "trust.json", trust);
+    write(dir.path(), "cmek-lint.toml", CONFIG);
+    let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", "trust.json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), trust);
+    let out = run_in(dir.path(), &["check", "trust.json"]);
+    assert!(stdout(&out).contains("fix (display-only): use `StringEquals`"), "{}", stdout(&out));
+}
+
+/// The `Version` CMK101 adds keeps a CRLF file CRLF; in a Terraform heredoc holding a
+/// deploy-time value (`$${aws:username}` is a policy variable once Terraform renders it) it is
+/// display-only, as in JSON holding a policy variable.
+#[test]
+fn the_version_fix_keeps_crlf_and_leaves_deploy_time_values_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = "{\r\n  \"Statement\": [\r\n    {\"Effect\": \"Allow\", \"Action\": \"kms:Decrypt\", \"Resource\": \"*\"}\r\n  ]\r\n}\r\n";
+    write(dir.path(), "crlf.json", crlf);
+    let out = run_in(dir.path(), &["check", "--fix", "crlf.json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("crlf.json")).unwrap();
+    assert_eq!(fixed, crlf.replacen("{\r\n  ", "{\r\n  \"Version\": \"2012-10-17\",\r\n  ", 1), "{fixed:?}");
+    let tf = "resource \"aws_iam_role_policy\" \"p\" {\n  role   = \"pinecone-cmek\"\n  policy = <<EOT\n{\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kms:Decrypt\", \"Resource\": \"*\",\n    \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": \"$${aws:username}\"}}}]\n}\nEOT\n}\n";
+    write(dir.path(), "tf/main.tf", tf);
+    let out = run_in(dir.path(), &["check", "--fix", "tf"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("tf/main.tf")).unwrap(), tf);
+}

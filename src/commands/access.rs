@@ -217,6 +217,18 @@ fn external_ids(root: &crate::json::Node) -> Vec<String> {
     out
 }
 
+/// Whether an `sts:ExternalId` condition value of the trust policy is known only at deploy time.
+fn external_id_is_deploy_time(root: &crate::json::Node) -> bool {
+    let statements = root.get("Statement").map(|m| m.value.one_or_many()).unwrap_or_default();
+    let conditions = statements.iter().filter_map(|s| s.get("Condition")).filter_map(|c| c.value.as_object());
+    conditions.flatten().filter_map(|op| op.value.as_object()).any(|operator| {
+        operator
+            .iter()
+            .filter(|e| e.key.eq_ignore_ascii_case("sts:ExternalId"))
+            .any(|e| e.value.one_or_many().iter().any(|v| matches!(v.as_text(), Some((_, true)))))
+    })
+}
+
 fn is_key_arn(a: &str) -> bool {
     Arn::parse(a).is_some_and(|k| k.service == "kms" && k.resource_type == "key")
 }
@@ -281,6 +293,10 @@ fn setup(
         notes.push("no key policy in the folder: the key scenarios are unknown".into());
     }
 
+    // The trust policy's external ID is a deploy-time value (a parameter without a default, a
+    // variable): Pinecone sends what the customer enters, which cmek-lint cannot know.
+    let external_id_unknown =
+        settings.console.external_id.is_none() && trust.is_some_and(|t| external_id_is_deploy_time(&doc(all, t).root));
     // The external ID: configured, else the one the trust policy requires, when it names one.
     let external_id = match (&settings.console.external_id, trust) {
         (Some(e), _) => Some(e.clone()),
@@ -337,7 +353,18 @@ fn setup(
     let identity: Vec<&Policy<'_>> = permissions.iter().filter_map(|&r| policy(Some(r))).collect();
     // With none in view, the role's permissions are unknown, unless told they are complete.
     let identity = (complete || !identity.is_empty()).then_some(identity.as_slice());
-    let built = scenarios::scenarios(s);
+    let mut built = scenarios::scenarios(s);
+    if external_id_unknown && s.console.external_id.is_none() {
+        notes.push(
+            "external ID not known (a deploy-time value in the trust policy): the requests sending it are unknown (--external-id to set it)"
+                .into(),
+        );
+        for scenario in built.iter_mut().filter(|sc| sc.target == scenarios::Target::Trust) {
+            for request in &mut scenario.requests {
+                request.context.unknown("sts:ExternalId");
+            }
+        }
+    }
     let mut checks = Vec::new();
     for &(name, key) in SCENARIOS {
         let Some(scenario) = built.iter().find(|sc| sc.name == name) else {

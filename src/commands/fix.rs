@@ -196,8 +196,18 @@ fn plural(n: usize) -> &'static str {
 /// fix to apply. `write`: replace them (atomically); else collect a diff.
 pub fn fix_files(reports: &[FileReport], options: FixOptions<'_>, write: bool) -> Outcome {
     let mut out = Outcome::default();
+    // A file read through Terraform `file()` may lie outside the paths given or be excluded:
+    // it is fixed only when the run also checked it as one of its own inputs.
+    let inputs: std::collections::HashSet<std::path::PathBuf> = reports
+        .iter()
+        .filter(|r| !r.followed)
+        .filter_map(|r| r.fs_path.as_deref().and_then(|p| p.canonicalize().ok()))
+        .collect();
     for report in reports {
         let Some(path) = report.fs_path.as_deref() else { continue };
+        if report.followed && !path.canonicalize().is_ok_and(|p| inputs.contains(&p)) {
+            continue;
+        }
         if applicable(report, options.unsafe_ok).is_empty() {
             continue;
         }

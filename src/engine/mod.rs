@@ -95,9 +95,10 @@ pub fn check_with_referenced(input: Input<'_>, registry: &Registry, settings: &S
         let shown = f.path.display().to_string();
         let context =
             Context { kind: f.kind, origin: f.origin.clone(), scope: scope.clone(), resource: f.resource.clone() };
-        let (report, _) = guarded(&shown, || {
+        let (mut report, _) = guarded(&shown, || {
             check_file(Input::File { path: &f.path, explicit: true }, registry, settings, Some(&context))
         });
+        report.followed = true;
         out.push((report, true));
     }
     out

@@ -13,6 +13,9 @@ pub struct FileReport {
     /// input and texts): `path` is its lossy display, this keeps bytes that are not UTF-8 (SARIF
     /// percent-encodes them in its URIs).
     pub fs_path: Option<std::path::PathBuf>,
+    /// Checked because another file reads it (Terraform `file()`), not because the run was
+    /// given or walked into it: it may lie outside the paths or be excluded (`--fix` leaves it).
+    pub followed: bool,
     pub diagnostics: Vec<Resolved>,
     /// Policy documents found and checked.
     pub policies: usize,

@@ -24,6 +24,9 @@ pub(crate) fn missing(ctx: &RuleContext<'_>, out: &mut Reporter) {
 fn add_version(text: &str, root: &Node) -> Fix {
     let mut variable = false;
     crate::rules::util::for_each_string(root, &mut |_, s| variable |= s.contains("${"));
+    // A deploy-time value escaping `${` so that it reaches IAM as written (Terraform's
+    // `$${aws:username}`, CloudFormation `!Sub`'s `${!aws:username}`) holds a policy variable.
+    variable |= has_escaped_variable(root);
     let Some(members) = root.as_object() else {
         return Fix::display_only("add `\"Version\": \"2012-10-17\"` as the first element");
     };
@@ -41,7 +44,9 @@ fn add_version(text: &str, root: &Node) -> Fix {
             let before = text.get(open..at).unwrap_or("");
             let separator = match before.rfind('\n') {
                 Some(i) if before[i + 1..].chars().all(|c| c == ' ' || c == '\t') => {
-                    format!("\n{}", &before[i + 1..])
+                    // The file's own line ending (CRLF files stay CRLF).
+                    let newline = if before[..i].ends_with('\r') { "\r\n" } else { "\n" };
+                    format!("{newline}{}", &before[i + 1..])
                 }
                 _ => " ".to_string(),
             };
@@ -49,6 +54,17 @@ fn add_version(text: &str, root: &Node) -> Fix {
         }
     };
     Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit])
+}
+
+/// Whether a deploy-time value of the tree writes a literal `${` (a policy variable once
+/// rendered): `$${` in Terraform, `${!` in CloudFormation's `Fn::Sub`.
+fn has_escaped_variable(node: &Node) -> bool {
+    match &node.value {
+        crate::json::Value::Template(t) => t.contains("$${") || t.contains("${!"),
+        crate::json::Value::Array(items) => items.iter().any(has_escaped_variable),
+        crate::json::Value::Object(members) => members.iter().any(|m| has_escaped_variable(&m.value)),
+        _ => false,
+    }
 }
 
 pub(crate) fn invalid(ctx: &RuleContext<'_>, out: &mut Reporter) {

@@ -3,9 +3,11 @@
 //! be (warning): a conditional Deny that holds for a role session, e.g. `BoolIfExists
 //! aws:MultiFactorAuthPresent: false` (a role session has no MFA).
 //!
-//! Implicit denies (no Allow applies) are left to the rules that name the cause (CMK204,
-//! CMK205, CMK208, CMK210, CMK211, CMK203); unconditional Denies and "Pinecone named only in
-//! Denies" to CMK213. Scenario inputs: see [`crate::rules::evaluated`].
+//! Implicit denies: an Allow naming Pinecone with a condition Pinecone's requests never meet
+//! (private `aws:SourceIp` ranges, `aws:MultiFactorAuthPresent: true`, a VPC endpoint) is an
+//! error at that condition; other causes are left to the rules that name them (CMK204, CMK205,
+//! CMK208, CMK210, CMK211, CMK203); unconditional Denies and "Pinecone named only in Denies" to
+//! CMK213. Scenario inputs: see [`crate::rules::evaluated`].
 
 use super::model::Pinecone;
 use crate::rules::evaluated::{self, Inputs};
@@ -42,6 +44,75 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         "Pinecone's `sts:AssumeRole`: an explicit Deny overrides every Allow, so Pinecone cannot use your key",
         "exempt Pinecone's requests from this `Deny` (a role session carries no MFA, no source VPC and no source account), or remove it",
     );
+    if blocks.is_empty() {
+        report_unmet_conditions(ctx, pc, &outcomes, out);
+    }
+}
+
+/// Condition keys whose misses other rules name (the external ID: CMK208/CMK210/CMK603; keys
+/// absent when a principal calls AssumeRole: CMK203; the caller's identity: the name rules).
+const NAMED_ELSEWHERE: &[&str] = &[
+    "sts:ExternalId",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+];
+
+/// The implicit deny of an Allow naming Pinecone whose condition Pinecone's requests never meet
+/// (private source addresses, MFA, a VPC endpoint, a principal type): certain by evaluation,
+/// when every `pinecone-assume` request is denied and no Deny did it.
+fn report_unmet_conditions(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, outcomes: &[Outcome], out: &mut Reporter) {
+    let policy = ctx.policy();
+    let Some(outcome) = outcomes.first().filter(|o| o.decision == crate::eval::Decision::Denied) else { return };
+    if outcome.evaluations.iter().any(|(_, ev)| ev.decision != crate::eval::Decision::Denied) {
+        return;
+    }
+    let mut reported: Vec<crate::source::Span> = Vec::new();
+    for (req, ev) in &outcome.evaluations {
+        for hit in &ev.statements {
+            if hit.effect != crate::eval::Effect::Allow
+                || hit.applies != crate::eval::Tri::False
+                || hit.miss != Some(crate::eval::Element::Condition)
+            {
+                continue;
+            }
+            let Some((at, stmt)) = evaluated::statement_of(policy, hit.statement) else { continue };
+            if !pc.names_pinecone[at] {
+                continue;
+            }
+            let Some((block, entry)) = stmt
+                .conditions
+                .iter()
+                .flat_map(|b| b.entries.iter().map(move |e| (b, e)))
+                .find(|(_, e)| hit.at.is_some_and(|a| e.member.key_span.start == a.start))
+            else {
+                continue;
+            };
+            if NAMED_ELSEWHERE.iter().any(|k| entry.key.eq_ignore_ascii_case(k))
+                || reported.contains(&entry.member.key_span)
+            {
+                continue;
+            }
+            reported.push(entry.member.key_span);
+            let value = match req.context.lookup(entry.key) {
+                crate::eval::Lookup::Values(v) => format!("`{}`", v.join("`, `")),
+                crate::eval::Lookup::Absent => "absent".to_string(),
+                crate::eval::Lookup::Unknown => continue,
+            };
+            out.report(
+                entry.member.key_span,
+                format!(
+                    "Pinecone's `sts:AssumeRole` never meets `{}` on `{}`: in its request the key is {value}, so this Allow never applies and Pinecone cannot use your key",
+                    block.operator.text, entry.key
+                ),
+            )
+            .label(hit.head, "the Allow naming Pinecone")
+            .help("remove the condition for Pinecone's roles: Pinecone calls from its own AWS account over the public endpoint, as a role session without MFA");
+        }
+    }
 }
 
 /// The scenarios for this trust policy, built once per policy (see
