@@ -491,3 +491,25 @@ fn a_placeholder_default_in_another_file_of_the_module_is_reported_where_a_polic
     assert_eq!(d["line"], 7, "{d}");
     assert!(d["message"].as_str().unwrap().contains("variables.tf:2"), "{d}");
 }
+
+/// `StringEqualsIgnoreCase` on `sts:ExternalId`: the configured id in another case is the one
+/// the trust policy accepts (the evaluator says Pinecone can assume), so CMK603 stays silent and
+/// preflight agrees; another id is still a mismatch.
+#[test]
+fn an_ignore_case_external_id_matches_the_configured_one_in_any_case() {
+    let t = tempfile::tempdir().unwrap();
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1"}, "Action": "sts:AssumeRole", "Condition": {"StringEqualsIgnoreCase": {"sts:ExternalId": "3F1C9A52-7D4E-4B8A-9C61-2E5F0D7A8B94"}}}]}"#;
+    std::fs::write(t.path().join("trust-policy.json"), trust).unwrap();
+    let run = |id: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cmek-lint"))
+            .current_dir(t.path())
+            .args(["check", "--isolated", "--no-color", "--pinecone-account", "905418236187", "--external-id", id, "."])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let out = run("3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94");
+    assert!(!out.contains("CMK603"), "{out}");
+    let out = run("6f1c2b3a-1111-4222-8333-444455556666");
+    assert!(out.contains("error[CMK603]"), "{out}");
+}

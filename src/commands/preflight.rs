@@ -218,7 +218,7 @@ pub fn run(args: PreflightArgs, registry: &Registry) -> Result<ExitStatus, ToolE
                 }
                 if let Some(e) = &external_id {
                     let ids: Vec<&str> = r.external_ids.iter().map(|v| v.value.as_str()).collect();
-                    let ok = ids.iter().any(|i| i == e);
+                    let ok = r.external_ids.iter().any(|v| v.matches(e));
                     let why = if ids.is_empty() {
                         "the trust policy has no `sts:ExternalId` condition".to_string()
                     } else if ok {

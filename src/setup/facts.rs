@@ -102,10 +102,11 @@ fn collect_kind(
                     }
                 }
                 if pinecone {
-                    for (_, e) in s.condition_entries("sts:ExternalId") {
+                    for (block, e) in s.condition_entries("sts:ExternalId") {
+                        let ignore_case = block.operator.text.contains("IgnoreCase");
                         for v in &e.values {
                             if let Some(text) = v.as_str() {
-                                external_ids.push(Valued { value: text.to_string(), at: r.loc(v.span) });
+                                external_ids.push(Valued { value: text.to_string(), at: r.loc(v.span), ignore_case });
                             }
                         }
                     }

@@ -24,6 +24,15 @@ use std::sync::Arc;
 pub struct Valued {
     pub value: String,
     pub at: Loc,
+    /// Compared without regard to case (`StringEqualsIgnoreCase`).
+    pub ignore_case: bool,
+}
+
+impl Valued {
+    /// Whether `other` is this value under the condition's comparison.
+    pub fn matches(&self, other: &str) -> bool {
+        if self.ignore_case { self.value.eq_ignore_ascii_case(other) } else { self.value == other }
+    }
 }
 
 /// A role trust policy naming Pinecone.

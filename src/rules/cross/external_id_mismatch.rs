@@ -13,7 +13,7 @@ pub(crate) fn check(cx: &SetupContext<'_>, out: &mut SetupFindings) {
     let role = cx.role;
     // The configured id must be one the trust policy accepts (another one besides it is not
     // this rule's concern).
-    if let Some(want) = cx.values.external_id.as_deref().filter(|w| !role.external_ids.iter().any(|e| e.value == *w)) {
+    if let Some(want) = cx.values.external_id.as_deref().filter(|w| !role.external_ids.iter().any(|e| e.matches(w))) {
         for e in role.external_ids.iter().filter(|e| !e.value.contains("${")) {
             out.push(
                 RuleId::ExternalIdMismatch,
