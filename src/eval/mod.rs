@@ -190,7 +190,7 @@ pub struct StatementHit {
     /// condition entry), or for an applying statement its `Condition`.
     pub at: Option<Span>,
     /// Why it does not apply / is uncertain.
-    pub detail: Option<String>,
+    pub detail: Option<std::borrow::Cow<'static, str>>,
     /// Which element that was (`None` when the statement applies).
     pub miss: Option<Element>,
 }
@@ -220,16 +220,23 @@ pub struct Applies {
     pub value: Tri,
     pub via: Via,
     pub at: Option<Span>,
-    pub detail: Option<String>,
+    pub detail: Option<std::borrow::Cow<'static, str>>,
     pub miss: Option<Element>,
 }
 
 /// Evaluate a statement against the request. `resource_policy` selects Principal handling.
 pub fn statement_applies(stmt: &Statement<'_>, req: &Request, resource_policy: bool, variables: bool) -> Applies {
     let mut via = if resource_policy { Via::ResourceDirect } else { Via::Identity };
-    let mut parts: Vec<(Tri, Option<Span>, Element, &str)> = Vec::new();
+    // At most three parts (action, resource, principal), on the stack: this runs for every
+    // statement of every evaluated request.
+    let mut parts: [(Tri, Option<Span>, Element, &str); 3] = [(Tri::True, None, Element::Action, ""); 3];
+    let mut n = 0;
+    let mut push = |part: (Tri, Option<Span>, Element, &'static str)| {
+        parts[n] = part;
+        n += 1;
+    };
     // Action.
-    parts.push(match (&stmt.action, &stmt.not_action) {
+    push(match (&stmt.action, &stmt.not_action) {
         (Some(l), _) => (
             list_match(l, |p| wildcard_match_ci(p, &req.action), None),
             Some(l.member.value.span),
@@ -248,14 +255,11 @@ pub fn statement_applies(stmt: &Statement<'_>, req: &Request, resource_policy: b
     let res = |p: &str| wildcard_match(p.as_bytes(), req.resource.as_bytes());
     let ctx = variables.then_some(&req.context);
     match (&stmt.resource, &stmt.not_resource) {
-        (Some(l), _) => parts.push((list_match(l, res, ctx), Some(l.member.value.span), Element::Resource, "Resource")),
-        (None, Some(l)) => parts.push((
-            Tri3::not(list_match(l, res, ctx)),
-            Some(l.member.value.span),
-            Element::Resource,
-            "NotResource",
-        )),
-        (None, None) if !resource_policy => parts.push((Tri::False, None, Element::Resource, "no Resource")),
+        (Some(l), _) => push((list_match(l, res, ctx), Some(l.member.value.span), Element::Resource, "Resource")),
+        (None, Some(l)) => {
+            push((Tri3::not(list_match(l, res, ctx)), Some(l.member.value.span), Element::Resource, "NotResource"))
+        }
+        (None, None) if !resource_policy => push((Tri::False, None, Element::Resource, "no Resource")),
         (None, None) => {}
     }
     // Principal.
@@ -281,20 +285,20 @@ pub fn statement_applies(stmt: &Statement<'_>, req: &Request, resource_policy: b
                         }
                     }
                 };
-                parts.push((t, Some(p.member.value.span), Element::Principal, "Principal"));
+                push((t, Some(p.member.value.span), Element::Principal, "Principal"));
             }
             (None, Some(p)) => {
                 let t = Tri3::not(principal::not_principal_exempts(p, &req.caller));
-                parts.push((t, Some(p.member.value.span), Element::Principal, "NotPrincipal"));
+                push((t, Some(p.member.value.span), Element::Principal, "NotPrincipal"));
             }
-            (None, None) => parts.push((Tri::False, None, Element::Principal, "no Principal")),
+            (None, None) => push((Tri::False, None, Element::Principal, "no Principal")),
         }
     }
     let mut unknown: Option<(Option<Span>, Element, String)> = None;
-    for (t, at, element, what) in parts {
+    for &(t, at, element, what) in &parts[..n] {
         match t {
             Tri::False => {
-                let detail = Some(format!("{what} does not match the request"));
+                let detail = Some(std::borrow::Cow::Borrowed(no_match(what)));
                 return Applies { value: Tri::False, via, at, detail, miss: Some(element) };
             }
             Tri::Unknown => {
@@ -305,12 +309,28 @@ pub fn statement_applies(stmt: &Statement<'_>, req: &Request, resource_policy: b
     }
     let cond = condition::eval_statement(stmt, &req.context, variables);
     let (value, at, detail, miss) = match (cond.value, unknown) {
-        (Tri::False, _) => (Tri::False, cond.entry, cond.detail, Some(Element::Condition)),
-        (_, Some((at, element, why))) => (Tri::Unknown, at, Some(why), Some(element)),
-        (Tri::Unknown, None) => (Tri::Unknown, cond.entry, cond.detail, Some(Element::Condition)),
+        (Tri::False, _) => (Tri::False, cond.entry, cond.detail.map(Into::into), Some(Element::Condition)),
+        (_, Some((at, element, why))) => (Tri::Unknown, at, Some(why.into()), Some(element)),
+        (Tri::Unknown, None) => (Tri::Unknown, cond.entry, cond.detail.map(Into::into), Some(Element::Condition)),
         (Tri::True, None) => (Tri::True, stmt.condition.map(|c| c.key_span.cover(c.value.span)), None, None),
     };
     Applies { value, via, at, detail, miss }
+}
+
+/// Why a statement does not apply, by the element that missed (no allocation per statement).
+fn no_match(what: &str) -> &'static str {
+    match what {
+        "Action" => "Action does not match the request",
+        "NotAction" => "NotAction does not match the request",
+        "Resource" => "Resource does not match the request",
+        "NotResource" => "NotResource does not match the request",
+        "Principal" => "Principal does not match the request",
+        "NotPrincipal" => "NotPrincipal does not match the request",
+        "no Action" => "no Action does not match the request",
+        "no Resource" => "no Resource does not match the request",
+        "no Principal" => "no Principal does not match the request",
+        _ => "the statement does not match the request",
+    }
 }
 
 /// Whether any value of a list matches (`Unknown` for deploy-time values or unresolved
@@ -376,25 +396,30 @@ fn indices(statements: &[StatementHit], f: impl Fn(&StatementHit) -> bool) -> Ve
 }
 
 fn decide(set: &PolicySet<'_, '_>, req: &Request, statements: Vec<StatementHit>) -> Evaluation {
-    let done =
-        |decision, reason: String, deciding| Evaluation { decision, reason, statements: statements.clone(), deciding };
+    let (decision, reason, deciding) = verdict(set, req, &statements);
+    Evaluation { decision, reason, statements, deciding }
+}
+
+/// The decision on `statements`' verdicts, its reason and the deciding statements' indices.
+fn verdict(set: &PolicySet<'_, '_>, req: &Request, statements: &[StatementHit]) -> (Decision, String, Vec<usize>) {
+    let done = |decision, reason: String, deciding| (decision, reason, deciding);
     // 1. Explicit deny.
-    let denies = indices(&statements, |s| s.effect == Effect::Deny && s.applies == Tri::True);
+    let denies = indices(statements, |s| s.effect == Effect::Deny && s.applies == Tri::True);
     if !denies.is_empty() {
         return done(Decision::Denied, "an explicit Deny applies".into(), denies);
     }
-    let maybe_denies = indices(&statements, |s| s.effect == Effect::Deny && s.applies == Tri::Unknown);
+    let maybe_denies = indices(statements, |s| s.effect == Effect::Deny && s.applies == Tri::Unknown);
     if matches!(req.caller, Caller::Anonymous) && req.action.to_ascii_lowercase().starts_with("sts:assumerole") {
         return done(Decision::Denied, "STS refuses unauthenticated AssumeRole calls".into(), Vec::new());
     }
 
     // 2. Allows, per side.
     let allows = |via: Via| -> (Tri, Vec<usize>) {
-        let sure = indices(&statements, |s| s.effect == Effect::Allow && s.via == via && s.applies == Tri::True);
+        let sure = indices(statements, |s| s.effect == Effect::Allow && s.via == via && s.applies == Tri::True);
         if !sure.is_empty() {
             return (Tri::True, sure);
         }
-        let maybe = indices(&statements, |s| s.effect == Effect::Allow && s.via == via && s.applies == Tri::Unknown);
+        let maybe = indices(statements, |s| s.effect == Effect::Allow && s.via == via && s.applies == Tri::Unknown);
         (if maybe.is_empty() { Tri::False } else { Tri::Unknown }, maybe)
     };
     let has_resource_policy = set.policies.iter().any(|t| matches!(t.role, PolicyRole::Resource { .. }));
@@ -480,7 +505,7 @@ fn decide(set: &PolicySet<'_, '_>, req: &Request, statements: Vec<StatementHit>)
             let mut at = [direct_at, account_at, identity_at].concat();
             if at.is_empty() {
                 for element in [Element::Condition, Element::Principal, Element::Resource] {
-                    at = indices(&statements, |s| s.effect == Effect::Allow && s.miss == Some(element));
+                    at = indices(statements, |s| s.effect == Effect::Allow && s.miss == Some(element));
                     if !at.is_empty() {
                         break;
                     }

@@ -161,7 +161,7 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
                 f.label(b.hit.span, "no condition limits this `Deny`");
             }
             (Some(_), Some(at)) => {
-                let label = b.hit.detail.clone().unwrap_or_else(|| "this may hold for that request".to_string());
+                let label = b.hit.detail.as_deref().unwrap_or("this may hold for that request").to_string();
                 f.label(at, label);
             }
             (Some(_), None) => {}

@@ -48,7 +48,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         let why = if o.certain {
             o.evaluation.reason.clone()
         } else {
-            let details: Vec<String> = unknown.iter().filter_map(|h| h.detail.clone()).collect();
+            let details: Vec<String> = unknown.iter().filter_map(|h| h.detail.as_deref().map(str::to_string)).collect();
             if details.is_empty() {
                 o.evaluation.reason.clone()
             } else {
