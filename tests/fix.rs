@@ -287,8 +287,8 @@ fn json_and_sarif_outputs_carry_the_fixes() {
 }
 
 /// Pinecone's guide snippets, with the account and external ID configured, become clean with
-/// `--fix --unsafe-fixes`, except for what no fix can address: the guide's explicit-regions
-/// trust without an external ID (CMK208: the condition is the user's to add).
+/// `--fix --unsafe-fixes`: nothing at warning or above remains. The guide's explicit-regions
+/// trust without an external ID gets the configured one from CMK208's fix.
 #[test]
 fn the_guide_snippets_become_clean_with_unsafe_fixes() {
     let dir = tempfile::tempdir().unwrap();
@@ -309,7 +309,14 @@ fn the_guide_snippets_become_clean_with_unsafe_fixes() {
         .filter(|d| d["severity"] != "info")
         .map(|d| (d["file"].as_str().unwrap().to_string(), d["code"].as_str().unwrap().to_string()))
         .collect();
-    assert_eq!(left, vec![("./trust-explicit-regions.json".to_string(), "CMK208".to_string())], "{}", stderr(&out));
+    assert_eq!(left, Vec::<(String, String)>::new(), "{}", stderr(&out));
+    let explicit = std::fs::read_to_string(dir.path().join("trust-explicit-regions.json")).unwrap();
+    assert!(
+        explicit.contains(
+            "\"Action\": \"sts:AssumeRole\",\n            \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\"}}\n"
+        ),
+        "{explicit}"
+    );
     for e in std::fs::read_dir(dir.path()).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "json") {
@@ -377,4 +384,154 @@ fn the_version_fix_keeps_crlf_and_leaves_deploy_time_values_alone() {
     let out = run_in(dir.path(), &["check", "--fix", "tf"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(dir.path().join("tf/main.tf")).unwrap(), tf);
+}
+
+/// The settings of a run with `CONFIG` (or without its external ID).
+fn configured(registry: &Registry, external_id: bool) -> Settings {
+    let mut settings = registry.default_settings();
+    config::apply(Path::new("cmek-lint.toml"), CONFIG, registry, &mut settings).unwrap();
+    if !external_id {
+        settings.console.external_id = None;
+    }
+    settings
+}
+
+const ID: &str = "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94";
+const ROLE: &str = "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1";
+
+/// `text` fixed with `--fix --unsafe-fixes`; fixing the result again changes nothing, and
+/// CMK208 is silent on it.
+fn fix_208(settings: &Settings, text: &str) -> String {
+    let registry = Registry::builtin();
+    let options = FixOptions { registry: &registry, settings, unsafe_ok: true };
+    let fixed = fix_text("trust.json", text, options).text;
+    assert_eq!(fix_text("trust.json", &fixed, options).text, fixed, "a second --fix changed it");
+    let report = check(&registry, settings, &fixed);
+    assert!(!report.diagnostics.iter().any(|d| d.diagnostic.code == "CMK208"), "CMK208 still reported:\n{fixed}");
+    serde_json::from_str::<serde_json::Value>(&fixed).unwrap_or_else(|e| panic!("not strict JSON ({e}):\n{fixed}"));
+    fixed
+}
+
+/// CMK208's fix: (applicability, edits) of its finding on `text`.
+fn fix_of_208(settings: &Settings, text: &str) -> (Applicability, usize, String) {
+    let registry = Registry::builtin();
+    let report = check(&registry, settings, text);
+    let d = report.diagnostics.iter().find(|d| d.diagnostic.code == "CMK208").expect("CMK208");
+    let f = d.diagnostic.fix.as_ref().expect("a fix");
+    (f.applicability, f.edits.len(), f.message.clone())
+}
+
+/// Without a `Condition`, CMK208's fix adds one after the last member: on its own line,
+/// indented like it, with the file's line ending, in a multi-line statement; inline in a
+/// one-line statement.
+#[test]
+fn the_external_id_fix_adds_a_condition() {
+    let registry = Registry::builtin();
+    let settings = configured(&registry, true);
+    let multi = format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Principal\": {{\"AWS\": \"{ROLE}\"}},\n      \"Action\": \"sts:AssumeRole\"\n    }}\n  ]\n}}\n"
+    );
+    assert_eq!(fix_of_208(&settings, &multi).0, Applicability::Unsafe);
+    let condition = format!("\"Condition\": {{\"StringEquals\": {{\"sts:ExternalId\": \"{ID}\"}}}}");
+    let want = multi
+        .replace("\"Action\": \"sts:AssumeRole\"\n", &format!("\"Action\": \"sts:AssumeRole\",\n      {condition}\n"));
+    assert_eq!(fix_208(&settings, &multi), want);
+    let crlf = multi.replace('\n', "\r\n");
+    assert_eq!(fix_208(&settings, &crlf), want.replace('\n', "\r\n"));
+    let one_line = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"{ROLE}\"}}, \"Action\": \"sts:AssumeRole\"}}]}}\n"
+    );
+    let want = one_line.replace("\"sts:AssumeRole\"}", &format!("\"sts:AssumeRole\", {condition}}}"));
+    assert_eq!(fix_208(&settings, &one_line), want);
+    // Not applied without `--unsafe-fixes`.
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false };
+    assert_eq!(fix_text("trust.json", &multi, options).text, multi);
+}
+
+/// With a `Condition`, the fix adds the entry to its `StringEquals` block, or a `StringEquals`
+/// block after its other operator blocks.
+#[test]
+fn the_external_id_fix_joins_an_existing_condition() {
+    let registry = Registry::builtin();
+    let settings = configured(&registry, true);
+    let pattern = "arn:aws:iam::731429856012:role/pinecone_cmek_access_*";
+    let trust = |condition: &str| {
+        format!(
+            "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Principal\": {{\"AWS\": \"{ROLE}\"}},\n      \"Action\": \"sts:AssumeRole\",\n      \"Condition\": {condition}\n    }}\n  ]\n}}\n"
+        )
+    };
+    // An existing `StringEquals` block, one line.
+    let equals = trust(&format!("{{\"StringEquals\": {{\"aws:PrincipalArn\": \"{ROLE}\"}}}}"));
+    assert_eq!(fix_of_208(&settings, &equals).0, Applicability::Unsafe);
+    assert_eq!(
+        fix_208(&settings, &equals),
+        equals.replace(&format!("\"{ROLE}\"}}}}"), &format!("\"{ROLE}\", \"sts:ExternalId\": \"{ID}\"}}}}"))
+    );
+    // An existing `StringEquals` block, an entry a line.
+    let equals = trust(&format!(
+        "{{\n        \"StringEquals\": {{\n          \"aws:PrincipalArn\": \"{ROLE}\"\n        }}\n      }}"
+    ));
+    assert_eq!(
+        fix_208(&settings, &equals),
+        equals.replace(
+            &format!("\"{ROLE}\"\n        }}"),
+            &format!("\"{ROLE}\",\n          \"sts:ExternalId\": \"{ID}\"\n        }}")
+        )
+    );
+    // Another operator's block: a `StringEquals` block is added after it.
+    let like = trust(&format!("{{\n        \"StringLike\": {{\"aws:PrincipalArn\": \"{pattern}\"}}\n      }}"));
+    assert_eq!(fix_of_208(&settings, &like).0, Applicability::Unsafe);
+    assert_eq!(
+        fix_208(&settings, &like),
+        like.replace(
+            &format!("\"{pattern}\"}}\n"),
+            &format!("\"{pattern}\"}},\n        \"StringEquals\": {{\"sts:ExternalId\": \"{ID}\"}}\n")
+        )
+    );
+    // An empty `Condition`.
+    let empty = trust("{}");
+    assert_eq!(
+        fix_208(&settings, &empty),
+        empty.replace(
+            "\"Condition\": {}",
+            &format!("\"Condition\": {{\"StringEquals\": {{\"sts:ExternalId\": \"{ID}\"}}}}")
+        )
+    );
+}
+
+/// Without a configured external ID, or with a `Condition` that is not an object, the fix is
+/// a suggestion naming the ID to add; nothing is written.
+#[test]
+fn the_external_id_fix_is_display_only_without_an_id_or_an_exact_place() {
+    let registry = Registry::builtin();
+    let multi = format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Principal\": {{\"AWS\": \"{ROLE}\"}},\n      \"Action\": \"sts:AssumeRole\"\n    }}\n  ]\n}}\n"
+    );
+    let without = configured(&registry, false);
+    let (applicability, edits, message) = fix_of_208(&without, &multi);
+    assert_eq!((applicability, edits), (Applicability::DisplayOnly, 0));
+    assert!(message.contains("<uuid-v4>"), "{message}");
+    let options = FixOptions { registry: &registry, settings: &without, unsafe_ok: true };
+    assert_eq!(fix_text("trust.json", &multi, options).text, multi);
+
+    let with = configured(&registry, true);
+    let not_object = multi.replace("\"sts:AssumeRole\"\n", "\"sts:AssumeRole\",\n      \"Condition\": []\n");
+    let (applicability, edits, message) = fix_of_208(&with, &not_object);
+    assert_eq!((applicability, edits), (Applicability::DisplayOnly, 0));
+    assert!(message.contains(ID), "{message}");
+}
+
+/// The configured value is written as a JSON string, escaped.
+#[test]
+fn the_external_id_fix_escapes_the_value() {
+    let registry = Registry::builtin();
+    let mut settings = configured(&registry, true);
+    settings.console.external_id = Some("a\"b\\c".to_string());
+    let one_line = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"{ROLE}\"}}, \"Action\": \"sts:AssumeRole\"}}]}}\n"
+    );
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true };
+    let fixed = fix_text("trust.json", &one_line, options).text;
+    let v: serde_json::Value = serde_json::from_str(&fixed).unwrap_or_else(|e| panic!("{e}:\n{fixed}"));
+    assert_eq!(v["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"], "a\"b\\c");
 }

@@ -3,7 +3,12 @@
 //! conditions).
 
 use super::model::{EXTERNAL_ID, Pinecone, deny_requires_external_id};
+use crate::data::placeholders::{find_placeholder, has_expression};
 use crate::diagnostic::Severity;
+use crate::fix::Fix;
+use crate::json::Member;
+use crate::policy::Statement;
+use crate::rules::fixes::append_member;
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
@@ -15,7 +20,8 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if deny_requires_external_id(policy, everyone_or_pinecone) {
         return;
     }
-    let id = ctx.settings.console.external_id.as_deref().unwrap_or("<uuid-v4>");
+    let configured = ctx.settings.console.external_id.as_deref();
+    let id = configured.unwrap_or("<uuid-v4>");
     for (_, s) in pc.allow_statements() {
         if s.condition_entries(EXTERNAL_ID).next().is_some() {
             continue;
@@ -33,5 +39,53 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         if everyone {
             f.severity(Severity::Error);
         }
+        f.fix(add_external_id(ctx.text, s, configured));
+    }
+}
+
+/// CMK208's fix: `"StringEquals": {"sts:ExternalId": "<id>"}` with the configured external ID
+/// (`[customer] external_id`, `--external-id`), JSON-escaped: a new `Condition` member after the
+/// statement's last member, a new entry of its `StringEquals` block, or a new `StringEquals`
+/// block of its `Condition`. Unsafe: callers without that external ID are no longer let in.
+/// Display-only when no usable ID is configured (none, a placeholder, a deploy-time
+/// expression), when `Condition` is not an object, when the keys it would join are written more
+/// than once (in any case), or when the objects are not written as `{...}` at their spans.
+fn add_external_id(text: &str, s: &Statement<'_>, configured: Option<&str>) -> Fix {
+    let suggestion =
+        |id: &str| format!("add `\"StringEquals\": {{\"sts:ExternalId\": \"{id}\"}}` to the statement's `Condition`");
+    let Some(id) = configured else {
+        return Fix::display_only(format!(
+            "{} with a fresh UUID v4; with `[customer] external_id` (or `--external-id`) set, `--fix --unsafe-fixes` adds it",
+            suggestion("<uuid-v4>")
+        ));
+    };
+    if has_expression(id) || find_placeholder(id.trim()).is_some() {
+        return Fix::display_only(suggestion(id));
+    }
+    let quoted = serde_json::Value::String(id.to_string()).to_string();
+    let entry = format!("\"sts:ExternalId\": {quoted}");
+    let named = |members: &[Member], key: &str| members.iter().filter(|m| m.key.eq_ignore_ascii_case(key)).count();
+    let edit = s.node.as_object().and_then(|members| match s.condition {
+        None if named(members, "Condition") == 0 => {
+            append_member(text, s.node, &format!("\"Condition\": {{\"StringEquals\": {{{entry}}}}}"))
+        }
+        Some(c) if named(members, "Condition") == 1 => {
+            let blocks = c.value.as_object()?;
+            match (named(blocks, "StringEquals"), blocks.iter().find(|m| &*m.key == "StringEquals")) {
+                (0, _) => append_member(text, &c.value, &format!("\"StringEquals\": {{{entry}}}")),
+                (1, Some(block)) => append_member(text, &block.value, &entry),
+                _ => None,
+            }
+        }
+        _ => None,
+    });
+    match edit {
+        Some(edit) => Fix::unsafe_edits(
+            format!(
+                "add `\"StringEquals\": {{\"sts:ExternalId\": {quoted}}}` (the configured external ID) to the statement's `Condition`"
+            ),
+            vec![edit],
+        ),
+        None => Fix::display_only(suggestion(id)),
     }
 }
