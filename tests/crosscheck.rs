@@ -165,7 +165,7 @@ fn list(pool: &'static [&'static str]) -> impl Strategy<Value = J> {
 
 fn statement() -> impl Strategy<Value = J> {
     (
-        any::<bool>(),
+        prop::bool::weighted(0.7),
         any::<bool>(),
         list(ACTION_PATTERNS),
         prop::bool::weighted(0.25),
@@ -272,7 +272,7 @@ fn cmek_lint_and_iam_rs_agree_on_generated_identity_policies() {
     let mut runner = TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let strategy = case();
     let mut disagreements = Vec::new();
-    let (mut allowed, mut denied) = (0, 0);
+    let (mut allowed, mut denied, mut condition_decided) = (0, 0, 0);
     for _ in 0..CASES {
         let case = strategy.new_tree(&mut runner).expect("generates").current();
         let ours = ours(&case);
@@ -287,12 +287,24 @@ fn cmek_lint_and_iam_rs_agree_on_generated_identity_policies() {
         } else {
             denied += 1;
         }
+        // How often the conditions decide (the policy without its conditions answers otherwise).
+        let mut bare = case.clone();
+        for s in bare.policy["Statement"].as_array_mut().into_iter().flatten() {
+            s.as_object_mut().map(|s| s.remove("Condition"));
+        }
+        if self::ours(&bare) != ours {
+            condition_decided += 1;
+        }
         if theirs.as_ref().ok().copied() != ours {
             disagreements.push(show(&case, ours, &theirs));
         }
     }
-    eprintln!("{CASES} cases: {allowed} allowed, {denied} denied by cmek-lint; {} disagreements", disagreements.len());
+    eprintln!(
+        "{CASES} cases: {allowed} allowed, {denied} denied by cmek-lint, {condition_decided} decided by a Condition; {} disagreements",
+        disagreements.len()
+    );
     assert!(allowed > CASES / 10 && denied > CASES / 10, "the generator should exercise both outcomes");
+    assert!(condition_decided > CASES / 20, "the conditions should decide some cases ({condition_decided})");
     assert!(
         disagreements.is_empty(),
         "{} disagreements, first:\n{}",
