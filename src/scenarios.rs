@@ -29,6 +29,8 @@
 //! - Absent: `aws:SourceVpce`, `aws:SourceVpc`, `aws:MultiFactorAuthPresent`,
 //!   `aws:SourceAccount`, `aws:SourceArn`, `kms:ViaService`, `aws:CalledVia`, `aws:username`,
 //!   and every key not listed here.
+//! - The callers' session names are unknown (whoever assumes a role names its session): a
+//!   principal naming another session of the caller's role may or may not be the caller.
 //! - Unknown ([`UNKNOWN_PREFIXES`]): the encryption context, principal and resource tags,
 //!   organization ids and paths (the caller's and the resource's), the resource's account
 //!   (a role or key not created yet is evaluated under a stand-in ARN), `aws:userid`, the session name, times, the requested region,
@@ -170,7 +172,9 @@ pub fn scenarios(settings: &Settings) -> Vec<Scenario> {
 
     if let (Some(p), Some(role)) = (pinecone, role) {
         let pinecone_role = |region: &str| format!("arn:aws:iam::{p}:role/{ROLE_PREFIX}{region}");
-        let session = |arn: &str| Caller::role_session(arn, SESSION_NAME).expect("a literal role ARN");
+        // Session names are chosen by whoever assumes the role: unknown to cmek-lint.
+        let session =
+            |arn: &str| Caller::role_session(arn, SESSION_NAME).expect("a literal role ARN").with_unknown_session();
         let regions: Vec<&str> = settings.regions.iter().map(String::as_str).collect();
         out.push(Scenario {
             name: "pinecone-assume",
@@ -225,7 +229,7 @@ pub fn scenarios(settings: &Settings) -> Vec<Scenario> {
     }
 
     if let (Some(role), Some(key)) = (role, key) {
-        let me = || Caller::role_session(role, SESSION_NAME).expect("checked above");
+        let me = || Caller::role_session(role, SESSION_NAME).expect("checked above").with_unknown_session();
         for (name, action) in [("role-encrypt", "kms:Encrypt"), ("role-decrypt", "kms:Decrypt")] {
             out.push(Scenario {
                 name,
@@ -248,7 +252,8 @@ pub fn scenarios(settings: &Settings) -> Vec<Scenario> {
         });
         let name = Arn::parse(role).map(|a| a.resource_name).unwrap_or_default();
         let stranger = Caller::role_session(&format!("arn:aws:iam::{other}:role/{name}"), SESSION_NAME)
-            .expect("a literal role ARN");
+            .expect("a literal role ARN")
+            .with_unknown_session();
         out.push(Scenario {
             name: "other-account-key-use",
             description: format!("a role of the CMEK role's name in another account ({other}) uses the key"),

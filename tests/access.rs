@@ -396,3 +396,20 @@ fn a_deploy_time_external_id_makes_the_assume_requests_unknown() {
     assert_eq!(code, Some(0), "{v}");
     assert_eq!(decision(&v["setups"][0], "pinecone-assume"), "unknown", "the parameter's value is still unknown: {v}");
 }
+
+/// A trust naming one *session* of Pinecone's role (`assumed-role/pinecone_cmek_access_…/x`):
+/// Pinecone picks its session names, which cmek-lint cannot know, so whether its request is
+/// that session is unknown, not "denied" because of the session name the simulation uses.
+/// Another account's session of a role of that name is still denied.
+#[test]
+fn a_principal_naming_a_session_of_pinecone_s_role_is_unknown_not_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:sts::905418236187:assumed-role/pinecone_cmek_access_us-east-1/indexer"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03"}}}]}"#;
+    write(dir.path(), "trust-policy.json", trust);
+    let folder = dir.path().display().to_string();
+    let (code, v) = access_json(&["--regions", "us-east-1", "--role-arn", ROLE, &folder]);
+    assert_eq!(code, Some(0), "{v}");
+    let s = &v["setups"][0];
+    assert_eq!(decision(s, "pinecone-assume"), "unknown", "{v}");
+    assert_eq!(decision(s, "other-account-assume"), "denied", "{v}");
+}

@@ -113,13 +113,19 @@ fn value_match(kind: &str, node: &Node, caller: &Caller) -> PrincipalMatch {
                 };
             }
             let direct = match caller {
-                Caller::RoleSession { role_arn, session_arn, .. } => {
-                    v.eq_ignore_ascii_case(role_arn) || role_match(v, role_arn) || v == session_arn
+                Caller::RoleSession { role_arn, session_arn, session_known, .. } => {
+                    if v.eq_ignore_ascii_case(role_arn) || role_match(v, role_arn) || v == session_arn {
+                        Tri::True
+                    } else if !session_known && other_session_of(v, session_arn) {
+                        Tri::Unknown
+                    } else {
+                        Tri::False
+                    }
                 }
-                Caller::User { arn, .. } => v == arn,
-                _ => false,
+                Caller::User { arn, .. } => tri(v == arn),
+                _ => Tri::False,
             };
-            PrincipalMatch { direct: tri(direct), account: Tri::False }
+            PrincipalMatch { direct, account: Tri::False }
         }
         "Service" => match caller {
             Caller::Service { name } => {
@@ -135,6 +141,17 @@ fn value_match(kind: &str, node: &Node, caller: &Caller) -> PrincipalMatch {
         },
         // Callers are never canonical users (S3 only); unknown principal types name no one.
         _ => PrincipalMatch::NO,
+    }
+}
+
+/// Whether `v` is an assumed-role session ARN of the same role as `session_arn`, with another
+/// session name (`arn:aws:sts::A:assumed-role/R/other`).
+fn other_session_of(v: &str, session_arn: &str) -> bool {
+    match (v.rsplit_once('/'), session_arn.rsplit_once('/')) {
+        (Some((role, name)), Some((own_role, _))) => {
+            !name.is_empty() && role == own_role && v.contains(":assumed-role/")
+        }
+        _ => false,
     }
 }
 
@@ -174,14 +191,21 @@ fn not_value(kind: &str, node: &Node, caller: &Caller) -> (Tri, Tri, Tri) {
             }
             let account = caller.account().is_some_and(|a| names_account(v, a));
             let (own, role) = match caller {
-                Caller::RoleSession { session_arn, role_arn, .. } => {
-                    (v == session_arn, v.eq_ignore_ascii_case(role_arn) || role_match(v, role_arn))
+                Caller::RoleSession { session_arn, role_arn, session_known, .. } => {
+                    let own = if v == session_arn {
+                        Tri::True
+                    } else if !session_known && other_session_of(v, session_arn) {
+                        Tri::Unknown
+                    } else {
+                        Tri::False
+                    };
+                    (own, tri(v.eq_ignore_ascii_case(role_arn) || role_match(v, role_arn)))
                 }
-                Caller::User { arn, .. } => (v == arn, false),
-                Caller::AccountRoot { .. } => (account, false),
-                _ => (false, false),
+                Caller::User { arn, .. } => (tri(v == arn), Tri::False),
+                Caller::AccountRoot { .. } => (tri(account), Tri::False),
+                _ => (Tri::False, Tri::False),
             };
-            (tri(own), tri(role), tri(account))
+            (own, role, tri(account))
         }
         "Service" => {
             (tri(matches!(caller, Caller::Service { name } if v.eq_ignore_ascii_case(name))), Tri::False, Tri::False)

@@ -8,7 +8,14 @@ use std::collections::BTreeMap;
 pub enum Caller {
     /// A session of an IAM role: `arn:aws:sts::A:assumed-role/R/S`, with the role's ARN
     /// `arn:aws:iam::A:role/path/R` (path included).
-    RoleSession { account: String, role_arn: String, session_arn: String },
+    RoleSession {
+        account: String,
+        role_arn: String,
+        session_arn: String,
+        /// Whether the session's name is known: when not (the caller chooses it, e.g. Pinecone),
+        /// a principal naming another session of the same role may or may not be this one.
+        session_known: bool,
+    },
     /// An IAM user `arn:aws:iam::A:user/path/N`.
     User { account: String, arn: String },
     /// The account root `arn:aws:iam::A:root`.
@@ -30,7 +37,20 @@ impl Caller {
             return None;
         }
         let session_arn = format!("arn:{}:sts::{}:assumed-role/{}/{}", arn.partition, arn.account, arn.name(), session);
-        Some(Caller::RoleSession { account: arn.account.to_string(), role_arn: role_arn.to_string(), session_arn })
+        Some(Caller::RoleSession {
+            account: arn.account.to_string(),
+            role_arn: role_arn.to_string(),
+            session_arn,
+            session_known: true,
+        })
+    }
+
+    /// The same caller, its session name unknown (a role session named by whoever assumed it).
+    pub fn with_unknown_session(mut self) -> Caller {
+        if let Caller::RoleSession { session_known, .. } = &mut self {
+            *session_known = false;
+        }
+        self
     }
 
     /// The caller's account, when it has one.
