@@ -200,33 +200,25 @@ fn folder_setups(
     trusts.into_iter().map(|t| setup(name, t, &folder, all, settings, complete)).collect()
 }
 
-/// The literal `sts:ExternalId` values a trust policy's conditions name, once each.
-fn external_ids(root: &crate::json::Node) -> Vec<String> {
+/// The `sts:ExternalId` condition values of a trust policy: the literal ones, and whether any
+/// is known only at deploy time (a parameter, a variable).
+fn external_ids(root: &crate::json::Node) -> (Vec<String>, bool) {
     let mut out: Vec<String> = Vec::new();
+    let mut deploy_time = false;
     let statements = root.get("Statement").map(|m| m.value.one_or_many()).unwrap_or_default();
     let conditions = statements.iter().filter_map(|s| s.get("Condition")).filter_map(|c| c.value.as_object());
     for operator in conditions.flatten().filter_map(|op| op.value.as_object()) {
         for entry in operator.iter().filter(|e| e.key.eq_ignore_ascii_case("sts:ExternalId")) {
-            for v in entry.value.one_or_many().iter().filter_map(|v| v.as_str()) {
-                if !out.iter().any(|o| o == v) {
-                    out.push(v.to_string());
+            for v in entry.value.one_or_many() {
+                match v.as_text() {
+                    Some((text, false)) if !out.iter().any(|o| o == text) => out.push(text.to_string()),
+                    Some((_, true)) => deploy_time = true,
+                    _ => {}
                 }
             }
         }
     }
-    out
-}
-
-/// Whether an `sts:ExternalId` condition value of the trust policy is known only at deploy time.
-fn external_id_is_deploy_time(root: &crate::json::Node) -> bool {
-    let statements = root.get("Statement").map(|m| m.value.one_or_many()).unwrap_or_default();
-    let conditions = statements.iter().filter_map(|s| s.get("Condition")).filter_map(|c| c.value.as_object());
-    conditions.flatten().filter_map(|op| op.value.as_object()).any(|operator| {
-        operator
-            .iter()
-            .filter(|e| e.key.eq_ignore_ascii_case("sts:ExternalId"))
-            .any(|e| e.value.one_or_many().iter().any(|v| matches!(v.as_text(), Some((_, true)))))
-    })
+    (out, deploy_time)
 }
 
 fn is_key_arn(a: &str) -> bool {
@@ -293,21 +285,18 @@ fn setup(
         notes.push("no key policy in the folder: the key scenarios are unknown".into());
     }
 
-    // The trust policy's external ID is a deploy-time value (a parameter without a default, a
-    // variable): Pinecone sends what the customer enters, which cmek-lint cannot know.
-    let external_id_unknown =
-        settings.console.external_id.is_none() && trust.is_some_and(|t| external_id_is_deploy_time(&doc(all, t).root));
     // The external ID: configured, else the one the trust policy requires, when it names one.
-    let external_id = match (&settings.console.external_id, trust) {
+    // A deploy-time value there (a parameter without a default, a variable) is unknown:
+    // Pinecone sends what the customer enters.
+    let (written, deploy_time) = trust.map_or((Vec::new(), false), |t| external_ids(&doc(all, t).root));
+    let external_id_unknown = settings.console.external_id.is_none() && deploy_time;
+    let external_id = match (&settings.console.external_id, written.as_slice()) {
         (Some(e), _) => Some(e.clone()),
-        (None, Some(t)) => match external_ids(&doc(all, t).root).as_slice() {
-            [one] => {
-                notes.push(format!("external ID `{one}` taken from the trust policy (--external-id to set it)"));
-                Some(one.clone())
-            }
-            _ => None,
-        },
-        (None, None) => None,
+        (None, [one]) => {
+            notes.push(format!("external ID `{one}` taken from the trust policy (--external-id to set it)"));
+            Some(one.clone())
+        }
+        (None, _) => None,
     };
     // Stand-ins for what is not known yet but is fixed by the documents in view: the role a
     // template (or a trust policy alone) creates, in the account that deploys it; the key a

@@ -58,28 +58,7 @@ fn decode_json_escapes(raw: &str, base: usize) -> Option<(String, Vec<u32>)> {
             i += ch_len;
             continue;
         }
-        let esc = *bytes.get(i + 1)?;
-        let (ch, len) = match esc {
-            b'"' => ('"', 2),
-            b'\\' => ('\\', 2),
-            b'/' => ('/', 2),
-            b'b' => ('\u{8}', 2),
-            b'f' => ('\u{c}', 2),
-            b'n' => ('\n', 2),
-            b'r' => ('\r', 2),
-            b't' => ('\t', 2),
-            b'u' => {
-                let hi = u32::from_str_radix(raw.get(i + 2..i + 6)?, 16).ok()?;
-                if (0xD800..0xDC00).contains(&hi) && raw.get(i + 6..i + 8) == Some("\\u") {
-                    let lo = u32::from_str_radix(raw.get(i + 8..i + 12)?, 16).ok()?;
-                    let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF))?;
-                    (c, 12)
-                } else {
-                    (char::from_u32(hi).unwrap_or('\u{FFFD}'), 6)
-                }
-            }
-            _ => return None,
-        };
+        let (ch, len) = crate::json::escape_at(&raw[i..])?;
         out.push(ch);
         for _ in 0..ch.len_utf8() {
             pos.push(at);

@@ -2,8 +2,10 @@
 //! trailing commas, smart quotes, invisible spaces, a byte-order mark) and *records* each
 //! deviation from strict JSON with its exact span, so rules can report it.
 
+mod escape;
 mod node;
 mod parse;
 
+pub use escape::escape_at;
 pub use node::{Member, Node, Value};
 pub use parse::{Lenience, LenienceKind, ParseError, Parsed, parse};

@@ -82,13 +82,6 @@ pub(crate) fn served_regions(settings: &Settings) -> Vec<&str> {
     out
 }
 
-/// Whether `[pinecone] regions` was set to something other than the built-in default (the five
-/// Pinecone AWS regions). `Settings` does not record whether the list came from the file, so a
-/// file that lists exactly the default five reads as "not configured".
-pub(crate) fn regions_configured(settings: &Settings) -> bool {
-    settings.regions_configured()
-}
-
 /// An IAM/STS ARN found where a trust policy names its principal: a `Principal` `AWS` value or
 /// an `aws:PrincipalArn` condition value.
 pub(crate) struct ArnRef<'a> {

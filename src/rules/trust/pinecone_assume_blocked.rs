@@ -26,7 +26,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     if !any_allow {
         return;
     }
-    let outcomes = trust_outcomes(ctx, pc, &["pinecone-assume"]);
+    let outcomes = trust_outcomes(ctx, &["pinecone-assume"]);
     let blocks: Vec<_> = evaluated::deny_blocks(&outcomes, 0)
         .into_iter()
         .filter(|b| {
@@ -115,12 +115,6 @@ fn report_unmet_conditions(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, outcomes: &
     }
 }
 
-/// The scenarios for this trust policy, built once per policy (see
-/// [`RuleContext::trust_scenarios`]).
-pub(crate) fn trust_scenarios<'c>(ctx: &'c RuleContext<'_>, _pc: &Pinecone<'_>) -> &'c [Scenario] {
-    ctx.trust_scenarios()
-}
-
 /// Build the scenarios for this trust policy (inputs: see [`crate::rules::evaluated`]).
 pub(crate) fn build_trust_scenarios(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<Scenario> {
     evaluated::scenarios_for(
@@ -141,8 +135,8 @@ pub(crate) fn build_trust_scenarios(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) ->
 }
 
 /// Run the named trust scenarios against this trust policy alone.
-pub(crate) fn trust_outcomes(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, names: &[&str]) -> Vec<Outcome> {
-    let all = trust_scenarios(ctx, pc);
+pub(crate) fn trust_outcomes(ctx: &RuleContext<'_>, names: &[&str]) -> Vec<Outcome> {
+    let all = ctx.trust_scenarios();
     names.iter().filter_map(|n| evaluated::outcome(all, n, Some(ctx.policy()), None, None)).collect()
 }
 
@@ -157,9 +151,9 @@ const UNSETTABLE: &[&str] =
 /// principal calls AssumeRole, a VPC endpoint is the customer's). Identity pins
 /// (`aws:PrincipalArn` patterns and the like) and source addresses are left to the pattern
 /// rules: one attacker request cannot show that no crafted role path or address matches them.
-pub(crate) fn closed_to_others(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<usize> {
+pub(crate) fn closed_to_others(ctx: &RuleContext<'_>) -> Vec<usize> {
     let policy = ctx.policy();
-    let all = trust_scenarios(ctx, pc);
+    let all = ctx.trust_scenarios();
     let Some(mut scenario) = all.iter().find(|s| s.name == "other-account-assume").cloned() else {
         return Vec::new();
     };
@@ -193,6 +187,6 @@ pub(crate) fn closed_to_others(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<
 
 /// Whether the evaluator says no other principal of Pinecone's account can assume the role
 /// (`pinecone-other-role-assume` denied for sure).
-pub(crate) fn pinecone_other_roles_denied(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> bool {
-    evaluated::denied(trust_outcomes(ctx, pc, &["pinecone-other-role-assume"]).first())
+pub(crate) fn pinecone_other_roles_denied(ctx: &RuleContext<'_>) -> bool {
+    evaluated::denied(trust_outcomes(ctx, &["pinecone-other-role-assume"]).first())
 }

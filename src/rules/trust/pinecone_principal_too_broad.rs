@@ -61,7 +61,7 @@ pub(crate) fn findings(ctx: &RuleContext<'_>) -> Vec<Finding> {
                 // Pinned (e.g. `ArnLike aws:PrincipalArn …:role/pinecone_cmek_access_*`): the
                 // evaluator says no other principal of Pinecone's account gets in.
                 if *others_denied
-                    .get_or_insert_with(|| super::pinecone_assume_blocked::pinecone_other_roles_denied(ctx, pc))
+                    .get_or_insert_with(|| super::pinecone_assume_blocked::pinecone_other_roles_denied(ctx))
                 {
                     continue;
                 }

@@ -8,14 +8,14 @@
 //! host Pinecone serverless indexes, but Pinecone's guide documents no CMEK role for them; when
 //! configured they are expected, with a hint to confirm the role with Pinecone.
 
-use super::model::{NameVerdict, PRINCIPAL_ARN, Pinecone, is_unknown, judge_name, regions_configured};
+use super::model::{NameVerdict, PRINCIPAL_ARN, Pinecone, is_unknown, judge_name};
 use crate::pinecone::DOCUMENTED_CMEK_REGIONS;
 use crate::pinecone::ROLE_PREFIX;
 use crate::rules::{Reporter, RuleContext};
 use std::collections::BTreeSet;
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
-    if !regions_configured(ctx.settings) {
+    if !ctx.settings.regions_configured() {
         return;
     }
     let pc = Pinecone::cached(ctx);

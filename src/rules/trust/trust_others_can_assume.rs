@@ -101,7 +101,7 @@ pub(crate) fn openings(ctx: &RuleContext<'_>) -> Vec<Opening> {
         return Vec::new();
     }
     let policy = ctx.policy();
-    let all = super::pinecone_assume_blocked::trust_scenarios(ctx, pc);
+    let all = ctx.trust_scenarios();
     let mut found: Vec<Opening> = Vec::new();
     let mut cmk201: Option<Vec<usize>> = None;
     let mut cmk207: Option<Vec<usize>> = None;
@@ -143,7 +143,7 @@ pub(crate) fn openings(ctx: &RuleContext<'_>) -> Vec<Opening> {
             };
             for stmt in allows {
                 let deferred =
-                    cmk201.get_or_insert_with(|| super::trust_principal_everyone::reported(ctx, pc)).contains(&stmt)
+                    cmk201.get_or_insert_with(|| super::trust_principal_everyone::reported(ctx)).contains(&stmt)
                         || name == "pinecone-other-role-assume"
                             && cmk207
                                 .get_or_insert_with(|| {

@@ -11,7 +11,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         "pin the caller's account: for Pinecone, `\"ArnLike\": {{\"aws:PrincipalArn\": \"arn:aws:iam::{}:role/pinecone_cmek_access_*\"}}` next to the `sts:ExternalId` condition, or list Pinecone's `pinecone_cmek_access_<region>` roles in `Principal` instead of `*`",
         super::account_hint(pc)
     );
-    for i in reported(ctx, pc) {
+    for i in reported(ctx) {
         let Some(s) = policy.statements.iter().find(|s| s.index == i) else { continue };
         let Some(p) = s.principal.as_ref() else { continue };
         let b = everyone_binding(s);
@@ -56,7 +56,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
 /// The statements (by `Statement::index`) CMK201 reports: `Allow`s of an STS trust action to `*` whose conditions do
 /// not pin the caller, unless a `Deny` pins it or the evaluator closes the statement to every
 /// other account. CMK216 trust-others-can-assume leaves these statements to this rule.
-pub(crate) fn reported(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<usize> {
+pub(crate) fn reported(ctx: &RuleContext<'_>) -> Vec<usize> {
     let policy = ctx.policy();
     // "Allow `*`, deny everyone whose ARN is not Pinecone's": the Deny does the pinning.
     if deny_pins_caller(policy) {
@@ -76,6 +76,6 @@ pub(crate) fn reported(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<usize> {
     }
     // Statements the evaluator closes to other accounts (e.g. `aws:SourceAccount`, absent when
     // a principal calls AssumeRole: nobody can assume) are no "anyone can assume" finding.
-    let closed = super::pinecone_assume_blocked::closed_to_others(ctx, pc);
+    let closed = super::pinecone_assume_blocked::closed_to_others(ctx);
     open.into_iter().filter(|i| !closed.contains(i)).collect()
 }
