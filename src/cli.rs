@@ -116,8 +116,11 @@ impl ColorChoice {
 }
 
 // `Check` is much larger than the others; the command line is parsed once per process.
+// `defer`: a subcommand's arguments are built only when it is the one invoked (building them
+// all was most of clap's cost on a pre-commit call, which names no subcommand).
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// Check policy files and directories (the default command).
     Check(CheckArgs),
@@ -157,8 +160,8 @@ pub enum Command {
     Access(AccessArgs),
 }
 
-/// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule
-/// directories from the flags and from the config file's `[rules] extra`.
+// Where rules come from, for `rules` and `explain`: the built-in ones, plus user rule
+// directories from the flags and from the config file's `[rules] extra`.
 #[derive(Args, Debug, Default, Clone)]
 pub struct RuleSource {
     /// Also load the user rule records of this directory (repeatable).
@@ -268,8 +271,8 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
-/// The three values entered in the Pinecone console ("Add CMEK"), given on the command line
-/// (they override `[customer]` of the config file in [`ConsoleValues`]).
+// The three values entered in the Pinecone console ("Add CMEK"), given on the command line
+// (they override `[customer]` of the config file in [`ConsoleValues`]).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct ConsoleArgs {
     /// The role ARN entered (or to enter) in the Pinecone console [default: `[customer] role_arn`].
@@ -291,8 +294,8 @@ impl ConsoleArgs {
     }
 }
 
-/// Arguments of `cmek-lint preflight`. The three values default to `[customer]` of
-/// `cmek-lint.toml`.
+// Arguments of `cmek-lint preflight`. The three values default to `[customer]` of
+// `cmek-lint.toml`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PreflightArgs {
     #[command(flatten)]
@@ -311,8 +314,8 @@ pub struct PreflightArgs {
     pub isolated: bool,
 }
 
-/// Arguments of `cmek-lint generate`. Pinecone's account and regions come from `[pinecone]`
-/// of `cmek-lint.toml` (or the flags), the role ARN, key ARN and external id from `[customer]`.
+// Arguments of `cmek-lint generate`. Pinecone's account and regions come from `[pinecone]`
+// of `cmek-lint.toml` (or the flags), the role ARN, key ARN and external id from `[customer]`.
 #[derive(clap::Args, Debug, Clone)]
 #[command(after_long_help = "Examples:\n  \
     cmek-lint generate --target terraform --pinecone-account 905418236187 --out infra/cmek\n  \
@@ -364,9 +367,9 @@ pub struct GenerateArgs {
     pub isolated: bool,
 }
 
-/// Arguments of `cmek-lint access`: those of `preflight` (values default to `[pinecone]` and
-/// `[customer]` of `cmek-lint.toml`; a role or key ARN not given is taken from the documents
-/// when one is unambiguous), and the output format.
+// Arguments of `cmek-lint access`: those of `preflight` (values default to `[pinecone]` and
+// `[customer]` of `cmek-lint.toml`; a role or key ARN not given is taken from the documents
+// when one is unambiguous), and the output format.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct AccessArgs {
     #[command(flatten)]

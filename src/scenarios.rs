@@ -41,6 +41,7 @@ use crate::pinecone::ROLE_PREFIX;
 use crate::policy::arn::is_account_id;
 use crate::policy::{Arn, Policy};
 use crate::settings::Settings;
+use std::sync::Arc;
 
 /// The source address of the simulated requests (TEST-NET-2: public, in no customer network).
 pub const PUBLIC_SOURCE_IP: &str = "198.51.100.23";
@@ -89,7 +90,8 @@ pub struct Scenario {
     pub description: String,
     pub expected: Decision,
     pub target: Target,
-    pub requests: Vec<Request>,
+    /// Shared with the outcomes that evaluate them (no copy per run).
+    pub requests: Vec<Arc<Request>>,
     /// Whether the caller is the customer's CMEK role (its permissions policy applies);
     /// otherwise the caller controls its own identity policies.
     pub customer_role: bool,
@@ -110,7 +112,7 @@ pub struct Outcome {
     /// is unknown, else `Denied`). For an expected `Denied`: `Allowed` if any request is allowed, else `Unknown`
     /// if any is unknown.
     pub decision: Decision,
-    pub evaluations: Vec<(Request, Evaluation)>,
+    pub evaluations: Vec<(Arc<Request>, Evaluation)>,
     /// Index into `evaluations` of the request that gave `decision` (the counterexample).
     pub witness: Option<usize>,
 }
@@ -129,23 +131,23 @@ fn base_context(req: &mut Request) {
     c.unknown_static_prefixes(UNKNOWN_PREFIXES);
 }
 
-fn assume(caller: Caller, role_arn: &str, external_id: Option<&str>) -> Request {
+fn assume(caller: Caller, role_arn: &str, external_id: Option<&str>) -> Arc<Request> {
     let mut req = Request::new(caller, "sts:AssumeRole", role_arn);
     base_context(&mut req);
     if let Some(id) = external_id {
         req.context.set("sts:ExternalId", id);
     }
-    req
+    Arc::new(req)
 }
 
-fn key_call(caller: Caller, action: &str, key_arn: &str) -> Request {
+fn key_call(caller: Caller, action: &str, key_arn: &str) -> Arc<Request> {
     let account = caller.account().map(str::to_string);
     let mut req = Request::new(caller, action, key_arn);
     base_context(&mut req);
     if let Some(a) = account {
         req.context.set("kms:CallerAccount", a);
     }
-    req
+    Arc::new(req)
 }
 
 /// An account id differing from all of `taken`.
@@ -290,7 +292,7 @@ pub fn run_with(
     key_policy: Option<&Policy<'_>>,
     permissions: Option<&[&Policy<'_>]>,
 ) -> Outcome {
-    let evaluations: Vec<(Request, Evaluation)> = scenario
+    let evaluations: Vec<(Arc<Request>, Evaluation)> = scenario
         .requests
         .iter()
         .map(|req| {
@@ -316,7 +318,7 @@ pub fn run_with(
                     set = set.identity(p);
                 }
             }
-            (req.clone(), eval::evaluate(&set, req))
+            (Arc::clone(req), eval::evaluate(&set, req))
         })
         .collect();
     let find = |d: Decision| evaluations.iter().position(|(_, e)| e.decision == d);

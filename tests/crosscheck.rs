@@ -221,7 +221,7 @@ fn ours(case: &Case) -> Option<bool> {
     let caller = Caller::User { account: ACCOUNT.into(), arn: USER.into() };
     let mut req = Request::new(caller, &case.action, &case.resource);
     for (key, _, value) in &case.context {
-        req.context.set(key, value.clone());
+        req.context.set(key.to_string(), value.clone());
     }
     match eval::evaluate(&set, &req).decision {
         Decision::Allowed => Some(true),

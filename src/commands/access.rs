@@ -350,7 +350,7 @@ fn setup(
         );
         for scenario in built.iter_mut().filter(|sc| sc.target == scenarios::Target::Trust) {
             for request in &mut scenario.requests {
-                request.context.unknown("sts:ExternalId");
+                std::sync::Arc::make_mut(request).context.unknown("sts:ExternalId");
             }
         }
     }

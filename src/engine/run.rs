@@ -223,7 +223,7 @@ impl<'a> FileRun<'a> {
 
     /// The rules of a KMS key's metadata (`Scope::Key`).
     fn key_rules(&mut self, doc: &Document<'_>) {
-        self.collect_facts(doc, PolicyKind::Key);
+        self.collect_facts(doc, PolicyKind::Key, None);
         let ctx = RuleContext {
             text: self.text,
             lenience: &[],
@@ -250,7 +250,8 @@ impl<'a> FileRun<'a> {
         let policy = Policy::new(bound.as_ref().unwrap_or(root));
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
-        self.collect_facts(doc, kind);
+        // The facts keep references as written: the model is shared only when nothing was bound.
+        self.collect_facts(doc, kind, bound.is_none().then_some(&policy));
         let (placement, decoded) = self.document_text(&doc.map, matches!(doc.root, Root::Borrowed(_)));
         let ctx = RuleContext {
             text: decoded.as_deref().unwrap_or(self.text),
@@ -328,12 +329,12 @@ impl<'a> FileRun<'a> {
     }
 
     /// Setup facts of one document (bounded: a few strings and positions per document).
-    fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind) {
+    fn collect_facts(&mut self, doc: &Document<'_>, kind: PolicyKind, policy: Option<&Policy<'_>>) {
         let text = self.text;
         let index = self.line_index.get_or_insert_with(|| LineIndex::new(text));
         let (display, path, on_disk, scope) = (self.display, self.path, self.on_disk, self.scope);
         let site = self.site.get_or_insert_with(|| crate::source::Site::new(display, on_disk.then_some(path), scope));
-        if let Some(mut f) = crate::setup::collect(site, index, doc, kind, self.settings) {
+        if let Some(mut f) = crate::setup::collect(site, index, doc, kind, self.settings, policy) {
             f.shrink();
             self.facts.push(f);
         }

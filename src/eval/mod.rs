@@ -177,6 +177,8 @@ pub struct StatementHit {
     pub policy: usize,
     /// Index of the statement in its policy's `Statement` array.
     pub statement: usize,
+    /// The statement's `Sid`, for a deciding statement only (filled after the verdict: one
+    /// copy per decision, not per statement evaluated).
     pub sid: Option<String>,
     pub effect: Effect,
     pub via: Via,
@@ -362,7 +364,7 @@ pub fn key_policy_enables_iam(policy: &Policy<'_>, req: &Request) -> Tri {
 
 /// Evaluate `req` against `set`.
 pub fn evaluate(set: &PolicySet<'_, '_>, req: &Request) -> Evaluation {
-    let mut statements = Vec::new();
+    let mut statements = Vec::with_capacity(set.policies.iter().map(|t| t.policy.statements.len()).sum());
     for (pi, tagged) in set.policies.iter().enumerate() {
         let resource = matches!(tagged.role, PolicyRole::Resource { .. });
         let variables = tagged.policy.version_str() == Some("2012-10-17");
@@ -376,7 +378,7 @@ pub fn evaluate(set: &PolicySet<'_, '_>, req: &Request) -> Evaluation {
             statements.push(StatementHit {
                 policy: pi,
                 statement: stmt.index,
-                sid: stmt.sid_str().map(str::to_string),
+                sid: None,
                 effect,
                 via,
                 applies,
@@ -388,7 +390,15 @@ pub fn evaluate(set: &PolicySet<'_, '_>, req: &Request) -> Evaluation {
             });
         }
     }
-    decide(set, req, statements)
+    let mut evaluation = decide(set, req, statements);
+    for &i in &evaluation.deciding {
+        let hit = &mut evaluation.statements[i];
+        // Statements are in index order.
+        let statements = &set.policies[hit.policy].policy.statements;
+        let stmt = statements.binary_search_by_key(&hit.statement, |s| s.index).ok().map(|k| &statements[k]);
+        hit.sid = stmt.and_then(|s| s.sid_str()).map(str::to_string);
+    }
+    evaluation
 }
 
 fn indices(statements: &[StatementHit], f: impl Fn(&StatementHit) -> bool) -> Vec<usize> {

@@ -84,6 +84,16 @@ fn text(node: &Node) -> Option<Result<&str, ()>> {
     }
 }
 
+/// The account field of an ARN (`arn:partition:service:region:account:...`), without parsing
+/// the rest.
+fn arn_account(v: &str) -> Option<&str> {
+    let rest = v.strip_prefix("arn:")?.as_bytes();
+    // The colons ending partition, service, region and account.
+    let mut colons = rest.iter().enumerate().filter(|(_, b)| **b == b':').map(|(i, _)| i);
+    let (_, _, region_end, account_end) = (colons.next()?, colons.next()?, colons.next()?, colons.next()?);
+    v.get(4 + region_end + 1..4 + account_end)
+}
+
 fn names_account(v: &str, account: &str) -> bool {
     if is_account_id(v) {
         return v == account;
@@ -105,6 +115,11 @@ fn value_match(kind: &str, node: &Node, caller: &Caller) -> PrincipalMatch {
                 return PrincipalMatch { direct: Tri::True, account: Tri::False };
             }
             let Some(account) = caller.account() else { return PrincipalMatch::NO };
+            // An ARN of another account names neither the caller nor its account, its role or
+            // a session of it (most principals of a large policy, against one caller).
+            if arn_account(v).is_some_and(|a| a != account) {
+                return PrincipalMatch::NO;
+            }
             if names_account(v, account) {
                 // The root itself is the account principal.
                 return match caller {
@@ -216,5 +231,20 @@ fn not_value(kind: &str, node: &Node, caller: &Caller) -> (Tri, Tri, Tri) {
             Tri::False,
         ),
         _ => (Tri::False, Tri::False, Tri::False),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arn_account;
+
+    #[test]
+    fn arn_account_is_the_fifth_field() {
+        assert_eq!(arn_account("arn:aws:iam::123456789012:role/a:b"), Some("123456789012"));
+        assert_eq!(arn_account("arn:aws:sts::123456789012:assumed-role/r/s"), Some("123456789012"));
+        assert_eq!(arn_account("arn:aws:kms:us-east-1:123456789012:key/k"), Some("123456789012"));
+        assert_eq!(arn_account("arn:aws:iam::123456789012"), None);
+        assert_eq!(arn_account("123456789012"), None);
+        assert_eq!(arn_account("arn:aws:iam:::root"), Some(""));
     }
 }

@@ -1,7 +1,7 @@
 //! The request being evaluated: who calls, what action on which resource, and what is known
 //! about each condition key.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// Who makes the request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,11 +97,15 @@ pub enum KeyValue {
     Unknown,
 }
 
-/// The request context: condition keys by lower-cased name. A key neither set nor covered by
-/// an unknown prefix is absent from the request.
+/// The request context: condition keys, matched case-insensitively. A key neither set nor
+/// covered by an unknown prefix is absent from the request.
+///
+/// Keys are kept as given (most are `'static` names: no copy), sorted case-insensitively, and
+/// looked up without lower-casing the name asked for: this runs for every condition of every
+/// statement of every evaluated request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
-    keys: BTreeMap<String, KeyValue>,
+    keys: Vec<(Cow<'static, str>, KeyValue)>,
     unknown_prefixes: Vec<String>,
     /// Lower-cased unknown prefixes shared by many requests (no copy per request).
     static_unknown_prefixes: &'static [&'static str],
@@ -115,24 +119,45 @@ pub enum Lookup<'a> {
     Unknown,
 }
 
+/// ASCII-case-insensitive order of two key names.
+fn cmp_ci(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Whether `key` starts with the lower-cased `prefix`, ASCII case aside.
+fn starts_with_ci(key: &str, prefix: &str) -> bool {
+    key.len() >= prefix.len() && key.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 impl Context {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Set a single-valued key.
-    pub fn set(&mut self, key: &str, value: impl Into<String>) -> &mut Self {
-        self.keys.insert(key.to_ascii_lowercase(), KeyValue::One(value.into()));
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.keys.binary_search_by(|(k, _)| cmp_ci(k, key))
+    }
+    fn insert(&mut self, key: Cow<'static, str>, value: KeyValue) -> &mut Self {
+        match self.find(&key) {
+            Ok(i) => self.keys[i] = (key, value),
+            Err(i) => self.keys.insert(i, (key, value)),
+        }
         self
+    }
+    /// Set a single-valued key.
+    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<String>) -> &mut Self {
+        self.insert(key.into(), KeyValue::One(value.into()))
     }
     /// Set a multivalued key.
-    pub fn set_many(&mut self, key: &str, values: impl IntoIterator<Item = impl Into<String>>) -> &mut Self {
-        self.keys.insert(key.to_ascii_lowercase(), KeyValue::Many(values.into_iter().map(Into::into).collect()));
-        self
+    pub fn set_many(
+        &mut self,
+        key: impl Into<Cow<'static, str>>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut Self {
+        self.insert(key.into(), KeyValue::Many(values.into_iter().map(Into::into).collect()))
     }
     /// Mark a key as unknown.
-    pub fn unknown(&mut self, key: &str) -> &mut Self {
-        self.keys.insert(key.to_ascii_lowercase(), KeyValue::Unknown);
-        self
+    pub fn unknown(&mut self, key: impl Into<Cow<'static, str>>) -> &mut Self {
+        self.insert(key.into(), KeyValue::Unknown)
     }
     /// Mark every key starting with `prefix` (case-insensitive) and not set explicitly as
     /// unknown (`kms:EncryptionContext:`, `aws:PrincipalTag/`).
@@ -149,33 +174,35 @@ impl Context {
     }
     /// Remove a key (it becomes absent, or unknown under an unknown prefix).
     pub fn remove(&mut self, key: &str) -> &mut Self {
-        self.keys.remove(&key.to_ascii_lowercase());
+        if let Ok(i) = self.find(key) {
+            self.keys.remove(i);
+        }
         self
     }
     /// Whether a key is set (to a value or unknown).
     pub fn has(&self, key: &str) -> bool {
-        self.keys.contains_key(&key.to_ascii_lowercase())
+        self.find(key).is_ok()
     }
 
     /// What is known about `key` (case-insensitive).
     pub fn lookup(&self, key: &str) -> Lookup<'_> {
-        let lower = key.to_ascii_lowercase();
-        match self.keys.get(&lower) {
-            Some(KeyValue::One(v)) => Lookup::Values(std::slice::from_ref(v)),
-            Some(KeyValue::Many(v)) => Lookup::Values(v),
-            Some(KeyValue::Unknown) => Lookup::Unknown,
-            None if self.unknown_prefixes.iter().any(|p| lower.starts_with(p.as_str()))
-                || self.static_unknown_prefixes.iter().any(|p| lower.starts_with(p)) =>
+        match self.find(key).map(|i| &self.keys[i].1) {
+            Ok(KeyValue::One(v)) => Lookup::Values(std::slice::from_ref(v)),
+            Ok(KeyValue::Many(v)) => Lookup::Values(v),
+            Ok(KeyValue::Unknown) => Lookup::Unknown,
+            Err(_)
+                if self.unknown_prefixes.iter().any(|p| starts_with_ci(key, p))
+                    || self.static_unknown_prefixes.iter().any(|p| starts_with_ci(key, p)) =>
             {
                 Lookup::Unknown
             }
-            None => Lookup::Absent,
+            Err(_) => Lookup::Absent,
         }
     }
 
-    /// The keys set, for reports: `(lower-cased key, value)`.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyValue)> {
-        self.keys.iter().map(|(k, v)| (k.as_str(), v))
+    /// The keys set, for reports: `(lower-cased key, value)`, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (String, &KeyValue)> {
+        self.keys.iter().map(|(k, v)| (k.to_ascii_lowercase(), v))
     }
     pub fn unknown_prefixes(&self) -> impl Iterator<Item = &str> {
         self.static_unknown_prefixes.iter().copied().chain(self.unknown_prefixes.iter().map(String::as_str))

@@ -17,11 +17,11 @@ fn ctx(pairs: &[(&str, &str)]) -> Context {
     let mut c = Context::new();
     for (k, v) in pairs {
         if *v == "?" {
-            c.unknown(k);
+            c.unknown(k.to_string());
         } else if v.contains('|') {
-            c.set_many(k, v.split('|').filter(|s| !s.is_empty()));
+            c.set_many(k.to_string(), v.split('|').filter(|s| !s.is_empty()));
         } else {
-            c.set(k, *v);
+            c.set(k.to_string(), *v);
         }
     }
     c

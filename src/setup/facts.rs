@@ -28,15 +28,17 @@ impl Resolver<'_, '_> {
     }
 }
 
-/// The facts of one document.
+/// The facts of one document. `policy`: the document's policy model when the caller has built
+/// it from the document's own tree (built here otherwise).
 pub fn collect(
     site: &Site,
     index: &LineIndex<'_>,
     doc: &Document<'_>,
     kind: PolicyKind,
     settings: &Settings,
+    policy: Option<&Policy<'_>>,
 ) -> Option<Fact> {
-    collect_kind(site, index, doc, kind, settings).map(|kind| Fact { scope: site.scope.clone(), kind })
+    collect_kind(site, index, doc, kind, settings, policy).map(|kind| Fact { scope: site.scope.clone(), kind })
 }
 
 fn collect_kind(
@@ -45,6 +47,7 @@ fn collect_kind(
     doc: &Document<'_>,
     kind: PolicyKind,
     settings: &Settings,
+    built: Option<&Policy<'_>>,
 ) -> Option<FactKind> {
     use FactKind as Fact;
     let r = Resolver { site, index, doc, origin: doc.origin.as_deref().map(Arc::from) };
@@ -63,7 +66,14 @@ fn collect_kind(
         let at = root.get(crate::extract::FORMAT_KEY).map_or(root.span, |m| m.key_span);
         return Some(Fact::Key(KeyFact { ids, arn, region, multi_region, at: r.loc(at) }));
     }
-    let policy = Policy::new(root);
+    let own;
+    let policy = match built {
+        Some(p) => p,
+        None => {
+            own = Policy::new(root);
+            &own
+        }
+    };
     let head = Span::new(root.span.start as usize, root.span.start as usize + 1);
     match kind {
         PolicyKind::Trust => {

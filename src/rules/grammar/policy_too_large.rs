@@ -38,6 +38,10 @@ fn json_string_len(s: &str) -> usize {
         _ => 1,
     };
     if s.is_ascii() {
+        // Most strings need no escape: their length less their spaces.
+        if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            return 2 + s.len() - s.bytes().filter(|&b| b == b' ').count();
+        }
         return 2 + s.bytes().map(ascii).sum::<usize>();
     }
     2 + s

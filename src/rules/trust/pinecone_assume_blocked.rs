@@ -162,7 +162,7 @@ pub(crate) fn closed_to_others(ctx: &RuleContext<'_>) -> Vec<usize> {
         .iter()
         .cloned()
         .map(|mut r| {
-            r.context.set("aws:MultiFactorAuthPresent", "true");
+            std::sync::Arc::make_mut(&mut r).context.set("aws:MultiFactorAuthPresent", "true");
             r
         })
         .collect();

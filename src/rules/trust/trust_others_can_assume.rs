@@ -34,7 +34,7 @@ pub(crate) struct Opening {
     pub scenario: &'static str,
     pub who: &'static str,
     pub certain: bool,
-    pub request: Request,
+    pub request: std::sync::Arc<Request>,
     pub evaluation: Evaluation,
 }
 
@@ -114,7 +114,7 @@ pub(crate) fn openings(ctx: &RuleContext<'_>) -> Vec<Opening> {
             .filter(|r| r.caller.account().is_some())
             .cloned()
             .map(|mut r| {
-                r.context.set("aws:MultiFactorAuthPresent", "true");
+                std::sync::Arc::make_mut(&mut r).context.set("aws:MultiFactorAuthPresent", "true");
                 r
             })
             .collect();
