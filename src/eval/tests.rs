@@ -649,3 +649,20 @@ fn deploy_time_principals_actions_and_resources_are_unknown() {
     // ... but when the key is absent the negated operator holds whatever the value: denied.
     assert_eq!(evaluate(&set, &req).decision, Decision::Denied);
 }
+
+/// Keys are matched case-insensitively, listed lower-cased in order, and replaced when set again
+/// in another case.
+#[test]
+fn context_keys_are_case_insensitive_and_ordered() {
+    let mut c = Context::new();
+    c.set("aws:SourceIp", "198.51.100.23").set("AWS:PrincipalArn", "arn:aws:iam::1:role/r").unknown("sts:ExternalId");
+    c.set("aws:sourceip", "203.0.113.9").unknown_static_prefixes(&["aws:principaltag/"]);
+    let keys: Vec<String> = c.iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["aws:principalarn", "aws:sourceip", "sts:externalid"]);
+    assert_eq!(c.lookup("AWS:SOURCEIP"), Lookup::Values(&["203.0.113.9".to_string()]));
+    assert_eq!(c.lookup("sts:externalid"), Lookup::Unknown);
+    assert_eq!(c.lookup("aws:PrincipalTag/team"), Lookup::Unknown);
+    assert_eq!(c.lookup("aws:PrincipalTa"), Lookup::Absent);
+    c.remove("Aws:SourceIP");
+    assert!(!c.has("aws:sourceip") && c.has("STS:EXTERNALID"));
+}

@@ -48,7 +48,11 @@ impl Pattern {
         if eager {
             let _ = regex.set(Regex::new(source)?);
         }
-        Ok(Self { source: source.to_string(), prefixes: anchored_prefixes(source), regex })
+        let prefixes = match KNOWN_PREFIXES.iter().find(|(known, _)| *known == source) {
+            Some((_, literals)) => Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect()),
+            None => anchored_prefixes(source),
+        };
+        Ok(Self { source: source.to_string(), prefixes, regex })
     }
 
     fn is_match(&self, value: &str) -> bool {
@@ -62,6 +66,12 @@ impl Pattern {
             .is_match(value)
     }
 }
+
+/// The prefixes of the built-in rules' patterns, as [`anchored_prefixes`] gives them (a test
+/// holds them to it): parsing a pattern to find them costs a pre-commit call more than checking
+/// its one file.
+const KNOWN_PREFIXES: &[(&str, &[&str])] =
+    &[("^2008-10-17$", &["2008-10-17"]), ("^(AROA|AIDA)[A-Z0-9]{12,}$", &["AROA", "AIDA"])];
 
 /// The literals every match of an anchored pattern (`^` or `\A` first, outside multi-line mode)
 /// begins the value with, when they are a finite set of at most 64 non-empty literals.
@@ -299,6 +309,28 @@ mod tests {
         // Not anchored, multi-line, anchored only in one branch, or no literal prefix.
         for s in ["AROA", "(?m)^AROA", "^AROA|x", "^[A-Z]+$", "^.*x", "(", ""] {
             assert_eq!(p(s), None, "{s}");
+        }
+    }
+
+    /// The table of known prefixes says what the extraction says, for every pattern of the
+    /// built-in records (a record whose pattern is missing from it only costs time).
+    #[test]
+    fn known_prefixes_are_the_extracted_ones() {
+        for (source, literals) in super::KNOWN_PREFIXES {
+            let expected: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+            assert_eq!(anchored_prefixes(source), Some(expected), "{source}");
+        }
+        let builtin: Vec<&str> = RECORDS
+            .iter()
+            .filter_map(|r| r.check.as_ref())
+            .flat_map(|c| [c.matches, c.not_matches])
+            .flatten()
+            .collect();
+        for source in builtin {
+            assert!(
+                super::KNOWN_PREFIXES.iter().any(|(k, _)| *k == source) || anchored_prefixes(source).is_none(),
+                "add `{source}` to KNOWN_PREFIXES"
+            );
         }
     }
 
