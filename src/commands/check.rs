@@ -339,13 +339,16 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     }
     write_stderr(&err);
 
+    let failing = engine::max_severity(&reports).is_some_and(|s| s >= fail_on);
+    // Everything is written: the process ends next, and freeing a large run's findings one
+    // by one only delays that (5% of a run with 200,000 findings).
+    std::mem::forget(reports);
     if has_errors {
         return Ok(ExitStatus::Error);
     }
     if args.write_baseline.is_some() {
         return Ok(ExitStatus::Success);
     }
-    let failing = engine::max_severity(&reports).is_some_and(|s| s >= fail_on);
     Ok(if failing && !args.exit_zero { ExitStatus::Failure } else { ExitStatus::Success })
 }
 
