@@ -76,7 +76,7 @@ fn every_fix_silences_its_rule_on_the_bad_example_and_leaves_strict_json() {
     for rule in registry.rules.iter().filter(|r| r.record.autofix > Some(Applicability::DisplayOnly)) {
         let r = rule.record;
         let settings = settings_for(&registry, r.code);
-        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true };
+        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
         let fixed = fix_text("example.json", r.bad, options);
         if fixed.text == r.bad {
             failures.push(format!("{}: the fix changed nothing", r.code));
@@ -101,7 +101,7 @@ fn unsafe_fixes_need_the_flag() {
     let registry = Registry::builtin();
     let r = registry.find("CMK114").unwrap().record;
     let settings = settings_for(&registry, "CMK114");
-    let safe_only = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false };
+    let safe_only = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false, baseline: None };
     assert!(!fix_text("example.json", r.bad, safe_only).text.contains("StringLike"));
     let with_unsafe = FixOptions { unsafe_ok: true, ..safe_only };
     assert!(fix_text("example.json", r.bad, with_unsafe).text.contains("StringLike"));
@@ -240,21 +240,25 @@ fn fixes_inside_a_terraform_heredoc_are_applied() {
     assert_eq!(std::fs::read_to_string(dir.path().join("main.tf")).unwrap(), tf.replace(&policy, &fixed));
 }
 
-/// A policy in YAML (CloudFormation) has no JSON text to edit: its fixes are suggestions,
-/// never applied.
+/// A policy in YAML (CloudFormation) gets its fixes written in YAML: `Version` as a new key
+/// of the block mapping, at its indentation, everything else as it was.
 #[test]
-fn fixes_in_yaml_are_display_only() {
+fn fixes_in_yaml_are_written_in_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let template = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1\n            Action: sts:AssumeRole\n            Condition:\n              StringEquals:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n";
     write(dir.path(), "template.yaml", template);
-    let out = run_in(dir.path(), &["check", "--diff", "template.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert_eq!(stdout(&out), "");
     let json = run_in(dir.path(), &["check", "--format", "json", "template.yaml"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let version = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK101").expect("CMK101");
-    assert_eq!(version["fix"]["applicability"], "display-only");
-    assert_eq!(version["fix"]["edits"], serde_json::json!([]));
+    assert_eq!(version["fix"]["applicability"], "safe");
+    let out = run_in(dir.path(), &["check", "--fix", "template.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("template.yaml")).unwrap();
+    let expected = template.replace(
+        "      AssumeRolePolicyDocument:\n",
+        "      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n",
+    );
+    assert_eq!(fixed, expected);
 }
 
 #[test]
@@ -403,7 +407,7 @@ const ROLE: &str = "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-
 /// CMK208 is silent on it.
 fn fix_208(settings: &Settings, text: &str) -> String {
     let registry = Registry::builtin();
-    let options = FixOptions { registry: &registry, settings, unsafe_ok: true };
+    let options = FixOptions { registry: &registry, settings, unsafe_ok: true, baseline: None };
     let fixed = fix_text("trust.json", text, options).text;
     assert_eq!(fix_text("trust.json", &fixed, options).text, fixed, "a second --fix changed it");
     let report = check(&registry, settings, &fixed);
@@ -444,7 +448,7 @@ fn the_external_id_fix_adds_a_condition() {
     let want = one_line.replace("\"sts:AssumeRole\"}", &format!("\"sts:AssumeRole\", {condition}}}"));
     assert_eq!(fix_208(&settings, &one_line), want);
     // Not applied without `--unsafe-fixes`.
-    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false };
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false, baseline: None };
     assert_eq!(fix_text("trust.json", &multi, options).text, multi);
 }
 
@@ -511,7 +515,7 @@ fn the_external_id_fix_is_display_only_without_an_id_or_an_exact_place() {
     let (applicability, edits, message) = fix_of_208(&without, &multi);
     assert_eq!((applicability, edits), (Applicability::DisplayOnly, 0));
     assert!(message.contains("<uuid-v4>"), "{message}");
-    let options = FixOptions { registry: &registry, settings: &without, unsafe_ok: true };
+    let options = FixOptions { registry: &registry, settings: &without, unsafe_ok: true, baseline: None };
     assert_eq!(fix_text("trust.json", &multi, options).text, multi);
 
     let with = configured(&registry, true);
@@ -530,7 +534,7 @@ fn the_external_id_fix_escapes_the_value() {
     let one_line = format!(
         "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"{ROLE}\"}}, \"Action\": \"sts:AssumeRole\"}}]}}\n"
     );
-    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true };
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
     let fixed = fix_text("trust.json", &one_line, options).text;
     let v: serde_json::Value = serde_json::from_str(&fixed).unwrap_or_else(|e| panic!("{e}:\n{fixed}"));
     assert_eq!(v["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"], "a\"b\\c");
