@@ -539,3 +539,140 @@ fn the_external_id_fix_escapes_the_value() {
     let v: serde_json::Value = serde_json::from_str(&fixed).unwrap_or_else(|e| panic!("{e}:\n{fixed}"));
     assert_eq!(v["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"], "a\"b\\c");
 }
+
+/// A file of `tests/data/fix/`: a Pinecone CMEK setup written as a CloudFormation template
+/// (YAML, JSON) or as Terraform with `jsonencode`.
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fix").join(name)).unwrap()
+}
+
+/// The settings the fixtures are checked with (their `cmek-lint.toml`).
+fn fixture_settings(registry: &Registry) -> Settings {
+    let mut settings = registry.default_settings();
+    config::apply(Path::new("cmek-lint.toml"), &fixture("cmek-lint.toml"), registry, &mut settings).unwrap();
+    settings
+}
+
+/// The rules whose fixes the fixtures get.
+const TEMPLATE_FIXES: [&str; 6] = ["CMK115", "CMK208", "CMK202", "CMK101", "CMK301", "CMK114"];
+
+/// `text` with each `(before, after)` replaced; each `before` occurs once.
+fn replaced(text: &str, changes: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (before, after) in changes {
+        assert_eq!(out.matches(before).count(), 1, "{before}");
+        out = out.replacen(before, after, 1);
+    }
+    out
+}
+
+/// Fix fixture `name` with `--unsafe-fixes` (and with safe fixes only) and check what came out:
+/// the exact text expected (every byte not fixed kept), which the rules of the fixes no
+/// longer report, which still parses as the same documents, and which a second run leaves
+/// alone.
+fn assert_fixed(name: &str, changes: &[(&str, &str)], safe_changes: &[(&str, &str)]) {
+    let registry = Registry::builtin();
+    let settings = fixture_settings(&registry);
+    let original = fixture(name);
+    let check = |text: &str| check_input(Input::Text { name, text: text.to_string() }, &registry, &settings);
+    let before = check(&original);
+    for code in TEMPLATE_FIXES {
+        let d = before.diagnostics.iter().find(|d| d.diagnostic.code == code).unwrap_or_else(|| panic!("{code}"));
+        let fix = d.diagnostic.fix.as_ref().unwrap();
+        assert!(fix.applicability > Applicability::DisplayOnly && !fix.edits.is_empty(), "{code}: {fix:?}");
+    }
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
+    let fixed = fix_text(name, &original, options);
+    assert_eq!(fixed.text, replaced(&original, changes));
+    assert_eq!(fixed.applied, TEMPLATE_FIXES.len());
+    let after = check(&fixed.text);
+    let left: Vec<&str> = after.diagnostics.iter().map(|d| d.diagnostic.code).collect();
+    for code in TEMPLATE_FIXES.iter().chain(&["CMK001", "CMK011", "CMK012"]) {
+        assert!(!left.contains(code), "{code} after fixing {name}: {left:?}");
+    }
+    assert_eq!(after.policies, before.policies);
+    assert_eq!(
+        cmek_lint::engine::outline(name, &fixed.text).unwrap(),
+        cmek_lint::engine::outline(name, &original).unwrap()
+    );
+    let again = fix_text(name, &fixed.text, options);
+    assert_eq!((again.text.as_str(), again.applied), (fixed.text.as_str(), 0));
+    let safe = fix_text(name, &original, FixOptions { unsafe_ok: false, ..options });
+    assert_eq!(safe.text, replaced(&original, safe_changes));
+}
+
+/// CloudFormation YAML: each fix written in YAML, in the style around it (a plain scalar
+/// filled in place, a key renamed, a block mapping and a block sequence grown by lines at
+/// their indentation), comments and quoting kept.
+#[test]
+fn cloudformation_yaml_gets_its_fixes_written_in_yaml() {
+    let version = ("          PolicyDocument:\n", "          PolicyDocument:\n            Version: \"2012-10-17\"\n");
+    assert_fixed(
+        "template.yaml",
+        &[
+            ("AWS: arn:aws:iam::XXXXXXXXXXXX:role", "AWS: arn:aws:iam::731429856012:role"),
+            (
+                "            Action: sts:AssumeRole  # the region of the index\n",
+                "            Action: sts:AssumeRole  # the region of the index\n            Condition:\n              StringEquals:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n",
+            ),
+            ("              StringEqualsIfExists:\n", "              StringEquals:\n"),
+            version,
+            ("              - kms:Decrypt\n", "              - kms:Decrypt\n              - kms:Encrypt\n"),
+            (
+                "              StringEquals:\n                aws:PrincipalTag",
+                "              StringLike:\n                aws:PrincipalTag",
+            ),
+        ],
+        &[version],
+    );
+}
+
+/// CloudFormation JSON: the template's own JSON edited, as a bare policy file's is.
+#[test]
+fn cloudformation_json_gets_its_fixes_in_the_template() {
+    let version = (
+        "            \"PolicyDocument\": {\n",
+        "            \"PolicyDocument\": {\n              \"Version\": \"2012-10-17\",\n",
+    );
+    assert_fixed(
+        "template.json",
+        &[
+            ("arn:aws:iam::XXXXXXXXXXXX:role", "arn:aws:iam::731429856012:role"),
+            (
+                "              \"Action\": \"sts:AssumeRole\"\n",
+                "              \"Action\": \"sts:AssumeRole\",\n              \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\"}}\n",
+            ),
+            ("{\"StringEqualsIfExists\": {", "{\"StringEquals\": {"),
+            version,
+            ("\"Action\": \"kms:Decrypt\"", "\"Action\": [\"kms:Decrypt\", \"kms:Encrypt\"]"),
+            ("{\"StringEquals\": {\"aws:PrincipalTag", "{\"StringLike\": {\"aws:PrincipalTag"),
+        ],
+        &[version],
+    );
+}
+
+/// Terraform `jsonencode`: each fix written in HCL (bare identifiers for keys that are ones,
+/// quoted strings otherwise, `key = value` members), after a comment ending the line it
+/// follows.
+#[test]
+fn terraform_jsonencode_gets_its_fixes_written_in_hcl() {
+    let version = (
+        "  policy = jsonencode({\n    Statement = [{\n",
+        "  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n",
+    );
+    assert_fixed(
+        "main.tf",
+        &[
+            ("arn:aws:iam::XXXXXXXXXXXX:role", "arn:aws:iam::731429856012:role"),
+            (
+                "        Action    = \"sts:AssumeRole\" # the region of the index\n",
+                "        Action    = \"sts:AssumeRole\" # the region of the index\n        Condition = { StringEquals = { \"sts:ExternalId\" = \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\" } }\n",
+            ),
+            ("          StringEqualsIfExists = {", "          StringEquals = {"),
+            version,
+            ("Action    = [\"kms:Decrypt\"]", "Action    = [\"kms:Decrypt\", \"kms:Encrypt\"]"),
+            ("{ StringEquals = { \"aws:PrincipalTag", "{ StringLike = { \"aws:PrincipalTag"),
+        ],
+        &[version],
+    );
+}
