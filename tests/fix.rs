@@ -676,3 +676,148 @@ fn terraform_jsonencode_gets_its_fixes_written_in_hcl() {
         &[version],
     );
 }
+
+/// Values the file does not write as they are checked keep display-only fixes: a `!Sub`
+/// (whose text CloudFormation computes), a YAML alias (its anchor's node is used twice), a
+/// branch of `Fn::If`, a Terraform string with an interpolation. `--fix --unsafe-fixes`
+/// leaves such files as they are.
+#[test]
+fn fixes_in_computed_values_aliases_and_interpolations_stay_display_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "cmek-lint.toml", &fixture("cmek-lint.toml"));
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            "sub.yaml",
+            "Resources:\n  CmekRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: !Sub arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1\n            Action: sts:AssumeRole\n            Condition: &exact\n              StringEqualsIfExists:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n          - Effect: Allow\n            Principal:\n              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2\n            Action: sts:AssumeRole\n            Condition: *exact\n",
+            &["CMK115", "CMK202"],
+        ),
+        (
+            "if.json",
+            r#"{
+  "Conditions": {"Strict": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}},
+  "Resources": {
+    "CmekRole": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "AssumeRolePolicyDocument": {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"Fn::If": ["Strict",
+              {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}},
+              {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}]}
+          }]
+        }
+      }
+    }
+  }
+}
+"#,
+            &["CMK202"],
+        ),
+        (
+            "main.tf",
+            "locals {\n  pinecone_account = \"XXXXXXXXXXXX\"\n}\n\nresource \"aws_iam_role\" \"cmek\" {\n  name = \"pinecone-cmek\"\n  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect    = \"Allow\"\n      Principal = { AWS = \"arn:aws:iam::${local.pinecone_account}:role/pinecone_cmek_access_us-east-1\" }\n      Action    = \"sts:AssumeRole\"\n      Condition = { StringEquals = { \"sts:ExternalId\" = \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\" } }\n    }]\n  })\n}\n",
+            &["CMK115"],
+        ),
+    ];
+    for (name, text, codes) in cases {
+        let folder = dir.path().join(name.replace('.', "_"));
+        write(&folder, name, text);
+        std::fs::copy(dir.path().join("cmek-lint.toml"), folder.join("cmek-lint.toml")).unwrap();
+        let json = run_in(&folder, &["check", "--format", "json", name]);
+        let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let diagnostics = v["diagnostics"].as_array().unwrap();
+        for code in codes {
+            let found: Vec<&serde_json::Value> = diagnostics.iter().filter(|d| d["code"] == *code).collect();
+            assert!(!found.is_empty(), "{name}: no {code} in {diagnostics:#?}");
+            for d in found {
+                assert_eq!(d["fix"]["applicability"], "display-only", "{name} {code}: {d:#?}");
+                assert_eq!(d["fix"]["edits"], serde_json::json!([]), "{name} {code}");
+            }
+        }
+        let out = run_in(&folder, &["check", "--fix", "--unsafe-fixes", name]);
+        assert!(stderr(&out).contains("No fixes applied"), "{name}: {}", stderr(&out));
+        assert_eq!(std::fs::read_to_string(folder.join(name)).unwrap(), text, "{name}");
+    }
+}
+
+/// `patch` (`.ci/run` installs it where it is missing); under CI a missing `patch` fails the
+/// test instead of skipping it.
+fn patch_tool() -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("patch")).find(|p| p.is_file())
+}
+
+/// The `--diff` of the fixtures' fixes applies with `patch`, and gives what `--fix` writes.
+#[test]
+fn the_diff_of_template_fixes_applies_with_patch() {
+    let Some(patch) = patch_tool() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run `patch`: `.ci/run` installs it");
+        eprintln!("skipped: no `patch` on PATH");
+        return;
+    };
+    let (fixed, patched) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let names = ["template.yaml", "template.json", "main.tf"];
+    for dir in [fixed.path(), patched.path()] {
+        for name in names {
+            let folder = dir.join(name.replace('.', "_"));
+            write(&folder, name, &fixture(name));
+            write(&folder, "cmek-lint.toml", &fixture("cmek-lint.toml"));
+        }
+    }
+    let diff = run_in(patched.path(), &["check", "--diff", "--unsafe-fixes", "."]);
+    assert_eq!(diff.status.code(), Some(1), "{}", stderr(&diff));
+    let mut child = std::process::Command::new(patch)
+        .args(["-p0", "--quiet"])
+        .current_dir(patched.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(&diff.stdout).unwrap();
+    assert!(child.wait().unwrap().success(), "{}", stdout(&diff));
+    let out = run_in(fixed.path(), &["check", "--fix", "--unsafe-fixes", "."]);
+    assert!(stderr(&out).contains("in 3 files"), "{}", stderr(&out));
+    for name in names {
+        let path = Path::new(&name.replace('.', "_")).join(name);
+        let by_fix = std::fs::read_to_string(fixed.path().join(&path)).unwrap();
+        assert_ne!(by_fix, fixture(name), "{name}");
+        assert_eq!(std::fs::read_to_string(patched.path().join(&path)).unwrap(), by_fix, "{name}");
+    }
+}
+
+/// Findings the baseline records are left as they are by `--fix`, as ruff leaves them: only
+/// the new finding is fixed. So is a finding suppressed by an inline comment.
+#[test]
+fn fix_leaves_the_findings_the_baseline_records_and_suppressed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let out = run_in(dir.path(), &["check", "--write-baseline", "baseline.json", "trust.json"]);
+    assert!(stderr(&out).contains("Wrote 3 findings to baseline"), "{}", stderr(&out));
+    let out = run_in(dir.path(), &["check", "--fix", "--baseline", "baseline.json", "trust.json"]);
+    assert!(stderr(&out).contains("No fixes applied"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), BAD);
+    // A finding the baseline does not record is fixed; the recorded ones stay.
+    let with_new = BAD.replace("  \"Statement\": [\n", "  \"Statement\": [\n    // reviewed in 2024\n");
+    write(dir.path(), "trust.json", &with_new);
+    let out = run_in(dir.path(), &["check", "--fix", "--baseline", "baseline.json", "trust.json"]);
+    assert!(stderr(&out).contains("Fixed 1 finding in trust.json"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), BAD);
+    // `--diff` follows the baseline too.
+    let out = run_in(dir.path(), &["check", "--diff", "--baseline", "baseline.json", "trust.json"]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), ""), "{}", stderr(&out));
+
+    let template = fixture("template.yaml").replace(
+        "            Principal:\n              AWS: arn:aws:iam::XXXXXXXXXXXX",
+        "            Principal:  # cmek-lint: ignore[CMK208] the pipeline adds the external ID\n              AWS: arn:aws:iam::XXXXXXXXXXXX",
+    );
+    write(dir.path(), "template.yaml", &template);
+    write(dir.path(), "cmek-lint.toml", &fixture("cmek-lint.toml"));
+    let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", "template.yaml"]);
+    assert!(stderr(&out).contains("Fixed 5 findings in template.yaml"), "{}", stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("template.yaml")).unwrap();
+    assert!(!fixed.contains("XXXXXXXXXXXX") && fixed.contains("kms:Encrypt"), "{fixed}");
+    assert_eq!(fixed.matches("sts:ExternalId").count(), 1, "{fixed}");
+}
