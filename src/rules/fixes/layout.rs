@@ -16,7 +16,8 @@ pub(super) fn newline_at(text: &str, at: usize) -> &'static str {
 /// The end of the line `at` is on (before its line ending) when nothing but a comma and an
 /// HCL comment follow `at` there, else `at`.
 pub(super) fn line_end(text: &str, at: usize) -> usize {
-    let line_end = text.get(at..).and_then(|t| t.find('\n')).map_or(text.len(), |i| at + i);
+    let Some(tail) = text.get(at..) else { return at };
+    let line_end = tail.find('\n').map_or(text.len(), |i| at + i);
     let rest = text[at..line_end].trim();
     let rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
     if rest.is_empty() || rest.starts_with('#') || rest.starts_with("//") {
@@ -32,7 +33,7 @@ pub(super) fn line_end(text: &str, at: usize) -> usize {
 /// or the value does not end a line of its own (a multi-line or block scalar, something other
 /// than a comment after it).
 pub(super) fn yaml_block_line(text: &str, key: Span, value: &Node) -> Option<(String, usize)> {
-    let line_start = text[..key.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text.get(..key.start as usize)?.rfind('\n').map_or(0, |i| i + 1);
     let prefix = text.get(line_start..key.start as usize)?;
     if !prefix.chars().all(|c| c == ' ' || c == '-') {
         return None;
@@ -44,7 +45,7 @@ pub(super) fn yaml_block_line(text: &str, key: Span, value: &Node) -> Option<(St
 /// line goes (as [`yaml_block_line`]).
 pub(super) fn yaml_item_line(text: &str, item: &Node) -> Option<(String, usize)> {
     let start = item.span.start as usize;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
     let prefix = text.get(line_start..start)?.trim_end_matches(' ');
     let dash = prefix.strip_suffix('-')?;
     if !dash.chars().all(|c| c == ' ' || c == '-') {

@@ -67,11 +67,9 @@ pub(crate) fn set_in_string(ctx: &RuleContext<'_>, node: &Node, start: usize, en
     let new = format!("{}{value}{}", &old[..start], &old[end..]);
     // The scalar with the edit, as it would be written: it must read back as `new`, verbatim.
     let range = Span::new(base + start, base + end);
-    let text = format!(
-        "{}{value}{}",
-        &ctx.text[node.span.start as usize..range.start as usize],
-        &ctx.text[range.end as usize..node.span.end as usize]
-    );
+    let before = ctx.text.get(node.span.start as usize..range.start as usize)?;
+    let after = ctx.text.get(range.end as usize..node.span.end as usize)?;
+    let text = format!("{before}{value}{after}");
     let reread = scalar::read(&text, ctx.syntax, Span::new(0, text.len()))?;
     let plain_ok = written.style != scalar::Style::YamlPlain || write::yaml_plain(&new);
     (reread.value == new && reread.verbatim.is_some() && plain_ok).then(|| Edit::replace(range, value))
@@ -107,8 +105,8 @@ pub(crate) fn append_member(ctx: &RuleContext<'_>, obj: &Node, name: &str, value
     let (key, at) = (last.key_span.start as usize, last.value.span.end as usize);
     let separator = (syntax == Syntax::Hcl).then(|| hcl_separator(text, last)).flatten();
     let member = write::member(syntax, name, value, separator);
-    let line_start = text[..key].rfind('\n').map_or(0, |i| i + 1);
-    let indent = &text[line_start..key];
+    let line_start = text.get(..key)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent = text.get(line_start..key)?;
     let own_line = line_start > start && indent.chars().all(|c| c == ' ' || c == '\t');
     let newline = newline_at(text, line_start);
     Some(match syntax {
@@ -141,11 +139,11 @@ pub(crate) fn prepend_member(ctx: &RuleContext<'_>, obj: &Node, name: &str, valu
         return (!block).then(|| Edit::insert(start + 1, write::member(syntax, name, value, None)));
     };
     let at = first.key_span.start as usize;
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
     let newline = newline_at(text, line_start);
     if block {
         // At the first key's column: after `- ` when the mapping is a sequence item.
-        let prefix = &text[line_start..at];
+        let prefix = text.get(line_start..at)?;
         if !prefix.chars().all(|c| c == ' ' || c == '-') {
             return None;
         }
