@@ -821,3 +821,108 @@ fn fix_leaves_the_findings_the_baseline_records_and_suppressed_ones() {
     assert!(!fixed.contains("XXXXXXXXXXXX") && fixed.contains("kms:Encrypt"), "{fixed}");
     assert_eq!(fixed.matches("sts:ExternalId").count(), 1, "{fixed}");
 }
+
+/// A YAML flow mapping grows in flow style (plain scalars where they read back as written);
+/// Terraform written JSON-style (`"Key" : value,`) gets quoted keys, `:` and commas, and bare
+/// `Key = value` where the object is written so.
+#[test]
+fn fixes_follow_the_style_around_them() {
+    let registry = Registry::builtin();
+    let settings = fixture_settings(&registry);
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
+    let flow = FLOW_YAML;
+    let expected = replaced(
+        flow,
+        &[
+            (
+                "{AWS: 'arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1'}, Action: sts:AssumeRole},",
+                "{AWS: 'arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1'}, Action: sts:AssumeRole, Condition: {StringEquals: {\"sts:ExternalId\": 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94}}},",
+            ),
+            ("{\"StringEqualsIfExists\": {", "{\"StringEquals\": {"),
+            ("      KeyPolicy:\n", "      KeyPolicy:\n        Version: \"2012-10-17\"\n"),
+            ("Action: [kms:Decrypt]", "Action: [kms:Decrypt, \"kms:Encrypt\"]"),
+        ],
+    );
+    assert_eq!(fix_text("flow.yaml", flow, options).text, expected);
+    let tf = STYLES_TF;
+    let expected = replaced(
+        tf,
+        &[
+            ("arn:aws:iam::XXXXXXXXXXXX:role", "arn:aws:iam::731429856012:role"),
+            (
+                "        \"Action\" : \"sts:AssumeRole\"\n",
+                "        \"Action\" : \"sts:AssumeRole\",\n        \"Condition\" : { \"StringEquals\" : { \"sts:ExternalId\" : \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\" } }\n",
+            ),
+            ("{ \"StringEqualsIfExists\" : {", "{ \"StringEquals\" : {"),
+            ("  policy = jsonencode({\n", "  policy = jsonencode({\n    Version = \"2012-10-17\"\n"),
+            ("Action    = \"kms:Decrypt\"", "Action    = [\"kms:Decrypt\", \"kms:Encrypt\"]"),
+        ],
+    );
+    assert_eq!(fix_text("styles.tf", tf, options).text, expected);
+}
+
+const FLOW_YAML: &str = r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: pinecone-cmek
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [
+        {Effect: Allow, Principal: {AWS: 'arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1'}, Action: sts:AssumeRole},
+        {Effect: Allow, Principal: {AWS: "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2"}, Action: sts:AssumeRole,
+         Condition: {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}}]}
+  CmekKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Sid: Key administrators
+            Effect: Allow
+            Principal: {AWS: arn:aws:iam::222233334444:role/KeyAdmin}
+            Action: kms:*
+            Resource: "*"
+          - Sid: Allow use of the key
+            Effect: Allow
+            Principal: {AWS: arn:aws:iam::222233334444:role/pinecone-cmek}
+            Action: [kms:Decrypt]
+            Resource: "*"
+"#;
+
+const STYLES_TF: &str = r#"resource "aws_iam_role" "cmek" {
+  name = "pinecone-cmek"
+  assume_role_policy = jsonencode({
+    "Version" : "2012-10-17",
+    "Statement" : [
+      {
+        "Effect" : "Allow",
+        "Principal" : { "AWS" : "arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1" },
+        "Action" : "sts:AssumeRole"
+      },
+      {
+        "Effect" : "Allow",
+        "Principal" : { "AWS" : "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2" },
+        "Action" : "sts:AssumeRole",
+        "Condition" : { "StringEqualsIfExists" : { "sts:ExternalId" : "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94" } }
+      }
+    ]
+  })
+}
+
+resource "aws_kms_key" "cmek" {
+  enable_key_rotation = true
+  policy = jsonencode({
+    Statement = [
+      {
+        Sid = "Key administrators", Effect = "Allow", Action = "kms:*", Resource = "*"
+        Principal = { AWS = "arn:aws:iam::222233334444:role/KeyAdmin" }
+      },
+      {
+        Sid       = "Allow use of the key"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::222233334444:role/pinecone-cmek" }
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+      },
+    ]
+  })
+}
+"#;

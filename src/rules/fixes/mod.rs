@@ -15,6 +15,7 @@ use crate::policy::{ConditionBlock, Statement};
 use crate::rules::RuleContext;
 use crate::source::Span;
 use layout::{newline_at, yaml_block_line};
+use write::HclMembers;
 pub(crate) use write::Val;
 
 /// An edit renaming a condition block's operator to `to` (`StringEquals` → `StringLike`), in
@@ -100,19 +101,31 @@ pub(crate) fn append_member(ctx: &RuleContext<'_>, obj: &Node, name: &str, value
         return None;
     }
     let Some(last) = members.last() else {
-        return Some(Edit::insert(start + 1, write::member(syntax, name, value, None)));
+        return Some(Edit::insert(start + 1, write::member(syntax, name, value, HclMembers::default())));
     };
     let (key, at) = (last.key_span.start as usize, last.value.span.end as usize);
-    let separator = (syntax == Syntax::Hcl).then(|| hcl_separator(text, last)).flatten();
-    let member = write::member(syntax, name, value, separator);
+    let member = write::member(syntax, name, value, hcl_members(text, last));
     let line_start = text.get(..key)?.rfind('\n').map_or(0, |i| i + 1);
     let indent = text.get(line_start..key)?;
     let own_line = line_start > start && indent.chars().all(|c| c == ' ' || c == '\t');
     let newline = newline_at(text, line_start);
     Some(match syntax {
-        // HCL needs no comma between members on their own lines; the new one goes after a
-        // comment ending the last one's line.
-        Syntax::Hcl if own_line => Edit::insert(layout::line_end(text, at), format!("{newline}{indent}{member}")),
+        // HCL needs no comma between members on their own lines: one is written when the
+        // members have them and nothing follows the last one on its line; else the new member
+        // goes after what ends that line (a comma, a comment).
+        Syntax::Hcl if own_line => {
+            let commas = members.len() > 1 && {
+                let before = &members[members.len() - 2];
+                text.get(before.value.span.end as usize..key).is_some_and(|t| t.contains(','))
+            };
+            let after = layout::line_end(text, at);
+            let rest = text.get(at..).unwrap_or("").split('\n').next().unwrap_or("").trim();
+            if commas && rest.is_empty() {
+                Edit::insert(at, format!(",{newline}{indent}{member}"))
+            } else {
+                Edit::insert(after, format!("{newline}{indent}{member}"))
+            }
+        }
         Syntax::Hcl => Edit::insert(at, format!(", {member}")),
         _ if own_line => Edit::insert(at, format!(",{newline}{indent}{member}")),
         _ => Edit::insert(at, format!(", {member}")),
@@ -136,7 +149,7 @@ pub(crate) fn prepend_member(ctx: &RuleContext<'_>, obj: &Node, name: &str, valu
         return None;
     }
     let Some(first) = members.first() else {
-        return (!block).then(|| Edit::insert(start + 1, write::member(syntax, name, value, None)));
+        return (!block).then(|| Edit::insert(start + 1, write::member(syntax, name, value, HclMembers::default())));
     };
     let at = first.key_span.start as usize;
     let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
@@ -156,8 +169,7 @@ pub(crate) fn prepend_member(ctx: &RuleContext<'_>, obj: &Node, name: &str, valu
         Some(i) if before[i + 1..].chars().all(|c| c == ' ' || c == '\t') => format!("{newline}{}", &before[i + 1..]),
         _ => " ".to_string(),
     };
-    let member =
-        write::member(syntax, name, value, (syntax == Syntax::Hcl).then(|| hcl_separator(text, first)).flatten());
+    let member = write::member(syntax, name, value, hcl_members(text, first));
     Some(match syntax {
         Syntax::Hcl if separator != " " => Edit::insert(at, format!("{member}{separator}")),
         _ => Edit::insert(at, format!("{member},{separator}")),
@@ -231,8 +243,15 @@ fn in_order(obj: &Node, members: &[Member]) -> bool {
     })
 }
 
-/// The separator an HCL object's member is written with (`=` or `:`), spaced as usual.
-fn hcl_separator(text: &str, member: &Member) -> Option<&'static str> {
-    let between = text.get(member.key_span.end as usize..member.value.span.start as usize)?.trim();
-    Some(if between == ":" { ": " } else { " = " })
+/// How the HCL object holding `member` writes its members, as `member` is: its key quoted or
+/// bare, `:` or `=` (spaced as it is, without alignment padding).
+fn hcl_members(text: &str, member: &Member) -> HclMembers {
+    let between = text.get(member.key_span.end as usize..member.value.span.start as usize).unwrap_or("");
+    let separator = match between.trim() {
+        ":" if between.starts_with(':') => ": ",
+        ":" => " : ",
+        _ => " = ",
+    };
+    let quoted = text.get(member.key_span.range()).is_some_and(|k| k.starts_with('"'));
+    HclMembers { quoted, separator }
 }

@@ -23,9 +23,24 @@ impl Val {
     }
 }
 
+/// How the members of an HCL object are written, as the members around them are: keys quoted
+/// (`"Effect" : "Allow"`, as `terraform fmt` keeps JSON-style objects) or bare when they are
+/// identifiers, with `=` or `:`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HclMembers {
+    pub quoted: bool,
+    pub separator: &'static str,
+}
+
+impl Default for HclMembers {
+    fn default() -> Self {
+        HclMembers { quoted: false, separator: " = " }
+    }
+}
+
 /// A string value, in `like`'s style when it can be (a rewritten scalar keeps its quoting),
-/// else in the syntax's usual one. `flow`: inside a YAML flow collection (plain scalars there
-/// are not written: parsers disagree on `:` in them).
+/// else in the syntax's usual one. `flow`: inside a YAML flow collection (a plain scalar there
+/// holds no `:`, which YAML 1.1 parsers read differently).
 pub(crate) fn string(syntax: Syntax, value: &str, like: Option<Style>, flow: bool) -> String {
     match syntax {
         Syntax::Json => json(value),
@@ -35,7 +50,7 @@ pub(crate) fn string(syntax: Syntax, value: &str, like: Option<Style>, flow: boo
                 format!("'{}'", value.replace('\'', "''"))
             }
             Some(Style::YamlDouble) => json(value),
-            _ if !flow && yaml_plain(value) => value.to_string(),
+            _ if yaml_plain(value) && !(flow && value.contains(':')) => value.to_string(),
             _ => json(value),
         },
     }
@@ -50,12 +65,13 @@ pub(crate) fn key(syntax: Syntax, name: &str, like: Option<Style>, flow: bool) -
     }
 }
 
-/// A value written inline: `{"k": "v"}` (JSON, and YAML flow), `{ k = "v" }` (HCL).
-pub(crate) fn inline(syntax: Syntax, value: &Val) -> String {
+/// A value written inline: `{"k": "v"}` (JSON), `{k: v}` (YAML flow: plain scalars where they
+/// read back as written), `{ k = "v" }` (HCL, its members as `hcl` says).
+pub(crate) fn inline(syntax: Syntax, value: &Val, hcl: HclMembers) -> String {
     match value {
         Val::Str(s) => string(syntax, s, None, true),
         Val::Map(members) => {
-            let members: Vec<String> = members.iter().map(|(k, v)| member(syntax, k, v, None)).collect();
+            let members: Vec<String> = members.iter().map(|(k, v)| member(syntax, k, v, hcl)).collect();
             match syntax {
                 Syntax::Hcl => format!("{{ {} }}", members.join(", ")),
                 _ => format!("{{{}}}", members.join(", ")),
@@ -64,13 +80,13 @@ pub(crate) fn inline(syntax: Syntax, value: &Val) -> String {
     }
 }
 
-/// `key: value` (JSON, YAML flow) or `key = value` (HCL; `separator` overrides the ` = `),
-/// the value inline.
-pub(crate) fn member(syntax: Syntax, name: &str, value: &Val, separator: Option<&str>) -> String {
-    let k = key(syntax, name, None, true);
-    let v = inline(syntax, value);
+/// `key: value` (JSON, YAML flow) or `key = value` (HCL, as `hcl` says), the value inline.
+pub(crate) fn member(syntax: Syntax, name: &str, value: &Val, hcl: HclMembers) -> String {
+    let like = (syntax == Syntax::Hcl && hcl.quoted).then_some(Style::HclQuoted);
+    let k = key(syntax, name, like, true);
+    let v = inline(syntax, value, hcl);
     match syntax {
-        Syntax::Hcl => format!("{k}{}{v}", separator.unwrap_or(" = ")),
+        Syntax::Hcl => format!("{k}{}{v}", hcl.separator),
         _ => format!("{k}: {v}"),
     }
 }
@@ -155,6 +171,7 @@ mod tests {
         assert_eq!(string(Syntax::Hcl, "a/b", None, false), "\"a/b\"");
         assert_eq!(string(Syntax::Yaml, "kms:Encrypt", None, false), "kms:Encrypt");
         assert_eq!(string(Syntax::Yaml, "kms:Encrypt", None, true), "\"kms:Encrypt\"");
+        assert_eq!(string(Syntax::Yaml, "Allow", None, true), "Allow");
         assert_eq!(string(Syntax::Yaml, "731429856012", None, false), "\"731429856012\"");
         assert_eq!(string(Syntax::Yaml, "yes", None, false), "\"yes\"");
         assert_eq!(string(Syntax::Yaml, "it's", Some(Style::YamlSingle), false), "'it''s'");
@@ -166,8 +183,12 @@ mod tests {
     #[test]
     fn values_are_written_inline_and_as_yaml_blocks() {
         let v = Val::map("StringEquals", Val::map("sts:ExternalId", Val::str("x")));
-        assert_eq!(inline(Syntax::Json, &v), r#"{"StringEquals": {"sts:ExternalId": "x"}}"#);
-        assert_eq!(inline(Syntax::Hcl, &v), r#"{ StringEquals = { "sts:ExternalId" = "x" } }"#);
+        let bare = HclMembers::default();
+        assert_eq!(inline(Syntax::Json, &v, bare), r#"{"StringEquals": {"sts:ExternalId": "x"}}"#);
+        assert_eq!(inline(Syntax::Yaml, &v, bare), r#"{StringEquals: {"sts:ExternalId": x}}"#);
+        assert_eq!(inline(Syntax::Hcl, &v, bare), r#"{ StringEquals = { "sts:ExternalId" = "x" } }"#);
+        let quoted = HclMembers { quoted: true, separator: " : " };
+        assert_eq!(inline(Syntax::Hcl, &v, quoted), r#"{ "StringEquals" : { "sts:ExternalId" : "x" } }"#);
         assert_eq!(
             yaml_block("Condition", &v, "  ", "\n"),
             "  Condition:\n    StringEquals:\n      sts:ExternalId: x\n"
