@@ -599,6 +599,28 @@ fn assert_fixed(name: &str, changes: &[(&str, &str)], safe_changes: &[(&str, &st
     assert_eq!((again.text.as_str(), again.applied), (fixed.text.as_str(), 0));
     let safe = fix_text(name, &original, FixOptions { unsafe_ok: false, ..options });
     assert_eq!(safe.text, replaced(&original, safe_changes));
+    if !name.ends_with(".tf") {
+        assert_cfn_lint_accepts(name, &fixed.text);
+    }
+}
+
+/// AWS's template linter, cfn-lint (`CFN_LINT`, or on PATH), finds nothing in a fixed
+/// CloudFormation template (it reports the placeholders of the fixtures as errors before). `.ci/run`
+/// installs it and sets `CFN_LINT`; under CI a missing cfn-lint fails the test instead of
+/// skipping this check.
+fn assert_cfn_lint_accepts(name: &str, text: &str) {
+    let lint = std::env::var_os("CFN_LINT").map(std::path::PathBuf::from).or_else(|| {
+        std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("cfn-lint")).find(|p| p.is_file())
+    });
+    let Some(lint) = lint else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run cfn-lint: `.ci/run` installs it and sets CFN_LINT");
+        eprintln!("cfn-lint check skipped: no cfn-lint on PATH (`pip install cfn-lint`, or set CFN_LINT)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), name, text);
+    let out = std::process::Command::new(lint).arg(dir.path().join(name)).output().unwrap();
+    assert!(out.status.success(), "cfn-lint on the fixed {name}:\n{}{}\n{text}", stdout(&out), stderr(&out));
 }
 
 /// CloudFormation YAML: each fix written in YAML, in the style around it (a plain scalar
@@ -844,6 +866,7 @@ fn fixes_follow_the_style_around_them() {
         ],
     );
     assert_eq!(fix_text("flow.yaml", flow, options).text, expected);
+    assert_cfn_lint_accepts("flow.yaml", &expected);
     let tf = STYLES_TF;
     let expected = replaced(
         tf,
