@@ -949,3 +949,43 @@ resource "aws_kms_key" "cmek" {
   })
 }
 "#;
+
+/// Every CloudFormation template and Terraform file of the corpora, fixed with every fix:
+/// still parses, holds the same documents, and a second run changes nothing.
+#[test]
+fn fixing_the_corpus_templates_keeps_them_sound() {
+    let registry = Registry::builtin();
+    let settings = fixture_settings(&registry);
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("corpus"), root.join("../shared/corpus")];
+    let (mut files, mut fixed_files) = (0, 0);
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let name = p.to_string_lossy().into_owned();
+        let template = [".yaml", ".yml", ".tf", ".template.json"].iter().any(|e| name.ends_with(e))
+            || (name.ends_with(".json") && name.contains("cloudformation"));
+        let Ok(text) = std::fs::read_to_string(&p) else { continue };
+        if !template {
+            continue;
+        }
+        files += 1;
+        let invalid = |text: &str| {
+            let report = check_input(Input::Text { name: &name, text: text.to_string() }, &registry, &settings);
+            report.diagnostics.iter().filter(|d| ["CMK001", "CMK011", "CMK012"].contains(&d.diagnostic.code)).count()
+        };
+        let fixed = fix_text(&name, &text, options);
+        if fixed.text == text {
+            continue;
+        }
+        fixed_files += 1;
+        assert!(invalid(&fixed.text) <= invalid(&text), "{name}:\n{}", fixed.text);
+        assert_eq!(cmek_lint::engine::outline(&name, &fixed.text), cmek_lint::engine::outline(&name, &text), "{name}");
+        let again = fix_text(&name, &fixed.text, options);
+        assert_eq!(again.text, fixed.text, "{name}: a second run changed it");
+    }
+    assert!(files > 20 && fixed_files >= 2, "{files} templates, {fixed_files} fixed");
+}
