@@ -351,6 +351,9 @@ impl<'a> FileRun<'a> {
         let severity = self.sink.severity(index, finding.severity);
         let pointer = target.root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
         let map = target.map;
+        // The unwritten parts are about the documents' values: a fix of the text itself (a
+        // comment deleted inside an intrinsic function's call) may edit them.
+        let unwritten = if target.root.is_some() { &self.unwritten[..] } else { &[] };
         let fix = finding.fix.map(|fix| {
             debug_assert!(
                 record.autofix.is_some_and(|a| fix.applicability <= a),
@@ -358,7 +361,7 @@ impl<'a> FileRun<'a> {
                 record.code,
                 fix.applicability.as_str()
             );
-            super::fix_place::place(fix, target.placement, map, self.text, &self.unwritten)
+            super::fix_place::place(fix, target.placement, map, self.text, unwritten)
         });
         let span = map.map(finding.span);
         let mut labels: Vec<Label> = finding
