@@ -701,13 +701,53 @@ fn terraform_jsonencode_gets_its_fixes_written_in_hcl() {
 
 /// Values the file does not write as they are checked keep display-only fixes: a `!Sub`
 /// (whose text CloudFormation computes), a YAML alias (its anchor's node is used twice), a
-/// branch of `Fn::If`, a Terraform string with an interpolation. `--fix --unsafe-fixes`
+/// branch of `Fn::If`, a Terraform string with an interpolation; so does a YAML mapping
+/// ending in a multi-line scalar. `--fix --unsafe-fixes`
 /// leaves such files as they are.
 #[test]
 fn fixes_in_computed_values_aliases_and_interpolations_stay_display_only() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "cmek-lint.toml", &fixture("cmek-lint.toml"));
-    let cases: [(&str, &str, &[&str]); 3] = [
+    let cases: [(&str, &str, &[&str]); 5] = [
+        // A statement that is an alias of another: adding to it would change both.
+        (
+            "alias.yaml",
+            r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - &pinecone
+            Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+          - *pinecone
+"#,
+            &["CMK208"],
+        ),
+        // A statement ending in a folded scalar: no line of its own to add after.
+        (
+            "folded.yaml",
+            r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+            Sid: >-
+              Pinecone's role
+              in us-east-1
+"#,
+            &["CMK208"],
+        ),
         (
             "sub.yaml",
             "Resources:\n  CmekRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: !Sub arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1\n            Action: sts:AssumeRole\n            Condition: &exact\n              StringEqualsIfExists:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n          - Effect: Allow\n            Principal:\n              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2\n            Action: sts:AssumeRole\n            Condition: *exact\n",
