@@ -311,6 +311,28 @@ mod tests {
     }
 
     #[test]
+    fn a_round_is_sound_only_without_the_findings_it_fixed() {
+        let registry = Registry::builtin();
+        let settings = registry.default_settings();
+        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false, baseline: None };
+        let check = |text: &str| {
+            engine::check_input(Input::Text { name: "p.json", text: text.to_string() }, &registry, &settings)
+        };
+        let text = "{\"Version\": \"2012-10-17\", // a\n// b\n\"Statement\": []}";
+        let before = check(text);
+        let fixes = applicable(&before, &options);
+        assert_eq!(fixes.len(), 2, "{fixes:?}");
+        let keys: Vec<FindingKey<'_>> = fixes.iter().map(|(_, k)| *k).collect();
+        // Both comments gone; one gone (of two alike, one fix); none gone.
+        let none_left = check("{\"Version\": \"2012-10-17\", \n\"Statement\": []}");
+        let one_left = check("{\"Version\": \"2012-10-17\", \n// b\n\"Statement\": []}");
+        assert!(fixed(&before, &none_left, keys.iter().copied()));
+        assert!(fixed(&before, &one_left, keys[..1].iter().copied()));
+        assert!(!fixed(&before, &one_left, keys.iter().copied()));
+        assert!(!fixed(&before, &before, keys[..1].iter().copied()));
+    }
+
+    #[test]
     fn the_diff_escapes_control_characters_but_keeps_tabs_and_line_endings() {
         let diff = unified_diff("p.json", "{\"a\": \"\u{1b}[2J\"}\r\n\t{}\r\n", "{}\r\n\t{}\r\n");
         assert!(diff.starts_with("--- p.json\n+++ p.json\n"), "{diff}");
