@@ -708,7 +708,32 @@ fn terraform_jsonencode_gets_its_fixes_written_in_hcl() {
 fn fixes_in_computed_values_aliases_and_interpolations_stay_display_only() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "cmek-lint.toml", &fixture("cmek-lint.toml"));
-    let cases: [(&str, &str, &[&str]); 5] = [
+    let cases: [(&str, &str, &[&str]); 6] = [
+        // A `Condition` anchored and used again: a block added after its last line changes both.
+        (
+            "anchor.yaml",
+            r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+            Condition: &cond
+              StringLike:
+                aws:PrincipalArn: arn:aws:iam::731429856012:role/pinecone_cmek_access_*
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2
+            Action: sts:AssumeRole
+            Condition: *cond
+"#,
+            &["CMK208"],
+        ),
         // A statement that is an alias of another: adding to it would change both.
         (
             "alias.yaml",

@@ -135,7 +135,7 @@ pub fn parse_marked(text: &str) -> Result<(Option<Node>, Vec<super::Unwritten>),
                     message: "alias to an unknown anchor".into(),
                     span: Span::new(start, end.max(start)),
                 })?;
-                shared.push(super::Unwritten { span: Span::new(start, end.max(start)), ends: true });
+                shared.push(shared_part(text, Span::new(start, end.max(start))));
                 copied += count(&node);
                 if copied > MAX_ALIAS_NODES {
                     return Err(ParseError {
@@ -149,7 +149,7 @@ pub fn parse_marked(text: &str) -> Result<(Option<Node>, Vec<super::Unwritten>),
         let Some((node, tag, anchor)) = done else { continue };
         let node = apply_tag(node, tag.as_ref());
         if anchor != 0 {
-            shared.push(super::Unwritten { span: node.span, ends: true });
+            shared.push(shared_part(text, node.span));
             anchors.insert(anchor, node.clone());
         }
         match stack.last_mut() {
@@ -175,6 +175,15 @@ pub fn parse_marked(text: &str) -> Result<(Option<Node>, Vec<super::Unwritten>),
         }
     }
     Ok((root, shared))
+}
+
+/// An anchor's node or an alias, as a part of the text no fix edits: through the end of its
+/// last line, so that a line added after it (a new last member of an anchored mapping) counts
+/// as an edit of it.
+fn shared_part(text: &str, span: Span) -> super::Unwritten {
+    let end = span.end as usize;
+    let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i + 1);
+    super::Unwritten { span: Span::new(span.start as usize, line_end), ends: true }
 }
 
 fn depth_error(at: usize) -> ParseError {
@@ -297,7 +306,7 @@ mod tests {
         let root = root.unwrap();
         assert_eq!(root.get("b").unwrap().value.get("k").unwrap().value.as_str(), Some("v"));
         let shared: Vec<&str> = shared.iter().map(|u| &text[u.span.range()]).collect();
-        assert_eq!(shared, ["&x {k: v}", "*x"]);
+        assert_eq!(shared, ["&x {k: v}\n", "*x\n"]);
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
             let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
