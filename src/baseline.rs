@@ -221,6 +221,13 @@ impl Baseline {
         Ok(Baseline { path: path.to_path_buf(), base: base_of(path), keys })
     }
 
+    /// For each finding of `report`, whether the baseline records it.
+    pub fn recorded(&self, report: &FileReport) -> Vec<bool> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let file = baseline_path(&report.path, &self.base, &cwd);
+        fingerprints(report).into_iter().map(|fp| self.keys.contains(&(file.clone(), fp))).collect()
+    }
+
     /// Remove the findings the baseline records from `reports`; returns how many were removed
     /// and a notice when recorded findings of the checked files are gone (fixed), so the
     /// baseline can be pruned.

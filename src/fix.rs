@@ -4,6 +4,16 @@
 
 use crate::source::Span;
 
+/// The syntax of a text: what a fix's edits are written in (and how a file is read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Syntax {
+    Json,
+    /// YAML (CloudFormation templates).
+    Yaml,
+    /// HCL (Terraform).
+    Hcl,
+}
+
 /// Whether a fix may be applied, and when. Ordered: `DisplayOnly < Unsafe < Safe`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Applicability {

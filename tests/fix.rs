@@ -76,7 +76,7 @@ fn every_fix_silences_its_rule_on_the_bad_example_and_leaves_strict_json() {
     for rule in registry.rules.iter().filter(|r| r.record.autofix > Some(Applicability::DisplayOnly)) {
         let r = rule.record;
         let settings = settings_for(&registry, r.code);
-        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true };
+        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
         let fixed = fix_text("example.json", r.bad, options);
         if fixed.text == r.bad {
             failures.push(format!("{}: the fix changed nothing", r.code));
@@ -101,7 +101,7 @@ fn unsafe_fixes_need_the_flag() {
     let registry = Registry::builtin();
     let r = registry.find("CMK114").unwrap().record;
     let settings = settings_for(&registry, "CMK114");
-    let safe_only = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false };
+    let safe_only = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false, baseline: None };
     assert!(!fix_text("example.json", r.bad, safe_only).text.contains("StringLike"));
     let with_unsafe = FixOptions { unsafe_ok: true, ..safe_only };
     assert!(fix_text("example.json", r.bad, with_unsafe).text.contains("StringLike"));
@@ -240,21 +240,25 @@ fn fixes_inside_a_terraform_heredoc_are_applied() {
     assert_eq!(std::fs::read_to_string(dir.path().join("main.tf")).unwrap(), tf.replace(&policy, &fixed));
 }
 
-/// A policy in YAML (CloudFormation) has no JSON text to edit: its fixes are suggestions,
-/// never applied.
+/// A policy in YAML (CloudFormation) gets its fixes written in YAML: `Version` as a new key
+/// of the block mapping, at its indentation, everything else as it was.
 #[test]
-fn fixes_in_yaml_are_display_only() {
+fn fixes_in_yaml_are_written_in_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let template = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: arn:aws:iam::905418236187:role/pinecone_cmek_access_us-east-1\n            Action: sts:AssumeRole\n            Condition:\n              StringEquals:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n";
     write(dir.path(), "template.yaml", template);
-    let out = run_in(dir.path(), &["check", "--diff", "template.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert_eq!(stdout(&out), "");
     let json = run_in(dir.path(), &["check", "--format", "json", "template.yaml"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let version = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CMK101").expect("CMK101");
-    assert_eq!(version["fix"]["applicability"], "display-only");
-    assert_eq!(version["fix"]["edits"], serde_json::json!([]));
+    assert_eq!(version["fix"]["applicability"], "safe");
+    let out = run_in(dir.path(), &["check", "--fix", "template.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("template.yaml")).unwrap();
+    let expected = template.replace(
+        "      AssumeRolePolicyDocument:\n",
+        "      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n",
+    );
+    assert_eq!(fixed, expected);
 }
 
 #[test]
@@ -403,7 +407,7 @@ const ROLE: &str = "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-
 /// CMK208 is silent on it.
 fn fix_208(settings: &Settings, text: &str) -> String {
     let registry = Registry::builtin();
-    let options = FixOptions { registry: &registry, settings, unsafe_ok: true };
+    let options = FixOptions { registry: &registry, settings, unsafe_ok: true, baseline: None };
     let fixed = fix_text("trust.json", text, options).text;
     assert_eq!(fix_text("trust.json", &fixed, options).text, fixed, "a second --fix changed it");
     let report = check(&registry, settings, &fixed);
@@ -444,7 +448,7 @@ fn the_external_id_fix_adds_a_condition() {
     let want = one_line.replace("\"sts:AssumeRole\"}", &format!("\"sts:AssumeRole\", {condition}}}"));
     assert_eq!(fix_208(&settings, &one_line), want);
     // Not applied without `--unsafe-fixes`.
-    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false };
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false, baseline: None };
     assert_eq!(fix_text("trust.json", &multi, options).text, multi);
 }
 
@@ -511,7 +515,7 @@ fn the_external_id_fix_is_display_only_without_an_id_or_an_exact_place() {
     let (applicability, edits, message) = fix_of_208(&without, &multi);
     assert_eq!((applicability, edits), (Applicability::DisplayOnly, 0));
     assert!(message.contains("<uuid-v4>"), "{message}");
-    let options = FixOptions { registry: &registry, settings: &without, unsafe_ok: true };
+    let options = FixOptions { registry: &registry, settings: &without, unsafe_ok: true, baseline: None };
     assert_eq!(fix_text("trust.json", &multi, options).text, multi);
 
     let with = configured(&registry, true);
@@ -530,8 +534,565 @@ fn the_external_id_fix_escapes_the_value() {
     let one_line = format!(
         "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"{ROLE}\"}}, \"Action\": \"sts:AssumeRole\"}}]}}\n"
     );
-    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true };
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
     let fixed = fix_text("trust.json", &one_line, options).text;
     let v: serde_json::Value = serde_json::from_str(&fixed).unwrap_or_else(|e| panic!("{e}:\n{fixed}"));
     assert_eq!(v["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"], "a\"b\\c");
+}
+
+/// A file of `tests/data/fix/`: a Pinecone CMEK setup written as a CloudFormation template
+/// (YAML, JSON) or as Terraform with `jsonencode`.
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fix").join(name)).unwrap()
+}
+
+/// The settings the fixtures are checked with (their `cmek-lint.toml`).
+fn fixture_settings(registry: &Registry) -> Settings {
+    let mut settings = registry.default_settings();
+    config::apply(Path::new("cmek-lint.toml"), &fixture("cmek-lint.toml"), registry, &mut settings).unwrap();
+    settings
+}
+
+/// The rules whose fixes the fixtures get.
+const TEMPLATE_FIXES: [&str; 6] = ["CMK115", "CMK208", "CMK202", "CMK101", "CMK301", "CMK114"];
+
+/// `text` with each `(before, after)` replaced; each `before` occurs once.
+fn replaced(text: &str, changes: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (before, after) in changes {
+        assert_eq!(out.matches(before).count(), 1, "{before}");
+        out = out.replacen(before, after, 1);
+    }
+    out
+}
+
+/// Fix fixture `name` with `--unsafe-fixes` (and with safe fixes only) and check what came out:
+/// the exact text expected (every byte not fixed kept), which the rules of the fixes no
+/// longer report, which still parses as the same documents, and which a second run leaves
+/// alone.
+fn assert_fixed(name: &str, changes: &[(&str, &str)], safe_changes: &[(&str, &str)]) {
+    let registry = Registry::builtin();
+    let settings = fixture_settings(&registry);
+    let original = fixture(name);
+    let check = |text: &str| check_input(Input::Text { name, text: text.to_string() }, &registry, &settings);
+    let before = check(&original);
+    for code in TEMPLATE_FIXES {
+        let d = before.diagnostics.iter().find(|d| d.diagnostic.code == code).unwrap_or_else(|| panic!("{code}"));
+        let fix = d.diagnostic.fix.as_ref().unwrap();
+        assert!(fix.applicability > Applicability::DisplayOnly && !fix.edits.is_empty(), "{code}: {fix:?}");
+    }
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
+    let fixed = fix_text(name, &original, options);
+    assert_eq!(fixed.text, replaced(&original, changes));
+    assert_eq!(fixed.applied, TEMPLATE_FIXES.len());
+    let after = check(&fixed.text);
+    let left: Vec<&str> = after.diagnostics.iter().map(|d| d.diagnostic.code).collect();
+    for code in TEMPLATE_FIXES.iter().chain(&["CMK001", "CMK011", "CMK012"]) {
+        assert!(!left.contains(code), "{code} after fixing {name}: {left:?}");
+    }
+    assert_eq!(after.policies, before.policies);
+    assert_eq!(
+        cmek_lint::engine::outline(name, &fixed.text).unwrap(),
+        cmek_lint::engine::outline(name, &original).unwrap()
+    );
+    let again = fix_text(name, &fixed.text, options);
+    assert_eq!((again.text.as_str(), again.applied), (fixed.text.as_str(), 0));
+    let safe = fix_text(name, &original, FixOptions { unsafe_ok: false, ..options });
+    assert_eq!(safe.text, replaced(&original, safe_changes));
+    if !name.ends_with(".tf") {
+        assert_cfn_lint_accepts(name, &fixed.text);
+    }
+}
+
+/// AWS's template linter, cfn-lint (`CFN_LINT`, or on PATH), finds nothing in a fixed
+/// CloudFormation template (it reports the placeholders of the fixtures as errors before). `.ci/run`
+/// installs it and sets `CFN_LINT`; under CI a missing cfn-lint fails the test instead of
+/// skipping this check.
+fn assert_cfn_lint_accepts(name: &str, text: &str) {
+    let lint = std::env::var_os("CFN_LINT").map(std::path::PathBuf::from).or_else(|| {
+        std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("cfn-lint")).find(|p| p.is_file())
+    });
+    let Some(lint) = lint else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run cfn-lint: `.ci/run` installs it and sets CFN_LINT");
+        eprintln!("cfn-lint check skipped: no cfn-lint on PATH (`pip install cfn-lint`, or set CFN_LINT)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), name, text);
+    let out = std::process::Command::new(lint).arg(dir.path().join(name)).output().unwrap();
+    assert!(out.status.success(), "cfn-lint on the fixed {name}:\n{}{}\n{text}", stdout(&out), stderr(&out));
+}
+
+/// CloudFormation YAML: each fix written in YAML, in the style around it (a plain scalar
+/// filled in place, a key renamed, a block mapping and a block sequence grown by lines at
+/// their indentation), comments and quoting kept.
+#[test]
+fn cloudformation_yaml_gets_its_fixes_written_in_yaml() {
+    let version = ("          PolicyDocument:\n", "          PolicyDocument:\n            Version: \"2012-10-17\"\n");
+    assert_fixed(
+        "template.yaml",
+        &[
+            ("AWS: arn:aws:iam::XXXXXXXXXXXX:role", "AWS: arn:aws:iam::731429856012:role"),
+            (
+                "            Action: sts:AssumeRole  # the region of the index\n",
+                "            Action: sts:AssumeRole  # the region of the index\n            Condition:\n              StringEquals:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n",
+            ),
+            ("              StringEqualsIfExists:\n", "              StringEquals:\n"),
+            version,
+            ("              - kms:Decrypt\n", "              - kms:Decrypt\n              - kms:Encrypt\n"),
+            (
+                "              StringEquals:\n                aws:PrincipalTag",
+                "              StringLike:\n                aws:PrincipalTag",
+            ),
+        ],
+        &[version],
+    );
+}
+
+/// CloudFormation JSON: the template's own JSON edited, as a bare policy file's is.
+#[test]
+fn cloudformation_json_gets_its_fixes_in_the_template() {
+    let version = (
+        "            \"PolicyDocument\": {\n",
+        "            \"PolicyDocument\": {\n              \"Version\": \"2012-10-17\",\n",
+    );
+    assert_fixed(
+        "template.json",
+        &[
+            ("arn:aws:iam::XXXXXXXXXXXX:role", "arn:aws:iam::731429856012:role"),
+            (
+                "              \"Action\": \"sts:AssumeRole\"\n",
+                "              \"Action\": \"sts:AssumeRole\",\n              \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\"}}\n",
+            ),
+            ("{\"StringEqualsIfExists\": {", "{\"StringEquals\": {"),
+            version,
+            ("\"Action\": \"kms:Decrypt\"", "\"Action\": [\"kms:Decrypt\", \"kms:Encrypt\"]"),
+            ("{\"StringEquals\": {\"aws:PrincipalTag", "{\"StringLike\": {\"aws:PrincipalTag"),
+        ],
+        &[version],
+    );
+}
+
+/// Terraform `jsonencode`: each fix written in HCL (bare identifiers for keys that are ones,
+/// quoted strings otherwise, `key = value` members), after a comment ending the line it
+/// follows.
+#[test]
+fn terraform_jsonencode_gets_its_fixes_written_in_hcl() {
+    let version = (
+        "  policy = jsonencode({\n    Statement = [{\n",
+        "  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n",
+    );
+    assert_fixed(
+        "main.tf",
+        &[
+            ("arn:aws:iam::XXXXXXXXXXXX:role", "arn:aws:iam::731429856012:role"),
+            (
+                "        Action    = \"sts:AssumeRole\" # the region of the index\n",
+                "        Action    = \"sts:AssumeRole\" # the region of the index\n        Condition = { StringEquals = { \"sts:ExternalId\" = \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\" } }\n",
+            ),
+            ("          StringEqualsIfExists = {", "          StringEquals = {"),
+            version,
+            ("Action    = [\"kms:Decrypt\"]", "Action    = [\"kms:Decrypt\", \"kms:Encrypt\"]"),
+            ("{ StringEquals = { \"aws:PrincipalTag", "{ StringLike = { \"aws:PrincipalTag"),
+        ],
+        &[version],
+    );
+}
+
+/// Values the file does not write as they are checked keep display-only fixes: a `!Sub`
+/// (whose text CloudFormation computes), a YAML alias (its anchor's node is used twice), a
+/// branch of `Fn::If`, a Terraform string with an interpolation; so does a YAML mapping
+/// ending in a multi-line scalar. `--fix --unsafe-fixes`
+/// leaves such files as they are.
+#[test]
+fn fixes_in_computed_values_aliases_and_interpolations_stay_display_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "cmek-lint.toml", &fixture("cmek-lint.toml"));
+    let cases: [(&str, &str, &[&str]); 6] = [
+        // A `Condition` anchored and used again: a block added after its last line changes both.
+        (
+            "anchor.yaml",
+            r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+            Condition: &cond
+              StringLike:
+                aws:PrincipalArn: arn:aws:iam::731429856012:role/pinecone_cmek_access_*
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2
+            Action: sts:AssumeRole
+            Condition: *cond
+"#,
+            &["CMK208"],
+        ),
+        // A statement that is an alias of another: adding to it would change both.
+        (
+            "alias.yaml",
+            r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - &pinecone
+            Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+          - *pinecone
+"#,
+            &["CMK208"],
+        ),
+        // A statement ending in a folded scalar: no line of its own to add after.
+        (
+            "folded.yaml",
+            r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1
+            Action: sts:AssumeRole
+            Sid: >-
+              Pinecone's role
+              in us-east-1
+"#,
+            &["CMK208"],
+        ),
+        (
+            "sub.yaml",
+            "Resources:\n  CmekRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: !Sub arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1\n            Action: sts:AssumeRole\n            Condition: &exact\n              StringEqualsIfExists:\n                sts:ExternalId: 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\n          - Effect: Allow\n            Principal:\n              AWS: arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2\n            Action: sts:AssumeRole\n            Condition: *exact\n",
+            &["CMK115", "CMK202"],
+        ),
+        (
+            "if.json",
+            r#"{
+  "Conditions": {"Strict": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}},
+  "Resources": {
+    "CmekRole": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "AssumeRolePolicyDocument": {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"Fn::If": ["Strict",
+              {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}},
+              {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}]}
+          }]
+        }
+      }
+    }
+  }
+}
+"#,
+            &["CMK202"],
+        ),
+        (
+            "main.tf",
+            "locals {\n  pinecone_account = \"XXXXXXXXXXXX\"\n}\n\nresource \"aws_iam_role\" \"cmek\" {\n  name = \"pinecone-cmek\"\n  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect    = \"Allow\"\n      Principal = { AWS = \"arn:aws:iam::${local.pinecone_account}:role/pinecone_cmek_access_us-east-1\" }\n      Action    = \"sts:AssumeRole\"\n      Condition = { StringEquals = { \"sts:ExternalId\" = \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\" } }\n    }]\n  })\n}\n",
+            &["CMK115"],
+        ),
+    ];
+    for (name, text, codes) in cases {
+        let folder = dir.path().join(name.replace('.', "_"));
+        write(&folder, name, text);
+        std::fs::copy(dir.path().join("cmek-lint.toml"), folder.join("cmek-lint.toml")).unwrap();
+        let json = run_in(&folder, &["check", "--format", "json", name]);
+        let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let diagnostics = v["diagnostics"].as_array().unwrap();
+        for code in codes {
+            let found: Vec<&serde_json::Value> = diagnostics.iter().filter(|d| d["code"] == *code).collect();
+            assert!(!found.is_empty(), "{name}: no {code} in {diagnostics:#?}");
+            for d in found {
+                assert_eq!(d["fix"]["applicability"], "display-only", "{name} {code}: {d:#?}");
+                assert_eq!(d["fix"]["edits"], serde_json::json!([]), "{name} {code}");
+            }
+        }
+        let out = run_in(&folder, &["check", "--fix", "--unsafe-fixes", name]);
+        assert!(stderr(&out).contains("No fixes applied"), "{name}: {}", stderr(&out));
+        assert_eq!(std::fs::read_to_string(folder.join(name)).unwrap(), text, "{name}");
+    }
+}
+
+/// `patch` (`.ci/run` installs it where it is missing); under CI a missing `patch` fails the
+/// test instead of skipping it.
+fn patch_tool() -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("patch")).find(|p| p.is_file())
+}
+
+/// The `--diff` of the fixtures' fixes applies with `patch`, and gives what `--fix` writes.
+#[test]
+fn the_diff_of_template_fixes_applies_with_patch() {
+    let Some(patch) = patch_tool() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run `patch`: `.ci/run` installs it");
+        eprintln!("skipped: no `patch` on PATH");
+        return;
+    };
+    let (fixed, patched) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let names = ["template.yaml", "template.json", "main.tf"];
+    for dir in [fixed.path(), patched.path()] {
+        for name in names {
+            let folder = dir.join(name.replace('.', "_"));
+            write(&folder, name, &fixture(name));
+            write(&folder, "cmek-lint.toml", &fixture("cmek-lint.toml"));
+        }
+    }
+    let diff = run_in(patched.path(), &["check", "--diff", "--unsafe-fixes", "."]);
+    assert_eq!(diff.status.code(), Some(1), "{}", stderr(&diff));
+    let mut child = std::process::Command::new(patch)
+        .args(["-p0", "--quiet"])
+        .current_dir(patched.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(&diff.stdout).unwrap();
+    assert!(child.wait().unwrap().success(), "{}", stdout(&diff));
+    let out = run_in(fixed.path(), &["check", "--fix", "--unsafe-fixes", "."]);
+    assert!(stderr(&out).contains("in 3 files"), "{}", stderr(&out));
+    for name in names {
+        let path = Path::new(&name.replace('.', "_")).join(name);
+        let by_fix = std::fs::read_to_string(fixed.path().join(&path)).unwrap();
+        assert_ne!(by_fix, fixture(name), "{name}");
+        assert_eq!(std::fs::read_to_string(patched.path().join(&path)).unwrap(), by_fix, "{name}");
+    }
+}
+
+/// Findings the baseline records are left as they are by `--fix`, as ruff leaves them: only
+/// the new finding is fixed. So is a finding suppressed by an inline comment.
+#[test]
+fn fix_leaves_the_findings_the_baseline_records_and_suppressed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "trust.json", BAD);
+    let out = run_in(dir.path(), &["check", "--write-baseline", "baseline.json", "trust.json"]);
+    assert!(stderr(&out).contains("Wrote 3 findings to baseline"), "{}", stderr(&out));
+    let out = run_in(dir.path(), &["check", "--fix", "--baseline", "baseline.json", "trust.json"]);
+    assert!(stderr(&out).contains("No fixes applied"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), BAD);
+    // A finding the baseline does not record is fixed; the recorded ones stay.
+    let with_new = BAD.replace("  \"Statement\": [\n", "  \"Statement\": [\n    // reviewed in 2024\n");
+    write(dir.path(), "trust.json", &with_new);
+    let out = run_in(dir.path(), &["check", "--fix", "--baseline", "baseline.json", "trust.json"]);
+    assert!(stderr(&out).contains("Fixed 1 finding in trust.json"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("trust.json")).unwrap(), BAD);
+    // `--diff` follows the baseline too.
+    let out = run_in(dir.path(), &["check", "--diff", "--baseline", "baseline.json", "trust.json"]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), ""), "{}", stderr(&out));
+
+    let template = fixture("template.yaml").replace(
+        "            Principal:\n              AWS: arn:aws:iam::XXXXXXXXXXXX",
+        "            Principal:  # cmek-lint: ignore[CMK208] the pipeline adds the external ID\n              AWS: arn:aws:iam::XXXXXXXXXXXX",
+    );
+    write(dir.path(), "template.yaml", &template);
+    write(dir.path(), "cmek-lint.toml", &fixture("cmek-lint.toml"));
+    let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", "template.yaml"]);
+    assert!(stderr(&out).contains("Fixed 5 findings in template.yaml"), "{}", stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("template.yaml")).unwrap();
+    assert!(!fixed.contains("XXXXXXXXXXXX") && fixed.contains("kms:Encrypt"), "{fixed}");
+    assert_eq!(fixed.matches("sts:ExternalId").count(), 1, "{fixed}");
+}
+
+/// A YAML flow mapping grows in flow style (plain scalars where they read back as written);
+/// Terraform written JSON-style (`"Key" : value,`) gets quoted keys, `:` and commas, and bare
+/// `Key = value` where the object is written so.
+#[test]
+fn fixes_follow_the_style_around_them() {
+    let registry = Registry::builtin();
+    let settings = fixture_settings(&registry);
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
+    let flow = FLOW_YAML;
+    let expected = replaced(
+        flow,
+        &[
+            (
+                "{AWS: 'arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1'}, Action: sts:AssumeRole},",
+                "{AWS: 'arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1'}, Action: sts:AssumeRole, Condition: {StringEquals: {\"sts:ExternalId\": 3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94}}},",
+            ),
+            ("{\"StringEqualsIfExists\": {", "{\"StringEquals\": {"),
+            ("      KeyPolicy:\n", "      KeyPolicy:\n        Version: \"2012-10-17\"\n"),
+            ("Action: [kms:Decrypt]", "Action: [kms:Decrypt, \"kms:Encrypt\"]"),
+        ],
+    );
+    assert_eq!(fix_text("flow.yaml", flow, options).text, expected);
+    assert_cfn_lint_accepts("flow.yaml", &expected);
+    let tf = STYLES_TF;
+    let expected = replaced(
+        tf,
+        &[
+            ("arn:aws:iam::XXXXXXXXXXXX:role", "arn:aws:iam::731429856012:role"),
+            (
+                "        \"Action\" : \"sts:AssumeRole\"\n",
+                "        \"Action\" : \"sts:AssumeRole\",\n        \"Condition\" : { \"StringEquals\" : { \"sts:ExternalId\" : \"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94\" } }\n",
+            ),
+            ("{ \"StringEqualsIfExists\" : {", "{ \"StringEquals\" : {"),
+            ("  policy = jsonencode({\n", "  policy = jsonencode({\n    Version = \"2012-10-17\"\n"),
+            ("Action    = \"kms:Decrypt\"", "Action    = [\"kms:Decrypt\", \"kms:Encrypt\"]"),
+        ],
+    );
+    assert_eq!(fix_text("styles.tf", tf, options).text, expected);
+}
+
+const FLOW_YAML: &str = r#"Resources:
+  CmekRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: pinecone-cmek
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [
+        {Effect: Allow, Principal: {AWS: 'arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1'}, Action: sts:AssumeRole},
+        {Effect: Allow, Principal: {AWS: "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2"}, Action: sts:AssumeRole,
+         Condition: {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}}]}
+  CmekKey:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Sid: Key administrators
+            Effect: Allow
+            Principal: {AWS: arn:aws:iam::222233334444:role/KeyAdmin}
+            Action: kms:*
+            Resource: "*"
+          - Sid: Allow use of the key
+            Effect: Allow
+            Principal: {AWS: arn:aws:iam::222233334444:role/pinecone-cmek}
+            Action: [kms:Decrypt]
+            Resource: "*"
+"#;
+
+const STYLES_TF: &str = r#"resource "aws_iam_role" "cmek" {
+  name = "pinecone-cmek"
+  assume_role_policy = jsonencode({
+    "Version" : "2012-10-17",
+    "Statement" : [
+      {
+        "Effect" : "Allow",
+        "Principal" : { "AWS" : "arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1" },
+        "Action" : "sts:AssumeRole"
+      },
+      {
+        "Effect" : "Allow",
+        "Principal" : { "AWS" : "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-west-2" },
+        "Action" : "sts:AssumeRole",
+        "Condition" : { "StringEqualsIfExists" : { "sts:ExternalId" : "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94" } }
+      }
+    ]
+  })
+}
+
+resource "aws_kms_key" "cmek" {
+  enable_key_rotation = true
+  policy = jsonencode({
+    Statement = [
+      {
+        Sid = "Key administrators", Effect = "Allow", Action = "kms:*", Resource = "*"
+        Principal = { AWS = "arn:aws:iam::222233334444:role/KeyAdmin" }
+      },
+      {
+        Sid       = "Allow use of the key"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::222233334444:role/pinecone-cmek" }
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+      },
+    ]
+  })
+}
+"#;
+
+/// Every CloudFormation template and Terraform file of the corpora, fixed with every fix:
+/// still parses, holds the same documents, and a second run changes nothing.
+#[test]
+fn fixing_the_corpus_templates_keeps_them_sound() {
+    let registry = Registry::builtin();
+    let settings = fixture_settings(&registry);
+    let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("corpus"), root.join("../shared/corpus")];
+    let (mut files, mut fixed_files) = (0, 0);
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let name = p.to_string_lossy().into_owned();
+        let template = [".yaml", ".yml", ".tf", ".template.json"].iter().any(|e| name.ends_with(e))
+            || (name.ends_with(".json") && name.contains("cloudformation"));
+        let Ok(text) = std::fs::read_to_string(&p) else { continue };
+        if !template {
+            continue;
+        }
+        files += 1;
+        let invalid = |text: &str| {
+            let report = check_input(Input::Text { name: &name, text: text.to_string() }, &registry, &settings);
+            report.diagnostics.iter().filter(|d| ["CMK001", "CMK011", "CMK012"].contains(&d.diagnostic.code)).count()
+        };
+        let fixed = fix_text(&name, &text, options);
+        if fixed.text == text {
+            continue;
+        }
+        fixed_files += 1;
+        assert!(invalid(&fixed.text) <= invalid(&text), "{name}:\n{}", fixed.text);
+        assert_eq!(cmek_lint::engine::outline(&name, &fixed.text), cmek_lint::engine::outline(&name, &text), "{name}");
+        let again = fix_text(&name, &fixed.text, options);
+        assert_eq!(again.text, fixed.text, "{name}: a second run changed it");
+    }
+    assert!(files > 20 && fixed_files >= 2, "{files} templates, {fixed_files} fixed");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// The fixtures, damaged at a random place (bytes cut, YAML/HCL/JSON punctuation put in):
+    /// fixing never panics, never leaves more of the text unparsable or other documents, and a
+    /// second run changes nothing.
+    #[test]
+    fn fixing_a_damaged_template_is_sound(
+        which in 0usize..3,
+        at in 0.0f64..1.0,
+        cut in 0usize..40,
+        put in "[-:&*!#'\"{}\\[\\], \n|>$%a-z]{0,4}",
+    ) {
+        let name = ["template.yaml", "template.json", "main.tf"][which];
+        let original = fixture(name);
+        let mut i = ((original.len() as f64) * at) as usize;
+        while !original.is_char_boundary(i) {
+            i -= 1;
+        }
+        let mut j = (i + cut).min(original.len());
+        while !original.is_char_boundary(j) {
+            j -= 1;
+        }
+        let text = format!("{}{put}{}", &original[..i], &original[j..]);
+        let registry = Registry::builtin();
+        let settings = fixture_settings(&registry);
+        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: true, baseline: None };
+        let invalid = |text: &str| {
+            let report = check_input(Input::Text { name, text: text.to_string() }, &registry, &settings);
+            report.diagnostics.iter().filter(|d| ["CMK001", "CMK011", "CMK012"].contains(&d.diagnostic.code)).count()
+        };
+        let fixed = fix_text(name, &text, options);
+        proptest::prop_assert!(invalid(&fixed.text) <= invalid(&text), "{}", fixed.text);
+        let shape = cmek_lint::engine::outline(name, &text).filter(|d| !d.is_empty());
+        if shape.is_some() {
+            proptest::prop_assert_eq!(cmek_lint::engine::outline(name, &fixed.text), shape);
+        }
+        let again = fix_text(name, &fixed.text, options);
+        proptest::prop_assert_eq!(again.text, fixed.text);
+    }
 }

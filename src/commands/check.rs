@@ -131,7 +131,12 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
     // Standard input is a setup pass of its own; its setups are listed first.
     let mut setups: Vec<serde_json::Value> = Vec::new();
     let fixing = args.fix || args.diff;
-    let fix_options = super::fix::FixOptions { registry, settings: &settings, unsafe_ok: args.unsafe_fixes };
+    let fix_options = super::fix::FixOptions {
+        registry,
+        settings: &settings,
+        unsafe_ok: args.unsafe_fixes,
+        baseline: baseline.as_ref(),
+    };
     if args.unsafe_fixes && !fixing {
         return Err(ToolError::usage(
             "--unsafe-fixes applies fixes only with --fix or --diff".to_string(),

@@ -1,7 +1,11 @@
 //! `check --fix` and `check --diff`: the fixes of the findings applied to the files the run
 //! checks, in rounds (a fix that conflicts with another waits for the next round, after the
-//! file is checked again), never leaving a JSON text that does not parse, written atomically.
+//! file is checked again), never leaving a text that does not parse, documents that are not
+//! the ones it had, or a finding its fix was to remove; never the fix of a finding the run
+//! does not report (suppressed, or recorded in the baseline); written atomically.
 
+use crate::baseline::Baseline;
+use crate::diagnostic::Resolved;
 use crate::engine::{self, FileReport, Input};
 use crate::fix::{self, Applied, Fix};
 use crate::json::LenienceKind;
@@ -34,58 +38,100 @@ pub struct FixOptions<'a> {
     pub settings: &'a Settings,
     /// `--unsafe-fixes`.
     pub unsafe_ok: bool,
+    /// `--baseline`: the findings it records are left as they are, as suppressed ones are.
+    pub baseline: Option<&'a Baseline>,
 }
 
-/// The fixes of a report that a run applies.
-pub fn applicable(report: &FileReport, unsafe_ok: bool) -> Vec<&Fix> {
-    let fixes = report.diagnostics.iter().filter_map(|d| d.diagnostic.fix.as_ref());
-    fixes.filter(|f| f.applies(unsafe_ok)).collect()
+/// What identifies a finding from one check of a text to the next: its rule, document,
+/// place in the document and message.
+type FindingKey<'r> = (&'r str, Option<&'r str>, &'r str, &'r str);
+
+fn key(d: &Resolved) -> FindingKey<'_> {
+    let g = &d.diagnostic;
+    (g.code, g.origin.as_deref(), &g.pointer, &g.message)
+}
+
+/// The fixes of a report that a run applies, with the finding each fixes: not those of
+/// findings the baseline records (suppressed ones are not in the report at all).
+pub fn applicable<'r>(report: &'r FileReport, options: &FixOptions<'_>) -> Vec<(&'r Fix, FindingKey<'r>)> {
+    let recorded = options.baseline.map(|b| b.recorded(report)).unwrap_or_default();
+    let kept = report.diagnostics.iter().enumerate().filter(|(i, _)| !recorded.get(*i).copied().unwrap_or(false));
+    kept.filter_map(|(_, d)| d.diagnostic.fix.as_ref().filter(|f| f.applies(options.unsafe_ok)).map(|f| (f, key(d))))
+        .collect()
 }
 
 /// Fix one text, checked as `name` (its path: per-file settings and the format follow it):
-/// check it, apply the fixes that do not conflict, and again, until nothing changes.
+/// check it, apply the fixes that do not conflict, and again, until nothing changes. A round
+/// is kept only if it leaves no more of the text unparsable, the documents it had (subject,
+/// kind and origin, in order), and none of the findings it fixed; else its fixes are tried one by
+/// one and those that keep to that are kept.
 pub fn fix_text(name: &str, text: &str, options: FixOptions<'_>) -> Fixed {
     let check = |text: &str| {
         engine::check_input(Input::Text { name, text: text.to_string() }, options.registry, options.settings)
     };
     let mut current = text.to_string();
     let mut report = check(&current);
+    // The documents a fix may not change: none for a text holding no document yet (CMK010's
+    // statements, which its fix wraps into one).
+    let shape = engine::outline(name, &current).filter(|docs| !docs.is_empty());
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
-        let fixes = applicable(&report, options.unsafe_ok);
+        let fixes = applicable(&report, &options);
         if fixes.is_empty() {
             break;
         }
-        let mut round = apply_keeping_json(name, &current, &fixes);
+        let all: Vec<&Fix> = fixes.iter().map(|(f, _)| *f).collect();
+        let keys: Vec<FindingKey<'_>> = fixes.iter().map(|(_, k)| *k).collect();
+        let sound = |round: &Applied, checked: &FileReport, keys: &[FindingKey<'_>]| {
+            invalid(checked) <= invalid(&report)
+                && shape.as_ref().is_none_or(|docs| engine::outline(name, &round.text).as_ref() == Some(docs))
+                && fixed(&report, checked, round.applied.iter().map(|&i| keys[i]))
+        };
+        let round = apply_keeping_json(name, &current, &all);
         if round.applied.is_empty() || round.text == current {
             break;
         }
-        let mut next = check(&round.text);
-        // A policy held in a JSON string (a `get-key-policy` export) must still parse too: when
-        // the round leaves more of the file invalid, each fix is tried in turn instead.
-        if invalid(&next) > invalid(&report) {
-            let mut kept: Vec<&Fix> = Vec::new();
+        let next = check(&round.text);
+        let (round, next) = if sound(&round, &next, &keys) {
+            (round, next)
+        } else {
+            // Each fix in turn, kept if the text stays sound with it.
+            let mut kept: Vec<usize> = Vec::new();
             let mut best = None;
-            for f in &fixes {
-                kept.push(f);
-                let candidate = apply_keeping_json(name, &current, &kept);
+            for i in 0..all.len() {
+                kept.push(i);
+                let fixes: Vec<&Fix> = kept.iter().map(|&k| all[k]).collect();
+                let keys: Vec<FindingKey<'_>> = kept.iter().map(|&k| keys[k]).collect();
+                let candidate = apply_keeping_json(name, &current, &fixes);
                 let checked = check(&candidate.text);
-                if invalid(&checked) > invalid(&report) {
-                    kept.pop();
-                } else {
+                if sound(&candidate, &checked, &keys) {
                     best = Some((candidate, checked));
+                } else {
+                    kept.pop();
                 }
             }
             match best {
-                Some((candidate, checked)) if candidate.text != current => (round, next) = (candidate, checked),
+                Some((candidate, checked)) if candidate.text != current => (candidate, checked),
                 _ => break,
             }
-        }
+        };
         applied += round.applied.len();
         current = round.text;
         report = next;
     }
     Fixed { text: current, applied }
+}
+
+/// Whether each finding fixed (`keys`, one per fix applied) is gone from `after`: of findings
+/// alike, as many fewer as fixes applied to them.
+fn fixed<'k>(before: &FileReport, after: &FileReport, keys: impl Iterator<Item = FindingKey<'k>>) -> bool {
+    let mut fixed: Vec<FindingKey<'k>> = keys.collect();
+    fixed.sort_unstable();
+    fixed.chunk_by(|a, b| a == b).all(|same| {
+        let k = same[0];
+        let count = |r: &FileReport| r.diagnostics.iter().filter(|d| key(d) == k).count();
+        count(after) + same.len() <= count(before)
+    })
 }
 
 /// Findings that a text, or a policy in one of its strings or heredocs, does not parse (CMK001
@@ -208,7 +254,7 @@ pub fn fix_files(reports: &[FileReport], options: FixOptions<'_>, write: bool) -
         if report.followed && !path.canonicalize().is_ok_and(|p| inputs.contains(&p)) {
             continue;
         }
-        if applicable(report, options.unsafe_ok).is_empty() {
+        if applicable(report, &options).is_empty() {
             continue;
         }
         match fix_file(path, &report.path, options, write) {
@@ -262,6 +308,28 @@ mod tests {
         let text = "{\"a\": 1, // x\n\"b\": }";
         let comment = Fix::safe("delete the comment", vec![Edit::delete(Span::new(9, 13))]);
         assert!(apply_keeping_json("p.json", text, &[&comment]).applied.is_empty());
+    }
+
+    #[test]
+    fn a_round_is_sound_only_without_the_findings_it_fixed() {
+        let registry = Registry::builtin();
+        let settings = registry.default_settings();
+        let options = FixOptions { registry: &registry, settings: &settings, unsafe_ok: false, baseline: None };
+        let check = |text: &str| {
+            engine::check_input(Input::Text { name: "p.json", text: text.to_string() }, &registry, &settings)
+        };
+        let text = "{\"Version\": \"2012-10-17\", // a\n// b\n\"Statement\": []}";
+        let before = check(text);
+        let fixes = applicable(&before, &options);
+        assert_eq!(fixes.len(), 2, "{fixes:?}");
+        let keys: Vec<FindingKey<'_>> = fixes.iter().map(|(_, k)| *k).collect();
+        // Both comments gone; one gone (of two alike, one fix); none gone.
+        let none_left = check("{\"Version\": \"2012-10-17\", \n\"Statement\": []}");
+        let one_left = check("{\"Version\": \"2012-10-17\", \n// b\n\"Statement\": []}");
+        assert!(fixed(&before, &none_left, keys.iter().copied()));
+        assert!(fixed(&before, &one_left, keys[..1].iter().copied()));
+        assert!(!fixed(&before, &one_left, keys.iter().copied()));
+        assert!(!fixed(&before, &before, keys[..1].iter().copied()));
     }
 
     #[test]

@@ -88,21 +88,43 @@ fn documents_of(
         None => String::from_utf8(source.bytes).map_err(|_| format!("{display}: not valid UTF-8"))?,
     };
     let syntax = if referenced { Syntax::Json } else { detect_syntax(&display, &text) };
+    let (documents, followed) = documents_in(&display, path, &text, syntax)?;
+    Ok((FileDocuments { path: path.to_path_buf(), display, text, documents, referenced: Vec::new() }, followed))
+}
+
+/// What a document is: its subject, the kind its context implies, its origin.
+pub type Outline = (Subject, Option<PolicyKind>, Option<String>);
+
+/// What each document of a text is (its subject, the kind its context implies, its origin),
+/// in order: what a fix may not change (see `crate::commands::fix`). `None` when the text,
+/// checked as `name`, does not parse.
+pub fn outline(name: &str, text: &str) -> Option<Vec<Outline>> {
+    let (documents, _) = documents_in(name, Path::new(name), text, detect_syntax(name, text)).ok()?;
+    Some(documents.into_iter().map(|d| (d.subject, d.kind, d.origin)).collect())
+}
+
+/// The documents of a text, parsed as `syntax`, and the files it refers to.
+fn documents_in(
+    display: &str,
+    path: &Path,
+    text: &str,
+    syntax: Syntax,
+) -> Result<(Vec<FileDocument>, Vec<extract::Followed>), String> {
     let (documents, followed) = {
         let parsed;
         let yaml_root;
         let found: Extraction<'_> = match syntax {
             Syntax::Json => {
-                parsed = crate::json::parse(&text);
+                parsed = crate::json::parse(text);
                 if let Some(e) = &parsed.error {
-                    let at = LineIndex::new(&text).line_col(e.span.start as usize);
+                    let at = LineIndex::new(text).line_col(e.span.start as usize);
                     return Err(format!("{display}:{}:{}: invalid JSON: {}", at.line, at.column, e.message));
                 }
-                parsed.root.as_ref().map(|r| extract::documents(r, &text)).unwrap_or_default()
+                parsed.root.as_ref().map(|r| extract::documents(r, text)).unwrap_or_default()
             }
             Syntax::Yaml => {
-                yaml_root = yaml::parse(&text).map_err(|e| {
-                    let at = LineIndex::new(&text).line_col(e.span.start as usize);
+                yaml_root = yaml::parse(text).map_err(|e| {
+                    let at = LineIndex::new(text).line_col(e.span.start as usize);
                     format!("{display}:{}:{}: invalid YAML: {}", at.line, at.column, e.message)
                 })?;
                 let mut found = Extraction::default();
@@ -111,8 +133,8 @@ fn documents_of(
                 }
                 found
             }
-            Syntax::Hcl => hcl::extract(&text, path).map_err(|e| {
-                let at = LineIndex::new(&text).line_col(e.span.start as usize);
+            Syntax::Hcl => hcl::extract(text, path).map_err(|e| {
+                let at = LineIndex::new(text).line_col(e.span.start as usize);
                 format!("{display}:{}:{}: invalid Terraform (HCL): {}", at.line, at.column, e.message)
             })?,
         };
@@ -130,5 +152,5 @@ fn documents_of(
             .collect();
         (documents, found.followed)
     };
-    Ok((FileDocuments { path: path.to_path_buf(), display, text, documents, referenced: Vec::new() }, followed))
+    Ok((documents, followed))
 }

@@ -1,18 +1,21 @@
 //! Placing a fix's edits, made in the coordinates of the document a rule checked, on the bytes
-//! of the file. A fix keeps its edits only where they land exactly: in the file's own JSON text,
-//! or inside one JSON string of it that holds the document (an `aws kms get-key-policy` export,
-//! a Terraform plan attribute), with the replacements re-escaped for that string. Anywhere else
-//! (YAML, HCL, a URL-encoded string, a string whose decoding does not match the document's map)
-//! the fix becomes display-only: never an edit that may be wrong.
+//! of the file. A fix keeps its edits only where they land exactly: in the file's own text
+//! (JSON, a CloudFormation template in JSON or YAML, Terraform's `jsonencode`: the rules wrote
+//! them in its syntax), outside the parts of it whose bytes are not the document's values as
+//! written (an intrinsic function, a YAML anchor or alias: see [`Unwritten`]); or inside one
+//! JSON string of it that holds the document (an `aws kms get-key-policy` export, a Terraform
+//! plan attribute), with the replacements re-escaped for that string; or in a Terraform
+//! heredoc's JSON body. Anywhere else (a URL-encoded string, a string whose decoding does not
+//! match the document's map) the fix becomes display-only: never an edit that may be wrong.
 
-use crate::extract::SpanMap;
-use crate::fix::{Edit, Fix};
+use crate::extract::{SpanMap, Unwritten};
+use crate::fix::{Edit, Fix, Syntax};
 
 /// Where a document's spans come from, for placing its fixes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Placement {
-    /// The spans are bytes of the file's own JSON text.
-    Exact,
+    /// The spans are bytes of the file's own text, of this syntax.
+    Exact(Syntax),
     /// The document was decoded from a JSON string of the file's JSON text (a table map).
     InJsonString,
     /// The document is a verbatim slice of the file starting at this offset: the JSON body of
@@ -22,13 +25,27 @@ pub(super) enum Placement {
     Nowhere,
 }
 
+impl Placement {
+    /// The syntax the rules write their edits in: the file's, or JSON (a document held in a
+    /// JSON string or a heredoc is JSON).
+    pub(super) fn syntax(self) -> Syntax {
+        match self {
+            Placement::Exact(syntax) => syntax,
+            _ => Syntax::Json,
+        }
+    }
+}
+
 /// `fix` with its edits in file coordinates, or display-only.
-pub(super) fn place(fix: Fix, placement: Placement, map: &SpanMap, file: &str) -> Fix {
+pub(super) fn place(fix: Fix, placement: Placement, map: &SpanMap, file: &str, unwritten: &[Unwritten]) -> Fix {
     if fix.edits.is_empty() {
         return fix;
     }
     let placed = match placement {
-        Placement::Exact => fix.checked_in(file).then_some(fix.clone()),
+        Placement::Exact(_) => {
+            let written = fix.edits.iter().all(|e| !unwritten.iter().any(|u| u.touched_by(e.range)));
+            (written && fix.checked_in(file)).then_some(fix.clone())
+        }
         Placement::InJsonString => in_json_string(&fix, map, file),
         Placement::Heredoc(_) => in_heredoc(&fix, map, file),
         Placement::Nowhere => None,
@@ -166,7 +183,7 @@ mod tests {
         let at = doc.find("// c").unwrap();
         let fix =
             Fix::safe("x", vec![Edit::delete(Span::new(at, at + 5)), Edit::replace(Span::new(at + 6, at + 7), "b\"c")]);
-        let placed = place(fix, Placement::InJsonString, &map, &file);
+        let placed = place(fix, Placement::InJsonString, &map, &file, &[]);
         assert_eq!(placed.applicability, crate::fix::Applicability::Safe);
         let out = crate::fix::apply(&file, &[&placed]).text;
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -176,10 +193,19 @@ mod tests {
     #[test]
     fn nowhere_and_url_encoded_strings_give_display_only() {
         let fix = Fix::safe("x", vec![Edit::delete(Span::new(1, 2))]);
-        assert!(place(fix.clone(), Placement::Nowhere, &SpanMap::Identity, "{} ").edits.is_empty());
+        assert!(place(fix.clone(), Placement::Nowhere, &SpanMap::Identity, "{} ", &[]).edits.is_empty());
         let file = r#"{"P": "%7B%22a%22%3A1%7D"}"#;
         let node = crate::json::parse(file).root.unwrap();
         let decoded = crate::extract::embedded::decode_string(file, &node.get("P").unwrap().value).unwrap();
-        assert!(place(fix, Placement::InJsonString, &decoded.map, file).edits.is_empty());
+        assert!(place(fix.clone(), Placement::InJsonString, &decoded.map, file, &[]).edits.is_empty());
+        // An edit inside an intrinsic function's call, or at the end of a YAML anchor's node.
+        let call = Unwritten { span: crate::source::Span::new(0, 3), ends: false };
+        assert!(place(fix.clone(), Placement::Exact(Syntax::Json), &SpanMap::Identity, file, &[call]).edits.is_empty());
+        let at_end = Fix::safe("x", vec![Edit::insert(3, "y")]);
+        let placed = place(at_end.clone(), Placement::Exact(Syntax::Yaml), &SpanMap::Identity, file, &[call]);
+        assert_eq!(placed.edits.len(), 1);
+        let anchor = Unwritten { span: crate::source::Span::new(0, 3), ends: true };
+        let placed = place(at_end, Placement::Exact(Syntax::Yaml), &SpanMap::Identity, file, &[anchor]);
+        assert!(placed.edits.is_empty());
     }
 }

@@ -94,8 +94,8 @@ fn wrap_statements(root: &json::Node) -> Fix {
 
 /// YAML: a CloudFormation template.
 pub(super) fn yaml(mut run: FileRun<'_>, text: &str, explicit: bool) -> Checked {
-    let root = match yaml::parse(text) {
-        Ok(root) => root,
+    let (root, shared) = match yaml::parse_marked(text) {
+        Ok(parsed) => parsed,
         Err(e) => {
             run.engine_finding(
                 RuleId::InvalidYaml,
@@ -111,6 +111,7 @@ pub(super) fn yaml(mut run: FileRun<'_>, text: &str, explicit: bool) -> Checked 
     if let Some(root) = root.as_ref().filter(|r| cfn::is_template(r)) {
         cfn::extract(root, &mut found);
     }
+    found.unwritten.extend(shared);
     if found.is_empty() {
         if !explicit {
             return (run.skipped(), Vec::new());

@@ -14,7 +14,7 @@ mod run;
 mod setup_pass;
 mod sink;
 
-pub use documents::{FileDocument, FileDocuments, documents_with_referenced};
+pub use documents::{FileDocument, FileDocuments, documents_with_referenced, outline};
 pub use report::{FileReport, STDIN_NAME};
 pub use setup_pass::{cross_enabled, setup_pass};
 
@@ -133,13 +133,7 @@ struct Context {
     resource: Option<Box<extract::Resource>>,
 }
 
-/// The syntax of a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Syntax {
-    Json,
-    Yaml,
-    Hcl,
-}
+pub use crate::fix::Syntax;
 
 /// Tell a file's syntax from its name, then its first characters: JSON (the fast path: any
 /// text starting with `{` or `[`), YAML (CloudFormation), or HCL (Terraform).
@@ -243,9 +237,8 @@ fn check_read(
     run.scope = context.map(|c| c.scope.as_str());
     // A decoded text's lines are not the file's: locations keep their line (see `Site`).
     run.on_disk = source.on_disk && decoded.is_none();
-    // Fixes are edits of the file's bytes: only a JSON text read as it is has them.
-    run.json_text = syntax == Syntax::Json && decoded.is_none();
-    run.hcl_text = syntax == Syntax::Hcl && decoded.is_none();
+    // Fixes are edits of the file's bytes: only a text read as it is has them.
+    run.syntax = decoded.is_none().then_some(syntax);
     if let Some(sniffed) = sniffed {
         run.not_utf8_encoding(sniffed);
     }

@@ -5,7 +5,7 @@ use super::FileReport;
 use super::fix_place::Placement;
 use super::sink::Sink;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::extract::{Document, Extraction, Root, SpanMap, Subject};
+use crate::extract::{Document, Extraction, SpanMap, Subject};
 use crate::fix::Fix;
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
@@ -45,10 +45,11 @@ pub(super) struct FileRun<'a> {
     pub on_disk: bool,
     /// The folder of the setup the facts belong to, when not the file's own (see `Context`).
     pub scope: Option<&'a str>,
-    /// The text is JSON (the JSON front end): its parsed tree's spans are the file's bytes.
-    pub json_text: bool,
-    /// The text is Terraform read as it is: a heredoc's JSON body is a slice of its bytes.
-    pub hcl_text: bool,
+    /// The syntax of the text, when it is the file's own bytes (not decoded from UTF-16 or
+    /// a string): only then do fixes have edits (see [`FileRun::placement`]).
+    pub syntax: Option<crate::fix::Syntax>,
+    /// Where the file's bytes are not the documents' values (see [`crate::extract::Unwritten`]).
+    unwritten: Vec<crate::extract::Unwritten>,
     /// Where the extraction resolved references (see [`crate::extract::refs`]): a finding at
     /// such a site gets a label saying where the value came from.
     resolved: Vec<crate::extract::refs::Provenance>,
@@ -73,8 +74,8 @@ impl<'a> FileRun<'a> {
             site: None,
             on_disk: false,
             scope: None,
-            json_text: false,
-            hcl_text: false,
+            syntax: None,
+            unwritten: Vec::new(),
             resolved: Vec::new(),
             bindings: None,
         }
@@ -167,7 +168,7 @@ impl<'a> FileRun<'a> {
             return;
         }
         let finding = Finding { span, message, help, labels: Vec::new(), severity: None, fix };
-        let placement = self.placement(&SpanMap::Identity, true);
+        let placement = self.placement(&SpanMap::Identity);
         let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin, placement };
         self.push(index, finding, &target);
     }
@@ -186,6 +187,7 @@ impl<'a> FileRun<'a> {
     /// Check everything an extraction found.
     pub fn extraction(&mut self, found: &Extraction<'_>) {
         self.resolved.clone_from(&found.resolved);
+        self.unwritten.clone_from(&found.unwritten);
         self.bindings = template_bindings(found, self.settings);
         for e in &found.embedded {
             let saved = std::mem::replace(&mut self.origin, e.origin.clone());
@@ -205,9 +207,10 @@ impl<'a> FileRun<'a> {
 
     /// The rules of the text itself (`Scope::File`).
     pub fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>, map: &SpanMap) {
-        let (placement, decoded) = self.document_text(map, true);
+        let (placement, decoded) = self.document_text(map);
         let ctx = RuleContext {
             text: decoded.as_deref().unwrap_or(self.text),
+            syntax: placement.syntax(),
             lenience,
             error,
             root: None,
@@ -226,6 +229,7 @@ impl<'a> FileRun<'a> {
         self.collect_facts(doc, PolicyKind::Key, None);
         let ctx = RuleContext {
             text: self.text,
+            syntax: crate::fix::Syntax::Json,
             lenience: &[],
             error: None,
             root: Some(doc.root.node()),
@@ -252,9 +256,10 @@ impl<'a> FileRun<'a> {
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
         // The facts keep references as written: the model is shared only when nothing was bound.
         self.collect_facts(doc, kind, bound.is_none().then_some(&policy));
-        let (placement, decoded) = self.document_text(&doc.map, matches!(doc.root, Root::Borrowed(_)));
+        let (placement, decoded) = self.document_text(&doc.map);
         let ctx = RuleContext {
             text: decoded.as_deref().unwrap_or(self.text),
+            syntax: placement.syntax(),
             lenience: &[],
             error: None,
             root: Some(root),
@@ -298,27 +303,29 @@ impl<'a> FileRun<'a> {
         }
     }
 
-    /// Where the edits of fixes on a document with this map can be placed in the file: an
-    /// identity map is exact for the file's own JSON tree, not for a document built from a
-    /// template (a CloudFormation `Fn::Sub` resolved).
-    fn placement(&self, map: &SpanMap, own_tree: bool) -> Placement {
-        match map {
-            _ if self.hcl_text => match super::fix_place::heredoc_body(map, self.text) {
+    /// Where the edits of fixes on a document with this map can be placed in the file: in the
+    /// text read as it is when the spans are its bytes (a tree built from it, a CloudFormation
+    /// template lowered or a Terraform `jsonencode`, has the unwritten parts of the file
+    /// refused at placing), inside a JSON string holding the document, or a heredoc's body.
+    fn placement(&self, map: &SpanMap) -> Placement {
+        use crate::fix::Syntax;
+        let Some(syntax) = self.syntax else { return Placement::Nowhere };
+        match (syntax, map) {
+            (Syntax::Hcl, SpanMap::Table(_)) => match super::fix_place::heredoc_body(map, self.text) {
                 Some(base) => Placement::Heredoc(base),
                 None => Placement::Nowhere,
             },
-            _ if !self.json_text => Placement::Nowhere,
-            SpanMap::Identity if own_tree => Placement::Exact,
-            SpanMap::Identity => Placement::Nowhere,
-            SpanMap::Table(_) => Placement::InJsonString,
+            (_, SpanMap::Identity) => Placement::Exact(syntax),
+            (Syntax::Json, SpanMap::Table(_)) => Placement::InJsonString,
+            (Syntax::Yaml, SpanMap::Table(_)) => Placement::Nowhere,
         }
     }
 
     /// Where fixes of a document with this map can be placed, and the document's own text when
     /// it is not the file's (decoded from a JSON string): what its spans, and so its rules'
     /// fixes, refer to. Without that text, its fixes are display-only.
-    fn document_text(&self, map: &SpanMap, own_tree: bool) -> (Placement, Option<String>) {
-        match self.placement(map, own_tree) {
+    fn document_text(&self, map: &SpanMap) -> (Placement, Option<String>) {
+        match self.placement(map) {
             Placement::InJsonString => match super::fix_place::document_text(map, self.text) {
                 Some(text) => (Placement::InJsonString, Some(text)),
                 None => (Placement::Nowhere, None),
@@ -345,6 +352,9 @@ impl<'a> FileRun<'a> {
         let severity = self.sink.severity(index, finding.severity);
         let pointer = target.root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
         let map = target.map;
+        // The unwritten parts are about the documents' values: a fix of the text itself (a
+        // comment deleted inside an intrinsic function's call) may edit them.
+        let unwritten = if target.root.is_some() { &self.unwritten[..] } else { &[] };
         let fix = finding.fix.map(|fix| {
             debug_assert!(
                 record.autofix.is_some_and(|a| fix.applicability <= a),
@@ -352,7 +362,7 @@ impl<'a> FileRun<'a> {
                 record.code,
                 fix.applicability.as_str()
             );
-            super::fix_place::place(fix, target.placement, map, self.text)
+            super::fix_place::place(fix, target.placement, map, self.text, unwritten)
         });
         let span = map.map(finding.span);
         let mut labels: Vec<Label> = finding

@@ -116,8 +116,30 @@ pub fn extract<'a>(root: &'a Node, out: &mut Extraction<'a>) {
         out.describe_from(first, &res);
     }
     out.resolved.extend(refs.take_uses());
+    intrinsic_calls(resources, &mut out.unwritten);
     // A placeholder default matters where an IAM or KMS resource uses it.
     out.notes.extend(placeholders.into_iter().filter(|(name, _)| refs.was_used(name)).map(|(_, note)| note));
+}
+
+/// The intrinsic function calls of the resources, as written: their values are computed, and
+/// nothing in them is a document's value as written (an `Fn::If` branch is one of two).
+fn intrinsic_calls(resources: &[Member], out: &mut Vec<super::Unwritten>) {
+    fn walk(node: &Node, out: &mut Vec<super::Unwritten>) {
+        match &node.value {
+            Value::Object(members) => {
+                if let [only] = members.as_slice()
+                    && is_intrinsic(&only.key, &only.value)
+                {
+                    out.push(super::Unwritten { span: node.span, ends: false });
+                    return;
+                }
+                members.iter().for_each(|m| walk(&m.value, out));
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    resources.iter().for_each(|r| walk(&r.value, out));
 }
 
 /// The pseudo parameters resolved, with why (see the module's documentation).

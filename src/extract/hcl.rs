@@ -139,6 +139,8 @@ impl Tf<'_> {
                 origin.push_str(&format!(" (used by {})", names.join(", ")));
             }
             let node = self.policy_document(block);
+            // Lowered from blocks and attributes, not written as a policy: no fix edits it.
+            self.out.unwritten.push(super::Unwritten { span: span_of(block, node.span), ends: true });
             let first = self.out.mark();
             self.out.documents.push(Document::policy(Root::Owned(Box::new(node)), kind, origin, SpanMap::Identity));
             // A document data source is what its first user makes of it.

@@ -204,6 +204,28 @@ pub struct Extraction<'a> {
     /// The references resolved in the documents (a parameter's default, a variable's), where
     /// each was used, in file offsets: findings there say where the value came from.
     pub resolved: Vec<refs::Provenance>,
+    /// Where the file's bytes are not the documents' values as written (see [`Unwritten`]).
+    pub unwritten: Vec<Unwritten>,
+}
+
+/// A part of the file whose bytes are not what the documents hold there as written: a value
+/// computed from them (a CloudFormation intrinsic function, a Terraform data source lowered to
+/// a policy), or a YAML anchor's node, copied wherever an alias names it, and the aliases. A
+/// fix never edits inside one (see `crate::engine`'s fix placement).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unwritten {
+    pub span: Span,
+    /// An insertion at either end changes it too (an anchor's node grows by what follows it).
+    pub ends: bool,
+}
+
+impl Unwritten {
+    /// Whether an edit of `range` (empty: an insertion) changes this part of the file.
+    pub fn touched_by(&self, range: Span) -> bool {
+        let (a, b) = (self.span.start, self.span.end);
+        let (s, t) = (range.start, range.end);
+        if s == t { if self.ends { a <= s && s <= b } else { a < s && s < b } } else { s < b && a < t }
+    }
 }
 
 impl<'a> Extraction<'a> {

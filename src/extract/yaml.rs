@@ -60,6 +60,14 @@ enum Frame {
 
 /// Parse the first document of a YAML text.
 pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
+    parse_marked(text).map(|(root, _)| root)
+}
+
+/// [`parse`], with the parts of the text an edit may not touch: each anchor's node (copied
+/// wherever an alias names it, so its spans are in more than one place of the tree) and each
+/// alias.
+pub fn parse_marked(text: &str) -> Result<(Option<Node>, Vec<super::Unwritten>), ParseError> {
+    let mut shared = Vec::new();
     let offsets = Offsets::new(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -127,6 +135,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                     message: "alias to an unknown anchor".into(),
                     span: Span::new(start, end.max(start)),
                 })?;
+                shared.push(shared_part(text, Span::new(start, end.max(start))));
                 copied += count(&node);
                 if copied > MAX_ALIAS_NODES {
                     return Err(ParseError {
@@ -140,6 +149,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
         let Some((node, tag, anchor)) = done else { continue };
         let node = apply_tag(node, tag.as_ref());
         if anchor != 0 {
+            shared.push(shared_part(text, node.span));
             anchors.insert(anchor, node.clone());
         }
         match stack.last_mut() {
@@ -164,7 +174,16 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
             break;
         }
     }
-    Ok(root)
+    Ok((root, shared))
+}
+
+/// An anchor's node or an alias, as a part of the text no fix edits: through the end of its
+/// last line, so that a line added after it (a new last member of an anchored mapping) counts
+/// as an edit of it.
+fn shared_part(text: &str, span: Span) -> super::Unwritten {
+    let end = span.end as usize;
+    let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i + 1);
+    super::Unwritten { span: Span::new(span.start as usize, line_end), ends: true }
 }
 
 fn depth_error(at: usize) -> ParseError {
@@ -283,8 +302,11 @@ mod tests {
     #[test]
     fn aliases_are_copied_and_bounded() {
         let text = "a: &x {k: v}\nb: *x\n";
-        let root = parse(text).unwrap().unwrap();
+        let (root, shared) = parse_marked(text).unwrap();
+        let root = root.unwrap();
         assert_eq!(root.get("b").unwrap().value.get("k").unwrap().value.as_str(), Some("v"));
+        let shared: Vec<&str> = shared.iter().map(|u| &text[u.span.range()]).collect();
+        assert_eq!(shared, ["&x {k: v}\n", "*x\n"]);
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
             let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };

@@ -14,6 +14,8 @@ use std::cell::OnceCell;
 pub struct RuleContext<'a> {
     /// The text spans refer to.
     pub text: &'a str,
+    /// Its syntax: what fixes' edits are written in (see `super::fixes`).
+    pub syntax: crate::fix::Syntax,
     /// Lenient-parse findings of the text (file scope).
     pub lenience: &'a [Lenience],
     /// The parse error, if the text is not JSON (file scope).

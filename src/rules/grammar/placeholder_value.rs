@@ -2,7 +2,7 @@
 //! `YYYYYY`, AWS example accounts such as 123456789012).
 
 use crate::data::placeholders::find_placeholder;
-use crate::fix::{Edit, Fix};
+use crate::fix::Fix;
 use crate::json::Node;
 use crate::policy::PolicyKind;
 use crate::rules::util::{for_each_string, sub_span};
@@ -34,8 +34,10 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
 /// CMK115's fix: the placeholder replaced by the configured value it stands for — Pinecone's
 /// account in a `pinecone_cmek_access_*` role ARN (`[pinecone] account_id`), the external ID
 /// under `sts:ExternalId` and the key ARN for a KMS key ARN (`[customer]`). Unsafe: the value is
-/// the configuration's, not one the user has seen in this file. Display-only when nothing is
-/// configured for it, or the string is written with escapes (no exact byte range).
+/// the configuration's, not one the user has seen in this file. Written in the text's syntax
+/// (see `crate::rules::fixes`). Display-only when nothing is configured for it, or the string
+/// is not written as one scalar (a deploy-time value) or, for a field of it, is written with
+/// escapes (no exact byte range).
 fn fill(ctx: &RuleContext<'_>, node: &Node, text: &str, start: usize, end: usize) -> Fix {
     let whole = (start, end) == (0, text.len());
     let pointer = ctx.root.map(|r| r.pointer_to(node.span)).unwrap_or_default();
@@ -61,17 +63,15 @@ fn fill(ctx: &RuleContext<'_>, node: &Node, text: &str, start: usize, end: usize
             "replace it with {what}; with it configured, `--fix --unsafe-fixes` fills it in"
         ));
     };
-    // The string as written must be its value between quotes, so offsets into it are exact.
-    let exact = node.span.len() == text.len() + 2;
-    if !exact {
-        return Fix::display_only(format!("replace it with {what}: `{value}`"));
-    }
     let edit = if whole {
-        Edit::replace(node.span, serde_json::Value::String(value.clone()).to_string())
+        crate::rules::fixes::set_string(ctx, node, &value)
     } else {
-        Edit::replace(sub_span(node, start, end), value.clone())
+        crate::rules::fixes::set_in_string(ctx, node, start, end, &value)
     };
-    Fix::unsafe_edits(format!("fill in {what}: `{value}`"), vec![edit])
+    match edit {
+        Some(edit) => Fix::unsafe_edits(format!("fill in {what}: `{value}`"), vec![edit]),
+        None => Fix::display_only(format!("replace it with {what}: `{value}`")),
+    }
 }
 
 /// A cheap pre-filter for [`find_placeholder`]: `false` only when no field of `text` (the whole

@@ -1,7 +1,8 @@
 //! CMK101 version-missing and CMK103 version-invalid (CMK102 version-outdated is declarative).
 
-use crate::fix::{Edit, Fix};
+use crate::fix::Fix;
 use crate::json::Node;
+use crate::rules::fixes::Val;
 use crate::rules::{Reporter, RuleContext};
 
 pub(crate) fn missing(ctx: &RuleContext<'_>, out: &mut Reporter) {
@@ -14,46 +15,32 @@ pub(crate) fn missing(ctx: &RuleContext<'_>, out: &mut Reporter) {
         )
         .label(at, "add `\"Version\": \"2012-10-17\"` before this")
         .help("add `\"Version\": \"2012-10-17\"` as the first element")
-        .fix(add_version(ctx.text, policy.root));
+        .fix(add_version(ctx, policy.root));
     }
 }
 
-/// CMK101's fix: `"Version": "2012-10-17"` as the first member, indented like the one after it.
-/// Safe only when no string holds a policy variable (`${...}`): with a version those are
-/// substituted, without one they are literal text, so the policy's meaning would change.
-fn add_version(text: &str, root: &Node) -> Fix {
+/// CMK101's fix: `"Version": "2012-10-17"` as the first member, indented like the one after it,
+/// in the text's syntax (see `crate::rules::fixes`). Safe only when no string holds a policy
+/// variable (`${...}`): with a version those are substituted, without one they are literal
+/// text, so the policy's meaning would change.
+fn add_version(ctx: &RuleContext<'_>, root: &Node) -> Fix {
     let mut variable = false;
     crate::rules::util::for_each_string(root, &mut |_, s| variable |= s.contains("${"));
     // A deploy-time value escaping `${` so that it reaches IAM as written (Terraform's
     // `$${aws:username}`, CloudFormation `!Sub`'s `${!aws:username}`) holds a policy variable.
     variable |= has_escaped_variable(root);
-    let Some(members) = root.as_object() else {
+    if root.as_object().is_none() {
         return Fix::display_only("add `\"Version\": \"2012-10-17\"` as the first element");
-    };
+    }
     if variable {
         return Fix::display_only(
             "add `\"Version\": \"2012-10-17\"` (not applied: it makes IAM substitute the policy variables this policy holds)",
         );
     }
-    let open = root.span.start as usize + 1;
-    let edit = match members.first() {
-        None => Edit::insert(open, "\"Version\": \"2012-10-17\""),
-        Some(first) => {
-            let at = first.key_span.start as usize;
-            // The first member's indentation, when it starts its line (a comment may be between).
-            let before = text.get(open..at).unwrap_or("");
-            let separator = match before.rfind('\n') {
-                Some(i) if before[i + 1..].chars().all(|c| c == ' ' || c == '\t') => {
-                    // The file's own line ending (CRLF files stay CRLF).
-                    let newline = if before[..i].ends_with('\r') { "\r\n" } else { "\n" };
-                    format!("{newline}{}", &before[i + 1..])
-                }
-                _ => " ".to_string(),
-            };
-            Edit::insert(at, format!("\"Version\": \"2012-10-17\",{separator}"))
-        }
-    };
-    Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit])
+    match crate::rules::fixes::prepend_member(ctx, root, "Version", &Val::str("2012-10-17")) {
+        Some(edit) => Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit]),
+        None => Fix::display_only("add `\"Version\": \"2012-10-17\"` as the first element"),
+    }
 }
 
 /// Whether a deploy-time value of the tree writes a literal `${` (a policy variable once

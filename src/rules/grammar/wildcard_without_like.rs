@@ -36,7 +36,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                     // `StringLike` has no case-insensitive form: only the exact operators are renamed.
                     let renamed = op.text.replacen(op.base, like, 1);
                     let edit = (!op.base.contains("IgnoreCase"))
-                        .then(|| crate::rules::fixes::rename_operator(ctx.text, s, block, &renamed))
+                        .then(|| crate::rules::fixes::rename_operator(ctx, s, block, &renamed))
                         .flatten();
                     f.fix(match edit {
                         Some(edit) => Fix::unsafe_edits(format!("use `{renamed}`"), vec![edit]),

@@ -9,8 +9,7 @@
 use super::role::{CmekRole, cmek_roles};
 use super::{Relation, applies_to_key, deny_relation, list_code, pinecone_facts, relation, role_mentioned};
 use crate::diagnostic::Severity;
-use crate::fix::{Edit, Fix};
-use crate::json::Value;
+use crate::fix::Fix;
 use crate::policy::access::{AccountRef, Tri, ValueHit, account_principal, conditions_hold, principal_value_hit};
 use crate::policy::{Policy, Statement};
 use crate::rules::{Reporter, RuleContext};
@@ -174,33 +173,23 @@ fn report_missing(
             ),
         ),
     };
-    let fix = anchor.and_then(|_| add_actions(ctx.text, policy, role, missing));
+    let fix = anchor.and_then(|_| add_actions(ctx, policy, role, missing));
     out.report(span, message).help(help).fix(
         fix.unwrap_or_else(|| Fix::display_only(format!("add {} to a statement naming the role", list_code(missing)))),
     );
 }
 
 /// CMK301's fix (unsafe: it grants the role more): the missing actions added to the `Action` of
-/// the unconditional `Allow` statement on the key that names the role, when there is one.
-fn add_actions(text: &str, policy: &Policy<'_>, role: &CmekRole<'_>, missing: &[&str]) -> Option<Fix> {
+/// the unconditional `Allow` statement on the key that names the role, when there is one, in
+/// the text's syntax (see `crate::rules::fixes`).
+fn add_actions(ctx: &RuleContext<'_>, policy: &Policy<'_>, role: &CmekRole<'_>, missing: &[&str]) -> Option<Fix> {
     let s = policy
         .statements
         .iter()
         .find(|s| s.is_allow() && s.condition.is_none() && applies_to_key(s) && role_anchor_in(s, role).is_some())?;
     let action = &s.action.as_ref()?.member.value;
-    let quoted: Vec<String> = missing.iter().map(|a| format!("\"{a}\"")).collect();
-    let edits = match &action.value {
-        Value::String(_) => {
-            let written = text.get(action.span.start as usize..action.span.end as usize)?;
-            vec![Edit::replace(action.span, format!("[{written}, {}]", quoted.join(", ")))]
-        }
-        Value::Array(items) => match items.last() {
-            Some(last) => vec![Edit::insert(last.span.end as usize, format!(", {}", quoted.join(", ")))],
-            None => vec![Edit::insert(action.span.start as usize + 1, quoted.join(", "))],
-        },
-        _ => return None,
-    };
-    Some(Fix::unsafe_edits(format!("add {} to the statement naming the role", list_code(missing)), edits))
+    let edit = crate::rules::fixes::append_items(ctx, action, missing)?;
+    Some(Fix::unsafe_edits(format!("add {} to the statement naming the role", list_code(missing)), vec![edit]))
 }
 
 /// Where the role is named in an `Allow` statement: its principal value, or a literal

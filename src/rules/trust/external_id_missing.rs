@@ -8,8 +8,11 @@ use crate::diagnostic::Severity;
 use crate::fix::Fix;
 use crate::json::Member;
 use crate::policy::Statement;
-use crate::rules::fixes::append_member;
+use crate::rules::fixes::{Val, append_member};
 use crate::rules::{Reporter, RuleContext};
+
+/// The condition key the fix writes, as IAM spells it.
+const EXTERNAL_ID_KEY: &str = "sts:ExternalId";
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
@@ -39,18 +42,19 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         if everyone {
             f.severity(Severity::Error);
         }
-        f.fix(add_external_id(ctx.text, s, configured));
+        f.fix(add_external_id(ctx, s, configured));
     }
 }
 
 /// CMK208's fix: `"StringEquals": {"sts:ExternalId": "<id>"}` with the configured external ID
-/// (`[customer] external_id`, `--external-id`), JSON-escaped: a new `Condition` member after the
+/// (`[customer] external_id`, `--external-id`), written in the text's syntax (JSON, YAML, HCL;
+/// see `crate::rules::fixes`): a new `Condition` member after the
 /// statement's last member, a new entry of its `StringEquals` block, or a new `StringEquals`
 /// block of its `Condition`. Unsafe: callers without that external ID are no longer let in.
 /// Display-only when no usable ID is configured (none, a placeholder, a deploy-time
 /// expression), when `Condition` is not an object, when the keys it would join are written more
-/// than once (in any case), or when the objects are not written as `{...}` at their spans.
-fn add_external_id(text: &str, s: &Statement<'_>, configured: Option<&str>) -> Fix {
+/// than once (in any case), or when the objects are not written as objects at their spans.
+fn add_external_id(ctx: &RuleContext<'_>, s: &Statement<'_>, configured: Option<&str>) -> Fix {
     let suggestion =
         |id: &str| format!("add `\"StringEquals\": {{\"sts:ExternalId\": \"{id}\"}}` to the statement's `Condition`");
     let Some(id) = configured else {
@@ -63,17 +67,17 @@ fn add_external_id(text: &str, s: &Statement<'_>, configured: Option<&str>) -> F
         return Fix::display_only(suggestion(id));
     }
     let quoted = serde_json::Value::String(id.to_string()).to_string();
-    let entry = format!("\"sts:ExternalId\": {quoted}");
+    let entry = || Val::str(id);
     let named = |members: &[Member], key: &str| members.iter().filter(|m| m.key.eq_ignore_ascii_case(key)).count();
     let edit = s.node.as_object().and_then(|members| match s.condition {
         None if named(members, "Condition") == 0 => {
-            append_member(text, s.node, &format!("\"Condition\": {{\"StringEquals\": {{{entry}}}}}"))
+            append_member(ctx, s.node, "Condition", &Val::map("StringEquals", Val::map(EXTERNAL_ID_KEY, entry())))
         }
         Some(c) if named(members, "Condition") == 1 => {
             let blocks = c.value.as_object()?;
             match (named(blocks, "StringEquals"), blocks.iter().find(|m| &*m.key == "StringEquals")) {
-                (0, _) => append_member(text, &c.value, &format!("\"StringEquals\": {{{entry}}}")),
-                (1, Some(block)) => append_member(text, &block.value, &entry),
+                (0, _) => append_member(ctx, &c.value, "StringEquals", &Val::map(EXTERNAL_ID_KEY, entry())),
+                (1, Some(block)) => append_member(ctx, &block.value, EXTERNAL_ID_KEY, &entry()),
                 _ => None,
             }
         }

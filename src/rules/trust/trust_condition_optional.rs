@@ -64,7 +64,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                     .label(block.member.key_span, "operator")
                     .severity(severity)
                     .help(format!("use `{plain}`"));
-                f.fix(match crate::rules::fixes::rename_operator(ctx.text, s, block, plain) {
+                f.fix(match crate::rules::fixes::rename_operator(ctx, s, block, plain) {
                     Some(edit) => Fix::unsafe_edits(format!("use `{plain}`"), vec![edit]),
                     None => Fix::display_only(format!("use `{plain}`")),
                 });
