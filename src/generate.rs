@@ -478,16 +478,49 @@ fn hcl(v: &Val, indent: usize, out: &mut String) {
             let key = |k: &str| {
                 if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { k.to_string() } else { hcl_str(k) }
             };
-            let width = kv.iter().map(|(k, _)| key(k).len()).max().unwrap_or(0);
-            for (k, x) in kv {
-                out.push_str(&format!("{pad}{:width$} = ", key(k)));
-                hcl(x, indent + 1, out);
-                out.push('\n');
-            }
+            let members: Vec<(String, String)> = kv
+                .iter()
+                .map(|(k, x)| {
+                    let mut value = String::new();
+                    hcl(x, indent + 1, &mut value);
+                    (key(k), value)
+                })
+                .collect();
+            hcl_attributes(&pad, &members, out);
             out.push_str(&end);
             out.push('}');
         }
     }
+}
+
+/// Write `key = value` lines as `terraform fmt` does: the `=` of consecutive one-line
+/// attributes aligned, an attribute whose value spans lines written with one space and
+/// ending the run of those aligned before it.
+fn hcl_attributes(pad: &str, members: &[(String, String)], out: &mut String) {
+    let mut i = 0;
+    while i < members.len() {
+        if members[i].1.contains('\n') {
+            out.push_str(&format!("{pad}{} = {}\n", members[i].0, members[i].1));
+            i += 1;
+            continue;
+        }
+        let run = members[i..].iter().take_while(|(_, v)| !v.contains('\n')).count();
+        let width = members[i..i + run].iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        for (k, v) in &members[i..i + run] {
+            out.push_str(&format!("{pad}{k:width$} = {v}\n"));
+        }
+        i += run;
+    }
+}
+
+/// A Terraform block (`resource "type" "name" { ... }`) of attributes, formatted as
+/// [`hcl_attributes`] does.
+fn hcl_block(header: &str, attributes: &[(&str, String)]) -> String {
+    let members: Vec<(String, String)> = attributes.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let mut out = format!("{header} {{\n");
+    hcl_attributes("  ", &members, &mut out);
+    out.push_str("}\n");
+    out
 }
 
 fn jsonencode(v: &Val, indent: usize) -> String {
@@ -588,13 +621,14 @@ fn terraform_files(p: &Plan) -> Vec<File> {
         t.push_str("data \"aws_caller_identity\" \"current\" {}\n\n");
     }
     t.push_str("# The role Pinecone assumes (its trust policy names Pinecone's roles).\n");
-    t.push_str("resource \"aws_iam_role\" \"pinecone_cmek\" {\n");
-    t.push_str(&format!("  name               = {}\n", hcl_str(&p.role.name)));
+    let mut role = vec![("name", hcl_str(&p.role.name))];
     if p.role.path != "/" {
-        t.push_str(&format!("  path               = {}\n", hcl_str(&p.role.path)));
+        role.push(("path", hcl_str(&p.role.path)));
     }
-    t.push_str("  description        = \"Assumed by Pinecone to use the customer-managed encryption key\"\n");
-    t.push_str(&format!("  assume_role_policy = {}\n}}\n\n", jsonencode(&trust_policy(p), 1)));
+    role.push(("description", hcl_str("Assumed by Pinecone to use the customer-managed encryption key")));
+    role.push(("assume_role_policy", jsonencode(&trust_policy(p), 1)));
+    t.push_str(&hcl_block("resource \"aws_iam_role\" \"pinecone_cmek\"", &role));
+    t.push('\n');
     let mut extra = Vec::new();
     match &p.key {
         None => {
@@ -602,52 +636,58 @@ fn terraform_files(p: &Plan) -> Vec<File> {
                 "# The key: symmetric, encrypt and decrypt, key material from KMS (the only origin\n\
                  # aws_kms_key creates), single-Region, rotated yearly.\n",
             );
-            t.push_str("resource \"aws_kms_key\" \"pinecone_cmek\" {\n");
-            t.push_str("  description              = \"Pinecone CMEK\"\n");
-            t.push_str("  customer_master_key_spec = \"SYMMETRIC_DEFAULT\"\n");
-            t.push_str("  key_usage                = \"ENCRYPT_DECRYPT\"\n");
-            t.push_str("  multi_region             = false\n");
-            t.push_str("  enable_key_rotation      = true\n");
-            t.push_str(&format!(
-                "  policy                   = {}\n}}\n\n",
-                jsonencode(&key_policy(p, Val::RoleArn), 1)
-            ));
+            let key = [
+                ("description", hcl_str("Pinecone CMEK")),
+                ("customer_master_key_spec", hcl_str("SYMMETRIC_DEFAULT")),
+                ("key_usage", hcl_str("ENCRYPT_DECRYPT")),
+                ("multi_region", "false".to_string()),
+                ("enable_key_rotation", "true".to_string()),
+                ("policy", jsonencode(&key_policy(p, Val::RoleArn), 1)),
+            ];
+            t.push_str(&hcl_block("resource \"aws_kms_key\" \"pinecone_cmek\"", &key));
+            t.push('\n');
         }
         Some(k) if !p.cross_account() => {
             t.push_str(
                 "# The existing key's policy. This REPLACES the key's whole policy: merge in any statement\n\
                  # the key needs for other users before applying.\n",
             );
-            t.push_str("resource \"aws_kms_key_policy\" \"pinecone_cmek\" {\n");
-            t.push_str(&format!("  key_id = {}\n", hcl_str(&k.arn)));
-            t.push_str(&format!("  policy = {}\n}}\n\n", jsonencode(&key_policy(p, Val::RoleArn), 1)));
+            let policy = [("key_id", hcl_str(&k.arn)), ("policy", jsonencode(&key_policy(p, Val::RoleArn), 1))];
+            t.push_str(&hcl_block("resource \"aws_kms_key_policy\" \"pinecone_cmek\"", &policy));
+            t.push('\n');
         }
         Some(k) => {
             t.push_str(
                 "# The key is in another account: the role needs this permissions policy, and the key's\n\
                  # owner sets key-policy.json on the key (`aws kms put-key-policy`).\n",
             );
-            t.push_str("resource \"aws_iam_role_policy\" \"pinecone_cmek_key\" {\n");
-            t.push_str("  name   = \"pinecone-cmek-key\"\n");
-            t.push_str("  role   = aws_iam_role.pinecone_cmek.id\n");
-            t.push_str(&format!("  policy = {}\n}}\n\n", jsonencode(&permissions_policy(p, k), 1)));
+            let policy = [
+                ("name", hcl_str("pinecone-cmek-key")),
+                ("role", "aws_iam_role.pinecone_cmek.id".to_string()),
+                ("policy", jsonencode(&permissions_policy(p, k), 1)),
+            ];
+            t.push_str(&hcl_block("resource \"aws_iam_role_policy\" \"pinecone_cmek_key\"", &policy));
+            t.push('\n');
             extra
                 .push(File { name: "key-policy.json".into(), text: json_text(&key_policy(p, role_arn_literal(p)), p) });
         }
     }
-    t.push_str("output \"role_arn\" {\n  description = \"Role ARN to enter in the Pinecone console\"\n  value       = aws_iam_role.pinecone_cmek.arn\n}\n\n");
+    let output = |name: &str, what: &str, value: String| {
+        hcl_block(
+            &format!("output \"{name}\""),
+            &[("description", hcl_str(&format!("{what} to enter in the Pinecone console"))), ("value", value)],
+        )
+    };
+    t.push_str(&output("role_arn", "Role ARN", "aws_iam_role.pinecone_cmek.arn".to_string()));
     let key_value = match &p.key {
         None => "aws_kms_key.pinecone_cmek.arn".to_string(),
         Some(k) => hcl_str(&k.arn),
     };
-    t.push_str(&format!(
-        "output \"key_arn\" {{\n  description = \"Key ARN to enter in the Pinecone console\"\n  value       = {key_value}\n}}\n"
-    ));
+    t.push('\n');
+    t.push_str(&output("key_arn", "Key ARN", key_value));
     if let Some(e) = &p.external_id {
-        t.push_str(&format!(
-            "\noutput \"external_id\" {{\n  description = \"External ID to enter in the Pinecone console\"\n  value       = {}\n}}\n",
-            hcl_str(e)
-        ));
+        t.push('\n');
+        t.push_str(&output("external_id", "External ID", hcl_str(e)));
     }
     let mut out = vec![File { name: "cmek.tf".into(), text: t }];
     out.extend(extra);

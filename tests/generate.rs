@@ -214,7 +214,7 @@ fn terraform_and_cloudformation_have_the_required_shapes() {
         "multi_region             = false",
         "enable_key_rotation      = true",
         "AWS = aws_iam_role.pinecone_cmek.arn",
-        "Action    = [\"kms:Encrypt\", \"kms:Decrypt\"]",
+        "Action   = [\"kms:Encrypt\", \"kms:Decrypt\"]",
         "output \"role_arn\"",
         "output \"key_arn\"",
         "Role ARN:     after `terraform apply`: `terraform output -raw role_arn`",
@@ -387,8 +387,8 @@ fn cfn_lint() -> Option<std::path::PathBuf> {
 
 /// The CloudFormation templates `generate` writes pass AWS's own template linter, cfn-lint
 /// (resource types, property names and types, intrinsic functions, parameter patterns), for
-/// every key setup and trust variant. (Terraform's `fmt -check`/`validate` are not run: the
-/// terraform binary is not packaged for Debian or PyPI, so CI cannot install it offline.)
+/// every key setup and trust variant. (Terraform's output: see
+/// `generated_terraform_is_terraform_fmt_clean`.)
 #[test]
 fn generated_cloudformation_passes_cfn_lint() {
     let Some(cfn_lint) = cfn_lint() else {
@@ -427,4 +427,60 @@ fn generated_cloudformation_passes_cfn_lint() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // 4 key setups × 3 variants, less --no-external-id where an external id is configured.
     assert_eq!(linted, 4 * 3 - 1, "every setup and variant");
+}
+
+/// terraform (`TERRAFORM`, or on PATH). Not installable offline (no Debian or PyPI package), so
+/// the test below runs where the machine has it and is skipped elsewhere, CI included.
+fn terraform() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("TERRAFORM") {
+        return Some(p.into());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("terraform")).find(|p| p.is_file())
+}
+
+/// The Terraform `generate` writes is formatted as `terraform fmt` formats it (aligned `=` of
+/// one-line attributes only, a multi-line value ending the run), for every key setup and trust
+/// variant: `terraform fmt -check` exits 0. (`terraform validate` needs `terraform init`, which
+/// downloads the AWS provider: not run.)
+#[test]
+fn generated_terraform_is_terraform_fmt_clean() {
+    let Some(terraform) = terraform() else {
+        eprintln!("skipped: no terraform on PATH (or set TERRAFORM)");
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (setup, pinecone, customer, _) in SETUPS {
+        for (variant, flags) in VARIANTS {
+            if customer.contains("external_id") && flags.contains(&"--no-external-id") {
+                continue;
+            }
+            let name = format!("{setup}-{variant}");
+            let cfg = config(t.path(), &name, pinecone, customer);
+            let out_dir = t.path().join(&name);
+            let o = bin()
+                .current_dir(t.path())
+                .args(["generate", "--target", "terraform", "--config"])
+                .arg(&cfg)
+                .arg("--out")
+                .arg(&out_dir)
+                .args(*flags)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+            let o = std::process::Command::new(&terraform)
+                .env("TF_CLI_CONFIG_FILE", "/dev/null")
+                .args(["fmt", "-check", "-diff", "-no-color"])
+                .arg(out_dir.join("cmek.tf"))
+                .output()
+                .unwrap();
+            checked += 1;
+            if !o.status.success() {
+                failures.push(format!("{name}: terraform fmt -check exits {:?}:\n{}", o.status.code(), stdout(&o)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(checked, 4 * 3 - 1, "every setup and variant");
 }
