@@ -599,9 +599,33 @@ fn assert_fixed(name: &str, changes: &[(&str, &str)], safe_changes: &[(&str, &st
     assert_eq!((again.text.as_str(), again.applied), (fixed.text.as_str(), 0));
     let safe = fix_text(name, &original, FixOptions { unsafe_ok: false, ..options });
     assert_eq!(safe.text, replaced(&original, safe_changes));
-    if !name.ends_with(".tf") {
+    if name.ends_with(".tf") {
+        assert_terraform_fmt_accepts(name, &fixed.text);
+    } else {
         assert_cfn_lint_accepts(name, &fixed.text);
     }
+}
+
+/// `terraform fmt -check` accepts a fixed Terraform file (its members added in Terraform's own
+/// layout), where a terraform binary is on PATH (or `TERRAFORM` names it): it cannot be
+/// installed offline, so elsewhere this check is skipped.
+fn assert_terraform_fmt_accepts(name: &str, text: &str) {
+    let terraform = std::env::var_os("TERRAFORM").map(std::path::PathBuf::from).or_else(|| {
+        std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("terraform")).find(|p| p.is_file())
+    });
+    let Some(terraform) = terraform else {
+        eprintln!("terraform fmt check skipped: no terraform on PATH (or set TERRAFORM)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), name, text);
+    let out = std::process::Command::new(terraform)
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .args(["fmt", "-check", "-diff", "-no-color"])
+        .arg(dir.path().join(name))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "terraform fmt -check on the fixed {name}:\n{}{}", stdout(&out), stderr(&out));
 }
 
 /// AWS's template linter, cfn-lint (`CFN_LINT`, or on PATH), finds nothing in a fixed
