@@ -70,6 +70,11 @@ pub struct Fix {
     pub message: String,
     /// Sorted by start, not overlapping.
     pub edits: Vec<Edit>,
+    /// The part of the text whose keys this fix adds or renames (a statement's `Condition`, a
+    /// statement), as ruff's isolation level: two fixes isolated to overlapping parts are not
+    /// applied in one round (each checks its object's other keys as the text stands: together
+    /// two renames could write one key twice, and a parser keeps only one of them).
+    pub isolation: Option<Span>,
 }
 
 impl Fix {
@@ -84,7 +89,13 @@ impl Fix {
     }
     fn new(applicability: Applicability, message: impl Into<String>, mut edits: Vec<Edit>) -> Self {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
-        Fix { applicability, message: message.into(), edits }
+        Fix { applicability, message: message.into(), edits, isolation: None }
+    }
+
+    /// The same fix, isolated to `part` (see [`Fix::isolation`]).
+    pub fn isolated(mut self, part: Span) -> Self {
+        self.isolation = Some(part);
+        self
     }
 
     /// Whether a run applies this fix (`unsafe_ok`: `--unsafe-fixes` was given).
@@ -99,7 +110,7 @@ impl Fix {
 
     /// The same fix as a suggestion only (its edits could not be placed exactly in the file).
     pub fn downgraded(self) -> Self {
-        Fix { applicability: Applicability::DisplayOnly, message: self.message, edits: Vec::new() }
+        Fix { applicability: Applicability::DisplayOnly, message: self.message, edits: Vec::new(), isolation: None }
     }
 
     /// Whether every edit lands inside `text`, on character boundaries, in order.
@@ -136,6 +147,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
     order.sort_by_key(|&i| fixes[i].span());
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let mut chosen: Vec<usize> = Vec::new();
+    let mut isolations: Vec<Span> = Vec::new();
     for i in order {
         let f = fixes[i];
         if !f.checked_in(text) {
@@ -146,9 +158,12 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
             // Touching counts as conflicting: two insertions at one point have no order.
             taken.iter().any(|&(a, b)| s <= b && a <= t)
         });
-        if overlaps {
+        let isolated =
+            f.isolation.is_some_and(|p| isolations.iter().any(|q: &Span| p.start <= q.end && q.start <= p.end));
+        if overlaps || isolated {
             continue;
         }
+        isolations.extend(f.isolation);
         taken.extend(f.edits.iter().map(|e| (e.range.start as usize, e.range.end as usize)));
         chosen.push(i);
     }
@@ -180,6 +195,20 @@ mod tests {
         let got = apply(text, &[&comment, &comma, &overlapping]);
         assert_eq!(got.text, "{\"a\": 1, \"b\": 2}");
         assert_eq!(got.applied, vec![0, 1]);
+    }
+
+    /// Two renames in one `Condition` wait for each other: the second, checked again after
+    /// the first, sees the key the first wrote.
+    #[test]
+    fn fixes_isolated_to_overlapping_parts_wait_for_the_next_round() {
+        let text = r#"{"Condition": {"A": {}, "B": {}}, "X": 1}"#;
+        let condition = Span::new(14, 32);
+        let a = Fix::safe("a", vec![Edit::replace(Span::new(15, 18), "\"C\"")]).isolated(condition);
+        let b = Fix::safe("b", vec![Edit::replace(Span::new(24, 27), "\"C\"")]).isolated(condition);
+        let x = Fix::safe("x", vec![Edit::replace(Span::new(39, 40), "2")]).isolated(Span::new(39, 40));
+        let got = apply(text, &[&a, &b, &x]);
+        assert_eq!(got.applied, vec![0, 2]);
+        assert_eq!(got.text, r#"{"Condition": {"C": {}, "B": {}}, "X": 2}"#);
     }
 
     #[test]

@@ -347,7 +347,12 @@ fn fix_leaves_a_file_read_through_terraform_file_outside_the_paths() {
     let out = run_in(dir.path(), &["check", "--fix", "--exclude", "shared", "."]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(dir.path().join("shared/trust.json")).unwrap(), BAD);
-    // Given as a path too: an input, fixed.
+    // Given as a path too: an input, fixed, once, under the path given (not also as the
+    // file `mod/main.tf` reads).
+    let out = run_in(dir.path(), &["check", "--diff", "mod", "shared/trust.json"]);
+    let diff = stdout(&out);
+    assert_eq!(diff.matches("--- ").count(), 1, "{diff}");
+    assert!(diff.starts_with("--- shared/trust.json\n"), "{diff}");
     let out = run_in(dir.path(), &["check", "--fix", "mod", "shared"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(dir.path().join("shared/trust.json")).unwrap(), FIXED);
@@ -1119,4 +1124,153 @@ proptest::proptest! {
         let again = fix_text(name, &fixed.text, options);
         proptest::prop_assert_eq!(again.text, fixed.text);
     }
+}
+
+/// Two fixes in one `Condition` wait for each other (their fixes are isolated to the
+/// statement): renaming `StringEqualsIfExists` and `ForAnyValue:StringEquals` in one round
+/// wrote `StringEquals` twice, and a parser keeps one of the two, silently dropping the
+/// external-ID check. One rename is applied; the other, checked again, stays a suggestion.
+#[test]
+fn two_renames_never_write_one_operator_twice() {
+    let id = "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94";
+    let arn = "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1";
+    let cases = [
+        (
+            "trust.json",
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::731429856012:root"}}, "Action": "sts:AssumeRole",
+ "Condition": {{"StringEqualsIfExists": {{"sts:ExternalId": "{id}"}}, "ForAnyValue:StringEquals": {{"aws:PrincipalArn": "{arn}"}}}}}}]}}
+"#
+            ),
+            "\"StringEquals\"",
+        ),
+        (
+            "template.yaml",
+            format!(
+                "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal: {{AWS: \"arn:aws:iam::731429856012:root\"}}\n            Action: sts:AssumeRole\n            Condition:\n              StringEqualsIfExists:\n                sts:ExternalId: {id}\n              ForAnyValue:StringEquals:\n                aws:PrincipalArn: {arn}\n"
+            ),
+            "\n              StringEquals:",
+        ),
+        (
+            "main.tf",
+            format!(
+                "resource \"aws_iam_role\" \"r\" {{\n  name = \"r\"\n  assume_role_policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{\n      Effect    = \"Allow\"\n      Principal = {{ AWS = \"arn:aws:iam::731429856012:root\" }}\n      Action    = \"sts:AssumeRole\"\n      Condition = {{\n        StringEqualsIfExists = {{ \"sts:ExternalId\" = \"{id}\" }}\n        \"ForAnyValue:StringEquals\" = {{ \"aws:PrincipalArn\" = \"{arn}\" }}\n      }}\n    }}]\n  }})\n}}\n"
+            ),
+            "StringEquals ",
+        ),
+    ];
+    for (name, text, written) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, &text);
+        write(dir.path(), "cmek-lint.toml", CONFIG);
+        let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", name]);
+        assert_ne!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        let fixed = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        // `StringEquals` written once, as a key (bare, quoted or YAML), holding the external ID.
+        let keys = fixed.matches(written).count() + fixed.matches("\"StringEquals\" =").count();
+        assert_eq!(keys, 1, "{name}:\n{fixed}");
+        assert!(fixed.contains(id), "{name}:\n{fixed}");
+        assert_ne!(fixed, text, "{name}: one of the renames applies");
+        let again = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", name]);
+        assert_eq!(std::fs::read_to_string(dir.path().join(name)).unwrap(), fixed, "{name}: {}", stderr(&again));
+    }
+}
+
+/// A fix is not applied for a finding the baseline records, in any round: renaming
+/// `StringEqualsIfExists` (CMK202, new) changes the message of the recorded CMK114 finding on
+/// the same block, which must not then count as new and get its `StringLike` rename; and an
+/// operator a recorded finding would rename is not renamed for another finding either.
+#[test]
+fn fix_never_reaches_a_baselined_finding_through_a_later_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1"}, "Action": "sts:AssumeRole",
+ "Condition": {"StringEqualsIfExists": {"sts:ExternalId": "3f1c9a5*"}}}]}
+"#;
+    write(dir.path(), "t.json", trust);
+    write(dir.path(), "cmek-lint.toml", CONFIG);
+    let out = run_in(dir.path(), &["check", "--select", "CMK114", "--write-baseline", "b.json", "t.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", "--baseline", "b.json", "t.json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("t.json")).unwrap();
+    assert!(!fixed.contains("StringLike"), "the recorded CMK114 was fixed:\n{fixed}");
+
+    // Two wildcard values under one operator, one of them recorded: the shared rename waits.
+    let two = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+ "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["data-*", "ml-?"]}}}]}
+"#;
+    write(dir.path(), "k.json", two);
+    let out = run_in(dir.path(), &["check", "--select", "CMK114", "--write-baseline", "b2.json", "k.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("b2.json")).unwrap()).unwrap();
+    let findings = baseline["findings"].as_array_mut().unwrap();
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    findings.retain(|f| f["message"].as_str().unwrap().contains("data-*"));
+    write(dir.path(), "b2.json", &baseline.to_string());
+    let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", "--baseline", "b2.json", "k.json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("k.json")).unwrap(), two);
+}
+
+/// An operator written twice in one `Condition` (CMK004) is not renamed: which of the two a
+/// parser keeps is unknown, and renaming one would bring the other back into force.
+#[test]
+fn a_duplicated_operator_is_not_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+ "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data-*"}, "StringEquals": {"aws:PrincipalTag/dept": "eng"}}}]}
+"#;
+    write(dir.path(), "k.json", text);
+    let out = run_in(dir.path(), &["check", "--isolated", "--fix", "--unsafe-fixes", "k.json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("k.json")).unwrap(), text);
+    assert!(stdout(&out).contains("CMK004"), "{}", stdout(&out));
+}
+
+/// CMK101's safe fix is not applied when a policy variable is written inside an intrinsic
+/// that does not substitute it (`Fn::Join`, a branch of `Fn::If`): with a version, IAM would
+/// start substituting it.
+#[test]
+fn version_is_not_added_over_a_policy_variable_in_an_intrinsic() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "join.yaml",
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !Join [\"\", [\"arn:aws:s3:::bucket/\", \"${aws:username}\", \"/*\"]]\n",
+        ),
+        (
+            "if.json",
+            r#"{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": {"Fn::If": ["C", "arn:aws:s3:::bucket/${aws:username}/*", "x"]}}]}}}}}
+"#,
+        ),
+    ] {
+        write(dir.path(), name, text);
+        let out = run_in(dir.path(), &["check", "--isolated", "--fix", name]);
+        assert_ne!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert_eq!(std::fs::read_to_string(dir.path().join(name)).unwrap(), text, "{name}");
+    }
+}
+
+/// Terraform plan and state JSON are tool output: their findings keep display-only fixes (the
+/// fix belongs in the `.tf` files; a state edited by hand no longer says what is deployed).
+#[test]
+fn terraform_state_and_plan_files_are_never_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1"},"Action":"sts:AssumeRole","Condition":{"StringEqualsIfExists":{"sts:ExternalId":"3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94"}}}]}"#;
+    let state = serde_json::json!({
+        "version": 4, "terraform_version": "1.9.0", "serial": 1, "lineage": "x", "outputs": {},
+        "resources": [{"mode": "managed", "type": "aws_iam_role", "name": "r", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{"schema_version": 0, "attributes": {"name": "r", "arn": "arn:aws:iam::731429856013:role/r", "assume_role_policy": policy}}]}]
+    })
+    .to_string();
+    write(dir.path(), "terraform.tfstate", &state);
+    write(dir.path(), "cmek-lint.toml", CONFIG);
+    let out = run_in(dir.path(), &["check", "--format", "json", "terraform.tfstate"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"CMK115") && codes.contains(&"CMK202"), "{codes:?}");
+    let out = run_in(dir.path(), &["check", "--fix", "--unsafe-fixes", "terraform.tfstate"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("terraform.tfstate")).unwrap(), state);
 }

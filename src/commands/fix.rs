@@ -52,12 +52,26 @@ fn key(d: &Resolved) -> FindingKey<'_> {
 }
 
 /// The fixes of a report that a run applies, with the finding each fixes: not those of
-/// findings the baseline records (suppressed ones are not in the report at all).
+/// findings the baseline records (suppressed ones are not in the report at all), nor one whose
+/// edits touch a recorded finding's fix (a rename of the operator two findings share would
+/// change the recorded one too).
 pub fn applicable<'r>(report: &'r FileReport, options: &FixOptions<'_>) -> Vec<(&'r Fix, FindingKey<'r>)> {
     let recorded = options.baseline.map(|b| b.recorded(report)).unwrap_or_default();
-    let kept = report.diagnostics.iter().enumerate().filter(|(i, _)| !recorded.get(*i).copied().unwrap_or(false));
-    kept.filter_map(|(_, d)| d.diagnostic.fix.as_ref().filter(|f| f.applies(options.unsafe_ok)).map(|f| (f, key(d))))
-        .collect()
+    let is_recorded = |i: usize| recorded.get(i).copied().unwrap_or(false);
+    let held: Vec<(u32, u32)> = report
+        .diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| is_recorded(*i))
+        .flat_map(|(_, d)| d.diagnostic.fix.iter().flat_map(|f| f.edits.iter().map(|e| (e.range.start, e.range.end))))
+        .collect();
+    let touches_held =
+        |f: &Fix| f.edits.iter().any(|e| held.iter().any(|&(a, b)| e.range.start <= b && a <= e.range.end));
+    let kept = report.diagnostics.iter().enumerate().filter(|(i, _)| !is_recorded(*i));
+    kept.filter_map(|(_, d)| {
+        d.diagnostic.fix.as_ref().filter(|f| f.applies(options.unsafe_ok) && !touches_held(f)).map(|f| (f, key(d)))
+    })
+    .collect()
 }
 
 /// Fix one text, checked as `name` (its path: per-file settings and the format follow it):
@@ -75,8 +89,23 @@ pub fn fix_text(name: &str, text: &str, options: FixOptions<'_>) -> Fixed {
     // statements, which its fix wraps into one).
     let shape = engine::outline(name, &current).filter(|docs| !docs.is_empty());
     let mut applied = 0;
-    for _ in 0..MAX_ROUNDS {
-        let fixes = applicable(&report, &options);
+    // The rules of the findings the baseline records: after a round, a recorded finding may read
+    // differently (its message quotes an operator a fix renamed) and so no longer match its
+    // record; later rounds leave every finding of those rules alone rather than fix it.
+    let held: Vec<&'static str> = match options.baseline {
+        Some(b) => {
+            let recorded = b.recorded(&report);
+            let codes =
+                report.diagnostics.iter().enumerate().filter(|(i, _)| recorded.get(*i).copied().unwrap_or(false));
+            codes.map(|(_, d)| d.diagnostic.code).collect()
+        }
+        None => Vec::new(),
+    };
+    for round_number in 0..MAX_ROUNDS {
+        let mut fixes = applicable(&report, &options);
+        if round_number > 0 {
+            fixes.retain(|(_, k)| !held.contains(&k.0));
+        }
         if fixes.is_empty() {
             break;
         }
@@ -243,15 +272,12 @@ fn plural(n: usize) -> &'static str {
 pub fn fix_files(reports: &[FileReport], options: FixOptions<'_>, write: bool) -> Outcome {
     let mut out = Outcome::default();
     // A file read through Terraform `file()` may lie outside the paths given or be excluded:
-    // it is fixed only when the run also checked it as one of its own inputs.
-    let inputs: std::collections::HashSet<std::path::PathBuf> = reports
-        .iter()
-        .filter(|r| !r.followed)
-        .filter_map(|r| r.fs_path.as_deref().and_then(|p| p.canonicalize().ok()))
-        .collect();
+    // it is never fixed as the file read, only as one of the run's own inputs when it is one
+    // too (once, under the path given: the fixes are those of the file checked alone).
+    let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
     for report in reports {
         let Some(path) = report.fs_path.as_deref() else { continue };
-        if report.followed && !path.canonicalize().is_ok_and(|p| inputs.contains(&p)) {
+        if report.followed || !seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
             continue;
         }
         if applicable(report, &options).is_empty() {

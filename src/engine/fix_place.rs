@@ -50,7 +50,13 @@ pub(super) fn place(fix: Fix, placement: Placement, map: &SpanMap, file: &str, u
         Placement::Heredoc(_) => in_heredoc(&fix, map, file),
         Placement::Nowhere => None,
     };
-    placed.unwrap_or_else(|| fix.downgraded())
+    match placed {
+        Some(mut placed) => {
+            placed.isolation = fix.isolation.map(|part| map.map(part));
+            placed
+        }
+        None => fix.downgraded(),
+    }
 }
 
 /// The text of a document decoded from a JSON string of `file` (its spans' text, which the
@@ -89,7 +95,7 @@ fn in_heredoc(fix: &Fix, map: &SpanMap, file: &str) -> Option<Fix> {
         }
         edits.push(Edit::replace(map.map(e.range), e.replacement.clone()));
     }
-    let placed = Fix { applicability: fix.applicability, message: fix.message.clone(), edits };
+    let placed = Fix { applicability: fix.applicability, message: fix.message.clone(), edits, isolation: None };
     placed.checked_in(file).then_some(placed)
 }
 
@@ -106,7 +112,7 @@ fn in_json_string(fix: &Fix, map: &SpanMap, file: &str) -> Option<Fix> {
         let escaped = serde_json::Value::String(e.replacement.to_string()).to_string();
         edits.push(Edit::replace(r, &escaped[1..escaped.len() - 1]));
     }
-    let placed = Fix { applicability: fix.applicability, message: fix.message.clone(), edits };
+    let placed = Fix { applicability: fix.applicability, message: fix.message.clone(), edits, isolation: None };
     placed.checked_in(file).then_some(placed)
 }
 

@@ -50,6 +50,8 @@ pub(super) struct FileRun<'a> {
     pub syntax: Option<crate::fix::Syntax>,
     /// Where the file's bytes are not the documents' values (see [`crate::extract::Unwritten`]).
     unwritten: Vec<crate::extract::Unwritten>,
+    /// The file is a tool's output (see `Extraction::generated`): its fixes are display-only.
+    generated: bool,
     /// Where the extraction resolved references (see [`crate::extract::refs`]): a finding at
     /// such a site gets a label saying where the value came from.
     resolved: Vec<crate::extract::refs::Provenance>,
@@ -76,6 +78,7 @@ impl<'a> FileRun<'a> {
             scope: None,
             syntax: None,
             unwritten: Vec::new(),
+            generated: false,
             resolved: Vec::new(),
             bindings: None,
         }
@@ -188,6 +191,7 @@ impl<'a> FileRun<'a> {
     pub fn extraction(&mut self, found: &Extraction<'_>) {
         self.resolved.clone_from(&found.resolved);
         self.unwritten.clone_from(&found.unwritten);
+        self.generated = found.generated;
         self.bindings = template_bindings(found, self.settings);
         for e in &found.embedded {
             let saved = std::mem::replace(&mut self.origin, e.origin.clone());
@@ -309,7 +313,7 @@ impl<'a> FileRun<'a> {
     /// refused at placing), inside a JSON string holding the document, or a heredoc's body.
     fn placement(&self, map: &SpanMap) -> Placement {
         use crate::fix::Syntax;
-        let Some(syntax) = self.syntax else { return Placement::Nowhere };
+        let Some(syntax) = self.syntax.filter(|_| !self.generated) else { return Placement::Nowhere };
         match (syntax, map) {
             (Syntax::Hcl, SpanMap::Table(_)) => match super::fix_place::heredoc_body(map, self.text) {
                 Some(base) => Placement::Heredoc(base),

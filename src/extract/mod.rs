@@ -206,6 +206,10 @@ pub struct Extraction<'a> {
     pub resolved: Vec<refs::Provenance>,
     /// Where the file's bytes are not the documents' values as written (see [`Unwritten`]).
     pub unwritten: Vec<Unwritten>,
+    /// The file is a tool's output (Terraform plan or state JSON): a fix belongs in what it was
+    /// made from (the `.tf` files), so nothing in it is edited (a state edited by hand no longer
+    /// says what is deployed).
+    pub generated: bool,
 }
 
 /// A part of the file whose bytes are not what the documents hold there as written: a value
@@ -296,6 +300,7 @@ pub fn documents<'a>(root: &'a Node, text: &str) -> Extraction<'a> {
     if cfn::is_template(root) {
         cfn::extract(root, &mut out);
     } else if tfjson::is_terraform_json(root) {
+        out.generated = true;
         tfjson::extract(root, text, &mut out);
     } else {
         aws_cli::extract(root, text, &mut out);

@@ -18,6 +18,12 @@ use layout::{newline_at, yaml_block_line};
 use write::HclMembers;
 pub(crate) use write::Val;
 
+/// The part of a statement a fix adding or renaming a condition block or entry is isolated to
+/// (see `Fix::isolation`): the whole statement, which holds its `Condition` or gets one.
+pub(crate) fn condition_part(s: &Statement<'_>) -> Span {
+    s.node.span
+}
+
 /// An edit renaming a condition block's operator to `to` (`StringEquals` → `StringLike`), in
 /// the style its key is written in, or `None` when that cannot be done exactly: the key as
 /// written is not the operator, the statement's `Condition` already has a `to` block (the
@@ -39,7 +45,9 @@ pub(crate) fn rename_operator(
         return None;
     }
     let siblings = s.condition?.value.as_object()?;
-    if siblings.iter().any(|m| &*m.key == to) {
+    // A key written twice (CMK004): which of the two a parser keeps is unknown, so renaming one
+    // may bring the other back into force.
+    if siblings.iter().any(|m| &*m.key == to) || siblings.iter().filter(|m| m.key == key.key).count() > 1 {
         return None;
     }
     Some(Edit::replace(key.key_span, write::key(ctx.syntax, to, Some(written.style), false)))

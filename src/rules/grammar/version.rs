@@ -29,6 +29,11 @@ fn add_version(ctx: &RuleContext<'_>, root: &Node) -> Fix {
     // A deploy-time value escaping `${` so that it reaches IAM as written (Terraform's
     // `$${aws:username}`, CloudFormation `!Sub`'s `${!aws:username}`) holds a policy variable.
     variable |= has_escaped_variable(root);
+    // The text as written, for what the tree no longer shows: a part of a CloudFormation
+    // `Fn::Join` or a branch of `Fn::If` holding `${aws:username}` (neither substitutes it, so
+    // IAM sees a policy variable), lowered to a deploy-time value.
+    let written = ctx.text.get(root.span.start as usize..root.span.end as usize).unwrap_or("");
+    variable |= writes_policy_variable(written);
     if root.as_object().is_none() {
         return Fix::display_only("add `\"Version\": \"2012-10-17\"` as the first element");
     }
@@ -41,6 +46,22 @@ fn add_version(ctx: &RuleContext<'_>, root: &Node) -> Fix {
         Some(edit) => Fix::safe("add `\"Version\": \"2012-10-17\"`", vec![edit]),
         None => Fix::display_only("add `\"Version\": \"2012-10-17\"` as the first element"),
     }
+}
+
+/// Whether `text` may write a policy variable: `${` (or `Fn::Sub`'s escaped `${!`) followed by
+/// `*`, `?`, `$` or a `prefix:name` key with one colon (`${aws:username}`, `${s3:prefix}`), as
+/// opposed to a CloudFormation reference (`${AWS::AccountId}`, `${Param}`, `${Role.Arn}`) or a
+/// Terraform interpolation (`${var.x}`).
+fn writes_policy_variable(text: &str) -> bool {
+    text.match_indices("${").any(|(i, _)| {
+        let rest = &text[i + 2..];
+        let rest = rest.strip_prefix('!').unwrap_or(rest);
+        if rest.starts_with(['*', '?', '$']) {
+            return true;
+        }
+        let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(rest.len());
+        name_end > 0 && rest[name_end..].starts_with(':') && !rest[name_end..].starts_with("::")
+    })
 }
 
 /// Whether a deploy-time value of the tree writes a literal `${` (a policy variable once
@@ -71,6 +92,21 @@ pub(crate) fn invalid(ctx: &RuleContext<'_>, out: &mut Reporter) {
                 format!("`Version` must be the string \"2012-10-17\", found {}", v.value.type_name()),
             )
             .help("quote the date: in YAML an unquoted 2012-10-17 is read as a date");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::writes_policy_variable;
+
+    #[test]
+    fn policy_variables_are_told_from_references_and_interpolations() {
+        for yes in ["${aws:username}", "a/${!aws:userid}/*", "$${aws:PrincipalTag/team}", "${*}", "${s3:prefix}"] {
+            assert!(writes_policy_variable(yes), "{yes}");
+        }
+        for no in ["${AWS::AccountId}", "${Param}", "${Role.Arn}", "${var.account}", "${local.x}", "no", "${"] {
+            assert!(!writes_policy_variable(no), "{no}");
         }
     }
 }

@@ -39,7 +39,8 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                         .then(|| crate::rules::fixes::rename_operator(ctx, s, block, &renamed))
                         .flatten();
                     f.fix(match edit {
-                        Some(edit) => Fix::unsafe_edits(format!("use `{renamed}`"), vec![edit]),
+                        Some(edit) => Fix::unsafe_edits(format!("use `{renamed}`"), vec![edit])
+                            .isolated(crate::rules::fixes::condition_part(s)),
                         None => Fix::display_only(format!("use `{like}` to match a pattern")),
                     });
                     if ctx.kind == PolicyKind::Trust

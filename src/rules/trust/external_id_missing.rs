@@ -89,7 +89,8 @@ fn add_external_id(ctx: &RuleContext<'_>, s: &Statement<'_>, configured: Option<
                 "add `\"StringEquals\": {{\"sts:ExternalId\": {quoted}}}` (the configured external ID) to the statement's `Condition`"
             ),
             vec![edit],
-        ),
+        )
+        .isolated(crate::rules::fixes::condition_part(s)),
         None => Fix::display_only(suggestion(id)),
     }
 }

@@ -65,7 +65,8 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                     .severity(severity)
                     .help(format!("use `{plain}`"));
                 f.fix(match crate::rules::fixes::rename_operator(ctx, s, block, plain) {
-                    Some(edit) => Fix::unsafe_edits(format!("use `{plain}`"), vec![edit]),
+                    Some(edit) => Fix::unsafe_edits(format!("use `{plain}`"), vec![edit])
+                        .isolated(crate::rules::fixes::condition_part(s)),
                     None => Fix::display_only(format!("use `{plain}`")),
                 });
             }
