@@ -1274,3 +1274,32 @@ fn terraform_state_and_plan_files_are_never_edited() {
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(dir.path().join("terraform.tfstate")).unwrap(), state);
 }
+
+/// A key written twice in a CloudFormation YAML mapping or a Terraform object (bare and
+/// quoted) is CMK004, as in JSON: YAML and `jsonencode` keep one of the two, so an external-ID
+/// check written beside a second `StringEquals` silently disappears.
+#[test]
+fn duplicate_keys_in_yaml_and_hcl_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = "arn:aws:iam::731429856012:role/pinecone_cmek_access_us-east-1";
+    let id = "3f1c9a52-7d4e-4b8a-9c61-2e5f0d7a8b94";
+    write(
+        dir.path(),
+        "t.yaml",
+        &format!(
+            "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal: {{AWS: \"{arn}\"}}\n            Action: sts:AssumeRole\n            Condition:\n              StringEquals:\n                sts:ExternalId: {id}\n              StringEquals:\n                aws:PrincipalArn: {arn}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "main.tf",
+        &format!(
+            "resource \"aws_iam_role\" \"r\" {{\n  name = \"r\"\n  assume_role_policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{\n      Effect    = \"Allow\"\n      Principal = {{ AWS = \"{arn}\" }}\n      Action    = \"sts:AssumeRole\"\n      Condition = {{\n        StringEquals   = {{ \"sts:ExternalId\" = \"{id}\" }}\n        \"StringEquals\" = {{ \"aws:PrincipalArn\" = \"{arn}\" }}\n      }}\n    }}]\n  }})\n}}\n"
+        ),
+    );
+    let out = run_in(dir.path(), &["check", "--isolated", "--select", "CMK004", "--format", "concise", "."]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("main.tf:11:9: error[CMK004]"), "{text}");
+    assert!(text.contains("t.yaml:14:15: error[CMK004]"), "{text}");
+}

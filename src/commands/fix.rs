@@ -164,10 +164,16 @@ fn fixed<'k>(before: &FileReport, after: &FileReport, keys: impl Iterator<Item =
 }
 
 /// Findings that a text, or a policy in one of its strings or heredocs, does not parse (CMK001
-/// invalid JSON, CMK011 invalid YAML, CMK012 invalid Terraform).
+/// invalid JSON, CMK011 invalid YAML, CMK012 invalid Terraform), or parses to less than it
+/// says (CMK004 a key written twice, of which a parser keeps one): a round may not add any.
 fn invalid(report: &FileReport) -> usize {
     use crate::rules::RuleId;
-    let codes = [RuleId::InvalidJson.code(), RuleId::InvalidYaml.code(), RuleId::InvalidHcl.code()];
+    let codes = [
+        RuleId::InvalidJson.code(),
+        RuleId::InvalidYaml.code(),
+        RuleId::InvalidHcl.code(),
+        RuleId::DuplicateKey.code(),
+    ];
     report.diagnostics.iter().filter(|d| codes.contains(&d.diagnostic.code)).count()
 }
 

@@ -112,6 +112,14 @@ pub(super) fn yaml(mut run: FileRun<'_>, text: &str, explicit: bool) -> Checked 
         cfn::extract(root, &mut found);
     }
     found.unwritten.extend(shared);
+    // YAML keeps only one of two equal keys of a mapping (CloudFormation rejects the template):
+    // CMK004, as for JSON.
+    if let Some(root) = root.as_ref().filter(|_| !found.is_empty()) {
+        let duplicates = json::duplicate_keys(root);
+        if !duplicates.is_empty() {
+            run.file_rules(&duplicates, None, &SpanMap::Identity);
+        }
+    }
     if found.is_empty() {
         if !explicit {
             return (run.skipped(), Vec::new());
@@ -150,6 +158,17 @@ pub(super) fn hcl(mut run: FileRun<'_>, text: &str, path: &Path, explicit: bool)
         }
         run.no_policy(0, "cmek-lint reads aws_iam_* and aws_kms_* resources and aws_iam_policy_document data sources");
         return (run.finish(text), Vec::new());
+    }
+    // An object written with one key twice (`StringEquals` bare and quoted): `jsonencode` keeps
+    // one of them. CMK004, for the objects written in HCL (a heredoc's JSON has its own).
+    let duplicates: Vec<json::Lenience> = found
+        .documents
+        .iter()
+        .filter(|d| matches!(d.map, SpanMap::Identity))
+        .flat_map(|d| json::duplicate_keys(d.root.node()))
+        .collect();
+    if !duplicates.is_empty() {
+        run.file_rules(&duplicates, None, &SpanMap::Identity);
     }
     run.extraction(&found);
     let followed = found.followed;

@@ -8,4 +8,4 @@ mod parse;
 
 pub use escape::escape_at;
 pub use node::{Member, Node, Value};
-pub use parse::{Lenience, LenienceKind, ParseError, Parsed, parse};
+pub use parse::{Lenience, LenienceKind, ParseError, Parsed, duplicate_keys, parse};

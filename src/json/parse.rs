@@ -440,33 +440,7 @@ impl<'t> Parser<'t> {
     }
 
     fn record_duplicates(&mut self, members: &[Member]) {
-        if members.len() < 2 {
-            return;
-        }
-        if members.len() <= 16 {
-            for (i, m) in members.iter().enumerate() {
-                if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
-                    self.lenience.push(Lenience {
-                        kind: LenienceKind::DuplicateKey(m.key.clone()),
-                        span: m.key_span,
-                        related: Some(first.key_span),
-                    });
-                }
-            }
-        } else {
-            let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
-            for m in members {
-                if let Some(&first) = seen.get(&*m.key) {
-                    self.lenience.push(Lenience {
-                        kind: LenienceKind::DuplicateKey(m.key.clone()),
-                        span: m.key_span,
-                        related: Some(first),
-                    });
-                } else {
-                    seen.insert(&m.key, m.key_span);
-                }
-            }
-        }
+        record_duplicates(members, &mut self.lenience);
     }
 
     fn array(&mut self, depth: usize) -> PResult<Node> {
@@ -508,6 +482,54 @@ impl<'t> Parser<'t> {
             }
         }
         Ok(Node::new(Span::new(start, self.pos), Value::Array(items)))
+    }
+}
+
+/// The duplicate keys of every object of a tree another parser built (a YAML mapping, a
+/// Terraform object), as the JSON parser records them: the later occurrence, with the first.
+pub fn duplicate_keys(root: &Node) -> Vec<Lenience> {
+    fn walk(node: &Node, out: &mut Vec<Lenience>) {
+        match &node.value {
+            Value::Object(members) => {
+                record_duplicates(members, out);
+                members.iter().for_each(|m| walk(&m.value, out));
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut out);
+    out
+}
+
+fn record_duplicates(members: &[Member], lenience: &mut Vec<Lenience>) {
+    if members.len() < 2 {
+        return;
+    }
+    if members.len() <= 16 {
+        for (i, m) in members.iter().enumerate() {
+            if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
+                lenience.push(Lenience {
+                    kind: LenienceKind::DuplicateKey(m.key.clone()),
+                    span: m.key_span,
+                    related: Some(first.key_span),
+                });
+            }
+        }
+    } else {
+        let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+        for m in members {
+            if let Some(&first) = seen.get(&*m.key) {
+                lenience.push(Lenience {
+                    kind: LenienceKind::DuplicateKey(m.key.clone()),
+                    span: m.key_span,
+                    related: Some(first),
+                });
+            } else {
+                seen.insert(&m.key, m.key_span);
+            }
+        }
     }
 }
 
