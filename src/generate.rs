@@ -426,6 +426,51 @@ fn json_text(v: &Val, p: &Plan) -> String {
 
 // HCL -------------------------------------------------------------------------------------------
 
+/// The Terraform variables of the values the console needs and the setup is made of, with the
+/// configured values as defaults: `(name, description, default)`.
+fn tf_variables(p: &Plan) -> Vec<(&'static str, &'static str, String)> {
+    let mut vars = vec![
+        (
+            "pinecone_account_id",
+            "Pinecone's AWS account (Pinecone console: Manage > CMEK > Add CMEK)",
+            p.pinecone_account.clone(),
+        ),
+        ("role_name", "Name of the IAM role Pinecone assumes", p.role.name.clone()),
+    ];
+    if let Some(e) = &p.external_id {
+        vars.push((
+            "external_id",
+            "External ID Pinecone sends (a UUID v4; enter it in the Pinecone console)",
+            e.clone(),
+        ));
+    }
+    if let Some(k) = &p.key {
+        vars.push((
+            "key_arn",
+            "ARN of the existing KMS key (symmetric, ENCRYPT_DECRYPT, single-Region)",
+            k.arn.clone(),
+        ));
+    }
+    vars
+}
+
+/// A policy string as Terraform writes it: the values of [`tf_variables`] as references (the
+/// external ID and key ARN whole, Pinecone's account inside its roles' ARNs), else quoted.
+fn tf_value(x: &str, p: &Plan) -> String {
+    if p.external_id.as_deref() == Some(x) {
+        return "var.external_id".into();
+    }
+    if p.key.as_ref().is_some_and(|k| k.arn == x) {
+        return "var.key_arn".into();
+    }
+    let quoted = hcl_str(x);
+    let account = format!(":{}:role/{ROLE_PREFIX}", p.pinecone_account);
+    if x.contains(&account) {
+        return quoted.replace(&account, &format!(":${{var.pinecone_account_id}}:role/{ROLE_PREFIX}"));
+    }
+    quoted
+}
+
 /// A Terraform quoted string: `"`, `\` and the template sequences `${`, `%{` escaped.
 fn hcl_str(x: &str) -> String {
     let mut out = String::from("\"");
@@ -446,11 +491,11 @@ fn hcl_str(x: &str) -> String {
     out
 }
 
-fn hcl(v: &Val, indent: usize, out: &mut String) {
+fn hcl(v: &Val, indent: usize, p: &Plan, out: &mut String) {
     let pad = "  ".repeat(indent + 1);
     let end = "  ".repeat(indent);
     match v {
-        Val::Str(x) => out.push_str(&hcl_str(x)),
+        Val::Str(x) => out.push_str(&tf_value(x, p)),
         Val::RoleArn => out.push_str("aws_iam_role.pinecone_cmek.arn"),
         Val::DeployerRoot => out.push_str("\"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\""),
         Val::List(xs) if xs.iter().all(|x| matches!(x, Val::Str(_))) && xs.len() <= 2 => {
@@ -459,7 +504,7 @@ fn hcl(v: &Val, indent: usize, out: &mut String) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                hcl(x, indent, out);
+                hcl(x, indent, p, out);
             }
             out.push(']');
         }
@@ -467,7 +512,7 @@ fn hcl(v: &Val, indent: usize, out: &mut String) {
             out.push_str("[\n");
             for x in xs {
                 out.push_str(&pad);
-                hcl(x, indent + 1, out);
+                hcl(x, indent + 1, p, out);
                 out.push_str(",\n");
             }
             out.push_str(&end);
@@ -482,7 +527,7 @@ fn hcl(v: &Val, indent: usize, out: &mut String) {
                 .iter()
                 .map(|(k, x)| {
                     let mut value = String::new();
-                    hcl(x, indent + 1, &mut value);
+                    hcl(x, indent + 1, p, &mut value);
                     (key(k), value)
                 })
                 .collect();
@@ -523,9 +568,9 @@ fn hcl_block(header: &str, attributes: &[(&str, String)]) -> String {
     out
 }
 
-fn jsonencode(v: &Val, indent: usize) -> String {
+fn jsonencode(v: &Val, indent: usize, p: &Plan) -> String {
     let mut out = String::from("jsonencode(");
-    hcl(v, indent, &mut out);
+    hcl(v, indent, p, &mut out);
     out.push(')');
     out
 }
@@ -620,13 +665,19 @@ fn terraform_files(p: &Plan) -> Vec<File> {
     if p.key.is_none() && p.role.account.is_none() {
         t.push_str("data \"aws_caller_identity\" \"current\" {}\n\n");
     }
+    for (name, description, default) in tf_variables(p) {
+        let attributes =
+            [("description", hcl_str(description)), ("type", "string".to_string()), ("default", hcl_str(&default))];
+        t.push_str(&hcl_block(&format!("variable \"{name}\""), &attributes));
+        t.push('\n');
+    }
     t.push_str("# The role Pinecone assumes (its trust policy names Pinecone's roles).\n");
-    let mut role = vec![("name", hcl_str(&p.role.name))];
+    let mut role = vec![("name", "var.role_name".to_string())];
     if p.role.path != "/" {
         role.push(("path", hcl_str(&p.role.path)));
     }
     role.push(("description", hcl_str("Assumed by Pinecone to use the customer-managed encryption key")));
-    role.push(("assume_role_policy", jsonencode(&trust_policy(p), 1)));
+    role.push(("assume_role_policy", jsonencode(&trust_policy(p), 1, p)));
     t.push_str(&hcl_block("resource \"aws_iam_role\" \"pinecone_cmek\"", &role));
     t.push('\n');
     let mut extra = Vec::new();
@@ -642,7 +693,7 @@ fn terraform_files(p: &Plan) -> Vec<File> {
                 ("key_usage", hcl_str("ENCRYPT_DECRYPT")),
                 ("multi_region", "false".to_string()),
                 ("enable_key_rotation", "true".to_string()),
-                ("policy", jsonencode(&key_policy(p, Val::RoleArn), 1)),
+                ("policy", jsonencode(&key_policy(p, Val::RoleArn), 1, p)),
             ];
             t.push_str(&hcl_block("resource \"aws_kms_key\" \"pinecone_cmek\"", &key));
             t.push('\n');
@@ -652,7 +703,8 @@ fn terraform_files(p: &Plan) -> Vec<File> {
                 "# The existing key's policy. This REPLACES the key's whole policy: merge in any statement\n\
                  # the key needs for other users before applying.\n",
             );
-            let policy = [("key_id", hcl_str(&k.arn)), ("policy", jsonencode(&key_policy(p, Val::RoleArn), 1))];
+            let policy =
+                [("key_id", "var.key_arn".to_string()), ("policy", jsonencode(&key_policy(p, Val::RoleArn), 1, p))];
             t.push_str(&hcl_block("resource \"aws_kms_key_policy\" \"pinecone_cmek\"", &policy));
             t.push('\n');
         }
@@ -664,7 +716,7 @@ fn terraform_files(p: &Plan) -> Vec<File> {
             let policy = [
                 ("name", hcl_str("pinecone-cmek-key")),
                 ("role", "aws_iam_role.pinecone_cmek.id".to_string()),
-                ("policy", jsonencode(&permissions_policy(p, k), 1)),
+                ("policy", jsonencode(&permissions_policy(p, k), 1, p)),
             ];
             t.push_str(&hcl_block("resource \"aws_iam_role_policy\" \"pinecone_cmek_key\"", &policy));
             t.push('\n');
@@ -681,13 +733,13 @@ fn terraform_files(p: &Plan) -> Vec<File> {
     t.push_str(&output("role_arn", "Role ARN", "aws_iam_role.pinecone_cmek.arn".to_string()));
     let key_value = match &p.key {
         None => "aws_kms_key.pinecone_cmek.arn".to_string(),
-        Some(k) => hcl_str(&k.arn),
+        Some(_) => "var.key_arn".to_string(),
     };
     t.push('\n');
     t.push_str(&output("key_arn", "Key ARN", key_value));
-    if let Some(e) = &p.external_id {
+    if p.external_id.is_some() {
         t.push('\n');
-        t.push_str(&output("external_id", "External ID", hcl_str(e)));
+        t.push_str(&output("external_id", "External ID", "var.external_id".to_string()));
     }
     let mut out = vec![File { name: "cmek.tf".into(), text: t }];
     out.extend(extra);

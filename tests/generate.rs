@@ -214,6 +214,11 @@ fn terraform_and_cloudformation_have_the_required_shapes() {
         "multi_region             = false",
         "enable_key_rotation      = true",
         "AWS = aws_iam_role.pinecone_cmek.arn",
+        "variable \"pinecone_account_id\"",
+        "variable \"role_name\"",
+        "name        = var.role_name",
+        "\"arn:aws:iam::${var.pinecone_account_id}:role/pinecone_cmek_access_us-east-1\"",
+        "\"sts:ExternalId\" = var.external_id",
         "Action   = [\"kms:Encrypt\", \"kms:Decrypt\"]",
         "output \"role_arn\"",
         "output \"key_arn\"",
@@ -260,7 +265,10 @@ fn a_fresh_external_id_is_a_random_uuid_v4() {
         .map(|_| {
             let o = bin().args(["generate", "--target", "terraform", "--config"]).arg(&cfg).output().unwrap();
             let id = generated_external_id(&stdout(&o)).expect("printed");
-            assert!(stdout(&o).contains(&format!("\"sts:ExternalId\" = \"{id}\"")));
+            // The trust requires `var.external_id`, whose default is the id printed.
+            let out = stdout(&o);
+            assert!(out.contains("\"sts:ExternalId\" = var.external_id"), "{out}");
+            assert!(out.contains(&format!("variable \"external_id\" {{\n  description = \"External ID Pinecone sends (a UUID v4; enter it in the Pinecone console)\"\n  type        = string\n  default     = \"{id}\"\n}}")), "{out}");
             id
         })
         .collect();
