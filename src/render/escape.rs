@@ -10,7 +10,14 @@ use std::borrow::Cow;
 /// paragraph separators (some log viewers break lines at them) and bidirectional overrides
 /// and isolates (they reorder what a reader sees).
 fn unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    // Controls, line and paragraph separators, and every bidirectional formatting character:
+    // the embeddings, overrides and isolates, and the marks (LRM, RLM, ALM), which reorder
+    // the neutral characters around them as shown ("Trojan Source", CVE-2021-42574).
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
 }
 
 /// How an unsafe character is shown: `\n`, `\r`, `\t`, `\u{1b}`, ...
@@ -116,6 +123,7 @@ mod tests {
     fn terminal_shows_controls() {
         assert_eq!(terminal("a\nb\u{1b}[2J\u{7}\t\u{202E}"), "a\\nb\\u{1b}[2J\\u{7}\\t\\u{202e}");
         assert!(matches!(terminal("日本語\u{200B}"), Cow::Borrowed(_)));
+        assert_eq!(terminal("a\u{200F}b\u{200E}c\u{61C}"), "a\\u{200f}b\\u{200e}c\\u{61c}");
     }
 
     #[test]
