@@ -582,9 +582,58 @@ fn yaml_str(x: &str) -> String {
     serde_json::to_string(x).unwrap_or_default()
 }
 
-fn yaml_scalar(v: &Val) -> Option<String> {
+/// The template's parameters for the values the console needs and the setup is made of, with
+/// the configured values as defaults: `(name, description, AllowedPattern, default)`.
+fn cfn_parameters(p: &Plan) -> Vec<(&'static str, &'static str, &'static str, String)> {
+    let mut params = vec![
+        (
+            "PineconeAccountId",
+            "Pinecone's AWS account (Pinecone console: Manage > CMEK > Add CMEK)",
+            "^[0-9]{12}$",
+            p.pinecone_account.clone(),
+        ),
+        ("RoleName", "Name of the IAM role Pinecone assumes", "^[\\w+=,.@-]{1,64}$", p.role.name.clone()),
+    ];
+    if let Some(e) = &p.external_id {
+        params.push((
+            "ExternalId",
+            "External ID Pinecone sends (a UUID v4; enter it in the Pinecone console)",
+            "^[\\w+=,.@:/-]{2,1224}$",
+            e.clone(),
+        ));
+    }
+    if let Some(k) = &p.key {
+        params.push((
+            "KeyArn",
+            "ARN of the existing KMS key (symmetric, ENCRYPT_DECRYPT, single-Region)",
+            "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$",
+            k.arn.clone(),
+        ));
+    }
+    params
+}
+
+/// A policy string as the template writes it: the values of [`cfn_parameters`] as references
+/// (`!Ref ExternalId`, `!Ref KeyArn`, Pinecone's account in its roles' ARNs through `!Sub`),
+/// else a quoted string.
+fn cfn_value(x: &str, p: &Plan) -> String {
+    if p.external_id.as_deref() == Some(x) {
+        return "!Ref ExternalId".into();
+    }
+    if p.key.as_ref().is_some_and(|k| k.arn == x) {
+        return "!Ref KeyArn".into();
+    }
+    let account = format!(":{}:role/{ROLE_PREFIX}", p.pinecone_account);
+    if x.contains(&account) && !x.contains("${") {
+        let sub = x.replace(&account, &format!(":${{PineconeAccountId}}:role/{ROLE_PREFIX}"));
+        return format!("!Sub {}", yaml_str(&sub));
+    }
+    yaml_str(x)
+}
+
+fn yaml_scalar(v: &Val, p: &Plan) -> Option<String> {
     match v {
-        Val::Str(x) => Some(yaml_str(x)),
+        Val::Str(x) => Some(cfn_value(x, p)),
         Val::RoleArn => Some("!GetAtt PineconeCmekRole.Arn".into()),
         Val::DeployerRoot => Some(r#"!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root""#.into()),
         _ => None,
@@ -592,42 +641,42 @@ fn yaml_scalar(v: &Val) -> Option<String> {
 }
 
 /// `v` as a block under a key at `indent` (the key already written, without the `:`).
-fn yaml(v: &Val, indent: usize, out: &mut String) {
-    if let Some(x) = yaml_scalar(v) {
+fn yaml(v: &Val, indent: usize, p: &Plan, out: &mut String) {
+    if let Some(x) = yaml_scalar(v, p) {
         out.push_str(": ");
         out.push_str(&x);
         out.push('\n');
         return;
     }
     out.push_str(":\n");
-    yaml_block(v, indent + 1, out);
+    yaml_block(v, indent + 1, p, out);
 }
 
-fn yaml_block(v: &Val, indent: usize, out: &mut String) {
+fn yaml_block(v: &Val, indent: usize, p: &Plan, out: &mut String) {
     let pad = "  ".repeat(indent);
     match v {
         Val::Map(kv) => {
             for (k, x) in kv {
                 let key = if k.chars().all(|c| c.is_ascii_alphanumeric()) { k.to_string() } else { yaml_str(k) };
                 out.push_str(&format!("{pad}{key}"));
-                yaml(x, indent, out);
+                yaml(x, indent, p, out);
             }
         }
         Val::List(xs) => {
             for x in xs {
-                if let Some(sc) = yaml_scalar(x) {
+                if let Some(sc) = yaml_scalar(x, p) {
                     out.push_str(&format!("{pad}- {sc}\n"));
                 } else {
                     // `- ` then the block's first line on the same line.
                     let mut inner = String::new();
-                    yaml_block(x, indent + 1, &mut inner);
+                    yaml_block(x, indent + 1, p, &mut inner);
                     let inner = inner.trim_start();
                     out.push_str(&format!("{pad}- {inner}"));
                 }
             }
         }
         other => {
-            if let Some(sc) = yaml_scalar(other) {
+            if let Some(sc) = yaml_scalar(other, p) {
                 out.push_str(&format!("{pad}{sc}\n"));
             }
         }
@@ -755,20 +804,29 @@ fn cloudformation_files(p: &Plan) -> Vec<File> {
     } else {
         "Description: \"Pinecone CMEK: the role Pinecone assumes to use an existing KMS key\"\n"
     });
+    t.push_str("Parameters:\n");
+    for (name, description, pattern, default) in cfn_parameters(p) {
+        t.push_str(&format!(
+            "  {name}:\n    Type: String\n    Description: {}\n    AllowedPattern: {}\n    Default: {}\n",
+            yaml_str(description),
+            yaml_str(pattern),
+            yaml_str(&default)
+        ));
+    }
     t.push_str("Resources:\n");
     t.push_str("  PineconeCmekRole:\n    Type: \"AWS::IAM::Role\"\n    Properties:\n");
-    t.push_str(&format!("      RoleName: {}\n", yaml_str(&p.role.name)));
+    t.push_str("      RoleName: !Ref RoleName\n");
     if p.role.path != "/" {
         t.push_str(&format!("      Path: {}\n", yaml_str(&p.role.path)));
     }
     t.push_str("      Description: \"Assumed by Pinecone to use the customer-managed encryption key\"\n");
     t.push_str("      AssumeRolePolicyDocument");
-    yaml(&trust_policy(p), 3, &mut t);
+    yaml(&trust_policy(p), 3, p, &mut t);
     let mut extra = Vec::new();
     if let Some(k) = &p.key {
         if p.cross_account() {
             t.push_str("      Policies:\n        - PolicyName: \"pinecone-cmek-key\"\n          PolicyDocument");
-            yaml(&permissions_policy(p, k), 5, &mut t);
+            yaml(&permissions_policy(p, k), 5, p, &mut t);
         }
         extra.push(File { name: "key-policy.json".into(), text: json_text(&key_policy(p, role_arn_literal(p)), p) });
     } else {
@@ -780,7 +838,7 @@ fn cloudformation_files(p: &Plan) -> Vec<File> {
         t.push_str("      MultiRegion: false\n");
         t.push_str("      EnableKeyRotation: true\n");
         t.push_str("      KeyPolicy");
-        yaml(&key_policy(p, Val::RoleArn), 3, &mut t);
+        yaml(&key_policy(p, Val::RoleArn), 3, p, &mut t);
     }
     t.push_str("Outputs:\n");
     t.push_str("  RoleArn:\n    Description: \"Role ARN to enter in the Pinecone console\"\n    Value: !GetAtt PineconeCmekRole.Arn\n");
@@ -788,16 +846,14 @@ fn cloudformation_files(p: &Plan) -> Vec<File> {
         None => t.push_str(
             "  KeyArn:\n    Description: \"Key ARN to enter in the Pinecone console\"\n    Value: !GetAtt PineconeCmekKey.Arn\n",
         ),
-        Some(k) => t.push_str(&format!(
-            "  KeyArn:\n    Description: \"Key ARN to enter in the Pinecone console\"\n    Value: {}\n",
-            yaml_str(&k.arn)
-        )),
+        Some(_) => t.push_str(
+            "  KeyArn:\n    Description: \"Key ARN to enter in the Pinecone console\"\n    Value: !Ref KeyArn\n",
+        ),
     }
-    if let Some(e) = &p.external_id {
-        t.push_str(&format!(
-            "  ExternalId:\n    Description: \"External ID to enter in the Pinecone console\"\n    Value: {}\n",
-            yaml_str(e)
-        ));
+    if p.external_id.is_some() {
+        t.push_str(
+            "  ExternalId:\n    Description: \"External ID to enter in the Pinecone console\"\n    Value: !Ref ExternalId\n",
+        );
     }
     let mut out = vec![File { name: "cmek.yaml".into(), text: t }];
     out.extend(extra);

@@ -240,6 +240,15 @@ fn terraform_and_cloudformation_have_the_required_shapes() {
         "AWS: !GetAtt PineconeCmekRole.Arn",
         "Value: !GetAtt PineconeCmekRole.Arn",
         "Value: !GetAtt PineconeCmekKey.Arn",
+        // Parameters for the values, with patterns and the configured values as defaults.
+        "Parameters:\n  PineconeAccountId:\n    Type: String\n",
+        "AllowedPattern: \"^[0-9]{12}$\"",
+        "  ExternalId:\n    Type: String\n",
+        "Default: \"8d1f3c6e-2b7a-4f90-9c5d-1e4a7b2c9f03\"",
+        "RoleName: !Ref RoleName",
+        "- !Sub \"arn:aws:iam::${PineconeAccountId}:role/pinecone_cmek_access_us-east-1\"",
+        "\"sts:ExternalId\": !Ref ExternalId",
+        "Value: !Ref ExternalId",
     ] {
         assert!(cfn.contains(want), "cloudformation output lacks {want:?}:\n{cfn}");
     }
