@@ -219,3 +219,39 @@ pub(crate) fn counterexample(req: &crate::eval::Request, policy: &Policy<'_>) ->
     let context = if shown.is_empty() { String::new() } else { format!(" with {}", shown.join(", ")) };
     format!("{who} calls `{}` on `{}`{context}", req.action, req.resource)
 }
+
+/// Whether the policy's tree names condition key `key` anywhere (a member's name or a string,
+/// case aside): a request setting a key the policy never names gets the decisions it would get
+/// without it, so a scenario need not be run both ways (an attacker's session with MFA).
+pub(crate) fn names_key(root: &crate::json::Node, key: &str) -> bool {
+    use crate::json::Value;
+    let has = |s: &str| {
+        s.len() >= key.len() && s.as_bytes().windows(key.len()).any(|w| w.eq_ignore_ascii_case(key.as_bytes()))
+    };
+    match &root.value {
+        Value::String(s) | Value::Template(s) => has(s),
+        Value::Array(items) => items.iter().any(|i| names_key(i, key)),
+        Value::Object(members) => members.iter().any(|m| has(&m.key) || names_key(&m.value, key)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_key;
+
+    #[test]
+    fn a_key_is_named_as_a_member_or_in_a_string_case_aside() {
+        let tree = |t: &str| crate::json::parse(t).root.unwrap();
+        let key = "aws:MultiFactorAuthPresent";
+        assert!(names_key(&tree(r#"{"Condition": {"Bool": {"AWS:multifactorauthpresent": "true"}}}"#), key));
+        assert!(names_key(
+            &tree(r#"{"Condition": {"StringEquals": {"aws:PrincipalTag/x": ["${aws:MultiFactorAuthPresent}"]}}}"#),
+            key
+        ));
+        assert!(!names_key(
+            &tree(r#"{"Condition": {"Bool": {"aws:MultiFactorAuthAge": "true"}}, "Sid": "aws:MultiFactor"}"#),
+            key
+        ));
+    }
+}

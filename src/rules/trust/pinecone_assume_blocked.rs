@@ -157,9 +157,12 @@ pub(crate) fn closed_to_others(ctx: &RuleContext<'_>) -> Vec<usize> {
     let Some(mut scenario) = all.iter().find(|s| s.name == "other-account-assume").cloned() else {
         return Vec::new();
     };
+    // Sent with MFA too when the policy names the key (else both ways decide alike).
+    let mfa = crate::rules::evaluated::names_key(policy.root, "aws:MultiFactorAuthPresent");
     let with_mfa: Vec<_> = scenario
         .requests
         .iter()
+        .filter(|_| mfa)
         .cloned()
         .map(|mut r| {
             std::sync::Arc::make_mut(&mut r).context.set("aws:MultiFactorAuthPresent", "true");
