@@ -615,22 +615,11 @@ fn assert_fixed(name: &str, changes: &[(&str, &str)], safe_changes: &[(&str, &st
 /// layout), where a terraform binary is on PATH (or `TERRAFORM` names it): it cannot be
 /// installed offline, so elsewhere this check is skipped.
 fn assert_terraform_fmt_accepts(name: &str, text: &str) {
-    let terraform = std::env::var_os("TERRAFORM").map(std::path::PathBuf::from).or_else(|| {
-        std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("terraform")).find(|p| p.is_file())
-    });
-    let Some(terraform) = terraform else {
-        eprintln!("terraform fmt check skipped: no terraform on PATH (or set TERRAFORM)");
-        return;
-    };
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), name, text);
-    let out = std::process::Command::new(terraform)
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .args(["fmt", "-check", "-diff", "-no-color"])
-        .arg(dir.path().join(name))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "terraform fmt -check on the fixed {name}:\n{}{}", stdout(&out), stderr(&out));
+    if let Some(out) = common::terraform_fmt_check(&dir.path().join(name)) {
+        assert!(out.status.success(), "terraform fmt -check on the fixed {name}:\n{}{}", stdout(&out), stderr(&out));
+    }
 }
 
 /// AWS's template linter, cfn-lint (`CFN_LINT`, or on PATH), finds nothing in a fixed
@@ -638,14 +627,7 @@ fn assert_terraform_fmt_accepts(name: &str, text: &str) {
 /// installs it and sets `CFN_LINT`; under CI a missing cfn-lint fails the test instead of
 /// skipping this check.
 fn assert_cfn_lint_accepts(name: &str, text: &str) {
-    let lint = std::env::var_os("CFN_LINT").map(std::path::PathBuf::from).or_else(|| {
-        std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("cfn-lint")).find(|p| p.is_file())
-    });
-    let Some(lint) = lint else {
-        assert!(std::env::var_os("CI").is_none(), "CI must run cfn-lint: `.ci/run` installs it and sets CFN_LINT");
-        eprintln!("cfn-lint check skipped: no cfn-lint on PATH (`pip install cfn-lint`, or set CFN_LINT)");
-        return;
-    };
+    let Some(lint) = common::cfn_lint() else { return };
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), name, text);
     let out = std::process::Command::new(lint).arg(dir.path().join(name)).output().unwrap();

@@ -393,13 +393,35 @@ fn out_never_overwrites_without_force() {
     assert_eq!(o.status.code(), Some(2));
 }
 
-/// cfn-lint (`CFN_LINT`, or on PATH). `.ci/run` installs it from PyPI and sets `CFN_LINT`;
-/// under CI a missing cfn-lint fails the test instead of skipping it.
-fn cfn_lint() -> Option<std::path::PathBuf> {
-    if let Some(p) = std::env::var_os("CFN_LINT") {
-        return Some(p.into());
+/// `generate --target target` for every key setup and trust variant (less `--no-external-id`
+/// where an external id is configured), into folders of `dir`: each one's name and the path of
+/// its `file`.
+fn generate_every_setup(dir: &Path, target: &str, file: &str) -> Vec<(String, std::path::PathBuf)> {
+    let mut out = Vec::new();
+    for (setup, pinecone, customer, _) in SETUPS {
+        for (variant, flags) in VARIANTS {
+            if customer.contains("external_id") && flags.contains(&"--no-external-id") {
+                continue;
+            }
+            let name = format!("{setup}-{variant}");
+            let cfg = config(dir, &name, pinecone, customer);
+            let out_dir = dir.join(&name);
+            let o = bin()
+                .current_dir(dir)
+                .args(["generate", "--target", target, "--config"])
+                .arg(&cfg)
+                .arg("--out")
+                .arg(&out_dir)
+                .args(*flags)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+            out.push((name, out_dir.join(file)));
+        }
     }
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("cfn-lint")).find(|p| p.is_file())
+    // 4 key setups × 3 variants, less --no-external-id where an external id is configured.
+    assert_eq!(out.len(), 4 * 3 - 1, "every setup and variant");
+    out
 }
 
 /// The CloudFormation templates `generate` writes pass AWS's own template linter, cfn-lint
@@ -408,96 +430,32 @@ fn cfn_lint() -> Option<std::path::PathBuf> {
 /// `generated_terraform_is_terraform_fmt_clean`.)
 #[test]
 fn generated_cloudformation_passes_cfn_lint() {
-    let Some(cfn_lint) = cfn_lint() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must run cfn-lint: `.ci/run` installs it and sets CFN_LINT");
-        eprintln!("skipped: no cfn-lint on PATH (`pip install cfn-lint`, or set CFN_LINT)");
-        return;
-    };
+    let Some(cfn_lint) = common::cfn_lint() else { return };
     let t = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    let mut linted = 0;
-    for (setup, pinecone, customer, _) in SETUPS {
-        for (variant, flags) in VARIANTS {
-            if customer.contains("external_id") && flags.contains(&"--no-external-id") {
-                continue;
-            }
-            let name = format!("{setup}-{variant}");
-            let cfg = config(t.path(), &name, pinecone, customer);
-            let out_dir = t.path().join(&name);
-            let o = bin()
-                .current_dir(t.path())
-                .args(["generate", "--target", "cloudformation", "--config"])
-                .arg(&cfg)
-                .arg("--out")
-                .arg(&out_dir)
-                .args(*flags)
-                .output()
-                .unwrap();
-            assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
-            let o = std::process::Command::new(&cfn_lint).arg(out_dir.join("cmek.yaml")).output().unwrap();
-            linted += 1;
-            if !o.status.success() {
-                failures.push(format!("{name}: cfn-lint exits {:?}:\n{}{}", o.status.code(), stdout(&o), stderr(&o)));
-            }
+    for (name, template) in generate_every_setup(t.path(), "cloudformation", "cmek.yaml") {
+        let o = std::process::Command::new(&cfn_lint).arg(&template).output().unwrap();
+        if !o.status.success() {
+            failures.push(format!("{name}: cfn-lint exits {:?}:\n{}{}", o.status.code(), stdout(&o), stderr(&o)));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 4 key setups × 3 variants, less --no-external-id where an external id is configured.
-    assert_eq!(linted, 4 * 3 - 1, "every setup and variant");
-}
-
-/// terraform (`TERRAFORM`, or on PATH). Not installable offline (no Debian or PyPI package), so
-/// the test below runs where the machine has it and is skipped elsewhere, CI included.
-fn terraform() -> Option<std::path::PathBuf> {
-    if let Some(p) = std::env::var_os("TERRAFORM") {
-        return Some(p.into());
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("terraform")).find(|p| p.is_file())
 }
 
 /// The Terraform `generate` writes is formatted as `terraform fmt` formats it (aligned `=` of
 /// one-line attributes only, a multi-line value ending the run), for every key setup and trust
-/// variant: `terraform fmt -check` exits 0. (`terraform validate` needs `terraform init`, which
-/// downloads the AWS provider: not run.)
+/// variant: `terraform fmt -check` exits 0 where a terraform binary exists (it cannot be
+/// installed offline: skipped elsewhere, CI included). (`terraform validate` needs `terraform
+/// init`, which downloads the AWS provider: not run.)
 #[test]
 fn generated_terraform_is_terraform_fmt_clean() {
-    let Some(terraform) = terraform() else {
-        eprintln!("skipped: no terraform on PATH (or set TERRAFORM)");
-        return;
-    };
     let t = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    let mut checked = 0;
-    for (setup, pinecone, customer, _) in SETUPS {
-        for (variant, flags) in VARIANTS {
-            if customer.contains("external_id") && flags.contains(&"--no-external-id") {
-                continue;
-            }
-            let name = format!("{setup}-{variant}");
-            let cfg = config(t.path(), &name, pinecone, customer);
-            let out_dir = t.path().join(&name);
-            let o = bin()
-                .current_dir(t.path())
-                .args(["generate", "--target", "terraform", "--config"])
-                .arg(&cfg)
-                .arg("--out")
-                .arg(&out_dir)
-                .args(*flags)
-                .output()
-                .unwrap();
-            assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
-            let o = std::process::Command::new(&terraform)
-                .env("TF_CLI_CONFIG_FILE", "/dev/null")
-                .args(["fmt", "-check", "-diff", "-no-color"])
-                .arg(out_dir.join("cmek.tf"))
-                .output()
-                .unwrap();
-            checked += 1;
-            if !o.status.success() {
-                failures.push(format!("{name}: terraform fmt -check exits {:?}:\n{}", o.status.code(), stdout(&o)));
-            }
+    for (name, module) in generate_every_setup(t.path(), "terraform", "cmek.tf") {
+        let Some(o) = common::terraform_fmt_check(&module) else { return };
+        if !o.status.success() {
+            failures.push(format!("{name}: terraform fmt -check exits {:?}:\n{}", o.status.code(), stdout(&o)));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(checked, 4 * 3 - 1, "every setup and variant");
 }
