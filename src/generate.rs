@@ -402,6 +402,84 @@ fn role_arn_literal(p: &Plan) -> Val {
     p.role.arn.clone().map_or(Val::RoleArn, s)
 }
 
+// Inputs ----------------------------------------------------------------------------------------
+
+/// A value of the setup a template takes as an input (a Terraform variable, a CloudFormation
+/// parameter), with the configured or generated value as its default.
+struct Input {
+    variable: &'static str,
+    parameter: &'static str,
+    description: &'static str,
+    /// The CloudFormation `AllowedPattern`.
+    pattern: &'static str,
+    default: String,
+}
+
+/// The inputs of a plan's templates: Pinecone's account, the role's name, and the external ID
+/// and existing key when there are ones.
+fn inputs(p: &Plan) -> Vec<Input> {
+    let input = |variable, parameter, description, pattern, default| Input {
+        variable,
+        parameter,
+        description,
+        pattern,
+        default,
+    };
+    let mut out = vec![
+        input(
+            "pinecone_account_id",
+            "PineconeAccountId",
+            "Pinecone's AWS account (Pinecone console: Manage > CMEK > Add CMEK)",
+            "^[0-9]{12}$",
+            p.pinecone_account.clone(),
+        ),
+        input(
+            "role_name",
+            "RoleName",
+            "Name of the IAM role Pinecone assumes",
+            "^[\\w+=,.@-]{1,64}$",
+            p.role.name.clone(),
+        ),
+    ];
+    if let Some(e) = &p.external_id {
+        out.push(input(
+            "external_id",
+            "ExternalId",
+            "External ID Pinecone sends (a UUID v4; enter it in the Pinecone console)",
+            "^[\\w+=,.@:/-]{2,1224}$",
+            e.clone(),
+        ));
+    }
+    if let Some(k) = &p.key {
+        out.push(input(
+            "key_arn",
+            "KeyArn",
+            "ARN of the existing KMS key (symmetric, ENCRYPT_DECRYPT, single-Region)",
+            "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$",
+            k.arn.clone(),
+        ));
+    }
+    out
+}
+
+/// How a policy string holds an input.
+enum InputUse {
+    /// The whole string is the input's value (the external ID, the key ARN).
+    Whole(Input),
+    /// Pinecone's account inside one of its roles' ARNs: this text (`:<account>:role/<prefix>`)
+    /// is where the account stands.
+    Account(String),
+}
+
+fn input_use(x: &str, p: &Plan) -> Option<InputUse> {
+    let whole = |i: &Input| i.default == x && matches!(i.variable, "external_id" | "key_arn");
+    if let Some(input) = inputs(p).into_iter().find(whole) {
+        return Some(InputUse::Whole(input));
+    }
+    let marker = format!(":{}:role/{ROLE_PREFIX}", p.pinecone_account);
+    x.contains(&marker).then_some(InputUse::Account(marker))
+}
+
 // JSON ------------------------------------------------------------------------------------------
 
 fn to_json(v: &Val, p: &Plan) -> serde_json::Value {
@@ -426,49 +504,16 @@ fn json_text(v: &Val, p: &Plan) -> String {
 
 // HCL -------------------------------------------------------------------------------------------
 
-/// The Terraform variables of the values the console needs and the setup is made of, with the
-/// configured values as defaults: `(name, description, default)`.
-fn tf_variables(p: &Plan) -> Vec<(&'static str, &'static str, String)> {
-    let mut vars = vec![
-        (
-            "pinecone_account_id",
-            "Pinecone's AWS account (Pinecone console: Manage > CMEK > Add CMEK)",
-            p.pinecone_account.clone(),
-        ),
-        ("role_name", "Name of the IAM role Pinecone assumes", p.role.name.clone()),
-    ];
-    if let Some(e) = &p.external_id {
-        vars.push((
-            "external_id",
-            "External ID Pinecone sends (a UUID v4; enter it in the Pinecone console)",
-            e.clone(),
-        ));
-    }
-    if let Some(k) = &p.key {
-        vars.push((
-            "key_arn",
-            "ARN of the existing KMS key (symmetric, ENCRYPT_DECRYPT, single-Region)",
-            k.arn.clone(),
-        ));
-    }
-    vars
-}
-
-/// A policy string as Terraform writes it: the values of [`tf_variables`] as references (the
-/// external ID and key ARN whole, Pinecone's account inside its roles' ARNs), else quoted.
+/// A policy string as Terraform writes it: an [`Input`] it holds as a reference (the external
+/// ID and key ARN whole, Pinecone's account inside its roles' ARNs), else quoted.
 fn tf_value(x: &str, p: &Plan) -> String {
-    if p.external_id.as_deref() == Some(x) {
-        return "var.external_id".into();
+    match input_use(x, p) {
+        Some(InputUse::Whole(input)) => format!("var.{}", input.variable),
+        Some(InputUse::Account(marker)) => {
+            hcl_str(x).replace(&marker, &format!(":${{var.pinecone_account_id}}:role/{ROLE_PREFIX}"))
+        }
+        None => hcl_str(x),
     }
-    if p.key.as_ref().is_some_and(|k| k.arn == x) {
-        return "var.key_arn".into();
-    }
-    let quoted = hcl_str(x);
-    let account = format!(":{}:role/{ROLE_PREFIX}", p.pinecone_account);
-    if x.contains(&account) {
-        return quoted.replace(&account, &format!(":${{var.pinecone_account_id}}:role/{ROLE_PREFIX}"));
-    }
-    quoted
 }
 
 /// A Terraform quoted string: `"`, `\` and the template sequences `${`, `%{` escaped.
@@ -582,53 +627,18 @@ fn yaml_str(x: &str) -> String {
     serde_json::to_string(x).unwrap_or_default()
 }
 
-/// The template's parameters for the values the console needs and the setup is made of, with
-/// the configured values as defaults: `(name, description, AllowedPattern, default)`.
-fn cfn_parameters(p: &Plan) -> Vec<(&'static str, &'static str, &'static str, String)> {
-    let mut params = vec![
-        (
-            "PineconeAccountId",
-            "Pinecone's AWS account (Pinecone console: Manage > CMEK > Add CMEK)",
-            "^[0-9]{12}$",
-            p.pinecone_account.clone(),
-        ),
-        ("RoleName", "Name of the IAM role Pinecone assumes", "^[\\w+=,.@-]{1,64}$", p.role.name.clone()),
-    ];
-    if let Some(e) = &p.external_id {
-        params.push((
-            "ExternalId",
-            "External ID Pinecone sends (a UUID v4; enter it in the Pinecone console)",
-            "^[\\w+=,.@:/-]{2,1224}$",
-            e.clone(),
-        ));
-    }
-    if let Some(k) = &p.key {
-        params.push((
-            "KeyArn",
-            "ARN of the existing KMS key (symmetric, ENCRYPT_DECRYPT, single-Region)",
-            "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$",
-            k.arn.clone(),
-        ));
-    }
-    params
-}
-
-/// A policy string as the template writes it: the values of [`cfn_parameters`] as references
+/// A policy string as the template writes it: an [`Input`] it holds as a reference
 /// (`!Ref ExternalId`, `!Ref KeyArn`, Pinecone's account in its roles' ARNs through `!Sub`),
 /// else a quoted string.
 fn cfn_value(x: &str, p: &Plan) -> String {
-    if p.external_id.as_deref() == Some(x) {
-        return "!Ref ExternalId".into();
+    match input_use(x, p) {
+        Some(InputUse::Whole(input)) => format!("!Ref {}", input.parameter),
+        Some(InputUse::Account(marker)) if !x.contains("${") => {
+            let sub = x.replace(&marker, &format!(":${{PineconeAccountId}}:role/{ROLE_PREFIX}"));
+            format!("!Sub {}", yaml_str(&sub))
+        }
+        _ => yaml_str(x),
     }
-    if p.key.as_ref().is_some_and(|k| k.arn == x) {
-        return "!Ref KeyArn".into();
-    }
-    let account = format!(":{}:role/{ROLE_PREFIX}", p.pinecone_account);
-    if x.contains(&account) && !x.contains("${") {
-        let sub = x.replace(&account, &format!(":${{PineconeAccountId}}:role/{ROLE_PREFIX}"));
-        return format!("!Sub {}", yaml_str(&sub));
-    }
-    yaml_str(x)
 }
 
 fn yaml_scalar(v: &Val, p: &Plan) -> Option<String> {
@@ -714,10 +724,10 @@ fn terraform_files(p: &Plan) -> Vec<File> {
     if p.key.is_none() && p.role.account.is_none() {
         t.push_str("data \"aws_caller_identity\" \"current\" {}\n\n");
     }
-    for (name, description, default) in tf_variables(p) {
+    for i in inputs(p) {
         let attributes =
-            [("description", hcl_str(description)), ("type", "string".to_string()), ("default", hcl_str(&default))];
-        t.push_str(&hcl_block(&format!("variable \"{name}\""), &attributes));
+            [("description", hcl_str(i.description)), ("type", "string".to_string()), ("default", hcl_str(&i.default))];
+        t.push_str(&hcl_block(&format!("variable \"{}\"", i.variable), &attributes));
         t.push('\n');
     }
     t.push_str("# The role Pinecone assumes (its trust policy names Pinecone's roles).\n");
@@ -805,12 +815,13 @@ fn cloudformation_files(p: &Plan) -> Vec<File> {
         "Description: \"Pinecone CMEK: the role Pinecone assumes to use an existing KMS key\"\n"
     });
     t.push_str("Parameters:\n");
-    for (name, description, pattern, default) in cfn_parameters(p) {
+    for i in inputs(p) {
         t.push_str(&format!(
-            "  {name}:\n    Type: String\n    Description: {}\n    AllowedPattern: {}\n    Default: {}\n",
-            yaml_str(description),
-            yaml_str(pattern),
-            yaml_str(&default)
+            "  {}:\n    Type: String\n    Description: {}\n    AllowedPattern: {}\n    Default: {}\n",
+            i.parameter,
+            yaml_str(i.description),
+            yaml_str(i.pattern),
+            yaml_str(&i.default)
         ));
     }
     t.push_str("Resources:\n");

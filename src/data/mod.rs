@@ -6,6 +6,11 @@ pub mod placeholders;
 pub mod regions;
 pub mod wildcard;
 
+/// Whether `text` holds `needle`, ASCII case aside.
+pub fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    needle.is_empty() || text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// A UUID, and whether it is version 4 (RFC 9562: version nibble 4, variant bits 10xx).
 pub fn uuid_version(text: &str) -> Option<(bool, char)> {
     let b = text.as_bytes();

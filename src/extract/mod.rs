@@ -314,15 +314,11 @@ pub fn may_hold_policy(text: &str) -> bool {
     text.contains("Statement")
         || text.contains("\"Effect\"")
         // A near-policy (`"statement"`, `"effect"`: see [`near_policy`]) is reported, not skipped.
-        || contains_ignore_ascii_case(text, "\"statement")
-        || contains_ignore_ascii_case(text, "\"effect\"")
+        || crate::data::contains_ignore_ascii_case(text, "\"statement")
+        || crate::data::contains_ignore_ascii_case(text, "\"effect\"")
         || text.contains("KeyMetadata")
         || text.contains("AWS::KMS::")
         || text.contains("aws_kms_key")
-}
-
-fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
-    text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Cheap test on a YAML file: could it be a CloudFormation template with IAM or KMS resources?

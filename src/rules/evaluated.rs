@@ -225,9 +225,7 @@ pub(crate) fn counterexample(req: &crate::eval::Request, policy: &Policy<'_>) ->
 /// without it, so a scenario need not be run both ways (an attacker's session with MFA).
 pub(crate) fn names_key(root: &crate::json::Node, key: &str) -> bool {
     use crate::json::Value;
-    let has = |s: &str| {
-        s.len() >= key.len() && s.as_bytes().windows(key.len()).any(|w| w.eq_ignore_ascii_case(key.as_bytes()))
-    };
+    let has = |s: &str| crate::data::contains_ignore_ascii_case(s, key);
     match &root.value {
         Value::String(s) | Value::Template(s) => has(s),
         Value::Array(items) => items.iter().any(|i| names_key(i, key)),
