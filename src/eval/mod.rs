@@ -393,10 +393,8 @@ pub fn evaluate(set: &PolicySet<'_, '_>, req: &Request) -> Evaluation {
     let mut evaluation = decide(set, req, statements);
     for &i in &evaluation.deciding {
         let hit = &mut evaluation.statements[i];
-        // Statements are in index order.
-        let statements = &set.policies[hit.policy].policy.statements;
-        let stmt = statements.binary_search_by_key(&hit.statement, |s| s.index).ok().map(|k| &statements[k]);
-        hit.sid = stmt.and_then(|s| s.sid_str()).map(str::to_string);
+        let stmt = set.policies[hit.policy].policy.statement_by_index(hit.statement);
+        hit.sid = stmt.and_then(|(_, s)| s.sid_str()).map(str::to_string);
     }
     evaluation
 }

@@ -84,16 +84,6 @@ fn text(node: &Node) -> Option<Result<&str, ()>> {
     }
 }
 
-/// The account field of an ARN (`arn:partition:service:region:account:...`), without parsing
-/// the rest.
-fn arn_account(v: &str) -> Option<&str> {
-    let rest = v.strip_prefix("arn:")?.as_bytes();
-    // The colons ending partition, service, region and account.
-    let mut colons = rest.iter().enumerate().filter(|(_, b)| **b == b':').map(|(i, _)| i);
-    let (_, _, region_end, account_end) = (colons.next()?, colons.next()?, colons.next()?, colons.next()?);
-    v.get(4 + region_end + 1..4 + account_end)
-}
-
 fn names_account(v: &str, account: &str) -> bool {
     if is_account_id(v) {
         return v == account;
@@ -117,7 +107,7 @@ fn value_match(kind: &str, node: &Node, caller: &Caller) -> PrincipalMatch {
             let Some(account) = caller.account() else { return PrincipalMatch::NO };
             // An ARN of another account names neither the caller nor its account, its role or
             // a session of it (most principals of a large policy, against one caller).
-            if arn_account(v).is_some_and(|a| a != account) {
+            if Arn::parse(v).is_some_and(|a| a.account != account) {
                 return PrincipalMatch::NO;
             }
             if names_account(v, account) {
@@ -236,7 +226,12 @@ fn not_value(kind: &str, node: &Node, caller: &Caller) -> (Tri, Tri, Tri) {
 
 #[cfg(test)]
 mod tests {
-    use super::arn_account;
+    use crate::policy::Arn;
+
+    /// The account field principal matching rejects by (`Arn::parse` stops at the fifth colon).
+    fn arn_account(v: &str) -> Option<&str> {
+        Arn::parse(v).map(|a| a.account)
+    }
 
     #[test]
     fn arn_account_is_the_fifth_field() {

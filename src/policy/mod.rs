@@ -159,6 +159,14 @@ impl<'a> Statement<'a> {
 }
 
 impl<'a> Policy<'a> {
+    /// The statement called `index` (its `Statement::index`, the position in the `Statement`
+    /// array), with its position in `statements` (which skips non-object items, so the two
+    /// differ after one). Statements are in index order: a binary search.
+    pub fn statement_by_index(&self, index: usize) -> Option<(usize, &Statement<'a>)> {
+        let at = self.statements.binary_search_by_key(&index, |s| s.index).ok()?;
+        Some((at, &self.statements[at]))
+    }
+
     /// Build the view. Never fails: missing or mistyped elements are `None`/empty.
     pub fn new(root: &'a Node) -> Self {
         let version = root.get("Version");

@@ -144,7 +144,7 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
                 counterexample(b.request, policy)
             ),
         );
-        let stmt = statement_of(policy, b.hit.statement).map(|(_, s)| s);
+        let stmt = policy.statement_by_index(b.hit.statement).map(|(_, s)| s);
         let entries: Vec<_> = stmt
             .iter()
             .flat_map(|s| s.conditions.iter())
@@ -171,16 +171,6 @@ pub(crate) fn report_blocks(out: &mut Reporter, policy: &Policy<'_>, blocks: &[B
             f.severity(Severity::Warning);
         }
     }
-}
-
-/// The statement the evaluator calls `index` (its `Statement::index`, the position in the
-/// `Statement` array), with its position in `Policy::statements` (which skips non-object items,
-/// so the two differ after one).
-pub(crate) fn statement_of<'p, 'a>(
-    policy: &'p Policy<'a>,
-    index: usize,
-) -> Option<(usize, &'p crate::policy::Statement<'a>)> {
-    policy.statements.iter().enumerate().find(|(_, s)| s.index == index)
 }
 
 /// Whether the scenario ran and denied every request for sure.
@@ -218,6 +208,34 @@ pub(crate) fn counterexample(req: &crate::eval::Request, policy: &Policy<'_>) ->
         .collect();
     let context = if shown.is_empty() { String::new() } else { format!(" with {}", shown.join(", ")) };
     format!("{who} calls `{}` on `{}`{context}", req.action, req.resource)
+}
+
+/// The key an attacker's own session may carry and a trust may test ([`add_mfa_sessions`]).
+const MFA_KEY: &str = "aws:MultiFactorAuthPresent";
+
+/// Whether `policy` tests MFA anywhere ([`add_mfa_sessions`]' `names_mfa`).
+pub(crate) fn names_mfa(policy: &Policy<'_>) -> bool {
+    names_key(policy.root, MFA_KEY)
+}
+
+/// Add to an attacker scenario the same requests from sessions with MFA (a Deny on missing MFA
+/// does not stop an attacker's own session), for callers with an account; only when the policy
+/// names the key (`names_mfa`), since elsewhere both forms decide alike.
+pub(crate) fn add_mfa_sessions(scenario: &mut Scenario, names_mfa: bool) {
+    if !names_mfa {
+        return;
+    }
+    let with_mfa: Vec<_> = scenario
+        .requests
+        .iter()
+        .filter(|r| r.caller.account().is_some())
+        .cloned()
+        .map(|mut r| {
+            std::sync::Arc::make_mut(&mut r).context.set(MFA_KEY, "true");
+            r
+        })
+        .collect();
+    scenario.requests.extend(with_mfa);
 }
 
 /// Whether the policy's tree names condition key `key` anywhere (a member's name or a string,

@@ -76,7 +76,7 @@ pub(crate) fn blocking_statements(policy: &Policy<'_>, settings: &Settings) -> V
 /// Whether CMK301 key-role-missing-access already reports Deny statement `index` for `role`
 /// (a Deny decided by the role's identity alone, e.g. `Principal: *` without a condition).
 fn cmk301_reports(policy: &Policy<'_>, settings: &Settings, role: &str, index: usize) -> bool {
-    let Some((_, s)) = evaluated::statement_of(policy, index) else { return false };
+    let Some((_, s)) = policy.statement_by_index(index) else { return false };
     let caller = Caller::new(role);
     let (rel, identity) = deny_relation(s, &caller);
     applies_to_key(s)

@@ -44,7 +44,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let blocks: Vec<_> = evaluated::deny_blocks(&outcomes, 0)
         .into_iter()
         .filter(|b| {
-            let Some((_, s)) = evaluated::statement_of(policy, b.hit.statement) else { return false };
+            let Some((_, s)) = policy.statement_by_index(b.hit.statement) else { return false };
             !(cmk401 && s.conditions.is_empty() && s.resource.is_some())
         })
         .collect();

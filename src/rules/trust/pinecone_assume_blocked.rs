@@ -31,7 +31,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         .into_iter()
         .filter(|b| {
             // Unconditional Denies covering `*` or Pinecone: CMK213.
-            let Some((at, s)) = evaluated::statement_of(policy, b.hit.statement) else { return false };
+            let Some((at, s)) = policy.statement_by_index(b.hit.statement) else { return false };
             let conditional = s.conditions.iter().any(|c| !c.entries.is_empty());
             let cmk213 = !conditional && s.principal.as_ref().is_some_and(|p| p.is_everyone() || pc.names_pinecone[at]);
             !cmk213
@@ -79,7 +79,7 @@ fn report_unmet_conditions(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, outcomes: &
             {
                 continue;
             }
-            let Some((at, stmt)) = evaluated::statement_of(policy, hit.statement) else { continue };
+            let Some((at, stmt)) = policy.statement_by_index(hit.statement) else { continue };
             if !pc.names_pinecone[at] {
                 continue;
             }
@@ -157,19 +157,7 @@ pub(crate) fn closed_to_others(ctx: &RuleContext<'_>) -> Vec<usize> {
     let Some(mut scenario) = all.iter().find(|s| s.name == "other-account-assume").cloned() else {
         return Vec::new();
     };
-    // Sent with MFA too when the policy names the key (else both ways decide alike).
-    let mfa = crate::rules::evaluated::names_key(policy.root, "aws:MultiFactorAuthPresent");
-    let with_mfa: Vec<_> = scenario
-        .requests
-        .iter()
-        .filter(|_| mfa)
-        .cloned()
-        .map(|mut r| {
-            std::sync::Arc::make_mut(&mut r).context.set("aws:MultiFactorAuthPresent", "true");
-            r
-        })
-        .collect();
-    scenario.requests.extend(with_mfa);
+    crate::rules::evaluated::add_mfa_sessions(&mut scenario, crate::rules::evaluated::names_mfa(policy));
     let outcome = crate::scenarios::run(&scenario, Some(policy), None, None);
     let closed = |stmt: &crate::policy::Statement<'_>| {
         outcome.evaluations.iter().all(|(_, ev)| {

@@ -105,22 +105,10 @@ pub(crate) fn openings(ctx: &RuleContext<'_>) -> Vec<Opening> {
     let mut found: Vec<Opening> = Vec::new();
     let mut cmk201: Option<Vec<usize>> = None;
     let mut cmk207: Option<Vec<usize>> = None;
+    let names_mfa = crate::rules::evaluated::names_mfa(policy);
     for &(name, who) in SCENARIOS {
         let Some(mut scenario) = all.iter().find(|s| s.name == name).cloned() else { continue };
-        // An attacker's own session may carry MFA (a Deny on missing MFA does not stop it):
-        // sent both ways when the policy names the key (else both ways decide alike).
-        let mfa = crate::rules::evaluated::names_key(policy.root, "aws:MultiFactorAuthPresent");
-        let with_mfa: Vec<_> = scenario
-            .requests
-            .iter()
-            .filter(|r| mfa && r.caller.account().is_some())
-            .cloned()
-            .map(|mut r| {
-                std::sync::Arc::make_mut(&mut r).context.set("aws:MultiFactorAuthPresent", "true");
-                r
-            })
-            .collect();
-        scenario.requests.extend(with_mfa);
+        crate::rules::evaluated::add_mfa_sessions(&mut scenario, names_mfa);
         let outcome = scenarios::run(&scenario, Some(policy), None, None);
         for (req, ev) in &outcome.evaluations {
             if ev.decision == Decision::Denied {
