@@ -624,7 +624,7 @@ fn jsonencode(v: &Val, indent: usize, p: &Plan) -> String {
 
 /// A YAML double-quoted scalar (JSON escaping is valid YAML).
 fn yaml_str(x: &str) -> String {
-    serde_json::to_string(x).unwrap_or_default()
+    crate::json::quote(x)
 }
 
 /// A policy string as the template writes it: an [`Input`] it holds as a reference

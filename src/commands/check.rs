@@ -1,7 +1,7 @@
 //! `cmek-lint check`: command-line arguments into a run: settings, discovery, checking, output,
 //! exit code.
 
-use super::{ExitStatus, ToolError, registry_for, write_stderr};
+use super::{ExitStatus, ToolError, registry_for, write_stderr, write_stdout};
 use crate::cli::{CheckArgs, ColorChoice, ConsoleArgs};
 use crate::config::{self, Invalid, LoadedConfig, load_config};
 use crate::diagnostic::Severity;
@@ -359,13 +359,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
 
 /// `--diff`: the diffs on standard output; exit 1 when a file would change.
 fn finish_diff(outcome: &super::fix::Outcome) -> Result<ExitStatus, ToolError> {
-    let mut out = std::io::stdout().lock();
-    let written = out.write_all(outcome.diff.as_bytes()).and_then(|()| out.flush());
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(format!("writing output: {e}").into());
-    }
+    write_stdout(&outcome.diff)?;
     if !outcome.errors.is_empty() {
         let err: String =
             outcome.errors.iter().map(|e| format!("cmek-lint: error: {}\n", render::escape::terminal(e))).collect();
@@ -395,13 +389,7 @@ fn fix_stdin(args: &CheckArgs, options: super::fix::FixOptions<'_>) -> Result<Ex
     }
     let fixed = super::fix::fix_text(&name, &text, options);
     let shown = if args.diff { super::fix::unified_diff(&name, &text, &fixed.text) } else { fixed.text.clone() };
-    let mut out = std::io::stdout().lock();
-    let written = out.write_all(shown.as_bytes()).and_then(|()| out.flush());
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(format!("writing output: {e}").into());
-    }
+    write_stdout(&shown)?;
     if args.diff {
         return Ok(if fixed.changed(&text) { ExitStatus::Failure } else { ExitStatus::Success });
     }

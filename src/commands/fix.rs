@@ -283,10 +283,10 @@ pub fn fix_files(reports: &[FileReport], options: FixOptions<'_>, write: bool) -
     let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
     for report in reports {
         let Some(path) = report.fs_path.as_deref() else { continue };
-        if report.followed || !seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
+        if report.followed || applicable(report, &options).is_empty() {
             continue;
         }
-        if applicable(report, &options).is_empty() {
+        if !seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
             continue;
         }
         match fix_file(path, &report.path, options, write) {

@@ -109,7 +109,7 @@ fn in_json_string(fix: &Fix, map: &SpanMap, file: &str) -> Option<Fix> {
         if literal.file_offset(e.range.start)? != r.start || literal.file_offset(e.range.end)? != r.end {
             return None;
         }
-        let escaped = serde_json::Value::String(e.replacement.to_string()).to_string();
+        let escaped = crate::json::quote(&e.replacement);
         edits.push(Edit::replace(r, &escaped[1..escaped.len() - 1]));
     }
     let placed = Fix { applicability: fix.applicability, message: fix.message.clone(), edits, isolation: None };

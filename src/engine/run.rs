@@ -328,13 +328,16 @@ impl<'a> FileRun<'a> {
     /// Where fixes of a document with this map can be placed, and the document's own text when
     /// it is not the file's (decoded from a JSON string): what its spans, and so its rules'
     /// fixes, refer to. Without that text, its fixes are display-only.
-    fn document_text(&self, map: &SpanMap) -> (Placement, Option<String>) {
+    /// A heredoc's body is a slice of the file (its spans start at the body): borrowed, not
+    /// copied, since every check of a Terraform file with heredocs comes here.
+    fn document_text(&self, map: &SpanMap) -> (Placement, Option<std::borrow::Cow<'a, str>>) {
+        let text: &'a str = self.text;
         match self.placement(map) {
-            Placement::InJsonString => match super::fix_place::document_text(map, self.text) {
-                Some(text) => (Placement::InJsonString, Some(text)),
+            Placement::InJsonString => match super::fix_place::document_text(map, text) {
+                Some(decoded) => (Placement::InJsonString, Some(decoded.into())),
                 None => (Placement::Nowhere, None),
             },
-            Placement::Heredoc(base) => (Placement::Heredoc(base), self.text.get(base..).map(str::to_string)),
+            Placement::Heredoc(base) => (Placement::Heredoc(base), text.get(base..).map(Into::into)),
             p => (p, None),
         }
     }
@@ -448,15 +451,17 @@ fn template_bindings(found: &Extraction<'_>, settings: &Settings) -> Option<crat
     fn created<'d>(d: &'d Document<'_>) -> Option<&'d crate::extract::Resource> {
         d.resource.as_deref().filter(|r| r.created && r.id.is_some())
     }
+    let account = settings.pinecone_account.as_deref().map(|a| format!(":{a}:"));
     let pinecone = |d: &Document<'_>| {
-        let text = d.root.node().to_json().to_string();
-        text.contains(crate::pinecone::ROLE_PREFIX)
-            || settings.pinecone_account.as_deref().is_some_and(|a| text.contains(&format!(":{a}:")))
+        d.root.node().any_text(&|s| {
+            s.contains(crate::pinecone::ROLE_PREFIX) || account.as_deref().is_some_and(|a| s.contains(a))
+        })
     };
     let roles: Vec<&crate::extract::Resource> = found
         .documents
         .iter()
-        .filter(|d| d.subject == Subject::Policy && d.kind == Some(PolicyKind::Trust) && pinecone(d))
+        .filter(|d| d.subject == Subject::Policy && d.kind == Some(PolicyKind::Trust))
+        .filter(|d| created(d).is_some() && pinecone(d))
         .filter_map(created)
         .collect();
     let [role] = roles.as_slice() else { return None };

@@ -26,3 +26,8 @@ pub fn escape_at(s: &str) -> Option<(char, usize)> {
         _ => return None,
     })
 }
+
+/// `s` as a JSON string literal, quotes included (`"a\"b"`).
+pub fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}

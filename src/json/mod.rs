@@ -6,6 +6,6 @@ mod escape;
 mod node;
 mod parse;
 
-pub use escape::escape_at;
+pub use escape::{escape_at, quote};
 pub use node::{Member, Node, Value};
 pub use parse::{Lenience, LenienceKind, ParseError, Parsed, duplicate_keys, parse};

@@ -159,6 +159,17 @@ impl Node {
 
     /// Convert to a `serde_json::Value` (templates become strings; the last duplicate key
     /// wins, matching [`Node::get`]).
+    /// Whether `f` holds for any text of the tree: a member's name, a string, a deploy-time
+    /// value's text.
+    pub fn any_text(&self, f: &impl Fn(&str) -> bool) -> bool {
+        match &self.value {
+            Value::String(s) | Value::Template(s) => f(s),
+            Value::Array(items) => items.iter().any(|i| i.any_text(f)),
+            Value::Object(members) => members.iter().any(|m| f(&m.key) || m.value.any_text(f)),
+            _ => false,
+        }
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {

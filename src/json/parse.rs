@@ -435,12 +435,8 @@ impl<'t> Parser<'t> {
                 }
             }
         }
-        self.record_duplicates(&members);
+        record_duplicates(&members, &mut self.lenience);
         Ok(Node::new(Span::new(start, self.pos), Value::Object(members)))
-    }
-
-    fn record_duplicates(&mut self, members: &[Member]) {
-        record_duplicates(members, &mut self.lenience);
     }
 
     fn array(&mut self, depth: usize) -> PResult<Node> {

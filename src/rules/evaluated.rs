@@ -242,14 +242,7 @@ pub(crate) fn add_mfa_sessions(scenario: &mut Scenario, names_mfa: bool) {
 /// case aside): a request setting a key the policy never names gets the decisions it would get
 /// without it, so a scenario need not be run both ways (an attacker's session with MFA).
 pub(crate) fn names_key(root: &crate::json::Node, key: &str) -> bool {
-    use crate::json::Value;
-    let has = |s: &str| crate::data::contains_ignore_ascii_case(s, key);
-    match &root.value {
-        Value::String(s) | Value::Template(s) => has(s),
-        Value::Array(items) => items.iter().any(|i| names_key(i, key)),
-        Value::Object(members) => members.iter().any(|m| has(&m.key) || names_key(&m.value, key)),
-        _ => false,
-    }
+    root.any_text(&|s| crate::data::contains_ignore_ascii_case(s, key))
 }
 
 #[cfg(test)]

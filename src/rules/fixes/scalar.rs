@@ -98,9 +98,6 @@ fn yaml(written: &str, at: usize) -> Option<Scalar> {
 
 fn hcl(written: &str, at: usize) -> Option<Scalar> {
     let inner = written.strip_prefix('"')?.strip_suffix('"')?;
-    if written.len() < 2 {
-        return None;
-    }
     let mut value = String::with_capacity(inner.len());
     let mut chars = inner.char_indices().peekable();
     let mut escaped = false;

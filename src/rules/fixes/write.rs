@@ -43,15 +43,15 @@ impl Default for HclMembers {
 /// holds no `:`, which YAML 1.1 parsers read differently).
 pub(crate) fn string(syntax: Syntax, value: &str, like: Option<Style>, flow: bool) -> String {
     match syntax {
-        Syntax::Json => json(value),
+        Syntax::Json => crate::json::quote(value),
         Syntax::Hcl => hcl(value),
         Syntax::Yaml => match like {
             Some(Style::YamlSingle) if !value.chars().any(char::is_control) => {
                 format!("'{}'", value.replace('\'', "''"))
             }
-            Some(Style::YamlDouble) => json(value),
+            Some(Style::YamlDouble) => crate::json::quote(value),
             _ if yaml_plain(value) && !(flow && value.contains(':')) => value.to_string(),
-            _ => json(value),
+            _ => crate::json::quote(value),
         },
     }
 }
@@ -110,10 +110,6 @@ pub(crate) fn yaml_block(name: &str, value: &Val, indent: &str, newline: &str) -
 /// `- item` as a YAML block sequence line at `indent`.
 pub(crate) fn yaml_item(item: &str, indent: &str, newline: &str) -> String {
     format!("{indent}- {}{newline}", string(Syntax::Yaml, item, None, false))
-}
-
-fn json(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
 }
 
 /// An HCL quoted string: `\\`, `\"` and control characters escaped, and `${`/`%{` doubled so

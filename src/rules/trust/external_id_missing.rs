@@ -66,7 +66,7 @@ fn add_external_id(ctx: &RuleContext<'_>, s: &Statement<'_>, configured: Option<
     if has_expression(id) || find_placeholder(id.trim()).is_some() {
         return Fix::display_only(suggestion(id));
     }
-    let quoted = serde_json::Value::String(id.to_string()).to_string();
+    let quoted = crate::json::quote(id);
     let entry = || Val::str(id);
     let named = |members: &[Member], key: &str| members.iter().filter(|m| m.key.eq_ignore_ascii_case(key)).count();
     let edit = s.node.as_object().and_then(|members| match s.condition {
