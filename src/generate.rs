@@ -425,22 +425,23 @@ fn inputs(p: &Plan) -> Vec<Input> {
         pattern,
         default,
     };
-    let mut out = vec![
-        input(
-            "pinecone_account_id",
-            "PineconeAccountId",
-            "Pinecone's AWS account (Pinecone console: Manage > CMEK > Add CMEK)",
-            "^[0-9]{12}$",
-            p.pinecone_account.clone(),
-        ),
-        input(
+    let mut out = vec![input(
+        "pinecone_account_id",
+        "PineconeAccountId",
+        "Pinecone's AWS account (Pinecone console: Manage > CMEK > Add CMEK)",
+        "^[0-9]{12}$",
+        p.pinecone_account.clone(),
+    )];
+    // With an existing key, `key-policy.json` names the role by its ARN: the name is fixed then.
+    if p.key.is_none() {
+        out.push(input(
             "role_name",
             "RoleName",
             "Name of the IAM role Pinecone assumes",
             "^[\\w+=,.@-]{1,64}$",
             p.role.name.clone(),
-        ),
-    ];
+        ));
+    }
     if let Some(e) = &p.external_id {
         out.push(input(
             "external_id",
@@ -731,7 +732,8 @@ fn terraform_files(p: &Plan) -> Vec<File> {
         t.push('\n');
     }
     t.push_str("# The role Pinecone assumes (its trust policy names Pinecone's roles).\n");
-    let mut role = vec![("name", "var.role_name".to_string())];
+    let name = if p.key.is_none() { "var.role_name".to_string() } else { hcl_str(&p.role.name) };
+    let mut role = vec![("name", name)];
     if p.role.path != "/" {
         role.push(("path", hcl_str(&p.role.path)));
     }
@@ -826,7 +828,10 @@ fn cloudformation_files(p: &Plan) -> Vec<File> {
     }
     t.push_str("Resources:\n");
     t.push_str("  PineconeCmekRole:\n    Type: \"AWS::IAM::Role\"\n    Properties:\n");
-    t.push_str("      RoleName: !Ref RoleName\n");
+    match p.key {
+        None => t.push_str("      RoleName: !Ref RoleName\n"),
+        Some(_) => t.push_str(&format!("      RoleName: {}\n", yaml_str(&p.role.name))),
+    }
     if p.role.path != "/" {
         t.push_str(&format!("      Path: {}\n", yaml_str(&p.role.path)));
     }

@@ -459,3 +459,28 @@ fn generated_terraform_is_terraform_fmt_clean() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// With an existing key, `key-policy.json` names the role by its ARN: the role's name is no
+/// input then (changing it would leave the key policy naming another role).
+#[test]
+fn the_role_name_is_an_input_only_when_no_key_policy_names_the_role() {
+    let t = tempfile::tempdir().unwrap();
+    let cfg = config(t.path(), "c", "", "");
+    let key = "arn:aws:kms:us-east-1:480917263510:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let role = "arn:aws:iam::493820715560:role/pinecone-cmek";
+    for (target, input, literal) in [
+        ("cloudformation", "  RoleName:\n    Type: String", "RoleName: \"pinecone-cmek\""),
+        ("terraform", "variable \"role_name\"", "name        = \"pinecone-cmek\""),
+    ] {
+        let o = bin()
+            .args(["generate", "--target", target, "--config"])
+            .arg(&cfg)
+            .args(["--key-arn", key, "--role-arn", role])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.contains(input) && out.contains(literal), "{target}:\n{out}");
+        assert!(out.contains("key-policy.json"), "{target}:\n{out}");
+    }
+}
