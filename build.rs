@@ -154,15 +154,18 @@ impl RuleIds {
 /// eighth of that call's instructions (callgrind, one small trust policy: 1,764,213 → 1,555,143;
 /// CPU per call about a fifth less). Only the executable's own addresses stop being randomised
 /// (libraries, stack and heap keep ASLR); the crate has no `unsafe` code (`forbid(unsafe_code)`)
-/// and reads local files. A fully static build saves more (1,317,906) but `crt-static` cannot be
-/// set for the binary alone from here, and set for the whole build it breaks proc-macros.
-/// `CMEK_LINT_PIE=1` keeps the default (PIE) link.
+/// and reads local files. Builds from this checkout on x86_64 are static and position-dependent
+/// already (`.cargo/config.toml`: `crt-static` with the `static` relocation model, which makes
+/// rustc link with `-static -no-pie` itself); this covers the dynamic builds (`cargo install
+/// --git`, other architectures). `CMEK_LINT_PIE=1` keeps the default (PIE) link.
 fn link_without_pie() {
     println!("cargo:rerun-if-env-changed=CMEK_LINT_PIE");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let static_crt = features.split(',').any(|f| f == "crt-static");
     let keep_pie = std::env::var_os("CMEK_LINT_PIE").is_some_and(|v| v != "0" && !v.is_empty());
-    if os == "linux" && env == "gnu" && !keep_pie {
+    if os == "linux" && env == "gnu" && !static_crt && !keep_pie {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }

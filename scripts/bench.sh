@@ -16,8 +16,10 @@ RUNS=${RUNS:-5}
 PARLIAMENT_FILES=${PARLIAMENT_FILES:-200}
 [ -d "$CORPUS" ] || { echo "corpus folder $CORPUS not found" >&2; exit 2; }
 
-cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/cmek-lint
+# The binary cargo built (its folder depends on `build.target` in .cargo/config.toml).
+BIN=$(cargo build --release --quiet --message-format=json |
+  sed -n 's/.*"executable":"\([^"]*\/cmek-lint\)".*/\1/p' | tail -1)
+[ -x "$BIN" ] || { echo "could not find the cmek-lint binary cargo built" >&2; exit 2; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
