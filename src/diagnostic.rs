@@ -4,6 +4,7 @@ use crate::fix::Fix;
 use crate::policy::PolicyKind;
 use crate::source::{LineCol, SourceLine, Span};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error < Critical`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -41,7 +42,8 @@ include!(concat!(env!("OUT_DIR"), "/rule_id.rs"));
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    /// Mostly a rule's fixed text (`first used here`): borrowed, not copied per finding.
+    pub message: Cow<'static, str>,
     /// The file the label points into, when it is not the diagnostic's file (cross-document
     /// findings). Such labels are built resolved (see [`ResolvedLabel::file`]).
     pub file: Option<String>,
@@ -56,7 +58,8 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Span,
     pub labels: Vec<Label>,
-    pub help: Option<String>,
+    /// Mostly the rule's fixed text: borrowed, not copied into every finding.
+    pub help: Option<Cow<'static, str>>,
     pub kind: Option<PolicyKind>,
     /// RFC 6901 pointer of the node inside its policy document (empty for file-level findings).
     pub pointer: String,
@@ -72,7 +75,7 @@ pub struct Diagnostic {
 pub struct ResolvedLabel {
     pub start: LineCol,
     pub end: LineCol,
-    pub message: String,
+    pub message: Cow<'static, str>,
     /// Another file (cross-document findings), with the label's line: rendered as a second
     /// snippet.
     pub file: Option<String>,

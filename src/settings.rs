@@ -77,6 +77,9 @@ pub struct Settings {
     pub exclude: Vec<String>,
     /// `[files] force-exclude`: `exclude` applies to files named on the command line too.
     pub force_exclude: bool,
+    /// Findings keep the source lines a snippet shows (human, SARIF and HTML output, baseline
+    /// fingerprints); off, a finding is resolved to its positions only.
+    pub source_lines: bool,
 }
 
 impl Settings {
@@ -105,6 +108,7 @@ impl Settings {
             suppress: Suppressions::new(known),
             exclude: Vec::new(),
             force_exclude: false,
+            source_lines: true,
         }
     }
 

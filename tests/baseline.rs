@@ -128,3 +128,26 @@ fn a_bad_baseline_is_an_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!d.join("new.json").exists());
 }
+
+/// A run whose output shows no source lines (concise, JSON) does not keep them, but a baseline
+/// fingerprints findings by their line: one written or read under such a format is the one
+/// written and read under the human format.
+#[test]
+fn a_baseline_is_the_same_whatever_the_output_format() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "infra/b.json", &policy("", "  ", true));
+    let mut written = Vec::new();
+    for format in ["human", "concise", "json", "github"] {
+        let name = format!("{format}.baseline.json");
+        let o = run_in(d, &["--isolated", "--format", format, "infra", "--write-baseline", &name]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        written.push(std::fs::read_to_string(d.join(&name)).unwrap());
+    }
+    assert!(written.iter().all(|w| w == &written[0]), "{written:#?}");
+    assert!(written[0].contains("\"fingerprint\""), "{}", written[0]);
+    for format in ["concise", "json", "sarif", "junit"] {
+        let o = run_in(d, &["--isolated", "--format", format, "infra", "--baseline", "human.baseline.json"]);
+        assert_eq!(o.status.code(), Some(0), "{format}: every finding is recorded: {}", stderr(&o));
+    }
+}

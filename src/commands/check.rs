@@ -126,6 +126,13 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         } else {
             (Vec::new(), None)
         };
+    // Findings keep source lines only for an output that shows them, or a baseline's
+    // fingerprints (standard output is human when a report goes to --output).
+    let stdout_format = if args.output.is_some() { Format::Human } else { args.format.unwrap_or(Format::Human) };
+    settings.source_lines = stdout_format.shows_source_lines()
+        || file_format.is_some_and(Format::shows_source_lines)
+        || baseline.is_some()
+        || args.write_baseline.is_some();
     let settings = settings;
     let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
     // Standard input is a setup pass of its own; its setups are listed first.
@@ -300,7 +307,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         crate::baseline::write_atomic(path, |w| render::render(format, &run, &RenderOptions { color: false }, w))
             .map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
-    let format = if args.output.is_some() { Format::Human } else { args.format.unwrap_or(Format::Human) };
+    let format = stdout_format;
     let color = color.enabled(std::io::stdout().is_terminal());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -249,8 +249,8 @@ fn check_read(
     }
 }
 
-/// Resolve positions and capture the lines a snippet needs.
-pub fn resolve(diagnostic: Diagnostic, index: &LineIndex<'_>) -> Resolved {
+/// Resolve positions and, with `lines`, capture the lines a snippet needs.
+pub fn resolve(diagnostic: Diagnostic, index: &LineIndex<'_>, lines: bool) -> Resolved {
     let start = index.line_col(diagnostic.span.start as usize);
     let end = index.line_col(diagnostic.span.end as usize);
     let labels: Vec<ResolvedLabel> = diagnostic
@@ -264,6 +264,9 @@ pub fn resolve(diagnostic: Diagnostic, index: &LineIndex<'_>) -> Resolved {
             line_text: None,
         })
         .collect();
+    if !lines {
+        return Resolved { diagnostic, start, end, labels, lines: Vec::new() };
+    }
     let mut wanted: Vec<u32> = vec![start.line];
     if end.line != start.line {
         wanted.push(end.line);

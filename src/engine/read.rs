@@ -36,7 +36,7 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
     let source = match input {
         Input::File { path, explicit } => {
             let display = path.display().to_string();
-            match std::fs::metadata(path) {
+            let size = match std::fs::metadata(path) {
                 Ok(m) if m.len() > max_file_size => {
                     return Read::TooLarge { display, path: path.to_path_buf(), len: m.len(), exact: true };
                 }
@@ -45,10 +45,10 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
                     let e = std::io::Error::other("not a regular file; not read");
                     return Read::Failed(io_failure(&display, &e));
                 }
-                Ok(_) => {}
+                Ok(m) => m.len(),
                 Err(e) => return Read::Failed(io_failure(&display, &e)),
-            }
-            match read_at_most(path, max_file_size) {
+            };
+            match read_at_most(path, max_file_size, size) {
                 Ok(bytes) => {
                     Source { display, path: path.to_path_buf(), explicit, on_disk: true, is_text: false, bytes }
                 }
@@ -79,10 +79,13 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
     Read::Bytes(source)
 }
 
-/// The first `limit + 1` bytes of a file at most.
-fn read_at_most(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+/// The first `limit + 1` bytes of a file at most, into a buffer sized for the `size` its
+/// metadata gave (so a file is read in one `read` and its end seen in a second, where an
+/// unsized buffer grows from 32 bytes through a read per doubling; a file grown since still
+/// reads whole, within the limit).
+fn read_at_most(path: &std::path::Path, limit: u64, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit).saturating_add(1)).unwrap_or(0));
     std::fs::File::open(path)?.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }

@@ -134,7 +134,7 @@ impl<'a> FileRun<'a> {
             help: Some(format!(
                 "convert it to UTF-8: `Get-Content {name} | Set-Content -Encoding utf8 {converted}` (PowerShell), or `iconv -f {} -t UTF-8 {name} > {converted}`",
                 sniffed.iconv()
-            )),
+            ).into()),
             labels: Vec::new(),
             severity: Some(crate::diagnostic::Severity::Error),
             fix: None,
@@ -170,7 +170,7 @@ impl<'a> FileRun<'a> {
         if !self.sink.admits(index, self.path) {
             return;
         }
-        let finding = Finding { span, message, help, labels: Vec::new(), severity: None, fix };
+        let finding = Finding { span, message, help: help.map(Into::into), labels: Vec::new(), severity: None, fix };
         let placement = self.placement(&SpanMap::Identity);
         let target = Target { kind: None, root: None, map: &SpanMap::Identity, origin, placement };
         self.push(index, finding, &target);
@@ -403,8 +403,10 @@ impl<'a> FileRun<'a> {
         let sites: Vec<Span> = std::iter::once(span).chain(labels.iter().map(|l| l.span)).collect();
         for p in self.resolved.iter().filter(|p| sites.iter().any(|s| inside(*s, p.span))) {
             let label = match (p.at, &p.file) {
-                (Some(at), None) => Label { span: at, message: format!("the value comes from {}", p.from), file: None },
-                (_, Some(_)) => Label { span: p.span, message: format!("resolved from {}", p.from), file: None },
+                (Some(at), None) => {
+                    Label { span: at, message: format!("the value comes from {}", p.from).into(), file: None }
+                }
+                (_, Some(_)) => Label { span: p.span, message: format!("resolved from {}", p.from).into(), file: None },
                 // A pseudo parameter: documented, not worth a label on every finding.
                 (None, None) => continue,
             };
@@ -424,7 +426,8 @@ impl<'a> FileRun<'a> {
             Some(index) if std::ptr::eq(index.text(), text) => index,
             _ => LineIndex::new(text),
         };
-        let found = self.diagnostics.into_iter().map(|d| super::resolve(d, &index)).collect();
+        let lines = self.sink.settings.source_lines;
+        let found = self.diagnostics.into_iter().map(|d| super::resolve(d, &index, lines)).collect();
         let suppressions = self.sink.suppressions(self.path, text);
         let cross_may_come = !self.facts.is_empty() && self.sink.cross_enabled();
         let (diagnostics, suppressions) = self.sink.settle_file(found, suppressions, cross_may_come);

@@ -157,8 +157,6 @@ impl Node {
         Some(node)
     }
 
-    /// Convert to a `serde_json::Value` (templates become strings; the last duplicate key
-    /// wins, matching [`Node::get`]).
     /// Whether `f` holds for any text of the tree: a member's name, a string, a deploy-time
     /// value's text.
     pub fn any_text(&self, f: &impl Fn(&str) -> bool) -> bool {
@@ -170,6 +168,8 @@ impl Node {
         }
     }
 
+    /// Convert to a `serde_json::Value` (templates become strings; the last duplicate key
+    /// wins, matching [`Node::get`]).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {

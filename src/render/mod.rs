@@ -41,6 +41,11 @@ impl Format {
         matches!(self, Format::Human | Format::Concise | Format::Github)
     }
 
+    /// Formats that show the source lines of a finding (snippets, SARIF's context regions).
+    pub fn shows_source_lines(self) -> bool {
+        matches!(self, Format::Human | Format::Sarif | Format::Html)
+    }
+
     /// The format a file name implies (`--output report.html` without `--format`).
     pub fn from_file_name(path: &std::path::Path) -> Option<Format> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();

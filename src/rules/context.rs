@@ -8,6 +8,7 @@ use crate::json::{Lenience, Node, ParseError};
 use crate::policy::{Policy, PolicyKind};
 use crate::settings::Settings;
 use crate::source::Span;
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 /// The context of one check: one parsed text (file scope) or one policy document (policy scope).
@@ -75,7 +76,8 @@ impl<'a> RuleContext<'a> {
 pub struct Finding {
     pub span: Span,
     pub message: String,
-    pub help: Option<String>,
+    /// Mostly a rule's fixed text: borrowed, not copied into every finding.
+    pub help: Option<Cow<'static, str>>,
     pub labels: Vec<Label>,
     /// Overrides the rule's default severity for this finding (e.g. a missing external ID is a
     /// warning, but an error when the principal is `*`).
@@ -85,11 +87,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+    pub fn help(&mut self, help: impl Into<Cow<'static, str>>) -> &mut Self {
         self.help = Some(help.into());
         self
     }
-    pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+    pub fn label(&mut self, span: Span, message: impl Into<Cow<'static, str>>) -> &mut Self {
         self.labels.push(Label { span, message: message.into(), file: None });
         self
     }

@@ -112,14 +112,16 @@ impl SetupFinding {
     ) -> (String, Resolved) {
         let SetupFinding { at, message, help, labels, .. } = self;
         let other_file = |l: &Loc| (l.file != at.file).then(|| l.file.to_string());
-        let label =
-            labels.iter().map(|(l, m)| Label { span: l.span, message: m.clone(), file: other_file(l) }).collect();
+        let label = labels
+            .iter()
+            .map(|(l, m)| Label { span: l.span, message: m.clone().into(), file: other_file(l) })
+            .collect();
         let resolved_labels: Vec<ResolvedLabel> = labels
             .iter()
             .map(|(l, m)| ResolvedLabel {
                 start: l.start,
                 end: l.end,
-                message: m.clone(),
+                message: m.clone().into(),
                 file: other_file(l),
                 line_text: (l.file != at.file).then(|| snippet_line(l, lines_of)),
             })
@@ -146,7 +148,7 @@ impl SetupFinding {
             message,
             span,
             labels: label,
-            help: Some(help),
+            help: Some(help.into()),
             kind: None,
             pointer: String::new(),
             origin: at.origin.as_deref().map(str::to_string),
