@@ -66,8 +66,9 @@ pub struct Diagnostic {
     /// Where in the file the policy lives, for files holding several (e.g. a CloudFormation
     /// resource path or a Terraform address). `None` for a bare policy file.
     pub origin: Option<String>,
-    /// How to fix it, with edits in the file's coordinates (see [`crate::fix`]).
-    pub fix: Option<Fix>,
+    /// How to fix it, with edits in the file's coordinates (see [`crate::fix`]); boxed, since
+    /// most findings have none and a policy of 100,000 statements may have 200,000 findings.
+    pub fix: Option<Box<Fix>>,
 }
 
 /// A label resolved to line and column.

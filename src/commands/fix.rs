@@ -69,7 +69,7 @@ pub fn applicable<'r>(report: &'r FileReport, options: &FixOptions<'_>) -> Vec<(
         |f: &Fix| f.edits.iter().any(|e| held.iter().any(|&(a, b)| e.range.start <= b && a <= e.range.end));
     let kept = report.diagnostics.iter().enumerate().filter(|(i, _)| !is_recorded(*i));
     kept.filter_map(|(_, d)| {
-        d.diagnostic.fix.as_ref().filter(|f| f.applies(options.unsafe_ok) && !touches_held(f)).map(|f| (f, key(d)))
+        d.diagnostic.fix.as_deref().filter(|f| f.applies(options.unsafe_ok) && !touches_held(f)).map(|f| (f, key(d)))
     })
     .collect()
 }

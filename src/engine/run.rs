@@ -389,7 +389,7 @@ impl<'a> FileRun<'a> {
             kind: target.kind,
             pointer,
             origin: target.origin.clone(),
-            fix,
+            fix: fix.map(Box::new),
         });
     }
 

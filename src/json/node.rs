@@ -124,8 +124,8 @@ impl Node {
                     let guess = near.checked_sub(1).map(|i| (i, &items[i]));
                     for (i, item) in guess.into_iter().chain(items.iter().enumerate()) {
                         if item.span.contains(target) {
-                            out.push('/');
-                            out.push_str(&i.to_string());
+                            use std::fmt::Write as _;
+                            let _ = write!(out, "/{i}");
                             node = item;
                             continue 'descend;
                         }
