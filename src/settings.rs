@@ -80,6 +80,8 @@ pub struct Settings {
     /// Findings keep the source lines a snippet shows (human, SARIF and HTML output, baseline
     /// fingerprints); off, a finding is resolved to its positions only.
     pub source_lines: bool,
+    /// Threads the rules of one large policy may run on (`--jobs`; 1: the calling thread).
+    pub rule_threads: usize,
 }
 
 impl Settings {
@@ -109,6 +111,7 @@ impl Settings {
             exclude: Vec::new(),
             force_exclude: false,
             source_lines: true,
+            rule_threads: 1,
         }
     }
 

@@ -87,3 +87,50 @@ fn a_one_line_policy_with_thousands_of_findings_is_checked_in_linear_time() {
     assert!(ratio < 8.0, "4x the statements on one line took {ratio:.1}x the time ({small:?} -> {large:?})");
     assert!(large < Duration::from_secs(120), "20,000 statements on one line took {large:?}");
 }
+
+/// A policy of a thousand statements or more has its rules run on two threads (`--jobs` of 2
+/// or more): what it reports, and in which order, is what one thread reports, in every format
+/// (the human one with its snippets, JSON with pointers and labels, SARIF).
+#[test]
+fn a_large_policy_reports_alike_on_one_thread_and_on_two() {
+    let dir = tempfile::tempdir().unwrap();
+    // Statements of several shapes, so that many rules (grammar, trust model, evaluator) find
+    // something: repeated Sids, other accounts, a Deny with a condition, `*` pinned by
+    // aws:PrincipalArn, a missing external ID, a placeholder account, a wildcard principal.
+    let shapes = [
+        r#"{"Sid": "S{i}", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::{acct}:role/pinecone_cmek_access_us-east-1"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "0b1d7a3e-6c2f-4e59-8a41-9f3c2d5e7b10"}}}"#,
+        r#"{"Sid": "S{i}", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::{acct}:role/pinecone_cmek_access_eu-west-1"}, "Action": "sts:AssumeRole"}"#,
+        r#"{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}"#,
+        r#"{"Sid": "S{i}", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::{acct}:role/pinecone_cmek_access_*"}}}"#,
+        r#"{"Sid": "S{i}", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::XXXXXXXXXXXX:role/pinecone_cmek_access_us-east-1"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}"#,
+        r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::{acct}:root"}, "Action": "sts:*"}"#,
+        r#"{"Sid": "Open{i}", "Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringLike": {"aws:PrincipalTag/team": "cmek"}}}"#,
+    ];
+    let statements: Vec<String> = (0..1_200)
+        .map(|i| {
+            shapes[i % shapes.len()]
+                .replace("{i}", &(i % 50).to_string())
+                .replace("{acct}", &(100_000_000_000u64 + (i % 7) as u64).to_string())
+        })
+        .collect();
+    let text = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}\n]}}\n", statements.join(",\n"));
+    std::fs::write(dir.path().join("trust.json"), text).unwrap();
+    let run = |jobs: &str, format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cmek-lint"))
+            .current_dir(dir.path())
+            .args(["--isolated", "--jobs", jobs, "--format", format, "--color", "never", "trust.json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines().filter(|l| !l.contains("elapsed_ms")).collect::<Vec<_>>().join("\n")
+    };
+    let json = run("1", "json");
+    let codes: std::collections::BTreeSet<&str> =
+        json.lines().filter_map(|l| l.trim().strip_prefix("\"code\": \"")).map(|c| &c[..6]).collect();
+    assert!(codes.len() >= 8, "few rules fired: {codes:?}");
+    assert_eq!(run("2", "json"), json);
+    for format in ["human", "sarif", "concise"] {
+        assert_eq!(run("2", format), run("1", format), "{format}");
+    }
+}

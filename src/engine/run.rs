@@ -9,7 +9,7 @@ use crate::extract::{Document, Extraction, SpanMap, Subject};
 use crate::fix::Fix;
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
-use crate::rules::{Finding, Implementation, Reporter, RuleContext, RuleId, Scope};
+use crate::rules::{Finding, Implementation, Registry, Reporter, RuleContext, RuleId, Scope};
 use crate::settings::Settings;
 use crate::source::{LineIndex, Span};
 use std::path::Path;
@@ -279,29 +279,44 @@ impl<'a> FileRun<'a> {
     }
 
     /// Run every admitted rule of a scope (a policy rule: of the policy's kind) on one context,
-    /// its findings handed to the sink as they come.
+    /// its findings handed to the sink in rule order.
     fn run_scope(&mut self, scope: Scope, ctx: &RuleContext<'_>, target: &Target<'_>) {
         let registry = self.sink.registry;
-        let mut json_value: Option<serde_json::Value> = None;
-        let mut out = Reporter::new();
-        for (index, rule) in registry.rules.iter().enumerate() {
-            if rule.record.scope != scope
-                || (scope == Scope::Policy && !rule.record.applies_to(ctx.kind))
-                || !self.sink.admits(index, self.path)
-            {
-                continue;
-            }
-            match &rule.imp {
-                Implementation::Native(f) => f(ctx, &mut out),
-                Implementation::Declarative(c) => {
-                    if ctx.root.is_some() && scope == Scope::Policy {
-                        c.run(ctx, &mut json_value, &mut out);
-                    }
-                }
-                // Reported by the engine; run by the setup pass.
-                Implementation::Engine | Implementation::Setup(_) => {}
-            }
-            for finding in out.take() {
+        let admitted: Vec<usize> = (0..registry.rules.len())
+            .filter(|&index| {
+                let record = &registry.rules[index].record;
+                record.scope == scope
+                    && (scope != Scope::Policy || record.applies_to(ctx.kind))
+                    && self.sink.admits(index, self.path)
+            })
+            .collect();
+        let large = ctx.policy.is_some_and(|p| p.statements.len() >= SPLIT_STATEMENTS);
+        let found = if large && self.settings.rule_threads > 1 {
+            // Two threads take the rules one at a time, each with its own context: its own
+            // per-policy cache, so the models the rules of both need are built in each. The
+            // last rules in code order are taken first: the semantic ones (CMK2xx-CMK6xx:
+            // the evaluator's scenarios, the cross-statement checks) cost the most, and
+            // started last one of them kept a thread busy long after the other was done
+            // (100,000 statements: 740 ms against 490 ms; taken first, 520 ms each).
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let take = || {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                admitted.len().checked_sub(k + 1).map(|i| admitted[i])
+            };
+            let twin = RuleContext { cache: Default::default(), ..*ctx };
+            let (mut a, b) = std::thread::scope(|s| {
+                let other = s.spawn(move || run_rules(registry, std::iter::from_fn(take), scope, &twin));
+                let a = run_rules(registry, std::iter::from_fn(take), scope, ctx);
+                (a, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            a.extend(b);
+            a.sort_by_key(|(index, _)| *index);
+            a
+        } else {
+            run_rules(registry, admitted.iter().copied(), scope, ctx)
+        };
+        for (index, findings) in found {
+            for finding in findings {
                 self.push(index, finding, target);
             }
         }
@@ -442,6 +457,38 @@ impl<'a> FileRun<'a> {
             ..Default::default()
         }
     }
+}
+
+/// A policy with this many statements has its rules run on two threads (`rule_threads`): the
+/// evaluator's scenarios alone go over every statement a dozen times. Smaller ones are checked
+/// faster on one (and a run of many files has a thread per file already).
+const SPLIT_STATEMENTS: usize = 1_000;
+
+/// Run the rules `indices` (admitted ones) of a scope on one context: the findings of each,
+/// by registry index.
+fn run_rules(
+    registry: &Registry,
+    indices: impl Iterator<Item = usize>,
+    scope: Scope,
+    ctx: &RuleContext<'_>,
+) -> Vec<(usize, Vec<Finding>)> {
+    let mut json_value: Option<serde_json::Value> = None;
+    let mut out = Reporter::new();
+    let mut found = Vec::new();
+    for index in indices {
+        match &registry.rules[index].imp {
+            Implementation::Native(f) => f(ctx, &mut out),
+            Implementation::Declarative(c) => {
+                if ctx.root.is_some() && scope == Scope::Policy {
+                    c.run(ctx, &mut json_value, &mut out);
+                }
+            }
+            // Reported by the engine; run by the setup pass.
+            Implementation::Engine | Implementation::Setup(_) => {}
+        }
+        found.push((index, out.take()));
+    }
+    found
 }
 
 /// When `[customer] role_arn` is configured and the file creates one role trusting Pinecone (a

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for r in reports {
+        let path = esc(&r.path);
         for d in &r.diagnostics {
             let mut origin = d.diagnostic.origin.as_deref().map(|o| format!(" ({})", esc(o))).unwrap_or_default();
             for l in d.labels.iter().filter(|l| l.file.is_some()) {
@@ -15,7 +16,7 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}{origin}",
-                esc(&r.path),
+                path,
                 d.start.line,
                 d.start.column,
                 d.diagnostic.severity.as_str(),

@@ -27,7 +27,8 @@ fn push_visible(out: &mut String, c: char) {
 
 /// Terminal text (human and concise formats): every unsafe character shown visibly.
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(unsafe_char) {
+    // Printable ASCII (most messages and paths) is safe: checked bytewise, no decoding.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
