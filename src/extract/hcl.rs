@@ -421,7 +421,7 @@ impl Tf<'_> {
                                 (format!("${{{}}}", self.slice(ks).trim_matches(['(', ')'])).into(), ks)
                             }
                         };
-                        Member { key, key_span, value: self.lower(v.expr(), span) }
+                        Member { key: key.into_string().into(), key_span, value: self.lower(v.expr(), span) }
                     })
                     .collect();
                 Value::Object(members)
@@ -528,7 +528,7 @@ impl Tf<'_> {
                     .get_attribute("values")
                     .map_or_else(|| Node::new(cs, Value::Array(Vec::new())), |a| self.lower(&a.value, cs));
                 let (Some((t, _)), Some((v, _))) = (test_node.as_text(), var_node.as_text()) else { continue };
-                let entry = Member { key: v.into(), key_span: var_node.span, value: values };
+                let entry = Member { key: v.to_string().into(), key_span: var_node.span, value: values };
                 match tests.iter_mut().find(|m| &*m.key == t) {
                     Some(m) => {
                         m.value.span = m.value.span.cover(cs);
@@ -536,9 +536,11 @@ impl Tf<'_> {
                             ms.push(entry);
                         }
                     }
-                    None => {
-                        tests.push(Member { key: t.into(), key_span: test_node.span, value: object(cs, vec![entry]) })
-                    }
+                    None => tests.push(Member {
+                        key: t.to_string().into(),
+                        key_span: test_node.span,
+                        value: object(cs, vec![entry]),
+                    }),
                 }
             }
             members.push(member("Condition", cspan, object(cspan, tests)));
@@ -579,7 +581,7 @@ impl Tf<'_> {
                         Value::Array(_) => ids_node,
                         _ => Node::new(ids_node.span, Value::Array(vec![ids_node])),
                     };
-                    entries.push(Member { key: t.into(), key_span: ty_node.span, value });
+                    entries.push(Member { key: t.to_string().into(), key_span: ty_node.span, value });
                 }
             }
         }

@@ -438,7 +438,7 @@ pub(crate) fn object(span: Span, members: Vec<Member>) -> Node {
 
 /// Build a member.
 pub(crate) fn member(key: &str, key_span: Span, value: Node) -> Member {
-    Member { key: key.into(), key_span, value }
+    Member { key: key.to_string().into(), key_span, value }
 }
 
 /// Member of a key-metadata node naming its source format (`describe-key`, `cloudformation`,

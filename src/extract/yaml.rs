@@ -167,7 +167,7 @@ pub fn parse_marked(text: &str) -> Result<(Option<Node>, Vec<super::Unwritten>),
                     };
                     *key = Some((k, node.span));
                 }
-                Some((k, key_span)) => members.push(Member { key: k, key_span, value: node }),
+                Some((k, key_span)) => members.push(Member { key: k.into_string().into(), key_span, value: node }),
             },
         }
         if root.is_some() && stack.is_empty() {

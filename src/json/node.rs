@@ -27,7 +27,9 @@ pub enum Value {
 /// One `"key": value` entry of an object, in source order (duplicates are kept).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: Box<str>,
+    /// The name; IAM's own element names (`Effect`, `Principal`, `AWS`, ...) are borrowed from
+    /// a table rather than allocated for every statement (see `parse::known_key`).
+    pub key: std::borrow::Cow<'static, str>,
     pub key_span: Span,
     pub value: Node,
 }

@@ -282,6 +282,22 @@ impl<'t> Parser<'t> {
     /// Parse a string starting at `"` or a typographic quote; returns the decoded text.
     /// A string's decoded text. Most strings have no escape: their text is a slice of the
     /// input, copied once into an allocation of its exact size.
+    /// A member's name: one of IAM's own (written plainly) borrowed from [`KNOWN_KEYS`], any
+    /// other allocated.
+    fn key(&mut self) -> PResult<std::borrow::Cow<'static, str>> {
+        if self.bytes.get(self.pos) == Some(&b'"') {
+            let rest = &self.bytes[self.pos + 1..];
+            let end = rest.iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(rest.len());
+            if rest.get(end) == Some(&b'"')
+                && let Some(known) = known_key(&rest[..end])
+            {
+                self.pos += end + 2;
+                return Ok(std::borrow::Cow::Borrowed(known));
+            }
+        }
+        Ok(self.string()?.into_string().into())
+    }
+
     fn string(&mut self) -> PResult<Box<str>> {
         let start = self.pos;
         let open = self.peek_char().unwrap_or('"');
@@ -407,7 +423,7 @@ impl<'t> Parser<'t> {
                 return self.err(self.bareword_span(), format!("expected a quoted property name, found {what}"));
             }
             let key_start = self.pos;
-            let key = self.string()?;
+            let key = self.key()?;
             let key_span = Span::new(key_start, self.pos);
             self.skip_trivia()?;
             if self.bytes.get(self.pos) != Some(&b':') {
@@ -509,6 +525,66 @@ pub fn duplicate_keys(root: &Node) -> Vec<Lenience> {
     out
 }
 
+/// The member names IAM policies are made of, and the condition operators and keys of a
+/// Pinecone setup: a large policy repeats them in every statement.
+const KNOWN_KEYS: &[&str] = &[
+    "Version",
+    "Id",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "AWS",
+    "Service",
+    "Federated",
+    "CanonicalUser",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Bool",
+    "BoolIfExists",
+    "Null",
+    "IpAddress",
+    "NotIpAddress",
+    "ForAnyValue:StringEquals",
+    "ForAnyValue:StringLike",
+    "ForAllValues:StringEquals",
+    "ForAllValues:StringLike",
+    "StringEqualsIfExists",
+    "StringLikeIfExists",
+    "ArnLikeIfExists",
+    "sts:ExternalId",
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:MultiFactorAuthPresent",
+    "aws:SecureTransport",
+    "aws:SourceIp",
+    "aws:SourceVpce",
+    "aws:PrincipalOrgID",
+    "kms:CallerAccount",
+    "kms:ViaService",
+    "kms:EncryptionContext:aws:pinecone:cmek",
+];
+
+/// `name` as one of [`KNOWN_KEYS`], if it is one.
+fn known_key(name: &[u8]) -> Option<&'static str> {
+    KNOWN_KEYS.iter().copied().find(|k| k.as_bytes() == name)
+}
+
 fn record_duplicates(members: &[Member], lenience: &mut Vec<Lenience>) {
     if members.len() < 2 {
         return;
@@ -517,7 +593,7 @@ fn record_duplicates(members: &[Member], lenience: &mut Vec<Lenience>) {
         for (i, m) in members.iter().enumerate() {
             if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
                 lenience.push(Lenience {
-                    kind: LenienceKind::DuplicateKey(m.key.clone()),
+                    kind: LenienceKind::DuplicateKey(m.key.as_ref().into()),
                     span: m.key_span,
                     related: Some(first.key_span),
                 });
@@ -528,7 +604,7 @@ fn record_duplicates(members: &[Member], lenience: &mut Vec<Lenience>) {
         for m in members {
             if let Some(&first) = seen.get(&*m.key) {
                 lenience.push(Lenience {
-                    kind: LenienceKind::DuplicateKey(m.key.clone()),
+                    kind: LenienceKind::DuplicateKey(m.key.as_ref().into()),
                     span: m.key_span,
                     related: Some(first),
                 });
@@ -545,6 +621,23 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<LenienceKind> {
         parse(text).lenience.into_iter().map(|l| l.kind).collect()
+    }
+
+    #[test]
+    fn iam_element_names_are_borrowed_and_read_as_written() {
+        use std::borrow::Cow;
+        let text = "{\"Effect\": 1, \"Eff\\u0065ct\": 2, \u{201C}Sid\u{201D}: 3, \"Custom\": 4, \"Effect \": 5, \"Sid\\\"\": 6}";
+        let p = parse(text);
+        assert!(p.error.is_none(), "{:?}", p.error);
+        let members = p.root.unwrap();
+        let members = members.as_object().unwrap();
+        let keys: Vec<&str> = members.iter().map(|m| &*m.key).collect();
+        assert_eq!(keys, ["Effect", "Effect", "Sid", "Custom", "Effect ", "Sid\""]);
+        assert!(matches!(members[0].key, Cow::Borrowed(_)), "a plain IAM name is not allocated");
+        assert!(members[1..].iter().all(|m| matches!(m.key, Cow::Owned(_))));
+        // The escaped spelling is the same name: a duplicate, as AWS reads it.
+        assert_eq!(&text[members[1].key_span.range()], "\"Eff\\u0065ct\"");
+        assert!(kinds(text).contains(&LenienceKind::DuplicateKey("Effect".into())));
     }
 
     #[test]
