@@ -52,6 +52,8 @@ pub(super) struct FileRun<'a> {
     unwritten: Vec<crate::extract::Unwritten>,
     /// The file is a tool's output (see `Extraction::generated`): its fixes are display-only.
     generated: bool,
+    /// The statement the last finding's pointer went through (see [`Node::pointer_near`]).
+    pointer_hint: usize,
     /// Where the extraction resolved references (see [`crate::extract::refs`]): a finding at
     /// such a site gets a label saying where the value came from.
     resolved: Vec<crate::extract::refs::Provenance>,
@@ -79,6 +81,7 @@ impl<'a> FileRun<'a> {
             syntax: None,
             unwritten: Vec::new(),
             generated: false,
+            pointer_hint: 0,
             resolved: Vec::new(),
             bindings: None,
         }
@@ -372,7 +375,7 @@ impl<'a> FileRun<'a> {
     fn push(&mut self, index: usize, finding: Finding, target: &Target<'_>) {
         let record = self.sink.registry.rules[index].record;
         let severity = self.sink.severity(index, finding.severity);
-        let pointer = target.root.map(|r| r.pointer_to(finding.span)).unwrap_or_default();
+        let pointer = target.root.map(|r| r.pointer_near(finding.span, &mut self.pointer_hint)).unwrap_or_default();
         let map = target.map;
         // The unwritten parts are about the documents' values: a fix of the text itself (a
         // comment deleted inside an intrinsic function's call) may edit them.

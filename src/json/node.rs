@@ -99,8 +99,17 @@ impl Node {
     /// RFC 6901 JSON pointer of the node or member key whose span is `target` (or the deepest
     /// node containing it).
     pub fn pointer_to(&self, target: Span) -> String {
+        self.pointer_near(target, &mut 0)
+    }
+
+    /// [`Node::pointer_to`], trying first the item `hint` of the first array on the way (and
+    /// the one after it), and leaving in `hint` the item it went through: the findings of a
+    /// rule come in source order, mostly in one statement or the next, so a run of them finds
+    /// its statement without a search through a large policy's `Statement` array.
+    pub fn pointer_near(&self, target: Span, hint: &mut usize) -> String {
         let mut out = String::new();
         let mut node = self;
+        let mut first_array = true;
         'descend: loop {
             match &node.value {
                 Value::Object(members) => {
@@ -121,16 +130,26 @@ impl Node {
                     }
                 }
                 Value::Array(items) => {
-                    // Items are in source order: the one starting last before the target first.
-                    let near = items.partition_point(|item| item.span.start <= target.start);
-                    let guess = near.checked_sub(1).map(|i| (i, &items[i]));
-                    for (i, item) in guess.into_iter().chain(items.iter().enumerate()) {
-                        if item.span.contains(target) {
-                            use std::fmt::Write as _;
-                            let _ = write!(out, "/{i}");
-                            node = item;
-                            continue 'descend;
+                    // Items are in source order: the hinted ones, else the one starting last
+                    // before the target (logarithmic), then all of them.
+                    let hinted = if first_array { [*hint, *hint + 1] } else { [usize::MAX; 2] };
+                    let hinted =
+                        hinted.into_iter().filter(|&i| items.get(i).is_some_and(|it| it.span.contains(target)));
+                    let near = || {
+                        let near = items.partition_point(|item| item.span.start <= target.start);
+                        near.checked_sub(1)
+                    };
+                    let guesses = hinted.take(1).chain(std::iter::once_with(near).flatten());
+                    let mut candidates = guesses.map(|i| (i, &items[i])).chain(items.iter().enumerate());
+                    if let Some((i, item)) = candidates.find(|(_, item)| item.span.contains(target)) {
+                        use std::fmt::Write as _;
+                        let _ = write!(out, "/{i}");
+                        if first_array {
+                            *hint = i;
+                            first_array = false;
                         }
+                        node = item;
+                        continue 'descend;
                     }
                 }
                 _ => {}
@@ -229,4 +248,45 @@ fn unescape_normalized_name(s: &str) -> Option<(String, usize)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every node's and key's span, in source order.
+    fn spans(node: &Node, out: &mut Vec<Span>) {
+        out.push(node.span);
+        match &node.value {
+            Value::Array(items) => items.iter().for_each(|i| spans(i, out)),
+            Value::Object(members) => members.iter().for_each(|m| {
+                out.push(m.key_span);
+                spans(&m.value, out);
+            }),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn a_pointer_found_near_a_hint_is_the_pointer_found_without() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*"},
+            {"Sid": "B", "Effect": "Deny", "Action": "kms:*", "Resource": ["a", ["b", "c"]]},
+            {"Sid": "C", "Effect": "Allow", "Principal": {"AWS": ["x", "y"]}, "Action": "sts:AssumeRole"}]}"#;
+        let root = crate::json::parse(text).root.unwrap();
+        let mut all = Vec::new();
+        spans(&root, &mut all);
+        // In source order, backwards, and in a scrambled order: any hint, stale or not.
+        let mut orders = vec![all.clone(), all.iter().rev().copied().collect::<Vec<_>>()];
+        orders.push(all.iter().enumerate().map(|(i, _)| all[(i * 7) % all.len()]).collect());
+        for order in orders {
+            let mut hint = 0;
+            for &span in &order {
+                assert_eq!(root.pointer_near(span, &mut hint), root.pointer_to(span), "{:?}", &text[span.range()]);
+            }
+        }
+        let mut hint = 5;
+        assert_eq!(root.pointer_near(all[all.len() - 1], &mut hint), "/Statement/2/Action");
+        assert_eq!(hint, 2, "the hint is the Statement item gone through");
+    }
 }
