@@ -80,7 +80,9 @@ pub struct Settings {
     /// Findings keep the source lines a snippet shows (human, SARIF and HTML output, baseline
     /// fingerprints); off, a finding is resolved to its positions only.
     pub source_lines: bool,
-    /// Threads the rules of one large policy may run on (`--jobs`; 1: the calling thread).
+    /// Threads the rules of one large policy may run on (`--jobs`; 1: the calling thread; 0:
+    /// the available cores, asked only when a large policy comes, since asking reads the
+    /// cgroup's CPU quota: files and syscalls a pre-commit call need not pay).
     pub rule_threads: usize,
 }
 

@@ -133,8 +133,7 @@ pub(super) fn run(args: CheckArgs, color: ColorChoice) -> Result<ExitStatus, Too
         || file_format.is_some_and(Format::shows_source_lines)
         || baseline.is_some()
         || args.write_baseline.is_some();
-    settings.rule_threads =
-        args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+    settings.rule_threads = args.jobs.map_or(0, usize::from);
     let settings = settings;
     let json = args.format == Some(Format::Json) || file_format == Some(Format::Json);
     // Standard input is a setup pass of its own; its setups are listed first.

@@ -294,7 +294,11 @@ impl<'a> FileRun<'a> {
             })
             .collect();
         let large = ctx.policy.is_some_and(|p| p.statements.len() >= SPLIT_STATEMENTS);
-        let found = if large && self.settings.rule_threads > 1 {
+        let threads = || match self.settings.rule_threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let found = if large && threads() > 1 {
             // Two threads take the rules one at a time, each with its own context: its own
             // per-policy cache, so the models the rules of both need are built in each. The
             // last rules in code order are taken first: the semantic ones (CMK2xx-CMK6xx:
