@@ -82,16 +82,20 @@ cpu_ms() { # command...: CPU ms per run over a batch of 50
   (for _ in $(seq 1 50); do "$@" >/dev/null 2>&1 || true; done; times) | tail -1 |
     awk '{u=$1; s=$2; sub(/s$/,"",u); sub(/s$/,"",s); split(u,a,"m"); split(s,b,"m"); printf "%.4f", (a[1]*60+a[2]+b[1]*60+b[2]) * 1000 / 50}'
 }
-cpu_median() {
-  local v=()
-  for _ in $(seq 1 "$RUNS"); do v+=("$(cpu_ms "$@")"); done
-  printf '%s\n' "${v[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'
-}
-cl=$(cpu_median "$BIN" --isolated -q "$small")
-cc=$(cpu_median cat "$small")
+median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
+# The batches alternate (cmek-lint, cat, the baseline build, cmek-lint, ...), so a drift in the
+# machine's state (page cache, another process) weighs on all of them alike.
+cl_v=(); cc_v=(); cb_v=()
+for _ in $(seq 1 "$RUNS"); do
+  cl_v+=("$(cpu_ms "$BIN" --isolated -q "$small")")
+  cc_v+=("$(cpu_ms cat "$small")")
+  if [ -n "${BASELINE_BIN:-}" ]; then cb_v+=("$(cpu_ms "$BASELINE_BIN" --isolated -q "$small")"); fi
+done
+cl=$(median_of "${cl_v[@]}")
+cc=$(median_of "${cc_v[@]}")
 printf '| 1 small file CPU ms vs `cat` (user+sys) | 1 | | %s | %s | %s× |\n' "$cl" "$cc" "$(ratio "$cl" "$cc")"
 if [ -n "${BASELINE_BIN:-}" ]; then
-  cb=$(cpu_median "$BASELINE_BIN" --isolated -q "$small")
+  cb=$(median_of "${cb_v[@]}")
   printf '| 1 small file CPU ms vs baseline build | 1 | | %s | %s | %s× |\n' "$cl" "$cb" "$(ratio "$cl" "$cb")"
 fi
 

@@ -228,7 +228,7 @@ impl<'a> FileRun<'a> {
             cache: Default::default(),
         };
         let target = Target { kind: None, root: None, map, origin: self.origin.clone(), placement };
-        self.run_scope(Scope::File, &ctx, &target);
+        self.run_scope(Scope::File, &ctx, &target, |_| {});
     }
 
     /// The rules of a KMS key's metadata (`Scope::Key`).
@@ -248,7 +248,7 @@ impl<'a> FileRun<'a> {
         };
         let placement = Placement::Nowhere;
         let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone(), placement };
-        self.run_scope(Scope::Key, &ctx, &target);
+        self.run_scope(Scope::Key, &ctx, &target, |_| {});
     }
 
     /// The rules of a policy document (`Scope::Policy`) of its kind.
@@ -261,8 +261,6 @@ impl<'a> FileRun<'a> {
         let policy = Policy::new(bound.as_ref().unwrap_or(root));
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
-        // The facts keep references as written: the model is shared only when nothing was bound.
-        self.collect_facts(doc, kind, bound.is_none().then_some(&policy));
         let (placement, decoded) = self.document_text(&doc.map);
         let ctx = RuleContext {
             text: decoded.as_deref().unwrap_or(self.text),
@@ -278,12 +276,23 @@ impl<'a> FileRun<'a> {
         };
         let target =
             Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), placement };
-        self.run_scope(Scope::Policy, &ctx, &target);
+        // The setup facts are collected while the rules run (by the calling thread, before it
+        // takes rules, when a large policy's rules run on two). They keep references as
+        // written: the model is shared only when nothing was bound.
+        let shared = bound.is_none().then_some(&policy);
+        self.run_scope(Scope::Policy, &ctx, &target, |run| run.collect_facts(doc, kind, shared));
     }
 
     /// Run every admitted rule of a scope (a policy rule: of the policy's kind) on one context,
-    /// its findings handed to the sink in rule order.
-    fn run_scope(&mut self, scope: Scope, ctx: &RuleContext<'_>, target: &Target<'_>) {
+    /// its findings handed to the sink in rule order, and `meanwhile` (work of the file's own
+    /// that no rule needs) on this thread.
+    fn run_scope(
+        &mut self,
+        scope: Scope,
+        ctx: &RuleContext<'_>,
+        target: &Target<'_>,
+        meanwhile: impl FnOnce(&mut Self),
+    ) {
         let registry = self.sink.registry;
         let admitted: Vec<usize> = (0..registry.rules.len())
             .filter(|&index| {
@@ -313,6 +322,7 @@ impl<'a> FileRun<'a> {
             let twin = RuleContext { cache: Default::default(), ..*ctx };
             let (mut a, b) = std::thread::scope(|s| {
                 let other = s.spawn(move || run_rules(registry, std::iter::from_fn(take), scope, &twin));
+                meanwhile(self);
                 let a = run_rules(registry, std::iter::from_fn(take), scope, ctx);
                 (a, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             });
@@ -320,6 +330,7 @@ impl<'a> FileRun<'a> {
             a.sort_by_key(|(index, _)| *index);
             a
         } else {
+            meanwhile(self);
             run_rules(registry, admitted.iter().copied(), scope, ctx)
         };
         for (index, findings) in found {
