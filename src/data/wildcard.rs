@@ -3,10 +3,6 @@
 
 /// IAM-style wildcard match (`*` any run, `?` one character), ASCII case-insensitive.
 pub fn wildcard_match_ci(pattern: &str, text: &str) -> bool {
-    // Equal but for case: a match, wildcards or not (`*` and `?` match themselves too).
-    if pattern.len() == text.len() && pattern.eq_ignore_ascii_case(text) {
-        return true;
-    }
     wildcard_match_by(pattern.as_bytes(), text.as_bytes(), |a, b| a.eq_ignore_ascii_case(&b))
 }
 

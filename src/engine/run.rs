@@ -459,7 +459,7 @@ impl<'a> FileRun<'a> {
             Some(index) if std::ptr::eq(index.text(), text) => index,
             _ => LineIndex::new(text),
         };
-        let lines = self.sink.settings.source_lines;
+        let lines = self.settings.source_lines;
         let found = self.diagnostics.into_iter().map(|d| super::resolve(d, &index, lines)).collect();
         let suppressions = self.sink.suppressions(self.path, text);
         let cross_may_come = !self.facts.is_empty() && self.sink.cross_enabled();

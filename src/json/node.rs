@@ -132,15 +132,11 @@ impl Node {
                 Value::Array(items) => {
                     // Items are in source order: the hinted ones, else the one starting last
                     // before the target (logarithmic), then all of them.
-                    let hinted = if first_array { [*hint, *hint + 1] } else { [usize::MAX; 2] };
-                    let hinted =
-                        hinted.into_iter().filter(|&i| items.get(i).is_some_and(|it| it.span.contains(target)));
-                    let near = || {
-                        let near = items.partition_point(|item| item.span.start <= target.start);
-                        near.checked_sub(1)
-                    };
-                    let guesses = hinted.take(1).chain(std::iter::once_with(near).flatten());
-                    let mut candidates = guesses.map(|i| (i, &items[i])).chain(items.iter().enumerate());
+                    let holds = |i: usize| items.get(i).is_some_and(|item| item.span.contains(target));
+                    let hinted = if first_array { [*hint, *hint + 1].into_iter().find(|&i| holds(i)) } else { None };
+                    let guess =
+                        hinted.or_else(|| items.partition_point(|item| item.span.start <= target.start).checked_sub(1));
+                    let mut candidates = guess.map(|i| (i, &items[i])).into_iter().chain(items.iter().enumerate());
                     if let Some((i, item)) = candidates.find(|(_, item)| item.span.contains(target)) {
                         use std::fmt::Write as _;
                         let _ = write!(out, "/{i}");

@@ -8,6 +8,7 @@
 
 use super::node::{Member, Node, Value};
 use crate::source::Span;
+use std::borrow::Cow;
 
 /// Nesting deeper than this is rejected (IAM policies nest about 6 levels).
 pub const MAX_DEPTH: usize = 128;
@@ -279,26 +280,22 @@ impl<'t> Parser<'t> {
         Ok(Node::new(Span::new(start, i), Value::Number(self.text[start..i].into())))
     }
 
-    /// Parse a string starting at `"` or a typographic quote; returns the decoded text.
-    /// A string's decoded text. Most strings have no escape: their text is a slice of the
-    /// input, copied once into an allocation of its exact size.
-    /// A member's name: one of IAM's own (written plainly) borrowed from [`KNOWN_KEYS`], any
-    /// other allocated.
-    fn key(&mut self) -> PResult<std::borrow::Cow<'static, str>> {
-        if self.bytes.get(self.pos) == Some(&b'"') {
-            let rest = &self.bytes[self.pos + 1..];
-            let end = rest.iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(rest.len());
-            if rest.get(end) == Some(&b'"')
-                && let Some(known) = known_key(&rest[..end])
-            {
-                self.pos += end + 2;
-                return Ok(std::borrow::Cow::Borrowed(known));
-            }
-        }
-        Ok(self.string()?.into_string().into())
+    /// A member's name: one of IAM's own written plainly is borrowed from [`KNOWN_KEYS`],
+    /// any other decoded as a string.
+    fn key(&mut self) -> PResult<Cow<'static, str>> {
+        self.decoded(true)
     }
 
+    /// A string value's decoded text.
     fn string(&mut self) -> PResult<Box<str>> {
+        Ok(self.decoded(false)?.into_owned().into_boxed_str())
+    }
+
+    /// Parse a string starting at `"` or a typographic quote; returns the decoded text. Most
+    /// strings have no escape: their text is a slice of the input, copied once into an
+    /// allocation of its exact size, or with `known`, borrowed when it is one of
+    /// [`KNOWN_KEYS`].
+    fn decoded(&mut self, known: bool) -> PResult<Cow<'static, str>> {
         let start = self.pos;
         let open = self.peek_char().unwrap_or('"');
         if open != '"' {
@@ -316,9 +313,12 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
             }
             if out.is_empty() && self.bytes.get(self.pos) == Some(&b'"') {
-                let text: Box<str> = self.text[run_start..self.pos].into();
+                let raw = &self.text[run_start..self.pos];
                 self.pos += 1;
-                return Ok(text);
+                return Ok(match known.then(|| known_key(raw.as_bytes())).flatten() {
+                    Some(name) => Cow::Borrowed(name),
+                    None => Cow::Owned(raw.to_string()),
+                });
             }
             out.push_str(&self.text[run_start..self.pos]);
             let Some(c) = self.peek_char() else {
@@ -327,12 +327,12 @@ impl<'t> Parser<'t> {
             match c {
                 '"' => {
                     self.pos += 1;
-                    return Ok(out.into_boxed_str());
+                    return Ok(Cow::Owned(out));
                 }
                 RIGHT_DOUBLE | LEFT_DOUBLE if open != '"' => {
                     self.note(LenienceKind::SmartQuote(c), Span::new(self.pos, self.pos + c.len_utf8()));
                     self.pos += c.len_utf8();
-                    return Ok(out.into_boxed_str());
+                    return Ok(Cow::Owned(out));
                 }
                 '\\' => {
                     let esc_start = self.pos;
