@@ -76,13 +76,14 @@ pub fn subcommand_first(
 
 /// Parse the command line: the `Command` is built once (building it is most of clap's cost on
 /// a pre-commit call) and serves both [`subcommand_first`] and the parse. Exits as clap does on
-/// `--help`, `--version` and usage errors.
+/// `--help`, `--version` and usage errors. The values are moved out of the matches
+/// (`from_arg_matches_mut`), not cloned from them first as `from_arg_matches` does.
 pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Cli {
     use clap::{CommandFactory, FromArgMatches};
     let mut command = Cli::command();
     let args = subcommand_first(&command, args);
-    let matches = command.try_get_matches_from_mut(args).unwrap_or_else(|e| e.exit());
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit())
+    let mut matches = command.try_get_matches_from_mut(args).unwrap_or_else(|e| e.exit());
+    Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.format(&mut command).exit())
 }
 
 /// `--color`: whether output gets ANSI colours.

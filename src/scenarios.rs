@@ -41,6 +41,7 @@ use crate::pinecone::ROLE_PREFIX;
 use crate::policy::arn::is_account_id;
 use crate::policy::{Arn, Policy};
 use crate::settings::Settings;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The source address of the simulated requests (TEST-NET-2: public, in no customer network).
@@ -87,7 +88,7 @@ pub enum Target {
 #[derive(Clone, Debug)]
 pub struct Scenario {
     pub name: &'static str,
-    pub description: String,
+    pub description: Cow<'static, str>,
     pub expected: Decision,
     pub target: Target,
     /// Shared with the outcomes that evaluate them (no copy per run).
@@ -135,7 +136,7 @@ fn assume(caller: Caller, role_arn: &str, external_id: Option<&str>) -> Arc<Requ
     let mut req = Request::new(caller, "sts:AssumeRole", role_arn);
     base_context(&mut req);
     if let Some(id) = external_id {
-        req.context.set("sts:ExternalId", id);
+        req.context.set("sts:ExternalId", id.to_string());
     }
     Arc::new(req)
 }
@@ -159,114 +160,205 @@ fn other_account(taken: &[&str]) -> String {
         .to_string()
 }
 
+/// Every scenario name, in the order [`scenarios`] gives them (see the table above).
+pub const NAMES: &[&str] = &[
+    "pinecone-assume",
+    "pinecone-assume-without-external-id",
+    "other-account-assume",
+    "pinecone-other-role-assume",
+    "anonymous-assume",
+    "role-encrypt",
+    "role-decrypt",
+    "role-key-admin",
+    "other-account-key-use",
+];
+
 /// The scenarios the settings allow: assume scenarios need Pinecone's account and the CMEK
 /// role ARN; key scenarios need the role and key ARNs (literal 12-digit accounts).
 pub fn scenarios(settings: &Settings) -> Vec<Scenario> {
-    let mut out = Vec::new();
-    let pinecone = settings.pinecone_account.as_deref().filter(|a| is_account_id(a));
-    let role = settings.console.role_arn.as_deref().filter(|r| Caller::role_session(r, SESSION_NAME).is_some());
-    let key = settings.console.key_arn.as_deref().filter(|k| Arn::parse(k).is_some_and(|a| is_account_id(a.account)));
-    let external_id = settings.console.external_id.as_deref();
-    let role_account = role.and_then(Arn::parse).map(|a| a.account);
-    let key_account = key.and_then(Arn::parse).map(|a| a.account);
-    let taken: Vec<&str> = [pinecone, role_account, key_account].into_iter().flatten().collect();
-    let other = other_account(&taken);
+    Builder::from_settings(settings).all()
+}
 
-    if let (Some(p), Some(role)) = (pinecone, role) {
-        let pinecone_role = |region: &str| format!("arn:aws:iam::{p}:role/{ROLE_PREFIX}{region}");
+/// What the scenarios are built from, checked once; [`Builder::scenario`] builds one scenario
+/// when it is asked for (a rule runs a few of them: the others' requests are never made).
+#[derive(Clone, Debug)]
+pub struct Builder<'a> {
+    /// Pinecone's account, a literal 12-digit id.
+    pinecone: Option<&'a str>,
+    /// The CMEK role: a role ARN with a literal account.
+    role: Option<String>,
+    /// The key: an ARN with a literal account.
+    key: Option<String>,
+    external_id: Option<String>,
+    regions: &'a [String],
+    regions_configured: bool,
+    /// An account that is none of the above (the attacker's).
+    other: String,
+}
+
+impl<'a> Builder<'a> {
+    /// From the values given; one that does not qualify (see the fields) counts as not given.
+    pub fn new(
+        pinecone_account: Option<&'a str>,
+        role_arn: Option<String>,
+        key_arn: Option<String>,
+        external_id: Option<String>,
+        regions: &'a [String],
+    ) -> Self {
+        let pinecone = pinecone_account.filter(|a| is_account_id(a));
+        let role = role_arn.filter(|r| Caller::role_session(r, SESSION_NAME).is_some());
+        let key = key_arn.filter(|k| Arn::parse(k).is_some_and(|a| is_account_id(a.account)));
+        fn account(arn: &Option<String>) -> Option<&str> {
+            arn.as_deref().and_then(Arn::parse).map(|a| a.account)
+        }
+        let taken: Vec<&str> = [pinecone, account(&role), account(&key)].into_iter().flatten().collect();
+        let other = other_account(&taken);
+        Builder {
+            pinecone,
+            role,
+            key,
+            external_id,
+            regions,
+            regions_configured: Settings::regions_are_configured(regions),
+            other,
+        }
+    }
+
+    /// From the run's settings: the configured Pinecone account, console values and regions.
+    pub fn from_settings(settings: &'a Settings) -> Self {
+        let console = &settings.console;
+        Self::new(
+            settings.pinecone_account.as_deref(),
+            console.role_arn.clone(),
+            console.key_arn.clone(),
+            console.external_id.clone(),
+            &settings.regions,
+        )
+    }
+
+    /// Every scenario the inputs allow, in [`NAMES`] order.
+    pub fn all(&self) -> Vec<Scenario> {
+        NAMES.iter().filter_map(|n| self.scenario(n)).collect()
+    }
+
+    /// The scenario `name` (one of [`NAMES`]), when the inputs allow it.
+    pub fn scenario(&self, name: &str) -> Option<Scenario> {
+        let role = self.role.as_deref()?;
+        let external_id = self.external_id.as_deref();
+        let other = &self.other;
+        let trust = |name: &'static str, description: Cow<'static, str>, expected, requests| Scenario {
+            name,
+            description,
+            expected,
+            target: Target::Trust,
+            requests,
+            customer_role: false,
+            any_request: false,
+        };
         // Session names are chosen by whoever assumes the role: unknown to cmek-lint.
         let session =
             |arn: &str| Caller::role_session(arn, SESSION_NAME).expect("a literal role ARN").with_unknown_session();
-        let regions: Vec<&str> = settings.regions.iter().map(String::as_str).collect();
-        out.push(Scenario {
-            name: "pinecone-assume",
-            description: "Pinecone's per-region CMEK roles assume the CMEK role with the external ID".into(),
-            expected: Decision::Allowed,
-            target: Target::Trust,
-            requests: regions.iter().map(|r| assume(session(&pinecone_role(r)), role, external_id)).collect(),
-            customer_role: false,
-            any_request: !settings.regions_configured(),
-        });
-        if external_id.is_some() {
-            out.push(Scenario {
-                name: "pinecone-assume-without-external-id",
-                description: "Pinecone's roles assume the CMEK role without sending the external ID".into(),
-                expected: Decision::Denied,
-                target: Target::Trust,
-                requests: regions.iter().map(|r| assume(session(&pinecone_role(r)), role, None)).collect(),
-                customer_role: false,
-                any_request: false,
-            });
-        }
-        out.push(Scenario {
-            name: "other-account-assume",
-            description: format!("a role named like Pinecone's in another account ({other}) assumes the CMEK role"),
-            expected: Decision::Denied,
-            target: Target::Trust,
-            requests: regions
+        let per_region = |account: &str, external_id: Option<&str>| -> Vec<Arc<Request>> {
+            self.regions
                 .iter()
-                .map(|r| assume(session(&format!("arn:aws:iam::{other}:role/{ROLE_PREFIX}{r}")), role, external_id))
-                .collect(),
-            customer_role: false,
-            any_request: false,
-        });
-        out.push(Scenario {
-            name: "pinecone-other-role-assume",
-            description: "another role in Pinecone's account assumes the CMEK role".into(),
-            expected: Decision::Denied,
-            target: Target::Trust,
-            requests: vec![assume(session(&format!("arn:aws:iam::{p}:role/some-other-role")), role, external_id)],
-            customer_role: false,
-            any_request: false,
-        });
-        out.push(Scenario {
-            name: "anonymous-assume",
-            description: "an unauthenticated caller assumes the CMEK role".into(),
-            expected: Decision::Denied,
-            target: Target::Trust,
-            requests: vec![assume(Caller::Anonymous, role, external_id)],
-            customer_role: false,
-            any_request: false,
-        });
+                .map(|r| {
+                    assume(session(&["arn:aws:iam::", account, ":role/", ROLE_PREFIX, r].concat()), role, external_id)
+                })
+                .collect()
+        };
+        let key_scenario = |name: &'static str, description: Cow<'static, str>, expected, requests, customer_role| {
+            Scenario { name, description, expected, target: Target::Key, requests, customer_role, any_request: false }
+        };
+        let me = || Caller::role_session(role, SESSION_NAME).expect("checked in new").with_unknown_session();
+        let scenario = match name {
+            "pinecone-assume" => Scenario {
+                any_request: !self.regions_configured,
+                ..trust(
+                    "pinecone-assume",
+                    "Pinecone's per-region CMEK roles assume the CMEK role with the external ID".into(),
+                    Decision::Allowed,
+                    per_region(self.pinecone?, external_id),
+                )
+            },
+            "pinecone-assume-without-external-id" => {
+                external_id?;
+                trust(
+                    "pinecone-assume-without-external-id",
+                    "Pinecone's roles assume the CMEK role without sending the external ID".into(),
+                    Decision::Denied,
+                    per_region(self.pinecone?, None),
+                )
+            }
+            "other-account-assume" => {
+                self.pinecone?;
+                trust(
+                    "other-account-assume",
+                    format!("a role named like Pinecone's in another account ({other}) assumes the CMEK role").into(),
+                    Decision::Denied,
+                    per_region(other, external_id),
+                )
+            }
+            "pinecone-other-role-assume" => {
+                let p = self.pinecone?;
+                trust(
+                    "pinecone-other-role-assume",
+                    "another role in Pinecone's account assumes the CMEK role".into(),
+                    Decision::Denied,
+                    vec![assume(session(&format!("arn:aws:iam::{p}:role/some-other-role")), role, external_id)],
+                )
+            }
+            "anonymous-assume" => {
+                self.pinecone?;
+                trust(
+                    "anonymous-assume",
+                    "an unauthenticated caller assumes the CMEK role".into(),
+                    Decision::Denied,
+                    vec![assume(Caller::Anonymous, role, external_id)],
+                )
+            }
+            "role-encrypt" | "role-decrypt" => {
+                let key = self.key.as_deref()?;
+                let (name, action) = if name == "role-encrypt" {
+                    ("role-encrypt", "kms:Encrypt")
+                } else {
+                    ("role-decrypt", "kms:Decrypt")
+                };
+                key_scenario(
+                    name,
+                    format!("a session of the CMEK role calls {action} on the key").into(),
+                    Decision::Allowed,
+                    vec![key_call(me(), action, key)],
+                    true,
+                )
+            }
+            "role-key-admin" => {
+                let key = self.key.as_deref()?;
+                key_scenario(
+                    "role-key-admin",
+                    "a session of the CMEK role administers the key".into(),
+                    Decision::Denied,
+                    KEY_ADMIN_ACTIONS.iter().map(|a| key_call(me(), a, key)).collect(),
+                    true,
+                )
+            }
+            "other-account-key-use" => {
+                let key = self.key.as_deref()?;
+                let role_name = Arn::parse(role).map(|a| a.resource_name).unwrap_or_default();
+                let stranger = Caller::role_session(&format!("arn:aws:iam::{other}:role/{role_name}"), SESSION_NAME)
+                    .expect("a literal role ARN")
+                    .with_unknown_session();
+                key_scenario(
+                    "other-account-key-use",
+                    format!("a role of the CMEK role's name in another account ({other}) uses the key").into(),
+                    Decision::Denied,
+                    ["kms:Encrypt", "kms:Decrypt"].iter().map(|a| key_call(stranger.clone(), a, key)).collect(),
+                    false,
+                )
+            }
+            _ => return None,
+        };
+        Some(scenario)
     }
-
-    if let (Some(role), Some(key)) = (role, key) {
-        let me = || Caller::role_session(role, SESSION_NAME).expect("checked above").with_unknown_session();
-        for (name, action) in [("role-encrypt", "kms:Encrypt"), ("role-decrypt", "kms:Decrypt")] {
-            out.push(Scenario {
-                name,
-                description: format!("a session of the CMEK role calls {action} on the key"),
-                expected: Decision::Allowed,
-                target: Target::Key,
-                requests: vec![key_call(me(), action, key)],
-                customer_role: true,
-                any_request: false,
-            });
-        }
-        out.push(Scenario {
-            name: "role-key-admin",
-            description: "a session of the CMEK role administers the key".into(),
-            expected: Decision::Denied,
-            target: Target::Key,
-            requests: KEY_ADMIN_ACTIONS.iter().map(|a| key_call(me(), a, key)).collect(),
-            customer_role: true,
-            any_request: false,
-        });
-        let name = Arn::parse(role).map(|a| a.resource_name).unwrap_or_default();
-        let stranger = Caller::role_session(&format!("arn:aws:iam::{other}:role/{name}"), SESSION_NAME)
-            .expect("a literal role ARN")
-            .with_unknown_session();
-        out.push(Scenario {
-            name: "other-account-key-use",
-            description: format!("a role of the CMEK role's name in another account ({other}) uses the key"),
-            expected: Decision::Denied,
-            target: Target::Key,
-            requests: ["kms:Encrypt", "kms:Decrypt"].iter().map(|a| key_call(stranger.clone(), a, key)).collect(),
-            customer_role: false,
-            any_request: false,
-        });
-    }
-    out
 }
 
 /// Run a scenario against the customer's documents. A document not given is unknown: a

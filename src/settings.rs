@@ -91,8 +91,13 @@ impl Settings {
     /// `--regions`): a list equal to the built-in default, all of Pinecone's regions, reads as
     /// not configured.
     pub fn regions_configured(&self) -> bool {
-        self.regions.len() != crate::pinecone::PINECONE_REGIONS.len()
-            || self.regions.iter().any(|r| !crate::pinecone::PINECONE_REGIONS.contains(&r.as_str()))
+        Self::regions_are_configured(&self.regions)
+    }
+
+    /// [`Self::regions_configured`] of a region list.
+    pub fn regions_are_configured(regions: &[String]) -> bool {
+        regions.len() != crate::pinecone::PINECONE_REGIONS.len()
+            || regions.iter().any(|r| !crate::pinecone::PINECONE_REGIONS.contains(&r.as_str()))
     }
 
     /// The defaults for a run of the rules `known` (`(code, name)` in registry order).

@@ -377,9 +377,9 @@ fn requests_with(context: Option<(Option<&str>, &[&str])>) -> Vec<Request> {
                 }
                 Some((value, keys)) => {
                     if let Some(v) = value {
-                        r.context.set("kms:EncryptionContext:t", v);
+                        r.context.set("kms:EncryptionContext:t", v.to_string());
                     }
-                    r.context.set_many("kms:EncryptionContextKeys", keys.iter().copied());
+                    r.context.set_many("kms:EncryptionContextKeys", keys.iter().map(|k| k.to_string()));
                 }
             }
             out.push(r);

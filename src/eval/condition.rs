@@ -11,6 +11,7 @@ use crate::json::{Node, Value};
 use crate::policy::access::Tri;
 use crate::policy::{ConditionEntry, Operator, SetQualifier, Statement, wildcard_match};
 use crate::source::Span;
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 /// The result of a statement's `Condition`: its truth and the entry that decided it (the first
@@ -193,7 +194,7 @@ pub fn eval_entry(op: &Operator<'_>, entry: &ConditionEntry<'_>, ctx: &Context, 
     (t, why)
 }
 
-fn show(values: &[String]) -> String {
+fn show(values: &[Cow<'static, str>]) -> String {
     match values {
         [v] => format!("`{v}`"),
         _ => format!("[{}]", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),

@@ -36,7 +36,8 @@ impl Caller {
         if arn.service != "iam" || arn.resource_type != "role" || !crate::policy::arn::is_account_id(arn.account) {
             return None;
         }
-        let session_arn = format!("arn:{}:sts::{}:assumed-role/{}/{}", arn.partition, arn.account, arn.name(), session);
+        let session_arn =
+            ["arn:", arn.partition, ":sts::", arn.account, ":assumed-role/", arn.name(), "/", session].concat();
         Some(Caller::RoleSession {
             account: arn.account.to_string(),
             role_arn: role_arn.to_string(),
@@ -89,10 +90,10 @@ impl Caller {
 /// What is known about one condition key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyValue {
-    /// A single-valued key.
-    One(String),
+    /// A single-valued key (a fixed value such as `true` is borrowed, not copied).
+    One(Cow<'static, str>),
     /// A multivalued key (possibly empty).
-    Many(Vec<String>),
+    Many(Vec<Cow<'static, str>>),
     /// Present or not, with a value cmek-lint cannot know.
     Unknown,
 }
@@ -115,13 +116,21 @@ pub struct Context {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lookup<'a> {
     Absent,
-    Values(&'a [String]),
+    Values(&'a [Cow<'static, str>]),
     Unknown,
 }
 
 /// ASCII-case-insensitive order of two key names.
 fn cmp_ci(a: &str, b: &str) -> std::cmp::Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Bytes equal as written are equal case aside: skip a common prefix 8 bytes at a time
+    // (`aws:Principal…` keys share 13).
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n && a[i..i + 8] == b[i..i + 8] {
+        i += 8;
+    }
+    let (a, b) = (&a[i..], &b[i..]);
     for (x, y) in a.iter().zip(b) {
         let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
         if x != y {
@@ -151,14 +160,14 @@ impl Context {
         self
     }
     /// Set a single-valued key.
-    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<String>) -> &mut Self {
+    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) -> &mut Self {
         self.insert(key.into(), KeyValue::One(value.into()))
     }
     /// Set a multivalued key.
     pub fn set_many(
         &mut self,
         key: impl Into<Cow<'static, str>>,
-        values: impl IntoIterator<Item = impl Into<String>>,
+        values: impl IntoIterator<Item = impl Into<Cow<'static, str>>>,
     ) -> &mut Self {
         self.insert(key.into(), KeyValue::Many(values.into_iter().map(Into::into).collect()))
     }
@@ -232,7 +241,8 @@ impl Request {
     /// (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
     /// `aws:PrincipalIsAWSService`); add the rest with [`Request::context`].
     pub fn new(caller: Caller, action: &str, resource: &str) -> Self {
-        let mut context = Context::new();
+        // Room for the principal keys and the few a scenario adds (no regrowth).
+        let mut context = Context { keys: Vec::with_capacity(8), ..Context::new() };
         if let Some(arn) = caller.principal_arn() {
             context.set("aws:PrincipalArn", arn);
         }
@@ -241,7 +251,10 @@ impl Request {
         }
         if !matches!(caller, Caller::Anonymous) {
             context.set("aws:PrincipalType", caller.principal_type());
-            context.set("aws:PrincipalIsAWSService", matches!(caller, Caller::Service { .. }).to_string());
+            context.set(
+                "aws:PrincipalIsAWSService",
+                if matches!(caller, Caller::Service { .. }) { "true" } else { "false" },
+            );
         }
         if let Caller::Service { name } = &caller {
             context.set("aws:PrincipalServiceName", name.clone());

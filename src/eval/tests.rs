@@ -19,9 +19,9 @@ fn ctx(pairs: &[(&str, &str)]) -> Context {
         if *v == "?" {
             c.unknown(k.to_string());
         } else if v.contains('|') {
-            c.set_many(k.to_string(), v.split('|').filter(|s| !s.is_empty()));
+            c.set_many(k.to_string(), v.split('|').filter(|s| !s.is_empty()).map(str::to_string));
         } else {
-            c.set(k.to_string(), *v);
+            c.set(k.to_string(), v.to_string());
         }
     }
     c
@@ -659,7 +659,7 @@ fn context_keys_are_case_insensitive_and_ordered() {
     c.set("aws:sourceip", "203.0.113.9").unknown_static_prefixes(&["aws:principaltag/"]);
     let keys: Vec<String> = c.iter().map(|(k, _)| k).collect();
     assert_eq!(keys, ["aws:principalarn", "aws:sourceip", "sts:externalid"]);
-    assert_eq!(c.lookup("AWS:SOURCEIP"), Lookup::Values(&["203.0.113.9".to_string()]));
+    assert_eq!(c.lookup("AWS:SOURCEIP"), Lookup::Values(&["203.0.113.9".into()]));
     assert_eq!(c.lookup("sts:externalid"), Lookup::Unknown);
     assert_eq!(c.lookup("aws:PrincipalTag/team"), Lookup::Unknown);
     assert_eq!(c.lookup("aws:PrincipalTa"), Lookup::Absent);

@@ -34,13 +34,25 @@ pub struct RuleContext<'a> {
     pub cache: Cache<'a>,
 }
 
+/// The scenarios about the trust policy (the others are about the key).
+const TRUST_SCENARIOS: [&str; 5] = [
+    "pinecone-assume",
+    "pinecone-assume-without-external-id",
+    "other-account-assume",
+    "pinecone-other-role-assume",
+    "anonymous-assume",
+];
+
 /// Analyses of one policy computed once and shared by the rules of a dispatch (construct with
 /// `Cache::default()`).
 #[derive(Default)]
 pub struct Cache<'a> {
     trust: OnceCell<Pinecone<'a>>,
-    trust_scenarios: OnceCell<Vec<crate::scenarios::Scenario>>,
+    trust_scenarios: OnceCell<crate::scenarios::Builder<'a>>,
+    /// By index in [`TRUST_SCENARIOS`]: each built when a rule first asks for it.
+    trust_scenario: [OnceCell<Option<crate::scenarios::Scenario>>; TRUST_SCENARIOS.len()],
     relevance: OnceCell<Option<Relevance<'a>>>,
+    names_mfa: OnceCell<bool>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -55,13 +67,27 @@ impl<'a> RuleContext<'a> {
         self.cache.trust.get_or_init(|| Pinecone::new(self.policy(), self.settings))
     }
 
-    /// The scenarios run against the trust policy (see
-    /// [`build_trust_scenarios`](super::trust::pinecone_assume_blocked::build_trust_scenarios)),
-    /// built once per policy for the rules that evaluate them (CMK215, CMK216, CMK207, …).
-    pub(crate) fn trust_scenarios(&self) -> &[crate::scenarios::Scenario] {
-        self.cache
-            .trust_scenarios
-            .get_or_init(|| super::trust::pinecone_assume_blocked::build_trust_scenarios(self, self.trust_model()))
+    /// The trust scenario `name` (one of [`TRUST_SCENARIOS`]) for this trust policy (inputs: see
+    /// [`trust_scenarios`](super::trust::pinecone_assume_blocked::trust_scenarios)), built once
+    /// per policy when a rule that evaluates it first asks (CMK215, CMK216, CMK207, …): the
+    /// scenarios no rule runs on this policy are never built.
+    pub(crate) fn trust_scenario(&self, name: &str) -> Option<&crate::scenarios::Scenario> {
+        let i = TRUST_SCENARIOS.iter().position(|n| *n == name).expect("a trust scenario's name");
+        self.cache.trust_scenario[i]
+            .get_or_init(|| {
+                let builder = self
+                    .cache
+                    .trust_scenarios
+                    .get_or_init(|| super::trust::pinecone_assume_blocked::trust_scenarios(self, self.trust_model()));
+                builder.scenario(name)
+            })
+            .as_ref()
+    }
+
+    /// Whether the policy names `aws:MultiFactorAuthPresent` (see
+    /// [`names_mfa`](super::evaluated::names_mfa)), decided once per policy.
+    pub(crate) fn names_mfa(&self) -> bool {
+        *self.cache.names_mfa.get_or_init(|| super::evaluated::names_mfa(self.policy()))
     }
 
     /// Whether the identity policy is the CMEK role's permissions policy (see

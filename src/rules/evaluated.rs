@@ -22,8 +22,8 @@ use crate::diagnostic::Severity;
 use crate::eval::{Decision, Effect, Evaluation, StatementHit, Tri};
 use crate::policy::Policy;
 use crate::rules::Reporter;
-use crate::scenarios::{self, Outcome, Scenario};
-use crate::settings::{ConsoleValues, Settings};
+use crate::scenarios::{self, Builder, Outcome, Scenario};
+use crate::settings::Settings;
 
 /// The account of a placeholder CMEK role (AWS's documentation example account).
 pub(crate) const PLACEHOLDER_ACCOUNT: &str = "111122223333";
@@ -41,19 +41,14 @@ pub(crate) struct Inputs<'a> {
     pub external_id: Option<String>,
 }
 
-/// The scenarios for `inputs`, with the regions of `settings`.
-pub(crate) fn scenarios_for(settings: &Settings, inputs: Inputs<'_>) -> Vec<Scenario> {
-    let mut s = Settings::defaults(Vec::new());
-    s.pinecone_account = inputs.pinecone_account.map(str::to_string);
-    s.regions = settings.regions.clone();
-    s.key_actions = settings.key_actions.clone();
-    s.console = ConsoleValues {
-        role_arn: inputs.role_arn,
-        key_arn: inputs.key_arn,
-        external_id: inputs.external_id,
-        ..ConsoleValues::default()
-    };
-    scenarios::scenarios(&s)
+impl<'a> Inputs<'a> {
+    /// The scenario builder for these inputs, with the regions of `settings`.
+    pub(crate) fn builder<'s>(self, settings: &'s Settings) -> Builder<'s>
+    where
+        'a: 's,
+    {
+        Builder::new(self.pinecone_account, self.role_arn, self.key_arn, self.external_id, &settings.regions)
+    }
 }
 
 /// A placeholder CMEK role ARN in `account`.
@@ -79,15 +74,15 @@ pub(crate) fn external_id(policy: &Policy<'_>, settings: &Settings) -> Option<St
     })
 }
 
-/// Run scenario `name` of `all`, if present.
+/// Build and run scenario `name`, if the inputs allow it.
 pub(crate) fn outcome(
-    all: &[Scenario],
+    builder: &Builder<'_>,
     name: &str,
     trust: Option<&Policy<'_>>,
     key: Option<&Policy<'_>>,
     permissions: Option<&Policy<'_>>,
 ) -> Option<Outcome> {
-    all.iter().find(|s| s.name == name).map(|s| scenarios::run(s, trust, key, permissions))
+    builder.scenario(name).map(|s| scenarios::run(&s, trust, key, permissions))
 }
 
 /// A `Deny` statement that blocks an expected-allowed request, with the counterexample.

@@ -24,11 +24,11 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         .unwrap_or_else(|| evaluated::placeholder_role(evaluated::PLACEHOLDER_ACCOUNT));
     let Some(account) = Arn::parse(&role).map(|a| a.account.to_string()) else { return };
     let key = ctx.settings.console.key_arn.clone().unwrap_or_else(|| evaluated::placeholder_key(&account));
-    let all = evaluated::scenarios_for(
-        ctx.settings,
-        Inputs { pinecone_account: None, role_arn: Some(role), key_arn: Some(key), external_id: None },
-    );
-    let Some(outcome) = evaluated::outcome(&all, "other-account-key-use", None, Some(policy), None) else { return };
+    let scenarios = Inputs { pinecone_account: None, role_arn: Some(role), key_arn: Some(key), external_id: None }
+        .builder(ctx.settings);
+    let Some(outcome) = evaluated::outcome(&scenarios, "other-account-key-use", None, Some(policy), None) else {
+        return;
+    };
     let mut reported: Vec<usize> = Vec::new();
     for (req, ev) in &outcome.evaluations {
         if ev.decision != Decision::Allowed {

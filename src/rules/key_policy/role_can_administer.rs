@@ -22,11 +22,12 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
         let arn = role.caller.arn.to_string();
         let Some(account) = Arn::parse(&arn).map(|a| a.account.to_string()) else { continue };
         let key = ctx.settings.console.key_arn.clone().unwrap_or_else(|| evaluated::placeholder_key(&account));
-        let all = evaluated::scenarios_for(
-            ctx.settings,
-            Inputs { pinecone_account: None, role_arn: Some(arn.clone()), key_arn: Some(key), external_id: None },
-        );
-        let Some(outcome) = evaluated::outcome(&all, "role-key-admin", None, Some(policy), None) else { continue };
+        let scenarios =
+            Inputs { pinecone_account: None, role_arn: Some(arn.clone()), key_arn: Some(key), external_id: None }
+                .builder(ctx.settings);
+        let Some(outcome) = evaluated::outcome(&scenarios, "role-key-admin", None, Some(policy), None) else {
+            continue;
+        };
         let mut skip = super::role_overprivileged::reported(policy, &role.caller);
         skip.extend(policy.statements.iter().filter(|s| super::public_principal::reports(s)).map(|s| s.index));
         // Per granting statement: the administrative actions it allows, and the first request.

@@ -46,13 +46,12 @@ pub(crate) fn role_outcomes(policy: &Policy<'_>, settings: &Settings) -> Vec<(St
         let arn = role.caller.arn.to_string();
         let Some(account) = Arn::parse(&arn).map(|a| a.account.to_string()) else { continue };
         let key = settings.console.key_arn.clone().unwrap_or_else(|| evaluated::placeholder_key(&account));
-        let all = evaluated::scenarios_for(
-            settings,
-            Inputs { pinecone_account: None, role_arn: Some(arn.clone()), key_arn: Some(key), external_id: None },
-        );
+        let scenarios =
+            Inputs { pinecone_account: None, role_arn: Some(arn.clone()), key_arn: Some(key), external_id: None }
+                .builder(settings);
         let outcomes: Vec<Outcome> = ["role-encrypt", "role-decrypt"]
             .iter()
-            .filter_map(|n| evaluated::outcome(&all, n, None, Some(policy), None))
+            .filter_map(|n| evaluated::outcome(&scenarios, n, None, Some(policy), None))
             .collect();
         out.push((arn, outcomes));
     }

@@ -30,13 +30,11 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let Some(key) = key else { return };
     let Some(account) = Arn::parse(&key).map(|a| a.account.to_string()) else { return };
     let role = ctx.settings.console.role_arn.clone().unwrap_or_else(|| evaluated::placeholder_role(&account));
-    let all = evaluated::scenarios_for(
-        ctx.settings,
-        Inputs { pinecone_account: None, role_arn: Some(role), key_arn: Some(key), external_id: None },
-    );
+    let scenarios = Inputs { pinecone_account: None, role_arn: Some(role), key_arn: Some(key), external_id: None }
+        .builder(ctx.settings);
     let outcomes: Vec<Outcome> = ["role-encrypt", "role-decrypt"]
         .iter()
-        .filter_map(|n| evaluated::outcome(&all, n, None, None, Some(policy)))
+        .filter_map(|n| evaluated::outcome(&scenarios, n, None, None, Some(policy)))
         .collect();
     // The permissions policy is the run's only identity policy: index 0 (no key policy given).
     // Unconditional Denies with a `Resource` covering the key: CMK401 reports them.

@@ -12,7 +12,7 @@
 use super::model::Pinecone;
 use crate::rules::evaluated::{self, Inputs};
 use crate::rules::{Reporter, RuleContext};
-use crate::scenarios::{Outcome, Scenario};
+use crate::scenarios::{self, Builder, Outcome};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
@@ -115,29 +115,27 @@ fn report_unmet_conditions(ctx: &RuleContext<'_>, pc: &Pinecone<'_>, outcomes: &
     }
 }
 
-/// Build the scenarios for this trust policy (inputs: see [`crate::rules::evaluated`]).
-pub(crate) fn build_trust_scenarios(ctx: &RuleContext<'_>, pc: &Pinecone<'_>) -> Vec<Scenario> {
-    evaluated::scenarios_for(
-        ctx.settings,
-        Inputs {
-            pinecone_account: pc.accounts.first().copied().or(Some(evaluated::PLACEHOLDER_PINECONE_ACCOUNT)),
-            role_arn: Some(
-                ctx.settings
-                    .console
-                    .role_arn
-                    .clone()
-                    .unwrap_or_else(|| evaluated::placeholder_role(evaluated::PLACEHOLDER_ACCOUNT)),
-            ),
-            key_arn: None,
-            external_id: evaluated::external_id(ctx.policy(), ctx.settings),
-        },
-    )
+/// The scenario builder for this trust policy (inputs: see [`crate::rules::evaluated`]).
+pub(crate) fn trust_scenarios<'a>(ctx: &RuleContext<'a>, pc: &Pinecone<'a>) -> Builder<'a> {
+    Inputs {
+        pinecone_account: pc.accounts.first().copied().or(Some(evaluated::PLACEHOLDER_PINECONE_ACCOUNT)),
+        role_arn: Some(
+            ctx.settings
+                .console
+                .role_arn
+                .clone()
+                .unwrap_or_else(|| evaluated::placeholder_role(evaluated::PLACEHOLDER_ACCOUNT)),
+        ),
+        key_arn: None,
+        external_id: evaluated::external_id(ctx.policy(), ctx.settings),
+    }
+    .builder(ctx.settings)
 }
 
 /// Run the named trust scenarios against this trust policy alone.
 pub(crate) fn trust_outcomes(ctx: &RuleContext<'_>, names: &[&str]) -> Vec<Outcome> {
-    let all = ctx.trust_scenarios();
-    names.iter().filter_map(|n| evaluated::outcome(all, n, Some(ctx.policy()), None, None)).collect()
+    let policy = ctx.policy();
+    names.iter().filter_map(|n| ctx.trust_scenario(n).map(|s| scenarios::run(s, Some(policy), None, None))).collect()
 }
 
 /// Condition keys no caller of AssumeRole can give a matching value.
@@ -153,11 +151,10 @@ const UNSETTABLE: &[&str] =
 /// rules: one attacker request cannot show that no crafted role path or address matches them.
 pub(crate) fn closed_to_others(ctx: &RuleContext<'_>) -> Vec<usize> {
     let policy = ctx.policy();
-    let all = ctx.trust_scenarios();
-    let Some(mut scenario) = all.iter().find(|s| s.name == "other-account-assume").cloned() else {
+    let Some(mut scenario) = ctx.trust_scenario("other-account-assume").cloned() else {
         return Vec::new();
     };
-    crate::rules::evaluated::add_mfa_sessions(&mut scenario, crate::rules::evaluated::names_mfa(policy));
+    crate::rules::evaluated::add_mfa_sessions(&mut scenario, ctx.names_mfa());
     let outcome = crate::scenarios::run(&scenario, Some(policy), None, None);
     let closed = |stmt: &crate::policy::Statement<'_>| {
         outcome.evaluations.iter().all(|(_, ev)| {

@@ -101,13 +101,12 @@ pub(crate) fn openings(ctx: &RuleContext<'_>) -> Vec<Opening> {
         return Vec::new();
     }
     let policy = ctx.policy();
-    let all = ctx.trust_scenarios();
     let mut found: Vec<Opening> = Vec::new();
     let mut cmk201: Option<Vec<usize>> = None;
     let mut cmk207: Option<Vec<usize>> = None;
-    let names_mfa = crate::rules::evaluated::names_mfa(policy);
+    let names_mfa = ctx.names_mfa();
     for &(name, who) in SCENARIOS {
-        let Some(mut scenario) = all.iter().find(|s| s.name == name).cloned() else { continue };
+        let Some(mut scenario) = ctx.trust_scenario(name).cloned() else { continue };
         crate::rules::evaluated::add_mfa_sessions(&mut scenario, names_mfa);
         let outcome = scenarios::run(&scenario, Some(policy), None, None);
         for (req, ev) in &outcome.evaluations {
