@@ -36,34 +36,41 @@ impl<'a> Arn<'a> {
         let bytes = text.as_bytes();
         // The fields end at the first five colons, unless an expression (`${...}`) may hold
         // one: then colons inside braces are skipped. The fast path stops at the fifth colon
-        // (this runs for every principal of every statement of every evaluated request).
-        let expression = bytes.contains(&b'{');
-        let mut depth = 0usize;
+        // (this runs for every principal of every statement of every evaluated request); a
+        // brace before it sends the text to the slow path (one after it cannot move a field).
+        let mut expression = false;
         for (i, &b) in bytes.iter().enumerate() {
-            if !expression {
-                if b == b':' {
-                    parts[n] = i + 1;
-                    n += 1;
-                    if n == 6 {
-                        break;
-                    }
-                }
-                continue;
+            if b == b'{' {
+                expression = true;
+                break;
             }
-            if (b == b'$' || b == b'#') && bytes.get(i + 1) == Some(&b'{') {
-                depth += 1;
-                continue;
-            }
-            if b == b'}' && depth > 0 {
-                depth -= 1;
-                continue;
-            }
-            if depth > 0 {
-                continue;
-            }
-            if b == b':' && n < 6 {
+            if b == b':' {
                 parts[n] = i + 1;
                 n += 1;
+                if n == 6 {
+                    break;
+                }
+            }
+        }
+        if expression {
+            n = 1;
+            let mut depth = 0usize;
+            for (i, &b) in bytes.iter().enumerate() {
+                if (b == b'$' || b == b'#') && bytes.get(i + 1) == Some(&b'{') {
+                    depth += 1;
+                    continue;
+                }
+                if b == b'}' && depth > 0 {
+                    depth -= 1;
+                    continue;
+                }
+                if depth > 0 {
+                    continue;
+                }
+                if b == b':' && n < 6 {
+                    parts[n] = i + 1;
+                    n += 1;
+                }
             }
         }
         if n < 6 {
@@ -71,7 +78,7 @@ impl<'a> Arn<'a> {
         }
         let field = |k: usize| &text[parts[k]..parts[k + 1] - 1];
         let resource = &text[parts[5]..];
-        let (resource_type, resource_name) = match resource.find(['/', ':']) {
+        let (resource_type, resource_name) = match resource.bytes().position(|b| b == b'/' || b == b':') {
             Some(i) => (&resource[..i], &resource[i + 1..]),
             None => ("", resource),
         };
@@ -118,6 +125,13 @@ mod tests {
             ("${AWS::Partition}", "iam", "${Acct}", "pinecone_cmek_access_us-east-1")
         );
         assert_eq!(Arn::parse("arn:aws:iam::1:role/x"), Arn::parse("arn:aws:iam::1:role/x"));
+        // A brace after the fifth colon moves no field; one before it is an expression.
+        let late = Arn::parse("arn:aws:iam::123456789012:role/{x:y}").unwrap();
+        assert_eq!((late.account, late.resource_type, late.resource_name), ("123456789012", "role", "{x:y}"));
+        let early = Arn::parse("arn:aws:iam::${A:B}:role/x").unwrap();
+        assert_eq!((early.account, early.resource), ("${A:B}", "role/x"));
+        let plain_brace = Arn::parse("arn:aws:iam:{:1:role/x").unwrap();
+        assert_eq!((plain_brace.region, plain_brace.account), ("{", "1"));
         let star = Arn::parse("arn:aws:s3:::bucket/*").unwrap();
         assert_eq!((star.account, star.resource_type), ("", "bucket"));
     }
