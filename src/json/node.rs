@@ -107,7 +107,8 @@ impl Node {
     /// rule come in source order, mostly in one statement or the next, so a run of them finds
     /// its statement without a search through a large policy's `Statement` array.
     pub fn pointer_near(&self, target: Span, hint: &mut usize) -> String {
-        let mut out = String::new();
+        // Room for most pointers (`/Statement/12345/Condition/StringEquals/sts:ExternalId`).
+        let mut out = String::with_capacity(48);
         let mut node = self;
         let mut first_array = true;
         'descend: loop {
@@ -138,8 +139,8 @@ impl Node {
                         hinted.or_else(|| items.partition_point(|item| item.span.start <= target.start).checked_sub(1));
                     let mut candidates = guess.map(|i| (i, &items[i])).into_iter().chain(items.iter().enumerate());
                     if let Some((i, item)) = candidates.find(|(_, item)| item.span.contains(target)) {
-                        use std::fmt::Write as _;
-                        let _ = write!(out, "/{i}");
+                        out.push('/');
+                        push_index(&mut out, i);
                         if first_array {
                             *hint = i;
                             first_array = false;
@@ -207,7 +208,27 @@ impl Node {
     }
 }
 
+/// Append `i` in decimal (a pointer's array index: no formatting machinery per finding).
+fn push_index(out: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| d as char));
+}
+
 fn push_escaped(out: &mut String, key: &str) {
+    if !key.contains(['~', '/']) {
+        out.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => out.push_str("~0"),
@@ -248,6 +269,16 @@ fn unescape_normalized_name(s: &str) -> Option<(String, usize)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn array_indices_are_written_in_decimal() {
+        for (i, text) in [(0, "0"), (7, "7"), (10, "10"), (99_999, "99999"), (usize::MAX, &usize::MAX.to_string()[..])]
+        {
+            let mut out = String::from("/Statement/");
+            super::push_index(&mut out, i);
+            assert_eq!(out, format!("/Statement/{text}"));
+        }
+    }
+
     use super::*;
 
     /// Every node's and key's span, in source order.

@@ -423,6 +423,8 @@ impl<'a> Pinecone<'a> {
                 account_set.insert(a);
             }
             None => {
+                // Sized for the references up front: no rehashing as a large policy's come.
+                account_set.reserve(refs.len());
                 for r in &refs {
                     if name_looks_pinecone(r.role_name())
                         && let Some(a) = r.real_account()
