@@ -9,7 +9,7 @@ use crate::extract::{Document, Extraction, SpanMap, Subject};
 use crate::fix::Fix;
 use crate::json::{self, Node, ParseError};
 use crate::policy::{self, Policy, PolicyKind};
-use crate::rules::{Finding, Implementation, Registry, Reporter, RuleContext, RuleId, Scope};
+use crate::rules::{Cache, Finding, Implementation, Registry, Reporter, RuleContext, RuleId, Scope};
 use crate::settings::Settings;
 use crate::source::{LineIndex, Span};
 use std::path::Path;
@@ -215,6 +215,7 @@ impl<'a> FileRun<'a> {
     /// The rules of the text itself (`Scope::File`).
     pub fn file_rules(&mut self, lenience: &[json::Lenience], error: Option<&ParseError>, map: &SpanMap) {
         let (placement, decoded) = self.document_text(map);
+        let cache = Cache::default();
         let ctx = RuleContext {
             text: decoded.as_deref().unwrap_or(self.text),
             syntax: placement.syntax(),
@@ -225,7 +226,7 @@ impl<'a> FileRun<'a> {
             kind: PolicyKind::Identity,
             kind_forced: false,
             settings: self.settings,
-            cache: Default::default(),
+            cache: &cache,
         };
         let target = Target { kind: None, root: None, map, origin: self.origin.clone(), placement };
         self.run_scope(Scope::File, &ctx, &target, |_| {});
@@ -234,6 +235,7 @@ impl<'a> FileRun<'a> {
     /// The rules of a KMS key's metadata (`Scope::Key`).
     fn key_rules(&mut self, doc: &Document<'_>) {
         self.collect_facts(doc, PolicyKind::Key, None);
+        let cache = Cache::default();
         let ctx = RuleContext {
             text: self.text,
             syntax: crate::fix::Syntax::Json,
@@ -244,7 +246,7 @@ impl<'a> FileRun<'a> {
             kind: PolicyKind::Key,
             kind_forced: true,
             settings: self.settings,
-            cache: Default::default(),
+            cache: &cache,
         };
         let placement = Placement::Nowhere;
         let target = Target { kind: None, root: None, map: &doc.map, origin: doc.origin.clone(), placement };
@@ -262,6 +264,7 @@ impl<'a> FileRun<'a> {
         let forced = self.settings.kind_for(self.path).or(doc.kind);
         let kind = forced.unwrap_or_else(|| policy::classify(&policy));
         let (placement, decoded) = self.document_text(&doc.map);
+        let cache = Cache::default();
         let ctx = RuleContext {
             text: decoded.as_deref().unwrap_or(self.text),
             syntax: placement.syntax(),
@@ -272,7 +275,7 @@ impl<'a> FileRun<'a> {
             kind,
             kind_forced: forced.is_some(),
             settings: self.settings,
-            cache: Default::default(),
+            cache: &cache,
         };
         let target =
             Target { kind: Some(kind), root: Some(root), map: &doc.map, origin: doc.origin.clone(), placement };
@@ -308,8 +311,8 @@ impl<'a> FileRun<'a> {
             n => n,
         };
         let found = if large && threads() > 1 {
-            // Two threads take the rules one at a time, each with its own context: its own
-            // per-policy cache, so the models the rules of both need are built in each. The
+            // Two threads take the rules one at a time, sharing the per-policy cache: the
+            // first to need a model builds it, the other waits for it or takes it built. The
             // last rules in code order are taken first: the semantic ones (CMK2xx-CMK6xx:
             // the evaluator's scenarios, the cross-statement checks) cost the most, and
             // started last one of them kept a thread busy long after the other was done
@@ -319,7 +322,7 @@ impl<'a> FileRun<'a> {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 admitted.len().checked_sub(k + 1).map(|i| admitted[i])
             };
-            let twin = RuleContext { cache: Default::default(), ..*ctx };
+            let twin = *ctx;
             let (mut a, b) = std::thread::scope(|s| {
                 let other = s.spawn(move || run_rules(registry, std::iter::from_fn(take), scope, &twin));
                 meanwhile(self);

@@ -9,9 +9,10 @@ use crate::policy::{Policy, PolicyKind};
 use crate::settings::Settings;
 use crate::source::Span;
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 /// The context of one check: one parsed text (file scope) or one policy document (policy scope).
+#[derive(Clone, Copy)]
 pub struct RuleContext<'a> {
     /// The text spans refer to.
     pub text: &'a str,
@@ -30,8 +31,9 @@ pub struct RuleContext<'a> {
     pub kind_forced: bool,
     pub settings: &'a Settings,
     /// Per-policy analyses shared by the rules that need them, made on first use: see
-    /// [`RuleContext::trust_model`] and [`RuleContext::relevance`].
-    pub cache: Cache<'a>,
+    /// [`RuleContext::trust_model`] and [`RuleContext::relevance`]. Shared by the threads a
+    /// large policy's rules run on (the first to ask builds, the other waits for it).
+    pub cache: &'a Cache<'a>,
 }
 
 /// The scenarios about the trust policy (the others are about the key).
@@ -43,16 +45,16 @@ const TRUST_SCENARIOS: [&str; 5] = [
     "anonymous-assume",
 ];
 
-/// Analyses of one policy computed once and shared by the rules of a dispatch (construct with
-/// `Cache::default()`).
+/// Analyses of one policy computed once and shared by the rules of a dispatch, on one thread
+/// or two (construct with `Cache::default()`).
 #[derive(Default)]
 pub struct Cache<'a> {
-    trust: OnceCell<Pinecone<'a>>,
-    trust_scenarios: OnceCell<crate::scenarios::Builder<'a>>,
+    trust: OnceLock<Pinecone<'a>>,
+    trust_scenarios: OnceLock<crate::scenarios::Builder<'a>>,
     /// By index in [`TRUST_SCENARIOS`]: each built when a rule first asks for it.
-    trust_scenario: [OnceCell<Option<crate::scenarios::Scenario>>; TRUST_SCENARIOS.len()],
-    relevance: OnceCell<Option<Relevance<'a>>>,
-    names_mfa: OnceCell<bool>,
+    trust_scenario: [OnceLock<Option<crate::scenarios::Scenario>>; TRUST_SCENARIOS.len()],
+    relevance: OnceLock<Option<Relevance<'a>>>,
+    names_mfa: OnceLock<bool>,
 }
 
 impl<'a> RuleContext<'a> {
