@@ -69,9 +69,12 @@ fn missing(root: &Path) -> String {
 /// configuration (`.tf`) and state (`.tfstate`). The content decides the rest (see
 /// `engine::detect_syntax`) and a cheap prefilter skips files without IAM or KMS content.
 pub fn is_candidate_name(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let lower = name.to_ascii_lowercase();
-    [".json", ".json.tpl", ".yaml", ".yml", ".template", ".tf", ".tfstate"].iter().any(|ext| lower.ends_with(ext))
+    // The name's bytes, ASCII case aside: no lower-cased copy per walked file (a non-UTF-8
+    // name is a candidate by its extension like any other).
+    let name = path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default();
+    [".json", ".json.tpl", ".yaml", ".yml", ".template", ".tf", ".tfstate"]
+        .iter()
+        .any(|ext| name.len() >= ext.len() && name[name.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes()))
 }
 
 /// Walk `paths` (files and directories) and hand each candidate to `each`, sorted by path (as
@@ -210,7 +213,10 @@ fn walker(root: &Path, opts: &Options, exclude: &GlobSet, targets: Option<&[Path
         .parents(true)
         .require_git(false)
         .follow_links(opts.follow_symlinks)
-        .sort_by_file_name(|a, b| a.cmp(b))
+        // Siblings by name: their paths are the parent's plus `/name`, so comparing the paths'
+        // bytes orders them as their names (as `OsStr` does), without the component parsing
+        // `sort_by_file_name` pays twice per comparison (a name is split off each path).
+        .sort_by_file_path(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()))
         .filter_entry(move |e| {
             let p = e.path();
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
@@ -267,6 +273,25 @@ fn build_globset(globs: &[String]) -> Result<GlobSet, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn candidates_are_named_by_extension_case_aside() {
+        for yes in ["a.json", "dir/B.JSON", "x.json.tpl", "c.Yaml", "d.yml", "e.template", "main.tf", "t.tfstate"] {
+            assert!(is_candidate_name(Path::new(yes)), "{yes}");
+        }
+        for no in ["json", "a.jsonx", "a.txt", "tf", "dir.json/", "a.json.bak", ".."] {
+            assert!(!is_candidate_name(Path::new(no)) || no == "dir.json/", "{no}");
+        }
+        // `Path::file_name` drops a trailing slash: the name is `dir.json`.
+        assert!(is_candidate_name(Path::new("dir.json/")));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = std::ffi::OsStr::from_bytes(b"caf\xe9-policy.JSON");
+            assert!(is_candidate_name(Path::new(odd)));
+            assert!(!is_candidate_name(Path::new(std::ffi::OsStr::from_bytes(b"policy.js\xefn"))));
+        }
+    }
 
     fn tree(files: &[&str]) -> tempfile::TempDir {
         let t = tempfile::tempdir().unwrap();
