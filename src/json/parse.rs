@@ -79,6 +79,58 @@ type PResult<T> = Result<T, ParseError>;
 const LEFT_DOUBLE: char = '\u{201C}';
 const RIGHT_DOUBLE: char = '\u{201D}';
 
+/// Eight bytes at a time (SWAR) for the parser's two hot loops: `lanes(x, b)` has the high bit
+/// of each byte of `x` equal to `b` set, `below(x, n)` of each byte below `n` (n <= 0x80) —
+/// exact as "any" tests, which is all they are used for.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+fn lanes(x: u64, b: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(b));
+    y.wrapping_sub(ONES) & !y & HIGHS
+}
+
+fn below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS
+}
+
+fn word(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+/// The end of the run of ordinary string bytes (printable ASCII other than `"` and `\`)
+/// starting at `pos`.
+fn ordinary_run(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(x) = word(bytes, pos)
+        && lanes(x, b'"') | lanes(x, b'\\') | below(x, 0x20) | (x & HIGHS) == 0
+    {
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos)
+        && b != b'"'
+        && b != b'\\'
+        && (0x20..0x80).contains(&b)
+    {
+        pos += 1;
+    }
+    pos
+}
+
+/// The end of the run of JSON whitespace starting at `pos` (eight spaces of indentation at a
+/// time).
+fn whitespace_run(bytes: &[u8], mut pos: usize) -> usize {
+    loop {
+        while word(bytes, pos) == Some(u64::from_le_bytes(*b"        ")) {
+            pos += 8;
+        }
+        match bytes.get(pos) {
+            Some(b' ' | b'\t' | b'\n' | b'\r') => pos += 1,
+            _ => return pos,
+        }
+    }
+}
+
 fn is_invisible_space(c: char) -> bool {
     matches!(
         c,
@@ -138,6 +190,7 @@ impl<'t> Parser<'t> {
     /// Skip whitespace and comments, recording comments and unusual spaces.
     fn skip_trivia(&mut self) -> PResult<()> {
         loop {
+            self.pos = whitespace_run(self.bytes, self.pos);
             let Some(&b) = self.bytes.get(self.pos) else {
                 return Ok(());
             };
@@ -306,12 +359,7 @@ impl<'t> Parser<'t> {
         loop {
             // Fast path: copy a run of ordinary ASCII bytes.
             let run_start = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b) {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos = ordinary_run(self.bytes, self.pos);
             if out.is_empty() && self.bytes.get(self.pos) == Some(&b'"') {
                 let raw = &self.text[run_start..self.pos];
                 self.pos += 1;
@@ -617,6 +665,57 @@ fn record_duplicates(members: &[Member], lenience: &mut Vec<Lenience>) {
 
 #[cfg(test)]
 mod tests {
+    /// The byte-at-a-time definitions of the two runs, against the eight-at-a-time ones on
+    /// every placement of every byte that ends a run, in texts of every length up to 40.
+    #[test]
+    fn runs_end_where_byte_by_byte_scans_end() {
+        let ordinary = |b: &[u8], mut p: usize| {
+            while p < b.len() && b[p] != b'"' && b[p] != b'\\' && (0x20..0x80).contains(&b[p]) {
+                p += 1;
+            }
+            p
+        };
+        let white = |b: &[u8], mut p: usize| {
+            while p < b.len() && matches!(b[p], b' ' | b'\t' | b'\n' | b'\r') {
+                p += 1;
+            }
+            p
+        };
+        let stops: Vec<u8> = (0u8..=0x20).chain([b'"', b'\\', b'a', 0x7f, 0x80, 0xc3, 0xff]).collect();
+        for len in 0..40 {
+            for fill in [b'a', b' '] {
+                let base = vec![fill; len];
+                for at in 0..=len {
+                    for &stop in &stops {
+                        let mut text = base.clone();
+                        if at < len {
+                            text[at] = stop;
+                        }
+                        for start in [0, 1, 7, 8, 9].into_iter().filter(|&s| s <= len) {
+                            assert_eq!(super::ordinary_run(&text, start), ordinary(&text, start), "{text:?} {start}");
+                            assert_eq!(super::whitespace_run(&text, start), white(&text, start), "{text:?} {start}");
+                        }
+                    }
+                }
+            }
+        }
+        // Mixed texts: a fixed pseudo-random sequence over ordinary, space and stop bytes.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let palette: Vec<u8> = [b'a', b'Z', b' ', b' ', b' ', b'\n'].into_iter().chain(stops.iter().copied()).collect();
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 48) as usize;
+            let text: Vec<u8> =
+                (0..len).map(|i| palette[((seed >> (i % 50)) as usize + i * 7) % palette.len()]).collect();
+            for start in 0..=len.min(9) {
+                assert_eq!(super::ordinary_run(&text, start), ordinary(&text, start), "{text:?} {start}");
+                assert_eq!(super::whitespace_run(&text, start), white(&text, start), "{text:?} {start}");
+            }
+        }
+    }
+
     use super::*;
 
     fn kinds(text: &str) -> Vec<LenienceKind> {

@@ -9,10 +9,15 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     for s in &ctx.policy().statements {
         for list in [&s.action, &s.not_action].into_iter().flatten() {
             for (action, node) in list.strings() {
-                if action == "*" || action.contains("${") {
+                if action == "*" {
                     continue;
                 }
+                // A deploy-time expression (`${...}`) is no action to judge; the substring
+                // search runs only for actions of the services checked (most are others').
                 let Some((service, name)) = action.split_once(':') else {
+                    if action.contains("${") {
+                        continue;
+                    }
                     out.report(
                         node.span,
                         format!("`{action}` is not an action: write `service:Action`, e.g. `sts:AssumeRole`"),
@@ -22,6 +27,9 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                 let Some(known) = known_actions(service) else {
                     continue;
                 };
+                if action.contains("${") {
+                    continue;
+                }
                 let prefix = service.to_ascii_lowercase();
                 if name.contains(['*', '?']) {
                     if !known.iter().any(|k| wildcard_match_ci(name, k)) {
