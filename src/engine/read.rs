@@ -36,19 +36,26 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
     let source = match input {
         Input::File { path, explicit } => {
             let display = path.display().to_string();
-            let size = match std::fs::metadata(path) {
-                Ok(m) if m.len() > max_file_size => {
+            let (file, metadata) = match open(path, explicit) {
+                Ok(opened) => opened,
+                Err(e) => return Read::Failed(io_failure(&display, &e)),
+            };
+            let size = match metadata {
+                m if m.len() > max_file_size => {
                     return Read::TooLarge { display, path: path.to_path_buf(), len: m.len(), exact: true };
                 }
-                Ok(m) if !m.is_file() => {
+                m if !m.is_file() => {
                     // A FIFO, socket or device would block or never end; never read one.
                     let e = std::io::Error::other("not a regular file; not read");
                     return Read::Failed(io_failure(&display, &e));
                 }
-                Ok(m) => m.len(),
-                Err(e) => return Read::Failed(io_failure(&display, &e)),
+                m => m.len(),
             };
-            match read_at_most(path, max_file_size, size) {
+            let file = match file {
+                Some(file) => Ok(file),
+                None => std::fs::File::open(path),
+            };
+            match file.and_then(|file| read_at_most(file, max_file_size, size)) {
                 Ok(bytes) => {
                     Source { display, path: path.to_path_buf(), explicit, on_disk: true, is_text: false, bytes }
                 }
@@ -83,11 +90,32 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
 /// metadata gave (so a file is read in one `read` and its end seen in a second, where an
 /// unsized buffer grows from 32 bytes through a read per doubling; a file grown since still
 /// reads whole, within the limit).
-fn read_at_most(path: &std::path::Path, limit: u64, size: u64) -> std::io::Result<Vec<u8>> {
+fn read_at_most(file: std::fs::File, limit: u64, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit).saturating_add(1)).unwrap_or(0));
-    std::fs::File::open(path)?.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// A file's metadata, and the file opened when that came first. A file the walk found (a
+/// regular file by its directory entry) is opened, then asked for its metadata: one lookup of
+/// its path instead of two, per file of a bulk run. It is opened without blocking, should a
+/// FIFO have taken its place since (a regular file reads alike). A file named on the command
+/// line is looked at first and opened only if it is a regular file: opening a device may act.
+fn open(path: &std::path::Path, explicit: bool) -> std::io::Result<(Option<std::fs::File>, std::fs::Metadata)> {
+    if explicit {
+        return Ok((None, std::fs::metadata(path)?));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let metadata = file.metadata()?;
+    Ok((Some(file), metadata))
 }
 
 fn io_failure(display: &str, e: &std::io::Error) -> FileReport {
