@@ -76,7 +76,7 @@ pub fn check_alone(
 /// applies the file's suppressions to those too).
 pub fn check_with_referenced(input: Input<'_>, registry: &Registry, settings: &Settings) -> Vec<(FileReport, bool)> {
     let name = match &input {
-        Input::File { path, .. } => path.display().to_string(),
+        Input::File { path, .. } => crate::source::path_text(path),
         Input::Text { name, .. } | Input::Bytes { name, .. } => (*name).to_string(),
     };
     let (report, followed) = guarded(&name, || check_file(input, registry, settings, None));
@@ -92,7 +92,7 @@ pub fn check_with_referenced(input: Input<'_>, registry: &Registry, settings: &S
             continue;
         }
         seen.push(key);
-        let shown = f.path.display().to_string();
+        let shown = crate::source::path_text(&f.path);
         let context =
             Context { kind: f.kind, origin: f.origin.clone(), scope: scope.clone(), resource: f.resource.clone() };
         let (mut report, _) = guarded(&shown, || {

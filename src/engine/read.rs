@@ -35,7 +35,7 @@ pub(super) enum Read {
 pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
     let source = match input {
         Input::File { path, explicit } => {
-            let display = path.display().to_string();
+            let display = crate::source::path_text(path);
             let (file, metadata) = match open(path, explicit) {
                 Ok(opened) => opened,
                 Err(e) => return Read::Failed(io_failure(&display, &e)),

@@ -97,5 +97,14 @@ impl Lines {
 
 /// The folder of a file as shown: the setup its facts belong to.
 pub fn scope_of(file: &str) -> String {
-    std::path::Path::new(file).parent().map(|p| p.display().to_string()).unwrap_or_default()
+    std::path::Path::new(file).parent().map(path_text).unwrap_or_default()
+}
+
+/// A path as reports show it: `path.display().to_string()`, the same text, without the
+/// formatter's lossy pass when the path is UTF-8 (nearly always; a few per checked file).
+pub fn path_text(path: &Path) -> String {
+    match path.to_str() {
+        Some(text) => text.to_string(),
+        None => path.display().to_string(),
+    }
 }

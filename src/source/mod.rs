@@ -6,7 +6,7 @@
 mod loc;
 mod snippet;
 
-pub use loc::{LineSource, Lines, Loc, Site, scope_of};
+pub use loc::{LineSource, Lines, Loc, Site, path_text, scope_of};
 pub use snippet::SourceLine;
 
 use std::cell::OnceCell;
@@ -170,6 +170,20 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_path_reads_as_its_display() {
+        for p in ["a/b.json", "", "/tmp/x y/ü.json", "./c"] {
+            assert_eq!(super::path_text(std::path::Path::new(p)), std::path::Path::new(p).display().to_string());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = std::path::Path::new(std::ffi::OsStr::from_bytes(b"dir/caf\xe9.json"));
+            assert_eq!(super::path_text(odd), odd.display().to_string());
+            assert_eq!(super::path_text(odd), "dir/caf\u{fffd}.json");
+        }
+    }
+
     use super::*;
 
     #[test]
