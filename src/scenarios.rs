@@ -160,18 +160,17 @@ fn other_account(taken: &[&str]) -> String {
         .to_string()
 }
 
-/// Every scenario name, in the order [`scenarios`] gives them (see the table above).
-pub const NAMES: &[&str] = &[
+/// The names of the scenarios about the trust policy ([`Target::Trust`]), in the order
+/// [`scenarios`] gives them (see the table above).
+pub const TRUST_NAMES: [&str; 5] = [
     "pinecone-assume",
     "pinecone-assume-without-external-id",
     "other-account-assume",
     "pinecone-other-role-assume",
     "anonymous-assume",
-    "role-encrypt",
-    "role-decrypt",
-    "role-key-admin",
-    "other-account-key-use",
 ];
+/// The names of the scenarios about the key ([`Target::Key`]), after the trust ones.
+pub const KEY_NAMES: [&str; 4] = ["role-encrypt", "role-decrypt", "role-key-admin", "other-account-key-use"];
 
 /// The scenarios the settings allow: assume scenarios need Pinecone's account and the CMEK
 /// role ARN; key scenarios need the role and key ARNs (literal 12-digit accounts).
@@ -236,12 +235,12 @@ impl<'a> Builder<'a> {
         )
     }
 
-    /// Every scenario the inputs allow, in [`NAMES`] order.
+    /// Every scenario the inputs allow: the trust ones, then the key ones.
     pub fn all(&self) -> Vec<Scenario> {
-        NAMES.iter().filter_map(|n| self.scenario(n)).collect()
+        TRUST_NAMES.iter().chain(&KEY_NAMES).filter_map(|n| self.scenario(n)).collect()
     }
 
-    /// The scenario `name` (one of [`NAMES`]), when the inputs allow it.
+    /// The scenario `name` (one of [`TRUST_NAMES`] and [`KEY_NAMES`]), when the inputs allow it.
     pub fn scenario(&self, name: &str) -> Option<Scenario> {
         let role = self.role.as_deref()?;
         let external_id = self.external_id.as_deref();

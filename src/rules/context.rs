@@ -6,6 +6,7 @@ use crate::diagnostic::{Label, Severity};
 use crate::fix::Fix;
 use crate::json::{Lenience, Node, ParseError};
 use crate::policy::{Policy, PolicyKind};
+use crate::scenarios::{Builder, Scenario, TRUST_NAMES};
 use crate::settings::Settings;
 use crate::source::Span;
 use std::borrow::Cow;
@@ -36,23 +37,14 @@ pub struct RuleContext<'a> {
     pub cache: &'a Cache<'a>,
 }
 
-/// The scenarios about the trust policy (the others are about the key).
-const TRUST_SCENARIOS: [&str; 5] = [
-    "pinecone-assume",
-    "pinecone-assume-without-external-id",
-    "other-account-assume",
-    "pinecone-other-role-assume",
-    "anonymous-assume",
-];
-
 /// Analyses of one policy computed once and shared by the rules of a dispatch, on one thread
 /// or two (construct with `Cache::default()`).
 #[derive(Default)]
 pub struct Cache<'a> {
     trust: OnceLock<Pinecone<'a>>,
-    trust_scenarios: OnceLock<crate::scenarios::Builder<'a>>,
-    /// By index in [`TRUST_SCENARIOS`]: each built when a rule first asks for it.
-    trust_scenario: [OnceLock<Option<crate::scenarios::Scenario>>; TRUST_SCENARIOS.len()],
+    trust_builder: OnceLock<Builder<'a>>,
+    /// By index in [`TRUST_NAMES`]: each built when a rule first asks for it.
+    trust_scenario: [OnceLock<Option<Scenario>>; TRUST_NAMES.len()],
     relevance: OnceLock<Option<Relevance<'a>>>,
     names_mfa: OnceLock<bool>,
 }
@@ -69,17 +61,17 @@ impl<'a> RuleContext<'a> {
         self.cache.trust.get_or_init(|| Pinecone::new(self.policy(), self.settings))
     }
 
-    /// The trust scenario `name` (one of [`TRUST_SCENARIOS`]) for this trust policy (inputs: see
+    /// The trust scenario `name` (one of [`TRUST_NAMES`]) for this trust policy (inputs: see
     /// [`trust_scenarios`](super::trust::pinecone_assume_blocked::trust_scenarios)), built once
     /// per policy when a rule that evaluates it first asks (CMK215, CMK216, CMK207, …): the
     /// scenarios no rule runs on this policy are never built.
-    pub(crate) fn trust_scenario(&self, name: &str) -> Option<&crate::scenarios::Scenario> {
-        let i = TRUST_SCENARIOS.iter().position(|n| *n == name).expect("a trust scenario's name");
+    pub(crate) fn trust_scenario(&self, name: &str) -> Option<&Scenario> {
+        let i = TRUST_NAMES.iter().position(|n| *n == name).expect("a trust scenario's name");
         self.cache.trust_scenario[i]
             .get_or_init(|| {
                 let builder = self
                     .cache
-                    .trust_scenarios
+                    .trust_builder
                     .get_or_init(|| super::trust::pinecone_assume_blocked::trust_scenarios(self, self.trust_model()));
                 builder.scenario(name)
             })
