@@ -119,7 +119,7 @@ pub fn check_paths_watched(
     let mut take_batch = |driver: &mut Driver<'_>, batch: Vec<Candidate>| {
         let check = |c: &Candidate| {
             check_with_referenced(
-                Input::File { path: &c.path, explicit: c.explicit && job.explicit },
+                Input::File { path: &c.path, explicit: c.explicit && job.explicit, walked: !c.explicit },
                 registry,
                 settings,
             )
@@ -289,7 +289,7 @@ impl<'a> Driver<'a> {
             // and skipped (no policy: an earlier JSON report, a baseline) is not an input.
             let walked_policy = group.first().is_some_and(|(r, _)| !r.skipped);
             let inputs = walked_policy
-                .then(|| path.display().to_string())
+                .then(|| crate::source::path_text(path))
                 .into_iter()
                 .chain(group.iter().filter(|(_, followed)| *followed).map(|(r, _)| r.path.clone()));
             for input in inputs {
@@ -396,11 +396,12 @@ impl<'a> Driver<'a> {
             if !unsettled.is_empty() {
                 for c in discover::find(job.paths, job.discover, &unsettled)? {
                     // Only a copy that was counted (as its name shows it) is uncounted.
-                    let shown = c.path.display().to_string();
+                    let shown = crate::source::path_text(&c.path);
                     if !self.followed.contains_key(&shown) || kept_walked.contains(shown.as_str()) {
                         continue;
                     }
-                    let input = Input::File { path: &c.path, explicit: c.explicit && job.explicit };
+                    let input =
+                        Input::File { path: &c.path, explicit: c.explicit && job.explicit, walked: !c.explicit };
                     if let Some((walked, _)) = check_with_referenced(input, registry, settings).first() {
                         self.tally.uncount(walked);
                     }

@@ -73,8 +73,8 @@ fn documents_of(
     max_file_size: u64,
     referenced: bool,
 ) -> Result<(FileDocuments, Vec<extract::Followed>), String> {
-    let display = path.display().to_string();
-    let source = match read::read(Input::File { path, explicit: false }, max_file_size) {
+    let display = crate::source::path_text(path);
+    let source = match read::read(Input::File { path, explicit: false, walked: false }, max_file_size) {
         Read::Bytes(s) => s,
         Read::TooLarge { len, .. } => {
             return Err(format!("{display}: {len} bytes, over the size limit ([limits] max_file_size)"));

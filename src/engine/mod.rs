@@ -32,9 +32,22 @@ use std::path::Path;
 /// stream (standard input) with a display name. Bytes longer than `[limits] max_file_size` are
 /// taken as "at least that long": read standard input with [`read_bounded`].
 pub enum Input<'a> {
-    File { path: &'a Path, explicit: bool },
-    Text { name: &'a str, text: String },
-    Bytes { name: &'a str, bytes: Vec<u8> },
+    /// `explicit`: named by the user (a file without a policy is reported). `walked`: found by
+    /// walking a folder, a regular file by its directory entry (opened before its metadata is
+    /// read: see `read`).
+    File {
+        path: &'a Path,
+        explicit: bool,
+        walked: bool,
+    },
+    Text {
+        name: &'a str,
+        text: String,
+    },
+    Bytes {
+        name: &'a str,
+        bytes: Vec<u8>,
+    },
 }
 
 /// Read a stream (standard input) up to `limit + 1` bytes: enough to tell it is over the limit
@@ -96,7 +109,7 @@ pub fn check_with_referenced(input: Input<'_>, registry: &Registry, settings: &S
         let context =
             Context { kind: f.kind, origin: f.origin.clone(), scope: scope.clone(), resource: f.resource.clone() };
         let (mut report, _) = guarded(&shown, || {
-            check_file(Input::File { path: &f.path, explicit: true }, registry, settings, Some(&context))
+            check_file(Input::File { path: &f.path, explicit: true, walked: false }, registry, settings, Some(&context))
         });
         report.followed = true;
         out.push((report, true));

@@ -34,11 +34,16 @@ pub(super) enum Read {
 /// and no more than the limit and one byte is ever read (a file growing meanwhile, a stream).
 pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
     let source = match input {
-        Input::File { path, explicit } => {
+        Input::File { path, explicit, walked } => {
             let display = crate::source::path_text(path);
-            let (file, metadata) = match open(path, explicit) {
-                Ok(opened) => opened,
-                Err(e) => return Read::Failed(io_failure(&display, &e)),
+            // A file the walk found is opened first (see `open_walked`); one it could not
+            // open, and any other, is looked at first, as the checks below expect.
+            let (file, metadata) = match walked.then(|| open_walked(path)) {
+                Some(Ok((file, metadata))) => (Some(file), metadata),
+                _ => match std::fs::metadata(path) {
+                    Ok(metadata) => (None, metadata),
+                    Err(e) => return Read::Failed(io_failure(&display, &e)),
+                },
             };
             let size = match metadata {
                 m if m.len() > max_file_size => {
@@ -51,11 +56,18 @@ pub(super) fn read(input: Input<'_>, max_file_size: u64) -> Read {
                 }
                 m => m.len(),
             };
-            let file = match file {
-                Some(file) => Ok(file),
-                None => std::fs::File::open(path),
+            let read = match file {
+                Some(file) => read_at_most(file, max_file_size, size).or_else(|e| match e.kind() {
+                    // A regular file refusing a non-blocking read (a FUSE file system may):
+                    // read it again, opened as usual.
+                    std::io::ErrorKind::WouldBlock => {
+                        std::fs::File::open(path).and_then(|file| read_at_most(file, max_file_size, size))
+                    }
+                    _ => Err(e),
+                }),
+                None => std::fs::File::open(path).and_then(|file| read_at_most(file, max_file_size, size)),
             };
-            match file.and_then(|file| read_at_most(file, max_file_size, size)) {
+            match read {
                 Ok(bytes) => {
                     Source { display, path: path.to_path_buf(), explicit, on_disk: true, is_text: false, bytes }
                 }
@@ -97,15 +109,13 @@ fn read_at_most(file: std::fs::File, limit: u64, size: u64) -> std::io::Result<V
     Ok(bytes)
 }
 
-/// A file's metadata, and the file opened when that came first. A file the walk found (a
-/// regular file by its directory entry) is opened, then asked for its metadata: one lookup of
-/// its path instead of two, per file of a bulk run. It is opened without blocking, should a
-/// FIFO have taken its place since (a regular file reads alike). A file named on the command
-/// line is looked at first and opened only if it is a regular file: opening a device may act.
-fn open(path: &std::path::Path, explicit: bool) -> std::io::Result<(Option<std::fs::File>, std::fs::Metadata)> {
-    if explicit {
-        return Ok((None, std::fs::metadata(path)?));
-    }
+/// A file the walk found (a regular file by its directory entry), opened, and its metadata
+/// read from the open file: one lookup of its path, not two, per file of a bulk run. It is
+/// opened without blocking, should a FIFO have taken its place since (a regular file reads
+/// alike). Anything else is looked at before it is opened, and opened only if it is a regular
+/// file (opening a device may act), as is a walked file that could not be opened (so an
+/// unreadable file over the size limit is still reported as over it).
+fn open_walked(path: &std::path::Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -115,7 +125,7 @@ fn open(path: &std::path::Path, explicit: bool) -> std::io::Result<(Option<std::
     }
     let file = options.open(path)?;
     let metadata = file.metadata()?;
-    Ok((Some(file), metadata))
+    Ok((file, metadata))
 }
 
 fn io_failure(display: &str, e: &std::io::Error) -> FileReport {

@@ -241,8 +241,9 @@ impl Request {
     /// (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
     /// `aws:PrincipalIsAWSService`); add the rest with [`Request::context`].
     pub fn new(caller: Caller, action: &str, resource: &str) -> Self {
-        // Room for the principal keys and the few a scenario adds (no regrowth).
-        let mut context = Context { keys: Vec::with_capacity(8), ..Context::new() };
+        // Room for the four principal keys and the five at most a scenario adds (the source
+        // address, transport, service, external ID or caller account, and MFA).
+        let mut context = Context { keys: Vec::with_capacity(9), ..Context::new() };
         if let Some(arn) = caller.principal_arn() {
             context.set("aws:PrincipalArn", arn);
         }

@@ -208,20 +208,13 @@ impl Node {
     }
 }
 
-/// Append `i` in decimal (a pointer's array index: no formatting machinery per finding).
+/// Append `i` in decimal (a pointer's array index, without the formatting machinery: this
+/// runs for every finding).
 fn push_index(out: &mut String, i: usize) {
-    let mut digits = [0u8; 20];
-    let mut n = i;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    if i >= 10 {
+        push_index(out, i / 10);
     }
-    out.extend(digits[at..].iter().map(|&d| d as char));
+    out.push(char::from(b'0' + (i % 10) as u8));
 }
 
 fn push_escaped(out: &mut String, key: &str) {
@@ -269,6 +262,8 @@ fn unescape_normalized_name(s: &str) -> Option<(String, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn array_indices_are_written_in_decimal() {
         for (i, text) in [(0, "0"), (7, "7"), (10, "10"), (99_999, "99999"), (usize::MAX, &usize::MAX.to_string()[..])]
@@ -278,8 +273,6 @@ mod tests {
             assert_eq!(out, format!("/Statement/{text}"));
         }
     }
-
-    use super::*;
 
     /// Every node's and key's span, in source order.
     fn spans(node: &Node, out: &mut Vec<Span>) {

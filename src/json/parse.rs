@@ -195,7 +195,6 @@ impl<'t> Parser<'t> {
                 return Ok(());
             };
             match b {
-                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
                 b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
                     let start = self.pos;
                     let end = self.text[start..].find('\n').map_or(self.bytes.len(), |i| start + i);
@@ -665,6 +664,8 @@ fn record_duplicates(members: &[Member], lenience: &mut Vec<Lenience>) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The byte-at-a-time definitions of the two runs, against the eight-at-a-time ones on
     /// every placement of every byte that ends a run, in texts of every length up to 40.
     #[test]
@@ -715,8 +716,6 @@ mod tests {
             }
         }
     }
-
-    use super::*;
 
     fn kinds(text: &str) -> Vec<LenienceKind> {
         parse(text).lenience.into_iter().map(|l| l.kind).collect()

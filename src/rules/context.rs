@@ -67,15 +67,18 @@ impl<'a> RuleContext<'a> {
     /// scenarios no rule runs on this policy are never built.
     pub(crate) fn trust_scenario(&self, name: &str) -> Option<&Scenario> {
         let i = TRUST_NAMES.iter().position(|n| *n == name).expect("a trust scenario's name");
-        self.cache.trust_scenario[i]
-            .get_or_init(|| {
-                let builder = self
-                    .cache
-                    .trust_builder
-                    .get_or_init(|| super::trust::pinecone_assume_blocked::trust_scenarios(self, self.trust_model()));
-                builder.scenario(name)
-            })
-            .as_ref()
+        let cell = &self.cache.trust_scenario[i];
+        if let Some(built) = cell.get() {
+            return built.as_ref();
+        }
+        // One cell at a time (no initialisation inside another's): the model, the inputs, the
+        // scenario.
+        let model = self.trust_model();
+        let builder = self
+            .cache
+            .trust_builder
+            .get_or_init(|| super::trust::pinecone_assume_blocked::trust_scenarios(self, model));
+        cell.get_or_init(|| builder.scenario(name)).as_ref()
     }
 
     /// Whether the policy names `aws:MultiFactorAuthPresent` (see

@@ -170,6 +170,8 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_path_reads_as_its_display() {
         for p in ["a/b.json", "", "/tmp/x y/ü.json", "./c"] {
@@ -183,8 +185,6 @@ mod tests {
             assert_eq!(super::path_text(odd), "dir/caf\u{fffd}.json");
         }
     }
-
-    use super::*;
 
     #[test]
     fn columns_count_characters_on_long_non_ascii_lines() {

@@ -12,10 +12,11 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                 if action == "*" {
                     continue;
                 }
-                // A deploy-time expression (`${...}`) is no action to judge; the substring
-                // search runs only for actions of the services checked (most are others').
+                // A deploy-time expression (`${...}`) is no action to judge; looked for only
+                // where it matters (most actions are other services').
+                let expression = || action.contains("${");
                 let Some((service, name)) = action.split_once(':') else {
-                    if action.contains("${") {
+                    if expression() {
                         continue;
                     }
                     out.report(
@@ -27,7 +28,7 @@ pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
                 let Some(known) = known_actions(service) else {
                     continue;
                 };
-                if action.contains("${") {
+                if expression() {
                     continue;
                 }
                 let prefix = service.to_ascii_lowercase();
