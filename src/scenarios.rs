@@ -178,6 +178,26 @@ pub fn scenarios(settings: &Settings) -> Vec<Scenario> {
     Builder::from_settings(settings).all()
 }
 
+/// The values scenarios are built from: Pinecone's account, the CMEK role and key ARNs, the
+/// external ID (the run's settings, or what a rule read from the one document it sees).
+#[derive(Clone, Debug, Default)]
+pub struct Inputs<'a> {
+    pub pinecone_account: Option<&'a str>,
+    pub role_arn: Option<String>,
+    pub key_arn: Option<String>,
+    pub external_id: Option<String>,
+}
+
+impl<'a> Inputs<'a> {
+    /// The builder of these inputs' scenarios, with the regions of `settings`.
+    pub fn builder<'s>(self, settings: &'s Settings) -> Builder<'s>
+    where
+        'a: 's,
+    {
+        Builder::new(self, &settings.regions)
+    }
+}
+
 /// What the scenarios are built from, checked once; [`Builder::scenario`] builds one scenario
 /// when it is asked for (a rule runs a few of them: the others' requests are never made).
 #[derive(Clone, Debug)]
@@ -196,14 +216,10 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    /// From the values given; one that does not qualify (see the fields) counts as not given.
-    pub fn new(
-        pinecone_account: Option<&'a str>,
-        role_arn: Option<String>,
-        key_arn: Option<String>,
-        external_id: Option<String>,
-        regions: &'a [String],
-    ) -> Self {
+    /// From `inputs`, with the project's `regions`; a value that does not qualify (see the
+    /// fields) counts as not given.
+    pub fn new(inputs: Inputs<'a>, regions: &'a [String]) -> Self {
+        let Inputs { pinecone_account, role_arn, key_arn, external_id } = inputs;
         let pinecone = pinecone_account.filter(|a| is_account_id(a));
         let role = role_arn.filter(|r| Caller::role_session(r, SESSION_NAME).is_some());
         let key = key_arn.filter(|k| Arn::parse(k).is_some_and(|a| is_account_id(a.account)));
@@ -226,13 +242,13 @@ impl<'a> Builder<'a> {
     /// From the run's settings: the configured Pinecone account, console values and regions.
     pub fn from_settings(settings: &'a Settings) -> Self {
         let console = &settings.console;
-        Self::new(
-            settings.pinecone_account.as_deref(),
-            console.role_arn.clone(),
-            console.key_arn.clone(),
-            console.external_id.clone(),
-            &settings.regions,
-        )
+        let inputs = Inputs {
+            pinecone_account: settings.pinecone_account.as_deref(),
+            role_arn: console.role_arn.clone(),
+            key_arn: console.key_arn.clone(),
+            external_id: console.external_id.clone(),
+        };
+        Self::new(inputs, &settings.regions)
     }
 
     /// Every scenario the inputs allow: the trust ones, then the key ones.

@@ -86,6 +86,15 @@ mod tests {
 
     #[test]
     fn case_insensitive_form_ignores_ascii_case_only() {
+        assert!(wildcard_match_ci("kms:*", "kms:Decrypt"));
+        assert!(wildcard_match_ci("KMS:decrypt", "kms:Decrypt"));
+        assert!(wildcard_match_ci("kms:ReEncrypt*", "kms:ReEncryptFrom"));
+        assert!(wildcard_match_ci("kms:?ecrypt", "kms:Decrypt"));
+        assert!(!wildcard_match_ci("kms:Enc*", "kms:Decrypt"));
+        assert!(wildcard_match_ci("*", "sts:AssumeRole"));
+        assert!(wildcard_match_ci("a*b*c", "aXbYbZc"));
+        assert!(!wildcard_match(b"a*", b"A"));
+        assert!(wildcard_match(b"*", b"*"));
         assert!(wildcard_match_ci("STS:assume*", "sts:AssumeRole"));
         assert!(wildcard_match_ci("sts:AssumeRole", "STS:ASSUMEROLE"));
         assert!(!wildcard_match_ci("sts:AssumeRole", "sts:AssumeRoles"));

@@ -32,25 +32,6 @@ pub(crate) const PLACEHOLDER_PINECONE_ACCOUNT: &str = "444455556666";
 /// A placeholder key id.
 const PLACEHOLDER_KEY_ID: &str = "00000000-0000-4000-8000-000000000000";
 
-/// What the scenarios are built from.
-#[derive(Default)]
-pub(crate) struct Inputs<'a> {
-    pub pinecone_account: Option<&'a str>,
-    pub role_arn: Option<String>,
-    pub key_arn: Option<String>,
-    pub external_id: Option<String>,
-}
-
-impl<'a> Inputs<'a> {
-    /// The scenario builder for these inputs, with the regions of `settings`.
-    pub(crate) fn builder<'s>(self, settings: &'s Settings) -> Builder<'s>
-    where
-        'a: 's,
-    {
-        Builder::new(self.pinecone_account, self.role_arn, self.key_arn, self.external_id, &settings.regions)
-    }
-}
-
 /// A placeholder CMEK role ARN in `account`.
 pub(crate) fn placeholder_role(account: &str) -> String {
     format!("arn:aws:iam::{account}:role/cmek-lint-placeholder-role")

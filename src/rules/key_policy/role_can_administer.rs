@@ -13,8 +13,9 @@
 use super::role::cmek_roles;
 use crate::eval::{Decision, Effect};
 use crate::policy::Arn;
-use crate::rules::evaluated::{self, Inputs};
+use crate::rules::evaluated;
 use crate::rules::{Reporter, RuleContext};
+use crate::scenarios::Inputs;
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();

@@ -13,8 +13,9 @@ use super::role::cmek_roles;
 use super::{Relation, applies_to_key, deny_relation};
 use crate::policy::access::{Caller, Tri};
 use crate::policy::{Arn, Policy};
-use crate::rules::evaluated::{self, Inputs};
+use crate::rules::evaluated;
 use crate::rules::{Reporter, RuleContext};
+use crate::scenarios::Inputs;
 use crate::scenarios::Outcome;
 use crate::settings::Settings;
 

@@ -9,8 +9,9 @@
 //! the key's account. The key policy is not seen here: only explicit Denies are reported.
 
 use crate::policy::Arn;
-use crate::rules::evaluated::{self, Inputs};
+use crate::rules::evaluated;
 use crate::rules::{Reporter, RuleContext};
+use crate::scenarios::Inputs;
 use crate::scenarios::Outcome;
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {

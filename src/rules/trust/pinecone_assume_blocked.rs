@@ -10,9 +10,9 @@
 //! CMK213. Scenario inputs: see [`crate::rules::evaluated`].
 
 use super::model::Pinecone;
-use crate::rules::evaluated::{self, Inputs};
+use crate::rules::evaluated;
 use crate::rules::{Reporter, RuleContext};
-use crate::scenarios::{self, Builder, Outcome};
+use crate::scenarios::{self, Builder, Inputs, Outcome};
 
 pub(crate) fn check(ctx: &RuleContext<'_>, out: &mut Reporter) {
     let policy = ctx.policy();
